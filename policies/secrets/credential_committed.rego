@@ -1,0 +1,39 @@
+package gate.secrets
+
+# GATE-SEC-001: a credential in a provider's own format (AWS, GitHub, Stripe, a private key
+# ...) added outside test paths. Format-specific detectors rarely misfire, so this blocks.
+
+severity_risk := {"critical": 95, "high": 85, "medium": 60, "low": 40}
+
+rules["GATE-SEC-001"] := {
+	"name": "Credential committed",
+	"summary": "A credential in a provider-issued format was added to the repository.",
+	"help": concat("\n", [
+		"**What it finds:** an added line holding a credential in a format only its provider issues (AWS access keys, GitHub tokens, Stripe keys, private keys ...).",
+		"",
+		"**Why it matters:** anything pushed is copied to every clone, fork and CI cache; a leaked key must be treated as compromised even if the commit is reverted.",
+		"",
+		"**Example:** `aws_access_key_id = AKIA…` in `config/settings.py`.",
+		"",
+		"**How to fix:** revoke and rotate the credential at the provider, remove it from the change, and load it from a secret manager or environment variable. If it is a deliberate test value, move it under a test path or add `gate:allow GATE-SEC-001 <reason>` on the line.",
+	]),
+	"tags": ["security", "secrets", "external/cwe/cwe-798"],
+	"security_severity": 9.5,
+}
+
+deny contains {
+	"rule": "GATE-SEC-001",
+	"message": sprintf("%s committed: %s (fingerprint %s)", [s.name, s.redacted, substring(s.fingerprint, 0, 12)]),
+	"path": s.path,
+	"line": s.line,
+	"column": s.column,
+	"end_line": s.end_line,
+	"risk": severity_risk[s.severity],
+	"risk_reason": sprintf("%s-severity %s credential", [s.severity, s.provider]),
+	"fingerprint": concat(":", [s.rule, s.path, s.fingerprint]),
+} if {
+	some s in input.secrets
+	s.confidence != "low"
+	not s.allowlisted
+	not s.in_test_path
+}

@@ -1,0 +1,166 @@
+//! The git CLI, for the few questions gate asks a repository: where is the root, what is the
+//! merge base, what is the diff, what did a file look like at a revision, who wrote the commits.
+//!
+//! gate shells out instead of linking libgit2: the user's git already understands their
+//! repository's configuration, worktrees and partial clones, and these calls are few.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anyhow::{bail, Context, Result};
+
+fn git(root: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root);
+    // Diff output must not depend on the user's configuration: no colour, no external diff
+    // drivers, quoted unusual paths, standard prefixes.
+    cmd.args([
+        "-c",
+        "core.quotepath=on",
+        "-c",
+        "color.ui=never",
+        "-c",
+        "diff.noprefix=false",
+        "-c",
+        "diff.mnemonicprefix=false",
+    ]);
+    cmd.env("GIT_TERMINAL_PROMPT", "0");
+    cmd.env_remove("GIT_EXTERNAL_DIFF");
+    cmd
+}
+
+fn run(root: &Path, args: &[&str]) -> Result<Output> {
+    git(root)
+        .args(args)
+        .output()
+        .with_context(|| format!("cannot run `git {}` (is git installed?)", args.join(" ")))
+}
+
+fn stdout_ok(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = run(root, args)?;
+    if !out.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// The top of the work tree containing `dir`, or `None` outside a repository.
+pub fn toplevel(dir: &Path) -> Option<PathBuf> {
+    let out = run(dir, &["rev-parse", "--show-toplevel"]).ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let s = String::from_utf8(out.stdout).ok()?;
+    Some(PathBuf::from(s.trim_end_matches(['\n', '\r'])))
+}
+
+/// Resolves a revision to a commit id; an unknown revision is an error that names it.
+pub fn resolve(root: &Path, rev: &str) -> Result<String> {
+    if rev.starts_with('-') {
+        bail!("unknown revision {rev:?}");
+    }
+    let out = run(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
+    if !out.status.success() {
+        bail!("unknown revision {rev:?}: git cannot find a commit by that name");
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+pub fn merge_base(root: &Path, a: &str, b: &str) -> Result<String> {
+    let out = stdout_ok(root, &["merge-base", a, b])
+        .with_context(|| format!("{a} and {b} have no common ancestor"))?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
+}
+
+const DIFF_ARGS: &[&str] = &[
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--find-renames",
+    "--unified=0",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+];
+
+/// The diff between two commits.
+pub fn diff_commits(root: &Path, base: &str, head: &str) -> Result<Vec<u8>> {
+    let mut args = DIFF_ARGS.to_vec();
+    args.extend([base, head, "--"]);
+    stdout_ok(root, &args)
+}
+
+/// The staged changes: the index against HEAD (or against the empty tree in a new repository).
+pub fn diff_staged(root: &Path) -> Result<Vec<u8>> {
+    let mut args = DIFF_ARGS.to_vec();
+    args.push("--cached");
+    if resolve(root, "HEAD").is_err() {
+        // No commit yet: compare with the empty tree.
+        args.push("4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    }
+    args.push("--");
+    stdout_ok(root, &args)
+}
+
+/// The contents of `spec` (`REV:path` or `:path`), `None` when it does not exist there.
+pub fn show(root: &Path, spec: &str) -> Result<Option<Vec<u8>>> {
+    let out = run(root, &["cat-file", "blob", spec])?;
+    if out.status.success() {
+        Ok(Some(out.stdout))
+    } else {
+        Ok(None)
+    }
+}
+
+/// One commit's author and message, for provenance.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    pub committer_email: String,
+    pub message: String,
+}
+
+/// The commits in `base..head`, oldest first.
+pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
+    const SEP: &str = "\u{1e}";
+    let range = format!("{base}..{head}");
+    let out = stdout_ok(
+        root,
+        &[
+            "log",
+            "--reverse",
+            "--no-color",
+            &format!("--format=%H%x1f%an%x1f%ae%x1f%ce%x1f%B{SEP}"),
+            &range,
+        ],
+    )?;
+    let text = String::from_utf8_lossy(&out);
+    Ok(text
+        .split(SEP)
+        .filter_map(|rec| {
+            let rec = rec.trim_start_matches('\n');
+            let mut f = rec.splitn(5, '\u{1f}');
+            Some(CommitInfo {
+                id: f.next()?.to_string(),
+                author_name: f.next()?.to_string(),
+                author_email: f.next()?.to_string(),
+                committer_email: f.next()?.to_string(),
+                message: f.next()?.to_string(),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,173 @@
+//! What changed: the one model every analyzer reads.
+//!
+//! A [`ChangeSet`] is built from a unified diff (a file, stdin, or git), or from a whole tree
+//! (`--all`, where every file counts as added). Analyzers never talk to git or the file system
+//! directly: they ask the change set for added lines, and for the post-image of a file through
+//! its [`Snapshot`], so one analyzer works the same in every input mode.
+
+pub mod diff;
+pub mod git;
+pub mod tree;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// How a file changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Added,
+    Modified,
+    Deleted,
+    Renamed,
+    Copied,
+}
+
+/// One line of a hunk: its number in the new file (added) or the old file (removed), and its
+/// bytes without the line terminator. Bytes, not `String`: a non-UTF-8 file is still scanned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub line: u32,
+    pub text: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hunk {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    pub added: Vec<Line>,
+    pub removed: Vec<Line>,
+}
+
+/// One file of the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Repository-relative path with `/`, the new path (the old one for a deletion).
+    pub path: String,
+    /// The path before a rename or copy.
+    pub old_path: Option<String>,
+    pub status: FileStatus,
+    pub binary: bool,
+    pub old_mode: Option<String>,
+    pub new_mode: Option<String>,
+    pub hunks: Vec<Hunk>,
+    /// `--all` mode: the whole file is the change, and its lines are read from the snapshot on
+    /// demand instead of being held in hunks.
+    pub whole_file: bool,
+}
+
+impl FileChange {
+    pub fn new(path: String, status: FileStatus) -> Self {
+        FileChange {
+            path,
+            old_path: None,
+            status,
+            binary: false,
+            old_mode: None,
+            new_mode: None,
+            hunks: Vec::new(),
+            whole_file: false,
+        }
+    }
+
+    pub fn additions(&self) -> usize {
+        self.hunks.iter().map(|h| h.added.len()).sum()
+    }
+
+    pub fn deletions(&self) -> usize {
+        self.hunks.iter().map(|h| h.removed.len()).sum()
+    }
+
+    /// The added lines, in order.
+    pub fn added_lines(&self) -> impl Iterator<Item = &Line> {
+        self.hunks.iter().flat_map(|h| h.added.iter())
+    }
+}
+
+/// Where the post-image (and pre-image) of changed files can be read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Snapshot {
+    /// Files on disk under this root (work tree, `--all`, `--diff` run inside a checkout).
+    WorkTree(PathBuf),
+    /// The index of the repository at this root (`--staged`).
+    Index(PathBuf),
+    /// A commit of the repository at this root.
+    Revision { root: PathBuf, rev: String },
+    /// Nothing readable: only the diff's own lines are known.
+    None,
+}
+
+impl Snapshot {
+    /// Reads a repository-relative file. `Ok(None)` when the snapshot does not have it.
+    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        if !is_safe_relative_path(path) {
+            anyhow::bail!("refusing to read {path:?}: the path leaves the repository");
+        }
+        match self {
+            Snapshot::WorkTree(root) => read_inside(root, path),
+            Snapshot::Index(root) => git::show(root, &format!(":{path}")),
+            Snapshot::Revision { root, rev } => git::show(root, &format!("{rev}:{path}")),
+            Snapshot::None => Ok(None),
+        }
+    }
+}
+
+/// Reads `root/path` unless a symlink or `..` would take it outside `root`.
+fn read_inside(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
+    let full = root.join(path);
+    let meta = match std::fs::symlink_metadata(&full) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", full.display())),
+    };
+    if meta.file_type().is_symlink() {
+        // A symlink's target is not the file's content; following it could read outside the
+        // repository (issue: never read outside the repository).
+        return Ok(None);
+    }
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    std::fs::read(&full)
+        .map(Some)
+        .with_context(|| format!("cannot read {}", full.display()))
+}
+
+/// A repository-relative path that stays inside the repository: not absolute, no `..`.
+pub fn is_safe_relative_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.starts_with('\\')
+        && !(path.len() >= 2 && path.as_bytes()[1] == b':')
+        && path.split(['/', '\\']).all(|c| c != "..")
+}
+
+/// Everything that changed, from one input.
+#[derive(Debug, Clone)]
+pub struct ChangeSet {
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub files: Vec<FileChange>,
+    /// Where the changed files can be read as they are after the change.
+    pub post: Snapshot,
+    /// Where they can be read as they were before (for before/after comparisons).
+    pub pre: Snapshot,
+    /// Repository root, when the input came from or was run inside a git checkout.
+    pub root: Option<PathBuf>,
+}
+
+impl ChangeSet {
+    /// Sorts files by path so every later stage sees one order, whatever the input order.
+    pub fn normalize(&mut self) {
+        self.files
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.status.cmp(&b.status)));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}

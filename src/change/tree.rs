@@ -1,0 +1,86 @@
+//! `--all`: a whole tree as a change in which every file is added.
+//!
+//! The walk honours `.gitignore` (and `.ignore`, `.git/info/exclude`) the way ripgrep does,
+//! includes hidden files (a `.env` is exactly where secrets hide) and never follows symlinks.
+//! Files are not read here: analyzers read each one once, in parallel, from the snapshot, so
+//! memory stays flat however large the tree is.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{bail, Context, Result};
+
+use super::{ChangeSet, FileChange, FileStatus, Snapshot};
+
+/// Lists every non-ignored regular file under `dir`. Paths are relative to `root` (the
+/// repository top when `dir` is inside one, else `dir`).
+pub fn walk(dir: &Path) -> Result<ChangeSet> {
+    let meta = std::fs::metadata(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    if !meta.is_dir() {
+        bail!("{} is not a directory", dir.display());
+    }
+    let dir = dir
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let root = super::git::toplevel(&dir)
+        .and_then(|r| r.canonicalize().ok())
+        .filter(|r| dir.starts_with(r))
+        .unwrap_or_else(|| dir.clone());
+
+    let found: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(&dir)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        if let Ok(mut f) = found.lock() {
+                            f.push(e.into_path());
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if let Ok(mut v) = errors.lock() {
+                            v.push(e.to_string());
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let errors = errors.into_inner().unwrap_or_default();
+    if let Some(first) = errors.first() {
+        // Fail closed: a directory we were asked to check and could not read.
+        bail!("cannot walk {}: {first}", dir.display());
+    }
+    let mut files: Vec<FileChange> = found
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p.strip_prefix(&root).ok()?;
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let mut f = FileChange::new(rel, FileStatus::Added);
+            f.whole_file = true;
+            Some(f)
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(ChangeSet {
+        base: None,
+        head: None,
+        files,
+        post: Snapshot::WorkTree(root.clone()),
+        pre: Snapshot::None,
+        root: Some(root),
+    })
+}

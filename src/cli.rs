@@ -1,0 +1,113 @@
+//! Command-line definitions (clap). Parsing only: `main.rs` wires the commands to the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gate",
+    version,
+    about = "Decide whether a change may merge: secrets, blast radius, dependencies and telemetry, judged by Rego policies.",
+    after_help = "Exit codes: 0 pass (warnings allowed), 1 fail, 2 error (usage, unreadable input, unknown revision, policy error)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a change and print a verdict.
+    Check(CheckArgs),
+    /// Print the facts document the policies see (Rego `input`), as JSON.
+    Facts(InputArgs),
+    /// Work with policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// List every rule: built-in and from the configured policy directories.
+    Rules(PolicyArgs),
+    /// Print a rule's help.
+    Explain {
+        /// The rule id, e.g. GATE-SEC-001.
+        rule: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run every `test_*` rule in `*_test.rego` files; exit 1 if one fails.
+    Test {
+        /// A directory of policies and their tests (default: the built-in policies).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// Configuration file (default: .gate.yaml at the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Add a directory of Rego policies (repeatable). A file with the same path as a built-in
+    /// (e.g. secrets/leaked_credential.rego) replaces it.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Check the change from the merge base of REV and --head to --head.
+    #[arg(long, value_name = "REV", group = "input")]
+    pub base: Option<String>,
+    /// The head of the change with --base (default: HEAD).
+    #[arg(long, value_name = "REV", requires = "base")]
+    pub head: Option<String>,
+    /// Check the staged changes (the index against HEAD).
+    #[arg(long, group = "input")]
+    pub staged: bool,
+    /// Check a unified diff from FILE, or from standard input with `-`.
+    #[arg(long, value_name = "FILE", group = "input")]
+    pub diff: Option<String>,
+    /// Check every file under PATH (default: .) as if it were added; honours .gitignore.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".", group = "input")]
+    pub all: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Time limit for each policy evaluation, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub policy_timeout: f64,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write a report in another format: FORMAT=FILE, e.g. sarif=gate.sarif (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (f, p) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, got {s:?}"))?;
+    let format = <Format as clap::ValueEnum>::from_str(f, true)
+        .map_err(|_| format!("unknown format {f:?} (text, json, sarif, markdown, github)"))?;
+    if p.is_empty() {
+        return Err("empty file name".to_string());
+    }
+    Ok((format, PathBuf::from(p)))
+}

@@ -1,0 +1,312 @@
+//! The facts document: everything Rego sees, as `input`. This is the contract between the
+//! analyzers (Rust) and the policies (Rego); `docs/facts.md` documents it field by field.
+//!
+//! Every list is sorted before it is serialized, and maps are `BTreeMap`s, so the same change
+//! gives byte-identical facts whatever the thread count. No field ever holds a secret: secret
+//! values are replaced by their redacted form before facts are built.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::change::{ChangeSet, FileChange, FileStatus};
+use crate::config::Resolved;
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facts {
+    pub change: ChangeFacts,
+    pub provenance: Provenance,
+    pub secrets: Vec<SecretFact>,
+    pub infra: InfraFacts,
+    pub dependencies: Vec<DependencyFact>,
+    pub telemetry: Vec<TelemetryFact>,
+    pub config: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ChangeFacts {
+    /// `diff`, `staged`, `range` or `all`.
+    pub mode: String,
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub files: Vec<FileFact>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileFact {
+    pub path: String,
+    pub old_path: Option<String>,
+    pub status: FileStatus,
+    pub binary: bool,
+    pub language: Option<&'static str>,
+    pub is_test: bool,
+    pub is_generated: bool,
+    pub is_critical: bool,
+    /// `--all`: the whole file is the change; its lines are not listed in `hunks`.
+    pub whole_file: bool,
+    pub old_mode: Option<String>,
+    pub new_mode: Option<String>,
+    pub additions: usize,
+    pub deletions: usize,
+    pub hunks: Vec<HunkFact>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HunkFact {
+    pub old_start: u32,
+    pub old_lines: u32,
+    pub new_start: u32,
+    pub new_lines: u32,
+    pub added: Vec<LineFact>,
+    pub removed: Vec<LineFact>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LineFact {
+    pub line: u32,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Stats {
+    pub files: usize,
+    pub additions: usize,
+    pub deletions: usize,
+    /// Distinct parent directories of changed files.
+    pub directories: usize,
+    /// Distinct first path components (top-level modules).
+    pub top_level: usize,
+    pub source_files: usize,
+    pub test_files: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Provenance {
+    pub ai_generated: bool,
+    pub signals: Vec<Signal>,
+    pub commits: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Signal {
+    /// `trailer`, `author`, `committer`, `flag`, `label`, `message`.
+    pub kind: String,
+    pub value: String,
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretFact {
+    /// Detector id from the catalog (`aws-access-key-id`).
+    pub rule: String,
+    pub name: String,
+    pub provider: String,
+    pub severity: String,
+    /// `high` for provider formats, `low` for generic assignments.
+    pub confidence: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    /// Shannon entropy in bits per byte, rounded to two decimals.
+    pub entropy: f64,
+    pub redacted: String,
+    pub fingerprint: String,
+    pub in_test_path: bool,
+    /// A documented example or placeholder value in a provider format.
+    pub allowlisted: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct InfraFacts {
+    pub plans: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DependencyFact {
+    pub ecosystem: String,
+    pub manifest: String,
+    pub line: Option<u32>,
+    pub name: String,
+    pub change: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub major_bump: bool,
+    pub direct: bool,
+    pub source: String,
+    pub pinned: bool,
+    pub in_lockfile: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TelemetryFact {
+    pub path: String,
+    pub line: u32,
+    pub language: String,
+    pub function: String,
+    pub kind: String,
+    pub instrumented: bool,
+    pub signals: Vec<String>,
+}
+
+/// The language of a path, from its extension or name.
+pub fn language(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    Some(match ext.as_deref() {
+        Some("py" | "pyi") => "python",
+        Some("js" | "mjs" | "cjs" | "jsx") => "javascript",
+        Some("ts" | "mts" | "cts") => "typescript",
+        Some("tsx") => "tsx",
+        Some("go") => "go",
+        Some("rs") => "rust",
+        Some("java") => "java",
+        Some("kt" | "kts") => "kotlin",
+        Some("rb") => "ruby",
+        Some("php") => "php",
+        Some("cs") => "csharp",
+        Some("c" | "h") => "c",
+        Some("cc" | "cpp" | "cxx" | "hpp" | "hh") => "cpp",
+        Some("swift") => "swift",
+        Some("scala") => "scala",
+        Some("sh" | "bash" | "zsh") => "shell",
+        Some("tf" | "tfvars" | "hcl") => "hcl",
+        Some("yaml" | "yml") => "yaml",
+        Some("json") => "json",
+        Some("toml") => "toml",
+        Some("xml") => "xml",
+        Some("sql") => "sql",
+        Some("md" | "markdown") => "markdown",
+        Some("html" | "htm") => "html",
+        Some("css" | "scss") => "css",
+        Some("proto") => "protobuf",
+        _ => match name {
+            "Dockerfile" => "dockerfile",
+            "Makefile" => "makefile",
+            _ => return None,
+        },
+    })
+}
+
+/// Languages whose files are program source (for "source changed without tests").
+pub fn is_source_language(lang: &str) -> bool {
+    matches!(
+        lang,
+        "python"
+            | "javascript"
+            | "typescript"
+            | "tsx"
+            | "go"
+            | "rust"
+            | "java"
+            | "kotlin"
+            | "ruby"
+            | "php"
+            | "csharp"
+            | "c"
+            | "cpp"
+            | "swift"
+            | "scala"
+    )
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl FileFact {
+    pub fn from_change(f: &FileChange, cfg: &Resolved) -> FileFact {
+        FileFact {
+            path: f.path.clone(),
+            old_path: f.old_path.clone(),
+            status: f.status,
+            binary: f.binary,
+            language: language(&f.path),
+            is_test: cfg.is_test(&f.path),
+            is_generated: cfg.is_generated(&f.path),
+            is_critical: cfg.is_critical(&f.path),
+            whole_file: f.whole_file,
+            old_mode: f.old_mode.clone(),
+            new_mode: f.new_mode.clone(),
+            additions: f.additions(),
+            deletions: f.deletions(),
+            hunks: f
+                .hunks
+                .iter()
+                .map(|h| HunkFact {
+                    old_start: h.old_start,
+                    old_lines: h.old_lines,
+                    new_start: h.new_start,
+                    new_lines: h.new_lines,
+                    added: h
+                        .added
+                        .iter()
+                        .map(|l| LineFact {
+                            line: l.line,
+                            text: text(&l.text),
+                        })
+                        .collect(),
+                    removed: h
+                        .removed
+                        .iter()
+                        .map(|l| LineFact {
+                            line: l.line,
+                            text: text(&l.text),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl ChangeFacts {
+    pub fn new(mode: &str, cs: &ChangeSet, cfg: &Resolved) -> ChangeFacts {
+        let files: Vec<FileFact> = cs
+            .files
+            .iter()
+            .map(|f| FileFact::from_change(f, cfg))
+            .collect();
+        let mut dirs = BTreeSet::new();
+        let mut tops = BTreeSet::new();
+        for f in &files {
+            dirs.insert(f.path.rsplit_once('/').map_or("", |(d, _)| d));
+            tops.insert(f.path.split_once('/').map_or("", |(t, _)| t));
+        }
+        let stats = Stats {
+            files: files.len(),
+            additions: files.iter().map(|f| f.additions).sum(),
+            deletions: files.iter().map(|f| f.deletions).sum(),
+            directories: dirs.len(),
+            top_level: tops.len(),
+            source_files: files
+                .iter()
+                .filter(|f| {
+                    !f.is_test && !f.is_generated && f.language.is_some_and(is_source_language)
+                })
+                .count(),
+            test_files: files.iter().filter(|f| f.is_test).count(),
+        };
+        ChangeFacts {
+            mode: mode.to_string(),
+            base: cs.base.clone(),
+            head: cs.head.clone(),
+            files,
+            stats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(language("a/b/app.py"), Some("python"));
+        assert_eq!(language("Dockerfile"), Some("dockerfile"));
+        assert_eq!(language("x/main.TF"), Some("hcl"));
+        assert_eq!(language("LICENSE"), None);
+    }
+}

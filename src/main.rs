@@ -1,0 +1,226 @@
+//! The `gate` binary: parse arguments, run, map the outcome to an exit code.
+//! 0 pass (or warn), 1 fail, 2 error. A closed pipe ends output quietly.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Parser;
+
+use gate::cli::{CheckArgs, Cli, Command, InputArgs, PolicyArgs, PolicyCommand};
+use gate::config::Resolved;
+use gate::pipeline::{self, Options, Source};
+use gate::policy::{self, Engine};
+use gate::report;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::from(0);
+            }
+            eprintln!("gate: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Facts(input) => facts(input),
+        Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir.as_deref()),
+        Command::Rules(p) => rules(&p),
+        Command::Explain { rule, policy } => explain(&rule, &policy),
+    }
+}
+
+fn cwd() -> Result<PathBuf> {
+    std::env::current_dir().context("cannot read the current directory")
+}
+
+fn options(input: &InputArgs) -> Result<Options> {
+    if let Some(n) = input.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| anyhow!("cannot start {n} threads: {e}"))?;
+    }
+    let source = if let Some(base) = &input.base {
+        Source::Range {
+            base: base.clone(),
+            head: input.head.clone(),
+        }
+    } else if input.staged {
+        Source::Staged
+    } else if let Some(d) = &input.diff {
+        Source::Diff(d.clone())
+    } else if let Some(p) = &input.all {
+        Source::All(p.clone())
+    } else {
+        bail!("say what to check: --base REV, --staged, --diff FILE|- or --all [PATH] (see gate check --help)");
+    };
+    if !(input.policy_timeout > 0.0 && input.policy_timeout.is_finite()) {
+        bail!("--policy-timeout must be a positive number of seconds");
+    }
+    Ok(Options {
+        source,
+        config: input.policy.config.clone(),
+        policy_dirs: input.policy.policies.clone(),
+        timeout: Duration::from_secs_f64(input.policy_timeout),
+        cwd: cwd()?,
+    })
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let opts = options(&args.input)?;
+    let outcome = pipeline::run(&opts)?;
+    for (format, path) in &args.reports {
+        write_out(Some(path), &report::render(*format, &outcome)?)?;
+    }
+    let code = match outcome.verdict.decision.as_str() {
+        "fail" => 1,
+        _ => 0,
+    };
+    match write_out(
+        args.output.as_deref(),
+        &report::render(args.format, &outcome)?,
+    ) {
+        // A closed pipe (`gate check | head`) is not an error, but the decision stands.
+        Err(e) if is_broken_pipe(&e) => Ok(code),
+        Err(e) => Err(e),
+        Ok(()) => Ok(code),
+    }
+}
+
+fn facts(input: InputArgs) -> Result<u8> {
+    let opts = options(&input)?;
+    let (mut cs, mode) = pipeline::load_change(&opts.source, &opts.cwd)?;
+    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
+    let cfg = Resolved::new(pipeline::load_config(opts.config.as_deref(), &root)?)?;
+    let scanner = pipeline::build_scanner()?;
+    let facts = pipeline::build_facts(&mut cs, mode, &cfg, &scanner)?;
+    let mut s = serde_json::to_string_pretty(&facts)?;
+    s.push('\n');
+    write_out(None, &s)?;
+    Ok(0)
+}
+
+fn engine_for(p: &PolicyArgs) -> Result<Engine> {
+    let cwd = cwd()?;
+    let root = gate::change::git::toplevel(&cwd).unwrap_or(cwd);
+    let cfg = pipeline::load_config(p.config.as_deref(), &root)?;
+    let set = pipeline::load_policies(&cfg, &root, &p.policies)?;
+    let data = serde_json::json!({"gate": {"config": serde_json::to_value(&cfg)?}});
+    Engine::new(&set, data, Duration::from_secs(10))
+}
+
+fn rules(p: &PolicyArgs) -> Result<u8> {
+    let engine = engine_for(p)?;
+    let rules = engine.rules()?;
+    let mut s = String::new();
+    for r in rules.values() {
+        s.push_str(&format!(
+            "{:<14} {:<13} {:>4.1}  {}\n",
+            r.id, r.category, r.security_severity, r.name
+        ));
+    }
+    write_out(None, &s)?;
+    Ok(0)
+}
+
+fn explain(id: &str, p: &PolicyArgs) -> Result<u8> {
+    let engine = engine_for(p)?;
+    let rules = engine.rules()?;
+    let r = rules
+        .values()
+        .find(|r| r.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| anyhow!("unknown rule {id:?} (gate rules lists them)"))?;
+    let mut s = format!("{} — {}\n\n{}\n", r.id, r.name, r.summary);
+    if !r.help.is_empty() {
+        s.push('\n');
+        s.push_str(&r.help);
+        if !r.help.ends_with('\n') {
+            s.push('\n');
+        }
+    }
+    s.push_str(&format!(
+        "\ncategory: {}  security-severity: {:.1}  tags: {}\n",
+        r.category,
+        r.security_severity,
+        r.tags.join(", ")
+    ));
+    write_out(None, &s)?;
+    Ok(0)
+}
+
+fn policy_test(dir: Option<&Path>) -> Result<u8> {
+    let mut set = policy::PolicySet::builtin();
+    if let Some(d) = dir {
+        set.add_dir(d)?;
+    }
+    let data = serde_json::json!({"gate": {"config": serde_json::to_value(gate::config::Config::default())?}});
+    let results = policy::test::run(&set, data, Duration::from_secs(10), |s| {
+        dir.is_none() || !s.builtin
+    })?;
+    if results.is_empty() {
+        bail!(
+            "no test_* rules found in {}",
+            dir.map_or("the built-in policies".to_string(), |d| d
+                .display()
+                .to_string())
+        );
+    }
+    let mut out = String::new();
+    let mut failed = 0;
+    for r in &results {
+        if r.passed {
+            out.push_str(&format!("PASS {}.{} ({})\n", r.package, r.name, r.origin));
+        } else {
+            failed += 1;
+            out.push_str(&format!(
+                "FAIL {}.{} ({}): {}\n",
+                r.package,
+                r.name,
+                r.origin,
+                r.detail.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "{} passed, {} failed\n",
+        results.len() - failed,
+        failed
+    ));
+    write_out(None, &out)?;
+    Ok(if failed > 0 { 1 } else { 0 })
+}

@@ -1,0 +1,387 @@
+//! The one path from input to verdict: read the change, derive facts, ask the policies, and
+//! complete the findings. `gate check` and `gate facts` both come through here, so what
+//! `gate facts` prints is exactly what the policies saw.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::change::{self, ChangeSet, FileChange, Snapshot};
+use crate::config::{self, Config, Resolved};
+use crate::facts::{ChangeFacts, Facts, SecretFact};
+use crate::policy::{self, Engine, Finding, PolicySet, RuleMeta, Verdict};
+use crate::secrets::{self, redact, Scanner};
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A unified diff from a file, or stdin for `-`.
+    Diff(String),
+    /// The index against HEAD.
+    Staged,
+    /// The merge base of `base` and `head` (default HEAD) against `head`.
+    Range { base: String, head: Option<String> },
+    /// Every file under a directory, as added.
+    All(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub source: Source,
+    pub config: Option<PathBuf>,
+    pub policy_dirs: Vec<PathBuf>,
+    pub timeout: Duration,
+    /// Where gate runs (the repository is found from here).
+    pub cwd: PathBuf,
+}
+
+/// Everything a report needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub facts: Facts,
+    pub findings: Vec<Finding>,
+    pub rules: BTreeMap<String, RuleMeta>,
+    pub verdict: Verdict,
+}
+
+/// A change read from its source, with the mode name facts report.
+pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, &'static str)> {
+    let root = change::git::toplevel(cwd);
+    match source {
+        Source::Diff(path) => {
+            let bytes = if path == "-" {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+                    .context("cannot read the diff from standard input")?;
+                buf
+            } else {
+                std::fs::read(path).with_context(|| format!("cannot read diff {path}"))?
+            };
+            let name = if path == "-" {
+                "<stdin>"
+            } else {
+                path.as_str()
+            };
+            let files = change::diff::parse(&bytes)
+                .with_context(|| format!("{name}: not a valid unified diff"))?;
+            let post = root.clone().map_or(Snapshot::None, Snapshot::WorkTree);
+            Ok((
+                ChangeSet {
+                    base: None,
+                    head: None,
+                    files,
+                    post,
+                    pre: Snapshot::None,
+                    root,
+                },
+                "diff",
+            ))
+        }
+        Source::Staged => {
+            let root = root.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--staged needs a git repository, and {} is not in one",
+                    cwd.display()
+                )
+            })?;
+            let bytes = change::git::diff_staged(&root)?;
+            let files =
+                change::diff::parse(&bytes).context("cannot parse the staged diff from git")?;
+            let head = change::git::resolve(&root, "HEAD").ok();
+            let pre = head
+                .clone()
+                .map_or(Snapshot::None, |rev| Snapshot::Revision {
+                    root: root.clone(),
+                    rev,
+                });
+            Ok((
+                ChangeSet {
+                    base: head,
+                    head: None,
+                    files,
+                    post: Snapshot::Index(root.clone()),
+                    pre,
+                    root: Some(root),
+                },
+                "staged",
+            ))
+        }
+        Source::Range { base, head } => {
+            let root = root.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--base needs a git repository, and {} is not in one",
+                    cwd.display()
+                )
+            })?;
+            let head_rev = head.as_deref().unwrap_or("HEAD");
+            let head_id = change::git::resolve(&root, head_rev)?;
+            let base_id = change::git::resolve(&root, base)?;
+            let merge_base = change::git::merge_base(&root, &base_id, &head_id)?;
+            let bytes = change::git::diff_commits(&root, &merge_base, &head_id)?;
+            let files = change::diff::parse(&bytes).context("cannot parse the diff from git")?;
+            Ok((
+                ChangeSet {
+                    base: Some(merge_base.clone()),
+                    head: Some(head_id.clone()),
+                    files,
+                    post: Snapshot::Revision {
+                        root: root.clone(),
+                        rev: head_id,
+                    },
+                    pre: Snapshot::Revision {
+                        root: root.clone(),
+                        rev: merge_base,
+                    },
+                    root: Some(root),
+                },
+                "range",
+            ))
+        }
+        Source::All(dir) => {
+            let dir = if dir.is_absolute() {
+                dir.clone()
+            } else {
+                cwd.join(dir)
+            };
+            Ok((change::tree::walk(&dir)?, "all"))
+        }
+    }
+}
+
+/// Finds and loads the configuration: `--config`, else `.gate.yaml` at the repository root.
+pub fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
+    if let Some(p) = explicit {
+        return Config::load(p);
+    }
+    let p = root.join(config::FILE_NAME);
+    if p.exists() {
+        Config::load(&p)
+    } else {
+        Ok(Config::default())
+    }
+}
+
+/// The policies for a run: built-ins, the config's directories, then `--policy` directories.
+pub fn load_policies(cfg: &Config, root: &Path, extra: &[PathBuf]) -> Result<PolicySet> {
+    let mut set = PolicySet::builtin();
+    for d in &cfg.policies {
+        set.add_dir(&root.join(d))
+            .with_context(|| format!("policies: {d} (from the configuration)"))?;
+    }
+    for d in extra {
+        set.add_dir(d)?;
+    }
+    Ok(set)
+}
+
+/// The secret scanner: the built-in catalog.
+pub fn build_scanner() -> Result<Scanner> {
+    Scanner::new(secrets::builtin_rules()?)
+}
+
+/// Runs the whole pipeline.
+pub fn run(opts: &Options) -> Result<Outcome> {
+    let (mut cs, mode) = load_change(&opts.source, &opts.cwd)?;
+    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
+    let cfg = Resolved::new(load_config(opts.config.as_deref(), &root)?)?;
+    let set = load_policies(&cfg.config, &root, &opts.policy_dirs)?;
+    let data = serde_json::json!({"gate": {"config": serde_json::to_value(&cfg.config)?}});
+    let engine = Engine::new(&set, data, opts.timeout)?;
+    let scanner = build_scanner()?;
+    let facts = build_facts(&mut cs, mode, &cfg, &scanner)?;
+    evaluate(facts, &engine, &cfg)
+}
+
+/// Derives the facts of a change. Secret values found are masked in the change's lines
+/// before the facts are built, so no policy and no report ever sees them.
+pub fn build_facts(
+    cs: &mut ChangeSet,
+    mode: &str,
+    cfg: &Resolved,
+    scanner: &Scanner,
+) -> Result<Facts> {
+    cs.files.retain(|f| !cfg.is_ignored(&f.path));
+    cs.normalize();
+    let post = cs.post.clone();
+    let found: Vec<Result<Vec<SecretFact>>> = cs
+        .files
+        .par_iter_mut()
+        .map(|f| scan_file(f, &post, scanner, cfg))
+        .collect();
+    let mut secrets = Vec::new();
+    for r in found {
+        secrets.extend(r?);
+    }
+    let change = ChangeFacts::new(mode, cs, cfg);
+    Ok(Facts {
+        change,
+        secrets,
+        config: serde_json::to_value(&cfg.config)?,
+        ..Facts::default()
+    })
+}
+
+/// Files at least this large are not read whole in `--all` mode (logs, dumps, media).
+const MAX_WHOLE_FILE: u64 = 64 * 1024 * 1024;
+
+fn scan_file(
+    f: &mut FileChange,
+    post: &Snapshot,
+    scanner: &Scanner,
+    cfg: &Resolved,
+) -> Result<Vec<SecretFact>> {
+    if f.binary {
+        return Ok(Vec::new());
+    }
+    let (buf, line_map): (Vec<u8>, Option<Vec<u32>>) = if f.whole_file {
+        if let Snapshot::WorkTree(root) = post {
+            let meta = std::fs::symlink_metadata(root.join(&f.path))
+                .with_context(|| format!("cannot read {}", f.path))?;
+            if meta.len() >= MAX_WHOLE_FILE {
+                return Ok(Vec::new());
+            }
+        }
+        let Some(bytes) = post
+            .read(&f.path)
+            .with_context(|| format!("cannot read {}", f.path))?
+        else {
+            bail!("cannot read {}: it vanished while gate was running", f.path);
+        };
+        if looks_binary(&bytes) {
+            f.binary = true;
+            return Ok(Vec::new());
+        }
+        (bytes, None)
+    } else {
+        let n: usize = f.added_lines().map(|l| l.text.len() + 1).sum();
+        let mut buf = Vec::with_capacity(n);
+        let mut map = Vec::new();
+        for l in f.added_lines() {
+            buf.extend_from_slice(&l.text);
+            buf.push(b'\n');
+            map.push(l.line);
+        }
+        (buf, Some(map))
+    };
+    if buf.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cands = scanner.scan(&buf);
+    if cands.is_empty() {
+        return Ok(Vec::new());
+    }
+    let line_of = |idx: usize| -> u32 {
+        match &line_map {
+            Some(m) => m.get(idx).copied().unwrap_or(0),
+            None => u32::try_from(idx + 1).unwrap_or(u32::MAX),
+        }
+    };
+    let in_test = cfg.is_test(&f.path);
+    let mut out = Vec::with_capacity(cands.len());
+    for c in &cands {
+        let rule = &scanner.rules()[c.rule];
+        let masked = redact::redact(&c.secret);
+        let (line, end_line) = (line_of(c.line), line_of(c.end_line));
+        if line_map.is_some() {
+            mask_in_lines(f, line, end_line, &c.secret, &masked);
+        }
+        out.push(SecretFact {
+            rule: rule.id.clone(),
+            name: rule.name.clone(),
+            provider: rule.provider.clone(),
+            severity: rule.severity.clone(),
+            confidence: rule.confidence.clone(),
+            path: f.path.clone(),
+            line,
+            column: u32::try_from(c.column).unwrap_or(u32::MAX),
+            end_line,
+            entropy: (c.entropy * 100.0).round() / 100.0,
+            redacted: masked,
+            fingerprint: redact::fingerprint(&c.secret),
+            in_test_path: in_test,
+            allowlisted: c.allowlisted,
+        });
+    }
+    Ok(out)
+}
+
+/// Replaces a secret (each of its lines, for multi-line secrets) in the added lines it spans.
+fn mask_in_lines(f: &mut FileChange, line: u32, end_line: u32, secret: &[u8], masked: &str) {
+    let pieces: Vec<&[u8]> = secret
+        .split(|&b| b == b'\n')
+        .map(|p| p.strip_suffix(b"\r").unwrap_or(p))
+        .filter(|p| p.len() >= 4)
+        .collect();
+    for h in &mut f.hunks {
+        for l in h
+            .added
+            .iter_mut()
+            .filter(|l| l.line >= line && l.line <= end_line)
+        {
+            for p in &pieces {
+                l.text = replace_all(&l.text, p, masked.as_bytes());
+            }
+        }
+    }
+}
+
+fn replace_all(hay: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while let Some(p) = memchr::memmem::find(&hay[i..], needle) {
+        out.extend_from_slice(&hay[i..i + p]);
+        out.extend_from_slice(with);
+        i += p + needle.len();
+    }
+    out.extend_from_slice(&hay[i..]);
+    out
+}
+
+/// Git's heuristic: a NUL byte in the first 8000 bytes.
+fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
+}
+
+/// Stage 1 and stage 2 of the policy evaluation, plus the config's rule switches.
+pub fn evaluate(facts: Facts, engine: &Engine, cfg: &Resolved) -> Result<Outcome> {
+    let input = policy::to_value(&facts)?;
+    let (mut findings, rules) = engine.findings(&input)?;
+    findings.retain(|f| !cfg.config.disable.iter().any(|d| d == &f.rule));
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
+            &b.path,
+            b.line,
+            &b.rule,
+            &b.resource,
+            &b.message,
+            b.level,
+        ))
+    });
+    findings.dedup();
+    for f in &findings {
+        if !rules.contains_key(&f.rule) {
+            bail!(
+                "policy gate.{} produced finding {} but declares no `rules[{:?}]` metadata",
+                f.category,
+                f.rule,
+                f.rule
+            );
+        }
+    }
+    let active: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let stage2 = serde_json::json!({
+        "facts": serde_json::to_value(&facts)?,
+        "findings": serde_json::to_value(&active)?,
+    });
+    let verdict = engine.verdict(&regorus::Value::from(stage2))?;
+    Ok(Outcome {
+        facts,
+        findings,
+        rules,
+        verdict,
+    })
+}

@@ -1,0 +1,495 @@
+//! Rego decides. This module loads the built-in and user policies into one regorus engine,
+//! evaluates every `gate.*` package's `deny`/`warn`/`info` sets against the facts (stage 1),
+//! then hands the findings to `gate.verdict` (stage 2) for the score, band and decision.
+//!
+//! The engine is prepared once (policies parsed, data loaded, input set) and cloned per rayon
+//! worker; each evaluation runs under a wall-clock limit so a runaway policy is an error, not
+//! a hung CI job.
+
+pub mod test;
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
+use regorus::utils::limits::ExecutionTimerConfig;
+use serde::{Deserialize, Serialize};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+}
+
+/// One policy file.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    /// Path relative to its policy directory (`secrets/aws_access_key.rego`).
+    pub rel: String,
+    /// Where it came from, for error messages (`builtin:secrets/…`, a file path, `REV:path`).
+    pub origin: String,
+    pub text: String,
+    pub builtin: bool,
+}
+
+impl PolicySource {
+    pub fn is_test(&self) -> bool {
+        self.rel.ends_with("_test.rego")
+    }
+}
+
+/// The policies a run uses: built-ins, then user directories. A user file with the same
+/// relative path as a built-in replaces it (that is how a built-in rule is overridden).
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub sources: Vec<PolicySource>,
+}
+
+impl PolicySet {
+    pub fn builtin() -> PolicySet {
+        PolicySet {
+            sources: embedded::BUILTIN
+                .iter()
+                .map(|(rel, text)| PolicySource {
+                    rel: (*rel).to_string(),
+                    origin: format!("builtin:policies/{rel}"),
+                    text: (*text).to_string(),
+                    builtin: true,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn empty() -> PolicySet {
+        PolicySet::default()
+    }
+
+    pub fn add(&mut self, src: PolicySource) {
+        if let Some(existing) = self.sources.iter_mut().find(|s| s.rel == src.rel) {
+            *existing = src;
+        } else {
+            self.sources.push(src);
+        }
+    }
+
+    /// Adds every `.rego` file below `dir`, in path order.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<()> {
+        let meta = std::fs::metadata(dir)
+            .with_context(|| format!("cannot read policy directory {}", dir.display()))?;
+        let files = if meta.is_file() {
+            vec![dir.to_path_buf()]
+        } else {
+            let mut files = Vec::new();
+            collect_rego(dir, &mut files)?;
+            files.sort();
+            files
+        };
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .with_context(|| format!("cannot read policy {}", f.display()))?;
+            let rel = if meta.is_file() {
+                f.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            } else {
+                f.strip_prefix(dir)
+                    .unwrap_or(&f)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            self.add(PolicySource {
+                rel,
+                origin: f.display().to_string(),
+                text,
+                builtin: false,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn collect_rego(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let p = e
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        if p.is_dir() {
+            collect_rego(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "rego") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// How a finding weighs on the decision: `deny` gives errors, `warn` warnings, `info` notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// A suppression that applied to a finding.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Suppression {
+    /// `inline`, `exception`, `baseline` or `config`.
+    pub kind: String,
+    pub reason: String,
+}
+
+/// One finding, as a policy produced it and Rust completed it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub level: Level,
+    pub message: String,
+    /// The policy package's domain (`secrets`, `blast_radius`, `custom.acme`).
+    pub category: String,
+    /// Risk points, 0 to 100.
+    pub risk: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    /// An infrastructure resource address or another logical name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Stable identity for baselines and SARIF (never contains a secret).
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+/// A rule's metadata, declared beside the rule as `rules["ID"] := {...}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct RuleMeta {
+    #[serde(default)]
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default = "default_severity")]
+    pub security_severity: f64,
+    #[serde(default)]
+    pub category: String,
+}
+
+fn default_severity() -> f64 {
+    5.0
+}
+
+/// Stage 2's answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Verdict {
+    pub score: u32,
+    pub band: String,
+    pub decision: String,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    /// The findings that make up the score, largest first, with the points each added.
+    #[serde(default)]
+    pub contributors: Vec<serde_json::Value>,
+}
+
+/// A loaded, prepared set of policies.
+#[derive(Clone)]
+pub struct Engine {
+    engine: regorus::Engine,
+    /// Finding packages (`gate.secrets` ...), without `data.`, sorted.
+    packages: Vec<String>,
+    has_verdict: bool,
+}
+
+impl Engine {
+    /// Parses every non-test policy and loads `data`. A syntax error names the file and line.
+    pub fn new(set: &PolicySet, data: serde_json::Value, timeout: Duration) -> Result<Engine> {
+        Engine::with_tests(set, data, timeout, false)
+    }
+
+    pub fn with_tests(
+        set: &PolicySet,
+        data: serde_json::Value,
+        timeout: Duration,
+        include_tests: bool,
+    ) -> Result<Engine> {
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(false);
+        engine.set_execution_timer_config(ExecutionTimerConfig {
+            limit: timeout,
+            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+        });
+        let mut packages = Vec::new();
+        for src in &set.sources {
+            if src.is_test() && !include_tests {
+                continue;
+            }
+            let pkg = engine
+                .add_policy(src.origin.clone(), src.text.clone())
+                .map_err(|e| anyhow!("policy error in {}: {e}", src.origin))?;
+            let pkg = pkg.trim_start_matches("data.").to_string();
+            if !src.is_test() {
+                packages.push(pkg);
+            }
+        }
+        packages.sort();
+        packages.dedup();
+        let has_verdict = packages.iter().any(|p| p == "gate.verdict");
+        packages.retain(|p| p.starts_with("gate.") && p != "gate.verdict");
+        engine
+            .add_data(regorus::Value::from(data))
+            .map_err(|e| anyhow!("cannot load policy data: {e}"))?;
+        Ok(Engine {
+            engine,
+            packages,
+            has_verdict,
+        })
+    }
+
+    pub fn packages(&self) -> &[String] {
+        &self.packages
+    }
+
+    /// Evaluates a query on a clone of the prepared engine with `input`.
+    fn query(&self, input: &regorus::Value, query: &str) -> Result<Option<serde_json::Value>> {
+        let mut e = self.engine.clone();
+        e.set_input(input.clone());
+        let results = e
+            .eval_query(query.to_string(), false)
+            .map_err(|err| anyhow!("policy error evaluating {query}: {err}"))?;
+        let Some(first) = results.result.into_iter().next() else {
+            return Ok(None);
+        };
+        let Some(expr) = first.expressions.into_iter().next() else {
+            return Ok(None);
+        };
+        if expr.value == regorus::Value::Undefined {
+            return Ok(None);
+        }
+        let v = serde_json::to_value(&expr.value)
+            .map_err(|err| anyhow!("policy result of {query} is not JSON: {err}"))?;
+        Ok(Some(v))
+    }
+
+    /// Evaluates a rule (for the test runner).
+    pub fn eval_value(
+        &self,
+        input: &regorus::Value,
+        query: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        self.query(input, query)
+    }
+
+    /// Stage 1: every package's findings, plus rule metadata, in parallel.
+    pub fn findings(
+        &self,
+        input: &regorus::Value,
+    ) -> Result<(Vec<Finding>, BTreeMap<String, RuleMeta>)> {
+        let targets: Vec<(&str, Option<Level>)> = self
+            .packages
+            .iter()
+            .flat_map(|p| {
+                [
+                    (p.as_str(), Some(Level::Error)),
+                    (p.as_str(), Some(Level::Warning)),
+                    (p.as_str(), Some(Level::Note)),
+                    (p.as_str(), None),
+                ]
+            })
+            .collect();
+        let results: Vec<Result<(Vec<Finding>, Vec<RuleMeta>)>> = targets
+            .par_iter()
+            .map(|&(pkg, level)| {
+                let set = match level {
+                    Some(Level::Error) => "deny",
+                    Some(Level::Warning) => "warn",
+                    Some(Level::Note) => "info",
+                    None => "rules",
+                };
+                let query = format!("data.{pkg}.{set}");
+                let value = self.query(input, &query)?;
+                let Some(value) = value else {
+                    return Ok((Vec::new(), Vec::new()));
+                };
+                match level {
+                    Some(level) => Ok((parse_findings(pkg, set, level, value)?, Vec::new())),
+                    None => Ok((Vec::new(), parse_rules(pkg, value)?)),
+                }
+            })
+            .collect();
+        let mut findings = Vec::new();
+        let mut rules = BTreeMap::new();
+        for r in results {
+            let (f, m) = r?;
+            findings.extend(f);
+            for meta in m {
+                if let Some(prev) = rules.insert(meta.id.clone(), meta) {
+                    bail!("rule {} is declared twice (in {})", prev.id, prev.category);
+                }
+            }
+        }
+        Ok((findings, rules))
+    }
+
+    /// Stage 2: the verdict from facts and findings.
+    pub fn verdict(&self, input: &regorus::Value) -> Result<Verdict> {
+        if !self.has_verdict {
+            bail!("no `gate.verdict` policy is loaded");
+        }
+        let v = self
+            .query(input, "data.gate.verdict.result")?
+            .ok_or_else(|| anyhow!("gate.verdict: `result` is undefined"))?;
+        let verdict: Verdict = serde_json::from_value(v)
+            .map_err(|e| anyhow!("gate.verdict: `result` has the wrong shape: {e}"))?;
+        if verdict.score > 100 {
+            bail!("gate.verdict: score {} is outside 0..100", verdict.score);
+        }
+        if !matches!(verdict.decision.as_str(), "pass" | "warn" | "fail") {
+            bail!(
+                "gate.verdict: decision {:?} is not pass, warn or fail",
+                verdict.decision
+            );
+        }
+        Ok(verdict)
+    }
+}
+
+fn items(value: serde_json::Value) -> Vec<serde_json::Value> {
+    match value {
+        serde_json::Value::Array(a) => a,
+        other => vec![other],
+    }
+}
+
+fn parse_findings(
+    pkg: &str,
+    set: &str,
+    level: Level,
+    value: serde_json::Value,
+) -> Result<Vec<Finding>> {
+    let category = pkg.trim_start_matches("gate.").to_string();
+    let mut out = Vec::new();
+    for item in items(value) {
+        let obj = item.as_object().ok_or_else(|| {
+            anyhow!("policy {pkg}.{set}: a finding must be an object, got {item}")
+        })?;
+        let get_str = |k: &str| obj.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let get_u32 = |k: &str| -> Result<Option<u32>> {
+            match obj.get(k) {
+                None | Some(serde_json::Value::Null) => Ok(None),
+                Some(v) => v
+                    .as_f64()
+                    .filter(|n| *n >= 0.0 && *n <= f64::from(u32::MAX))
+                    .map(|n| Some(n as u32))
+                    .ok_or_else(|| {
+                        anyhow!("policy {pkg}.{set}: `{k}` must be a non-negative number, got {v}")
+                    }),
+            }
+        };
+        let rule = get_str("rule").ok_or_else(|| {
+            anyhow!("policy {pkg}.{set}: finding without a string `rule`: {item}")
+        })?;
+        let message = get_str("message")
+            .or_else(|| get_str("msg"))
+            .ok_or_else(|| anyhow!("policy {pkg}.{set}: finding {rule} without a `message`"))?;
+        let risk = get_u32("risk")?.unwrap_or(match level {
+            Level::Error => 50,
+            Level::Warning => 20,
+            Level::Note => 0,
+        });
+        if risk > 100 {
+            bail!("policy {pkg}.{set}: finding {rule} has risk {risk}, above 100");
+        }
+        let path = get_str("path");
+        let line = get_u32("line")?.filter(|&l| l > 0);
+        let resource = get_str("resource");
+        let key = get_str("fingerprint").unwrap_or_else(|| {
+            format!(
+                "{}|{}|{}",
+                path.as_deref().unwrap_or(""),
+                resource.as_deref().unwrap_or(""),
+                message
+            )
+        });
+        let fingerprint = crate::secrets::redact::fingerprint(format!("{rule}|{key}").as_bytes());
+        out.push(Finding {
+            rule,
+            level,
+            message,
+            category: category.clone(),
+            risk,
+            risk_reason: get_str("risk_reason"),
+            path,
+            line,
+            column: get_u32("column")?.filter(|&c| c > 0),
+            end_line: get_u32("end_line")?.filter(|&l| l > 0),
+            resource,
+            fingerprint,
+            suppressed: None,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_rules(pkg: &str, value: serde_json::Value) -> Result<Vec<RuleMeta>> {
+    let obj = value
+        .as_object()
+        .ok_or_else(|| anyhow!("policy {pkg}.rules must be an object keyed by rule id"))?;
+    let mut out = Vec::new();
+    for (id, meta) in obj {
+        let mut m: RuleMeta = serde_json::from_value(meta.clone())
+            .map_err(|e| anyhow!("policy {pkg}.rules[{id:?}]: {e}"))?;
+        if !(m.security_severity > 0.0 && m.security_severity <= 10.0) {
+            bail!("policy {pkg}.rules[{id:?}]: security_severity must be in (0, 10]");
+        }
+        m.id = id.clone();
+        m.category = pkg.trim_start_matches("gate.").to_string();
+        out.push(m);
+    }
+    Ok(out)
+}
+
+/// Converts any serializable value into a regorus value.
+pub fn to_value<T: Serialize>(v: &T) -> Result<regorus::Value> {
+    let json = serde_json::to_value(v).context("cannot serialize policy input")?;
+    Ok(regorus::Value::from(json))
+}
+
+impl Engine {
+    /// Every package's rule metadata, without evaluating findings.
+    pub fn rules(&self) -> Result<BTreeMap<String, RuleMeta>> {
+        let input = regorus::Value::new_object();
+        let mut rules = BTreeMap::new();
+        for pkg in &self.packages {
+            if let Some(v) = self.query(&input, &format!("data.{pkg}.rules"))? {
+                for m in parse_rules(pkg, v)? {
+                    rules.insert(m.id.clone(), m);
+                }
+            }
+        }
+        Ok(rules)
+    }
+}

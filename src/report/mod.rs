@@ -1,0 +1,57 @@
+//! Rendering an outcome. The library prints nothing itself: every format is one
+//! implementation of [`Render`], producing a string the binary writes where it was told.
+//! No renderer has access to a secret value: findings and facts carry redacted values only.
+
+pub mod github;
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod text;
+
+use anyhow::Result;
+
+use crate::pipeline::Outcome;
+use crate::policy::{Finding, Level};
+
+pub trait Render {
+    fn render(&self, outcome: &Outcome) -> Result<String>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+    Github,
+}
+
+pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
+    match format {
+        Format::Text => text::TextReport { color: false }.render(outcome),
+        Format::Json => json::JsonReport.render(outcome),
+        Format::Sarif => sarif::SarifReport.render(outcome),
+        Format::Markdown => markdown::MarkdownReport.render(outcome),
+        Format::Github => github::GithubReport.render(outcome),
+    }
+}
+
+/// Counts of active (unsuppressed) findings by level.
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let active = findings.iter().filter(|f| f.suppressed.is_none());
+    active.fold((0, 0, 0), |(e, w, n), f| match f.level {
+        Level::Error => (e + 1, w, n),
+        Level::Warning => (e, w + 1, n),
+        Level::Note => (e, w, n + 1),
+    })
+}
+
+/// `path:line:col`, or the resource, or `-`.
+pub fn location(f: &Finding) -> String {
+    match (&f.path, f.line, f.column) {
+        (Some(p), Some(l), Some(c)) => format!("{p}:{l}:{c}"),
+        (Some(p), Some(l), None) => format!("{p}:{l}"),
+        (Some(p), None, _) => p.clone(),
+        (None, _, _) => f.resource.clone().unwrap_or_else(|| "-".to_string()),
+    }
+}

@@ -1,0 +1,175 @@
+//! Secret detection: a catalog of provider rules, scanned in one keyword pass.
+//!
+//! Rust finds candidates; Rego decides what they mean. The scanner is built once from the
+//! embedded catalog (`rules.yaml`) plus the user's rules, and is shared by every worker:
+//! one ASCII-case-insensitive Aho-Corasick pass over a buffer says which rules can match at
+//! all and where, and only those rules' regexes run, only on the lines around their keywords.
+//! Regexes run in ASCII mode on bytes, so a non-UTF-8 file is scanned at full speed.
+
+pub mod redact;
+mod scanner;
+
+pub use scanner::{Candidate, Scanner};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The catalog shipped with gate.
+pub const BUILTIN_RULES: &str = include_str!("rules.yaml");
+
+/// One detector, as written in `rules.yaml` or in `.gate.yaml` under `secrets.rules`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id, kebab-case (`aws-access-key-id`).
+    pub id: String,
+    /// Human name (`AWS access key ID`).
+    pub name: String,
+    /// Who issues the credential (`aws`, `github`, `generic`).
+    pub provider: String,
+    /// Lower-case literals, one of which must occur near a match. Empty means the rule runs on
+    /// every buffer (avoid: it is slow).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The pattern, ASCII mode, on bytes.
+    pub regex: String,
+    /// The capture group holding the secret (0: the whole match).
+    #[serde(default = "one")]
+    pub secret_group: usize,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub entropy: f64,
+    /// `critical`, `high`, `medium` or `low`: what a leak of a live credential costs.
+    #[serde(default = "high")]
+    pub severity: String,
+    /// `high` for formats only the provider issues (prefixes, checksums), `low` for generic
+    /// assignments. Policies use it to tell a live-format key from a guess.
+    #[serde(default = "high")]
+    pub confidence: String,
+    /// Bytes of context after a keyword line the regex may span (PEM blocks, JSON key files).
+    #[serde(default)]
+    pub multiline: usize,
+    /// Samples the rule must find (tested).
+    #[serde(default)]
+    pub tp: Vec<String>,
+    /// Samples the rule must not report (tested).
+    #[serde(default)]
+    pub fp: Vec<String>,
+}
+
+fn one() -> usize {
+    1
+}
+fn high() -> String {
+    "high".to_string()
+}
+
+/// Parses a YAML list of rules; `origin` names the file in errors.
+pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<RuleSpec>> {
+    let rules: Vec<RuleSpec> =
+        serde_yaml::from_str(text).with_context(|| format!("invalid secret rules in {origin}"))?;
+    for r in &rules {
+        if !matches!(r.severity.as_str(), "critical" | "high" | "medium" | "low") {
+            bail!("{origin}: rule {}: unknown severity {:?}", r.id, r.severity);
+        }
+        if !matches!(r.confidence.as_str(), "high" | "medium" | "low") {
+            bail!(
+                "{origin}: rule {}: unknown confidence {:?}",
+                r.id,
+                r.confidence
+            );
+        }
+        if r.keywords
+            .iter()
+            .any(|k| k.is_empty() || k.to_lowercase() != *k)
+        {
+            bail!(
+                "{origin}: rule {}: keywords must be non-empty and lower-case",
+                r.id
+            );
+        }
+    }
+    Ok(rules)
+}
+
+/// The built-in catalog.
+pub fn builtin_rules() -> Result<Vec<RuleSpec>> {
+    parse_rules(BUILTIN_RULES, "built-in rules.yaml")
+}
+
+/// Shannon entropy in bits per byte.
+pub fn entropy(data: &[u8]) -> f64 {
+    if data.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in data {
+        counts[b as usize] += 1;
+    }
+    let n = data.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_bounds() {
+        assert_eq!(entropy(b""), 0.0);
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    /// Every rule finds each of its true-positive samples and none of its false positives.
+    #[test]
+    fn catalog_samples() {
+        let rules = builtin_rules().expect("catalog parses");
+        let scanner = Scanner::new(rules.clone()).expect("catalog compiles");
+        let mut failures = Vec::new();
+        for rule in &rules {
+            assert!(
+                !rule.tp.is_empty(),
+                "rule {} has no true-positive sample",
+                rule.id
+            );
+            for s in &rule.tp {
+                let found = scanner.scan(s.as_bytes());
+                if !found
+                    .iter()
+                    .any(|c| c.rule_id(&scanner) == rule.id && !c.allowlisted)
+                {
+                    failures.push(format!("{}: missed tp {s:?}", rule.id));
+                }
+            }
+            for s in &rule.fp {
+                let found = scanner.scan(s.as_bytes());
+                if let Some(c) = found.iter().find(|c| !c.allowlisted) {
+                    failures.push(format!(
+                        "{}: fp {s:?} reported by {}",
+                        rule.id,
+                        c.rule_id(&scanner)
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let rules = builtin_rules().expect("catalog parses");
+        let mut ids: Vec<_> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(n, ids.len(), "duplicate rule ids");
+    }
+}
