@@ -67,7 +67,7 @@ pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, &'static s
                 path.as_str()
             };
             let files = change::diff::parse(&bytes)
-                .with_context(|| format!("{name}: not a valid unified diff"))?;
+                .map_err(|e| anyhow::anyhow!("{name}:{}: {}", e.line, e.message))?;
             let post = root.clone().map_or(Snapshot::None, Snapshot::WorkTree);
             Ok((
                 ChangeSet {

@@ -139,11 +139,9 @@ fn read_inside(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
 
 /// A repository-relative path that stays inside the repository: not absolute, no `..`.
 pub fn is_safe_relative_path(path: &str) -> bool {
-    !path.is_empty()
-        && !path.starts_with('/')
-        && !path.starts_with('\\')
-        && !(path.len() >= 2 && path.as_bytes()[1] == b':')
-        && path.split(['/', '\\']).all(|c| c != "..")
+    let absolute = path.starts_with(['/', '\\'])
+        || matches!(path.as_bytes(), [d, b':', b'/' | b'\\', ..] if d.is_ascii_alphabetic());
+    !path.is_empty() && !absolute && path.split(['/', '\\']).all(|c| c != "..")
 }
 
 /// Everything that changed, from one input.

@@ -17,8 +17,7 @@ const LIMIT: usize = 900 * 1024;
 fn cell(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
-        .replace('\n', " ")
-        .replace('\r', " ")
+        .replace(['\n', '\r'], " ")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
@@ -84,8 +83,7 @@ impl Render for MarkdownReport {
             s,
             "| level | rule | location | finding | risk |\n|---|---|---|---|---:|"
         )?;
-        let mut shown = 0;
-        for f in &o.findings {
+        for (shown, f) in o.findings.iter().enumerate() {
             let mut row = format!(
                 "| {} | `{}` | `{}` | {}{} | {} |\n",
                 f.level.as_str(),
@@ -104,7 +102,6 @@ impl Render for MarkdownReport {
                 break;
             }
             s.push_str(&row);
-            shown += 1;
         }
         Ok(s)
     }

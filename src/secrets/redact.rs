@@ -58,7 +58,7 @@ mod tests {
         assert_eq!(redact(b"short"), "…");
         assert_eq!(
             redact(b"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"),
-            "----…----"
+            "---…---"
         );
     }
 

@@ -228,7 +228,11 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
     ]
     .iter()
     .any(|w| lower.contains(w))
-        || longest_run(secret) >= 8;
+        || {
+            // A value mostly made of one repeated character (`AKIAXXXXXXXXXXXXXXXX`).
+            let run = longest_run(secret);
+            run >= 6 && run * 3 >= secret.len()
+        };
     if placeholder {
         return if generic {
             Verdict::Drop

@@ -1,1 +1,8 @@
-//! Integration tests: run the built binary on fixtures.
+//! Integration tests: they run the built `gate` binary, as a user would, on fixtures and on
+//! scratch git repositories. One test binary (autotests = false) keeps link time low.
+
+mod cases;
+mod git_repos;
+mod policies;
+mod sarif;
+mod util;

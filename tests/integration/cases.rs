@@ -1,0 +1,62 @@
+//! Folder-driven CLI cases: each folder of fixtures/cases holds `cmd` (the arguments), its
+//! inputs, and optionally `stdin`. What the user sees (exit code, stdout, stderr) is
+//! snapshotted. Adding a case is adding a folder.
+
+use std::path::Path;
+
+use crate::util::{code, gate, manifest_dir, stderr, stdout};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn cli_cases() {
+    let src = manifest_dir().join("fixtures").join("cases");
+    // Run outside any git repository, so the gate repository's own configuration is not used.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_dir(&src, tmp.path());
+    let mut names: Vec<String> = std::fs::read_dir(&src)
+        .expect("cases dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 10,
+        "expected the fixture cases, found {names:?}"
+    );
+    for name in names {
+        let dir = tmp.path().join(&name);
+        let cmd = std::fs::read_to_string(dir.join("cmd")).expect("cmd file");
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        let stdin = std::fs::read(dir.join("stdin")).ok();
+        let out = gate(&dir, &args, stdin.as_deref());
+        let shown = format!(
+            "args: {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            code(&out),
+            stdout(&out),
+            stderr(&out)
+        );
+        insta::with_settings!({
+            snapshot_path => "../snapshots",
+            prepend_module_to_snapshot => false,
+            filters => vec![
+                (r#""version": "\d+\.\d+\.\d+[^"]*""#, r#""version": "[VERSION]""#),
+                (r#""semanticVersion": "[^"]+""#, r#""semanticVersion": "[VERSION]""#),
+                (r#""fullName": "gate [^"]+""#, r#""fullName": "gate [VERSION]""#),
+            ],
+        }, {
+            insta::assert_snapshot!(format!("case__{name}"), shown);
+        });
+    }
+}

@@ -1,0 +1,149 @@
+//! Policies as users write them: tests, custom rules, overrides, errors and time limits.
+
+use crate::util::{code, stderr, stdout, Repo};
+
+#[test]
+fn builtin_policy_tests_pass() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = crate::util::gate(dir.path(), &["policy", "test"], None);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains(" 0 failed"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("FAIL"), "{}", stdout(&o));
+}
+
+#[test]
+fn user_policy_tests_report_failures() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("big_test.rego"),
+        "package gate.custom.big_test\n\ntest_passes if { 1 == 1 }\n\ntest_fails if { 1 == 2 }\n",
+    )
+    .expect("write");
+    let o = crate::util::gate(dir.path(), &["policy", "test", "."], None);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(
+        out.contains("PASS gate.custom.big_test.test_passes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL gate.custom.big_test.test_fails"),
+        "{out}"
+    );
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+}
+
+const DIFF: &str = "diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1,2 @@\n x = 1\n+print('debug')\n";
+
+#[test]
+fn custom_policy_findings_are_reported() {
+    let r = Repo::new();
+    r.write(
+        "policies/no_print.rego",
+        r#"package gate.custom.acme
+
+rules["ACME-001"] := {"name": "No print", "summary": "print() left in code", "security_severity": 3.0}
+
+warn contains {"rule": "ACME-001", "message": "print() added", "path": f.path, "line": l.line, "risk": 20} if {
+	some f in input.change.files
+	some h in f.hunks
+	some l in h.added
+	contains(l.text, "print(")
+}
+"#,
+    );
+    r.write("d.diff", DIFF);
+    let o = r.gate(&["check", "--diff", "d.diff", "--policy", "policies"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("ACME-001      src/app.py:2"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("gate: WARN"), "{}", stdout(&o));
+    // The same directory from the configuration file.
+    r.write(".gate.yaml", "policies: [policies]\n");
+    let o = r.gate(&["check", "--diff", "d.diff"]);
+    assert!(stdout(&o).contains("ACME-001"), "{}", stdout(&o));
+}
+
+#[test]
+fn policy_syntax_error_is_exit_2_naming_the_file() {
+    let r = Repo::new();
+    r.write(
+        "p/bad.rego",
+        "package gate.custom.bad\n\ndeny contains x if {\n",
+    );
+    r.write("d.diff", DIFF);
+    let o = r.gate(&["check", "--diff", "d.diff", "--policy", "p"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("bad.rego"), "{}", stderr(&o));
+}
+
+#[test]
+fn finding_without_metadata_is_an_error() {
+    let r = Repo::new();
+    r.write("p/x.rego", "package gate.custom.x\n\ndeny contains {\"rule\": \"X-1\", \"message\": \"m\"} if { true }\n");
+    r.write("d.diff", DIFF);
+    let o = r.gate(&["check", "--diff", "d.diff", "--policy", "p"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("X-1"), "{}", stderr(&o));
+}
+
+#[test]
+fn runaway_policy_is_stopped_by_the_time_limit() {
+    let r = Repo::new();
+    r.write(
+        "p/slow.rego",
+        "package gate.custom.slow\n\nrules[\"SLOW-1\"] := {\"name\": \"s\", \"summary\": \"s\"}\n\nwarn contains {\"rule\": \"SLOW-1\", \"message\": sprintf(\"%d\", [n])} if {\n\tn := count([x | some x in numbers.range(1, 50000000); x % 7 == 3])\n}\n",
+    );
+    r.write("d.diff", DIFF);
+    let start = std::time::Instant::now();
+    let o = r.gate(&[
+        "check",
+        "--diff",
+        "d.diff",
+        "--policy",
+        "p",
+        "--policy-timeout",
+        "0.5",
+    ]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("gate.custom.slow"), "{}", stderr(&o));
+    assert!(
+        start.elapsed().as_secs() < 30,
+        "the time limit did not stop the policy"
+    );
+}
+
+#[test]
+fn a_user_file_replaces_the_builtin_verdict() {
+    let r = Repo::new();
+    r.write(
+        "p/verdict.rego",
+        "package gate.verdict\n\nresult := {\"score\": 1, \"band\": \"low\", \"decision\": \"fail\", \"reasons\": [\"strict house rule\"]}\n",
+    );
+    r.write("d.diff", DIFF);
+    let o = r.gate(&["check", "--diff", "d.diff", "--policy", "p"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("strict house rule"), "{}", stdout(&o));
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = crate::util::gate(dir.path(), &["rules"], None);
+    assert_eq!(code(&o), 0);
+    let ids: Vec<String> = stdout(&o)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("rule_ids", ids.join("\n"));
+    });
+    let o = crate::util::gate(dir.path(), &["explain", "GATE-SEC-001"], None);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("How to fix"), "{}", stdout(&o));
+    let o = crate::util::gate(dir.path(), &["explain", "NOPE-1"], None);
+    assert_eq!(code(&o), 2);
+}
