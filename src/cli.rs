@@ -75,6 +75,13 @@ pub struct InputArgs {
     /// Check every file under PATH (default: .) as if it were added; honours .gitignore.
     #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".", group = "input")]
     pub all: Option<PathBuf>,
+    /// An infrastructure plan to check (repeatable): `terraform show -json` output, `pulumi
+    /// preview --json` output, a CloudFormation change set or template, or a cdk.out directory.
+    #[arg(long = "plan", value_name = "FILE|DIR")]
+    pub plans: Vec<PathBuf>,
+    /// A base cdk.out to diff each --plan cdk.out against (resource-level diff of two synths).
+    #[arg(long, value_name = "DIR")]
+    pub plan_base: Option<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// Time limit for each policy evaluation, in seconds.

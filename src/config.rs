@@ -30,6 +30,35 @@ pub struct Config {
     pub disable: Vec<String>,
     /// Free-form data for the user's own policies (`data.gate.config.data`).
     pub data: serde_json::Value,
+    pub infra: InfraConfig,
+}
+
+/// Infrastructure plan settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InfraConfig {
+    /// Taxonomy entries checked before the built-in ones.
+    pub taxonomy: Vec<crate::infra::taxonomy::TaxonomyEntry>,
+    /// A plan changing at least this many resources is a mass change.
+    pub mass_change: usize,
+    /// A plan deleting or replacing at least this many resources is a mass deletion.
+    pub mass_delete: usize,
+    /// Ports that must never be open to the world.
+    pub admin_ports: Vec<u16>,
+}
+
+impl Default for InfraConfig {
+    fn default() -> Self {
+        InfraConfig {
+            taxonomy: Vec::new(),
+            mass_change: 50,
+            mass_delete: 10,
+            admin_ports: vec![
+                22, 23, 135, 139, 445, 1433, 1521, 2375, 2376, 2379, 3306, 3389, 5432, 5601, 5900,
+                5984, 6379, 8020, 9042, 9200, 9300, 11211, 27017, 27018,
+            ],
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +72,7 @@ impl Default for Config {
             thresholds: Thresholds::default(),
             disable: Vec::new(),
             data: serde_json::Value::Object(serde_json::Map::new()),
+            infra: InfraConfig::default(),
         }
     }
 }

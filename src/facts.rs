@@ -49,7 +49,19 @@ pub struct FileFact {
     pub new_mode: Option<String>,
     pub additions: usize,
     pub deletions: usize,
+    /// What the file is to the project beyond its language: `ci_workflow`, `codeowners`,
+    /// `migration`, `gate_config`, `gate_policy`, `manifest`, `lockfile`, `iac`.
+    pub role: Option<&'static str>,
+    /// Destructive statements in added lines of migrations and SQL files.
+    pub destructive_statements: Vec<Statement>,
     pub hunks: Vec<HunkFact>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Statement {
+    pub line: u32,
+    /// `DROP TABLE`, `DROP COLUMN`, `TRUNCATE`, `DROP DATABASE`, `DROP SCHEMA`, `DELETE ALL`.
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +132,7 @@ pub struct SecretFact {
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct InfraFacts {
-    pub plans: Vec<serde_json::Value>,
+    pub plans: Vec<crate::infra::Plan>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -211,6 +223,123 @@ pub fn is_source_language(lang: &str) -> bool {
     )
 }
 
+/// The project role of a path, by convention.
+pub fn role(path: &str, cfg: &Resolved) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = path.to_ascii_lowercase();
+    if name == crate::config::FILE_NAME {
+        return Some("gate_config");
+    }
+    if cfg.config.policies.iter().any(|d| {
+        let d = d.trim_end_matches('/');
+        !d.is_empty() && (path == d || path.starts_with(&format!("{d}/")))
+    }) && (name.ends_with(".rego")
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml")
+        || name.ends_with(".json"))
+    {
+        return Some("gate_policy");
+    }
+    if lower.starts_with(".github/workflows/")
+        || lower.starts_with(".github/actions/")
+        || name == ".gitlab-ci.yml"
+        || lower.starts_with(".gitlab/ci/")
+        || name == "Jenkinsfile"
+        || lower.starts_with(".circleci/")
+        || name == "azure-pipelines.yml"
+        || lower.starts_with(".buildkite/")
+        || name == "bitbucket-pipelines.yml"
+        || name == ".travis.yml"
+        || lower.starts_with(".ci/")
+        || name == ".pre-commit-config.yaml"
+    {
+        return Some("ci_workflow");
+    }
+    if name == "CODEOWNERS" {
+        return Some("codeowners");
+    }
+    if lower.contains("migrations/")
+        || lower.contains("/migrate/")
+        || lower.starts_with("migrate/")
+        || lower.contains("alembic/versions/")
+    {
+        return Some("migration");
+    }
+    if matches!(
+        name,
+        "package-lock.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "Cargo.lock"
+            | "poetry.lock"
+            | "uv.lock"
+            | "go.sum"
+            | "Gemfile.lock"
+    ) {
+        return Some("lockfile");
+    }
+    if matches!(
+        name,
+        "package.json" | "Cargo.toml" | "pyproject.toml" | "go.mod" | "Gemfile" | "pom.xml"
+    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
+    {
+        return Some("manifest");
+    }
+    if name.ends_with(".tf")
+        || name.ends_with(".tfvars")
+        || name == "Pulumi.yaml"
+        || name == "cdk.json"
+    {
+        return Some("iac");
+    }
+    None
+}
+
+/// Destructive schema statements among a migration's or SQL file's added lines.
+fn destructive_statements(f: &FileChange, role: Option<&str>) -> Vec<Statement> {
+    if role != Some("migration") && !f.path.to_ascii_lowercase().ends_with(".sql") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for l in f.added_lines() {
+        let t = String::from_utf8_lossy(&l.text).to_ascii_uppercase();
+        let t = t.trim_start();
+        if t.starts_with("--") || t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        let squash: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let kind = if squash.contains("DROP TABLE")
+            || squash.contains("OP.DROP_TABLE(")
+            || squash.contains("MIGRATIONS.DELETEMODEL(")
+            || squash.contains("DROP_TABLE ")
+            || squash.contains("DROP_TABLE(")
+        {
+            "DROP TABLE"
+        } else if squash.contains("DROP DATABASE") {
+            "DROP DATABASE"
+        } else if squash.contains("DROP SCHEMA") {
+            "DROP SCHEMA"
+        } else if squash.starts_with("TRUNCATE")
+            || squash.contains(" TRUNCATE TABLE")
+            || squash.contains("EXECUTE(\"TRUNCATE")
+        {
+            "TRUNCATE"
+        } else if squash.contains("DROP COLUMN")
+            || squash.contains("OP.DROP_COLUMN(")
+            || squash.contains("MIGRATIONS.REMOVEFIELD(")
+            || squash.contains("REMOVE_COLUMN")
+        {
+            "DROP COLUMN"
+        } else if squash.starts_with("DELETE FROM") && !squash.contains(" WHERE ") {
+            "DELETE ALL"
+        } else {
+            continue;
+        };
+        out.push(Statement { line: l.line, kind });
+    }
+    out
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -231,6 +360,8 @@ impl FileFact {
             new_mode: f.new_mode.clone(),
             additions: f.additions(),
             deletions: f.deletions(),
+            role: role(&f.path, cfg),
+            destructive_statements: destructive_statements(f, role(&f.path, cfg)),
             hunks: f
                 .hunks
                 .iter()

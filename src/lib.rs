@@ -9,6 +9,7 @@ pub mod change;
 pub mod cli;
 pub mod config;
 pub mod facts;
+pub mod infra;
 pub mod pipeline;
 pub mod policy;
 pub mod report;

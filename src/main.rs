@@ -10,7 +10,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
 use gate::cli::{CheckArgs, Cli, Command, InputArgs, PolicyArgs, PolicyCommand};
-use gate::config::Resolved;
 use gate::pipeline::{self, Options, Source};
 use gate::policy::{self, Engine};
 use gate::report;
@@ -64,24 +63,30 @@ fn options(input: &InputArgs) -> Result<Options> {
             .map_err(|e| anyhow!("cannot start {n} threads: {e}"))?;
     }
     let source = if let Some(base) = &input.base {
-        Source::Range {
+        Some(Source::Range {
             base: base.clone(),
             head: input.head.clone(),
-        }
+        })
     } else if input.staged {
-        Source::Staged
+        Some(Source::Staged)
     } else if let Some(d) = &input.diff {
-        Source::Diff(d.clone())
-    } else if let Some(p) = &input.all {
-        Source::All(p.clone())
+        Some(Source::Diff(d.clone()))
     } else {
-        bail!("say what to check: --base REV, --staged, --diff FILE|- or --all [PATH] (see gate check --help)");
+        input.all.as_ref().map(|p| Source::All(p.clone()))
     };
+    if source.is_none() && input.plans.is_empty() {
+        bail!("say what to check: --base REV, --staged, --diff FILE|-, --all [PATH] and/or --plan FILE (see gate check --help)");
+    }
+    if input.plan_base.is_some() && input.plans.is_empty() {
+        bail!("--plan-base needs a --plan to compare with");
+    }
     if !(input.policy_timeout > 0.0 && input.policy_timeout.is_finite()) {
         bail!("--policy-timeout must be a positive number of seconds");
     }
     Ok(Options {
         source,
+        plans: input.plans.clone(),
+        plan_base: input.plan_base.clone(),
         config: input.policy.config.clone(),
         policy_dirs: input.policy.policies.clone(),
         timeout: Duration::from_secs_f64(input.policy_timeout),
@@ -124,11 +129,7 @@ fn check(args: CheckArgs) -> Result<u8> {
 
 fn facts(input: InputArgs) -> Result<u8> {
     let opts = options(&input)?;
-    let (mut cs, mode) = pipeline::load_change(&opts.source, &opts.cwd)?;
-    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
-    let cfg = Resolved::new(pipeline::load_config(opts.config.as_deref(), &root)?)?;
-    let scanner = pipeline::build_scanner()?;
-    let facts = pipeline::build_facts(&mut cs, mode, &cfg, &scanner)?;
+    let (facts, _, _) = pipeline::collect_facts(&opts)?;
     let mut s = serde_json::to_string_pretty(&facts)?;
     s.push('\n');
     write_out(None, &s)?;

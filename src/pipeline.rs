@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::change::{self, ChangeSet, FileChange, Snapshot};
 use crate::config::{self, Config, Resolved};
 use crate::facts::{ChangeFacts, Facts, SecretFact};
+use crate::infra;
 use crate::policy::{self, Engine, Finding, PolicySet, RuleMeta, Verdict};
 use crate::secrets::{self, redact, Scanner};
 
@@ -31,7 +32,10 @@ pub enum Source {
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub source: Source,
+    /// The code change; `None` when only plans are checked.
+    pub source: Option<Source>,
+    pub plans: Vec<PathBuf>,
+    pub plan_base: Option<PathBuf>,
     pub config: Option<PathBuf>,
     pub policy_dirs: Vec<PathBuf>,
     pub timeout: Duration,
@@ -185,15 +189,71 @@ pub fn build_scanner() -> Result<Scanner> {
 
 /// Runs the whole pipeline.
 pub fn run(opts: &Options) -> Result<Outcome> {
-    let (mut cs, mode) = load_change(&opts.source, &opts.cwd)?;
-    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
-    let cfg = Resolved::new(load_config(opts.config.as_deref(), &root)?)?;
+    let (facts, cfg, root) = collect_facts(opts)?;
     let set = load_policies(&cfg.config, &root, &opts.policy_dirs)?;
     let data = serde_json::json!({"gate": {"config": serde_json::to_value(&cfg.config)?}});
     let engine = Engine::new(&set, data, opts.timeout)?;
-    let scanner = build_scanner()?;
-    let facts = build_facts(&mut cs, mode, &cfg, &scanner)?;
     evaluate(facts, &engine, &cfg)
+}
+
+/// Reads the inputs and derives the facts (what `gate facts` prints).
+pub fn collect_facts(opts: &Options) -> Result<(Facts, Resolved, PathBuf)> {
+    let (mut cs, mode) = match &opts.source {
+        Some(src) => load_change(src, &opts.cwd)?,
+        None => (
+            ChangeSet {
+                base: None,
+                head: None,
+                files: Vec::new(),
+                post: Snapshot::None,
+                pre: Snapshot::None,
+                root: change::git::toplevel(&opts.cwd),
+            },
+            "none",
+        ),
+    };
+    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
+    let cfg = Resolved::new(load_config(opts.config.as_deref(), &root)?)?;
+    let scanner = build_scanner()?;
+    let mut facts = build_facts(&mut cs, mode, &cfg, &scanner)?;
+    if !opts.plans.is_empty() {
+        let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
+        let mut loaded = infra::load_plans(
+            &opts.plans,
+            &opts.cwd,
+            opts.plan_base.as_deref(),
+            &root,
+            &taxonomy,
+        )?;
+        for plan in &mut loaded {
+            for r in &mut plan.resources {
+                redact_values(&mut r.before, &scanner);
+                redact_values(&mut r.after, &scanner);
+            }
+        }
+        facts.infra.plans = loaded;
+    }
+    Ok((facts, cfg, root))
+}
+
+/// Masks string values in plan attributes that the secret scanner recognizes (a key in
+/// `user_data` that the tool did not mark sensitive, say).
+fn redact_values(v: &mut serde_json::Value, scanner: &Scanner) {
+    match v {
+        serde_json::Value::String(s) => {
+            let found = scanner.scan(s.as_bytes());
+            if let Some(c) = found.iter().find(|c| !c.allowlisted) {
+                *s = format!(
+                    "(redacted {}: {})",
+                    c.rule_id(scanner),
+                    redact::redact(&c.secret)
+                );
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| redact_values(x, scanner)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| redact_values(x, scanner)),
+        _ => {}
+    }
 }
 
 /// Derives the facts of a change. Secret values found are masked in the change's lines

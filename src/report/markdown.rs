@@ -42,8 +42,14 @@ impl Render for MarkdownReport {
         let (e, w, n) = counts(&o.findings);
         writeln!(
             s,
-            "{} files changed (+{} −{}) · {} errors · {} warnings · {} notes\n",
-            st.files, st.additions, st.deletions, e, w, n
+            "{} files changed (+{} −{}){} · {} errors · {} warnings · {} notes\n",
+            st.files,
+            st.additions,
+            st.deletions,
+            super::plans_summary(o),
+            e,
+            w,
+            n
         )?;
         if o.facts.provenance.ai_generated {
             let sig: Vec<String> = o

@@ -55,3 +55,23 @@ pub fn location(f: &Finding) -> String {
         (None, _, _) => f.resource.clone().unwrap_or_else(|| "-".to_string()),
     }
 }
+
+/// `, 2 plans (1 create, 3 update, 1 delete, 2 replace)`, or nothing without plans.
+pub fn plans_summary(o: &Outcome) -> String {
+    let plans = &o.facts.infra.plans;
+    if plans.is_empty() {
+        return String::new();
+    }
+    let (mut c, mut u, mut d, mut r) = (0, 0, 0, 0);
+    for p in plans {
+        c += p.summary.create;
+        u += p.summary.update;
+        d += p.summary.delete;
+        r += p.summary.replace;
+    }
+    format!(
+        ", {} plan{} ({c} create, {u} update, {d} delete, {r} replace)",
+        plans.len(),
+        if plans.len() == 1 { "" } else { "s" }
+    )
+}

@@ -46,8 +46,14 @@ impl Render for TextReport {
         let (e, w, n) = counts(&o.findings);
         writeln!(
             s,
-            "{} files (+{} -{}), {} errors, {} warnings, {} notes",
-            stats.files, stats.additions, stats.deletions, e, w, n
+            "{} files (+{} -{}){}, {} errors, {} warnings, {} notes",
+            stats.files,
+            stats.additions,
+            stats.deletions,
+            super::plans_summary(o),
+            e,
+            w,
+            n
         )?;
         if o.facts.provenance.ai_generated {
             let sig: Vec<String> = o

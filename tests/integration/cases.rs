@@ -21,10 +21,13 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn cli_cases() {
-    let src = manifest_dir().join("fixtures").join("cases");
+    let fixtures = manifest_dir().join("fixtures");
+    let src = fixtures.join("cases");
     // Run outside any git repository, so the gate repository's own configuration is not used.
-    let tmp = tempfile::tempdir().expect("temp dir");
-    copy_dir(&src, tmp.path());
+    // All of fixtures/ is copied, so a case can name ../../plans/x.json.
+    let tmp_root = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures, tmp_root.path());
+    let tmp = tmp_root.path().join("cases");
     let mut names: Vec<String> = std::fs::read_dir(&src)
         .expect("cases dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -35,7 +38,7 @@ fn cli_cases() {
         "expected the fixture cases, found {names:?}"
     );
     for name in names {
-        let dir = tmp.path().join(&name);
+        let dir = tmp.join(&name);
         let cmd = std::fs::read_to_string(dir.join("cmd")).expect("cmd file");
         let args: Vec<&str> = cmd.split_whitespace().collect();
         let stdin = std::fs::read(dir.join("stdin")).ok();

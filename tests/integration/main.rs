@@ -3,6 +3,7 @@
 
 mod cases;
 mod git_repos;
+mod plans;
 mod policies;
 mod sarif;
 mod util;

@@ -1,0 +1,48 @@
+package gate.blast_radius
+
+# GATE-BLA-001: a plan that changes or destroys many resources at once.
+
+rules["GATE-BLA-001"] := {
+	"name": "Mass infrastructure change",
+	"summary": "A plan changes or destroys more resources than the configured limits.",
+	"help": concat("\n", [
+		"**What it finds:** plans whose changed resources reach `infra.mass_change` (default 50), or whose deletions and replacements reach `infra.mass_delete` (default 10).",
+		"",
+		"**Why it matters:** mass changes are how a wrong variable, workspace or module version takes down an environment.",
+		"",
+		"**How to fix:** split the change, or apply it in stages with targeted plans.",
+	]),
+	"tags": ["infrastructure", "blast-radius"],
+	"security_severity": 6.5,
+}
+
+cfg := data.gate.config.infra
+
+changed(p) := (p.summary.create + p.summary.update) + (p.summary.delete + p.summary.replace)
+
+destroyed(p) := p.summary.delete + p.summary.replace
+
+deny contains {
+	"rule": "GATE-BLA-001",
+	"message": sprintf("plan destroys or replaces %d resources (limit %d)", [destroyed(p), cfg.mass_delete]),
+	"path": p.path,
+	"line": 1,
+	"risk": 70,
+	"risk_reason": "mass deletion",
+} if {
+	some p in input.infra.plans
+	destroyed(p) >= cfg.mass_delete
+}
+
+warn contains {
+	"rule": "GATE-BLA-001",
+	"message": sprintf("plan changes %d resources (limit %d)", [changed(p), cfg.mass_change]),
+	"path": p.path,
+	"line": 1,
+	"risk": 45,
+	"risk_reason": "mass change",
+} if {
+	some p in input.infra.plans
+	changed(p) >= cfg.mass_change
+	destroyed(p) < cfg.mass_delete
+}

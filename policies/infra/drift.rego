@@ -1,0 +1,22 @@
+package gate.infra
+
+# GATE-INF-008: the plan saw drift: resources changed outside the tool since the last apply.
+
+rules["GATE-INF-008"] := {
+	"name": "Drift detected",
+	"summary": "Resources were changed outside the infrastructure tool.",
+	"help": "**What it finds:** `resource_drift` entries in a Terraform plan.\n\n**Why it matters:** applying the plan reverts someone's manual change, or builds on a state nobody reviewed.\n\n**How to fix:** reconcile the drift (import the change into code, or revert it) before applying.",
+	"tags": ["infrastructure", "drift"],
+	"security_severity": 3.0,
+}
+
+info contains {
+	"rule": "GATE-INF-008",
+	"message": sprintf("%d resource(s) drifted outside %s: %s", [count(p.drift), p.tool, concat(", ", [d.address | some d in p.drift])]),
+	"path": p.path,
+	"line": 1,
+	"risk": 10,
+} if {
+	some p in input.infra.plans
+	count(p.drift) > 0
+}
