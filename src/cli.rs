@@ -24,6 +24,14 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the facts document the policies see (Rego `input`), as JSON.
     Facts(InputArgs),
+    /// Write a baseline of the current findings, so that only new ones count from now on.
+    Baseline {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where to write it (default: .gate-baseline.json at the repository root).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Work with policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -84,6 +92,14 @@ pub struct InputArgs {
     pub plan_base: Option<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// With --base, read .gate.yaml, policies and exceptions from the work tree instead of the
+    /// base revision (for local use: in CI, the change under review must not configure its
+    /// own gate).
+    #[arg(long)]
+    pub config_from_worktree: bool,
+    /// Treat the change as AI-authored (adds a provenance signal).
+    #[arg(long)]
+    pub ai: bool,
     /// Time limit for each policy evaluation, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub policy_timeout: f64,

@@ -31,6 +31,40 @@ pub struct Config {
     /// Free-form data for the user's own policies (`data.gate.config.data`).
     pub data: serde_json::Value,
     pub infra: InfraConfig,
+    pub ai: AiConfig,
+    /// The exceptions file (default .gate-exceptions.yaml, when present).
+    pub exceptions: Option<String>,
+    /// The baseline file (default .gate-baseline.json, when present).
+    pub baseline: Option<String>,
+}
+
+/// AI provenance settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiConfig {
+    /// Pull-request labels that mark a change as AI-authored.
+    pub labels: Vec<String>,
+    /// Apply the stricter profile to AI-authored changes (policies read it).
+    pub strict: bool,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        AiConfig {
+            labels: [
+                "ai-generated",
+                "ai-assisted",
+                "copilot",
+                "claude",
+                "cursor",
+                "codex",
+                "devin",
+            ]
+            .map(String::from)
+            .to_vec(),
+            strict: true,
+        }
+    }
 }
 
 /// Infrastructure plan settings.
@@ -73,6 +107,9 @@ impl Default for Config {
             disable: Vec::new(),
             data: serde_json::Value::Object(serde_json::Map::new()),
             infra: InfraConfig::default(),
+            ai: AiConfig::default(),
+            exceptions: None,
+            baseline: None,
         }
     }
 }

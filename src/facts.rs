@@ -20,6 +20,11 @@ pub struct Facts {
     pub infra: InfraFacts,
     pub dependencies: Vec<DependencyFact>,
     pub telemetry: Vec<TelemetryFact>,
+    /// AI-typical smells in added lines: placeholders, duplicated blocks.
+    pub smells: Vec<crate::smells::Smell>,
+    pub governance: crate::settings::Governance,
+    /// The exceptions in force (and expired ones, marked).
+    pub exceptions: Vec<crate::suppress::Exception>,
     pub config: serde_json::Value,
 }
 
@@ -98,6 +103,7 @@ pub struct Provenance {
     pub ai_generated: bool,
     pub signals: Vec<Signal>,
     pub commits: usize,
+    pub ai_commits: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -227,7 +233,10 @@ pub fn is_source_language(lang: &str) -> bool {
 pub fn role(path: &str, cfg: &Resolved) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = path.to_ascii_lowercase();
-    if name == crate::config::FILE_NAME {
+    if name == crate::config::FILE_NAME
+        || name == crate::suppress::EXCEPTIONS_FILE
+        || name == crate::suppress::BASELINE_FILE
+    {
         return Some("gate_config");
     }
     if cfg.config.policies.iter().any(|d| {

@@ -45,6 +45,7 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Facts(input) => facts(input),
+        Command::Baseline { input, output } => baseline(input, output),
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir.as_deref()),
         Command::Rules(p) => rules(&p),
         Command::Explain { rule, policy } => explain(&rule, &policy),
@@ -91,6 +92,8 @@ fn options(input: &InputArgs) -> Result<Options> {
         policy_dirs: input.policy.policies.clone(),
         timeout: Duration::from_secs_f64(input.policy_timeout),
         cwd: cwd()?,
+        config_from_worktree: input.config_from_worktree,
+        ai: input.ai,
     })
 }
 
@@ -129,10 +132,27 @@ fn check(args: CheckArgs) -> Result<u8> {
 
 fn facts(input: InputArgs) -> Result<u8> {
     let opts = options(&input)?;
-    let (facts, _, _) = pipeline::collect_facts(&opts)?;
-    let mut s = serde_json::to_string_pretty(&facts)?;
+    let collected = pipeline::collect(&opts)?;
+    let mut s = serde_json::to_string_pretty(&collected.facts)?;
     s.push('\n');
     write_out(None, &s)?;
+    Ok(0)
+}
+
+fn baseline(input: InputArgs, output: Option<PathBuf>) -> Result<u8> {
+    let opts = options(&input)?;
+    let outcome = pipeline::run(&opts)?;
+    let root = gate::change::git::toplevel(&opts.cwd).unwrap_or_else(|| opts.cwd.clone());
+    let path = output.unwrap_or_else(|| root.join(gate::suppress::BASELINE_FILE));
+    let b = gate::suppress::Baseline::from_findings(&outcome.findings);
+    let mut text = serde_json::to_string_pretty(&b)?;
+    text.push('\n');
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "gate: wrote {} finding(s) to {}",
+        b.findings.len(),
+        path.display()
+    );
     Ok(0)
 }
 

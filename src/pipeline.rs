@@ -16,6 +16,8 @@ use crate::facts::{ChangeFacts, Facts, SecretFact};
 use crate::infra;
 use crate::policy::{self, Engine, Finding, PolicySet, RuleMeta, Verdict};
 use crate::secrets::{self, redact, Scanner};
+use crate::settings::{self, Settings};
+use crate::{provenance, smells, suppress};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -41,6 +43,10 @@ pub struct Options {
     pub timeout: Duration,
     /// Where gate runs (the repository is found from here).
     pub cwd: PathBuf,
+    /// Read configuration and policies from the work tree even with `--base`.
+    pub config_from_worktree: bool,
+    /// The change is AI-authored (`--ai`).
+    pub ai: bool,
 }
 
 /// Everything a report needs.
@@ -156,7 +162,9 @@ pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, &'static s
     }
 }
 
-/// Finds and loads the configuration: `--config`, else `.gate.yaml` at the repository root.
+/// Finds and loads the configuration from the work tree: `--config`, else `.gate.yaml` at the
+/// repository root. (`gate check` goes through [`crate::settings`], which reads it from the
+/// base revision when there is one.)
 pub fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
     if let Some(p) = explicit {
         return Config::load(p);
@@ -169,7 +177,8 @@ pub fn load_config(explicit: Option<&Path>, root: &Path) -> Result<Config> {
     }
 }
 
-/// The policies for a run: built-ins, the config's directories, then `--policy` directories.
+/// The policies for `gate rules`/`explain`: built-ins, the config's directories, then
+/// `--policy` directories.
 pub fn load_policies(cfg: &Config, root: &Path, extra: &[PathBuf]) -> Result<PolicySet> {
     let mut set = PolicySet::builtin();
     for d in &cfg.policies {
@@ -189,15 +198,22 @@ pub fn build_scanner() -> Result<Scanner> {
 
 /// Runs the whole pipeline.
 pub fn run(opts: &Options) -> Result<Outcome> {
-    let (facts, cfg, root) = collect_facts(opts)?;
-    let set = load_policies(&cfg.config, &root, &opts.policy_dirs)?;
-    let data = serde_json::json!({"gate": {"config": serde_json::to_value(&cfg.config)?}});
-    let engine = Engine::new(&set, data, opts.timeout)?;
-    evaluate(facts, &engine, &cfg)
+    let c = collect(opts)?;
+    let data =
+        serde_json::json!({"gate": {"config": serde_json::to_value(&c.settings.cfg.config)?}});
+    let engine = Engine::new(&c.settings.policies, data, opts.timeout)?;
+    evaluate(c, &engine)
+}
+
+/// What a run has read: the change, its settings, and the facts derived from them.
+pub struct Collected {
+    pub change: ChangeSet,
+    pub settings: Settings,
+    pub facts: Facts,
 }
 
 /// Reads the inputs and derives the facts (what `gate facts` prints).
-pub fn collect_facts(opts: &Options) -> Result<(Facts, Resolved, PathBuf)> {
+pub fn collect(opts: &Options) -> Result<Collected> {
     let (mut cs, mode) = match &opts.source {
         Some(src) => load_change(src, &opts.cwd)?,
         None => (
@@ -212,10 +228,17 @@ pub fn collect_facts(opts: &Options) -> Result<(Facts, Resolved, PathBuf)> {
             "none",
         ),
     };
+    let settings = settings::load(
+        &cs,
+        &opts.cwd,
+        opts.config.as_deref(),
+        opts.config_from_worktree,
+        &opts.policy_dirs,
+    )?;
     let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
-    let cfg = Resolved::new(load_config(opts.config.as_deref(), &root)?)?;
+    let cfg = &settings.cfg;
     let scanner = build_scanner()?;
-    let mut facts = build_facts(&mut cs, mode, &cfg, &scanner)?;
+    let mut facts = build_facts(&mut cs, mode, cfg, &scanner)?;
     if !opts.plans.is_empty() {
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
         let mut loaded = infra::load_plans(
@@ -233,7 +256,33 @@ pub fn collect_facts(opts: &Options) -> Result<(Facts, Resolved, PathBuf)> {
         }
         facts.infra.plans = loaded;
     }
-    Ok((facts, cfg, root))
+    let commits = match (&cs.root, &cs.base, &cs.head) {
+        (Some(root), Some(base), Some(head)) => change::git::commits(root, base, head)?,
+        _ => Vec::new(),
+    };
+    facts.provenance = provenance::detect(
+        &commits,
+        &provenance::github_labels(),
+        &cfg.config.ai.labels,
+        opts.ai,
+    );
+    let is_source = |p: &str| {
+        !cfg.is_test(p)
+            && !cfg.is_generated(p)
+            && crate::facts::language(p).is_some_and(crate::facts::is_source_language)
+    };
+    let re = smells::placeholder_regex();
+    let mut sm = smells::placeholders(&cs.files, is_source, &re);
+    sm.extend(smells::duplicates(&cs.files, is_source));
+    sm.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
+    facts.smells = sm;
+    facts.governance = settings.governance.clone();
+    facts.exceptions = settings.exceptions.clone();
+    Ok(Collected {
+        change: cs,
+        settings,
+        facts,
+    })
 }
 
 /// Masks string values in plan attributes that the secret scanner recognizes (a key in
@@ -406,11 +455,17 @@ fn looks_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
 
-/// Stage 1 and stage 2 of the policy evaluation, plus the config's rule switches.
-pub fn evaluate(facts: Facts, engine: &Engine, cfg: &Resolved) -> Result<Outcome> {
+/// Stage 1 and stage 2 of the policy evaluation, with the config's rule switches and the
+/// suppressions in between.
+pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
+    let Collected {
+        change: cs,
+        settings,
+        facts,
+    } = c;
     let input = policy::to_value(&facts)?;
     let (mut findings, rules) = engine.findings(&input)?;
-    findings.retain(|f| !cfg.config.disable.iter().any(|d| d == &f.rule));
+    findings.retain(|f| !settings.cfg.config.disable.iter().any(|d| d == &f.rule));
     findings.sort_by(|a, b| {
         (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
             &b.path,
@@ -432,6 +487,13 @@ pub fn evaluate(facts: Facts, engine: &Engine, cfg: &Resolved) -> Result<Outcome
             );
         }
     }
+    let mut lines = LineLookup::new(&cs);
+    suppress::apply(
+        &mut findings,
+        &settings.exceptions,
+        settings.baseline.as_ref(),
+        |p, l| lines.get(p, l),
+    );
     let active: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
     let stage2 = serde_json::json!({
         "facts": serde_json::to_value(&facts)?,
@@ -444,4 +506,40 @@ pub fn evaluate(facts: Facts, engine: &Engine, cfg: &Resolved) -> Result<Outcome
         rules,
         verdict,
     })
+}
+
+/// Lines of changed files for inline suppressions: added lines from the diff, others from
+/// the post-image (read once per file).
+struct LineLookup<'a> {
+    cs: &'a ChangeSet,
+    files: BTreeMap<String, Option<Vec<String>>>,
+}
+
+impl<'a> LineLookup<'a> {
+    fn new(cs: &'a ChangeSet) -> Self {
+        LineLookup {
+            cs,
+            files: BTreeMap::new(),
+        }
+    }
+
+    fn get(&mut self, path: &str, line: u32) -> Option<String> {
+        let f = self.cs.files.iter().find(|f| f.path == path)?;
+        if let Some(l) = f.added_lines().find(|l| l.line == line) {
+            return Some(String::from_utf8_lossy(&l.text).into_owned());
+        }
+        let post = &self.cs.post;
+        let lines = self.files.entry(path.to_string()).or_insert_with(|| {
+            post.read(path).ok().flatten().map(|b| {
+                String::from_utf8_lossy(&b)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+        });
+        lines
+            .as_ref()?
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)
+            .cloned()
+    }
 }

@@ -164,3 +164,18 @@ pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
         })
         .collect())
 }
+
+/// Files under `dir` at revision `rev` (repository-relative paths), sorted.
+pub fn ls_tree(root: &Path, rev: &str, dir: &str) -> Result<Vec<String>> {
+    let out = stdout_ok(
+        root,
+        &["ls-tree", "-r", "--name-only", "-z", rev, "--", dir],
+    )?;
+    let mut files: Vec<String> = out
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| String::from_utf8_lossy(s).into_owned())
+        .collect();
+    files.sort();
+    Ok(files)
+}

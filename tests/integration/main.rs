@@ -7,3 +7,4 @@ mod plans;
 mod policies;
 mod sarif;
 mod util;
+mod verdict;

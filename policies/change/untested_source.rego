@@ -1,0 +1,49 @@
+package gate.change
+
+# GATE-CHG-001: source changed substantially with no test changed. The weight grows with the
+# size of the change, and more for AI-authored changes under the strict profile.
+
+rules["GATE-CHG-001"] := {
+	"name": "Untested change",
+	"summary": "Source code changed with no test file changed.",
+	"help": concat("\n", [
+		"**What it finds:** changes adding 30 or more lines to source files (tests and generated files excluded) with no change to any test file.",
+		"",
+		"**Why it matters:** untested code is unverified code; for AI-authored changes, tests are the main evidence that the code does what it says.",
+		"",
+		"**How to fix:** add or update tests that exercise the change. Paths that count as tests are configurable (`tests:` in .gate.yaml).",
+	]),
+	"tags": ["verification", "tests"],
+	"security_severity": 3.0,
+}
+
+ai_strict if {
+	input.provenance.ai_generated
+	data.gate.config.ai.strict
+}
+
+source_additions := sum([f.additions |
+	some f in input.change.files
+	not f.is_test
+	not f.is_generated
+	f.language in source_languages
+])
+
+source_languages := {"python", "javascript", "typescript", "tsx", "go", "rust", "java", "kotlin", "ruby", "php", "csharp", "c", "cpp", "swift", "scala"}
+
+warn contains {
+	"rule": "GATE-CHG-001",
+	"message": sprintf("%d source lines added and no test changed%s", [source_additions, ai_note]),
+	"risk": untested_risk,
+	"risk_reason": "verification gap",
+} if {
+	input.change.mode in {"diff", "staged", "range"}
+	input.change.stats.test_files == 0
+	source_additions >= 30
+}
+
+untested_base := min([30, 10 + floor(source_additions / 25)])
+
+untested_risk := min([45, untested_base + 15]) if ai_strict else := untested_base
+
+ai_note := " (AI-authored: stricter profile)" if ai_strict else := ""

@@ -1,0 +1,249 @@
+//! Change smells typical of assistant-written code: placeholders left in added lines
+//! (`TODO: implement`, `raise NotImplementedError`, "in a real implementation ...") and large
+//! blocks the change adds twice (copy-paste instead of a shared function).
+//!
+//! Duplicates are found in two steps: candidate pairs of added blocks share most of their
+//! normalized lines (a cheap set comparison), then `similar` measures how alike the pair
+//! really is, line by line.
+
+use std::collections::HashSet;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::change::FileChange;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Smell {
+    /// `placeholder` or `duplicate_block`.
+    pub kind: &'static str,
+    pub path: String,
+    pub line: u32,
+    /// What was seen (the placeholder phrase; for duplicates, the block size).
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+}
+
+const PLACEHOLDERS: &str = r"(?i)(?:\bTODO:?\s*implement\b|\bTODO:?\s*add\s+(?:real|actual)\b|raise\s+NotImplementedError|\bunimplemented!\s*\(|\btodo!\s*\(|throw\s+new\s+(?:Error|UnsupportedOperationException|NotImplementedException)\(\s*['\x22](?:not\s+implemented|todo)|\bin\s+a\s+real\s+(?:implementation|application|world|scenario)\b|\bplaceholder\s+(?:implementation|logic|code|value)\b|\bimplementation\s+goes\s+here\b|\byour\s+(?:code|logic|implementation)\s+here\b|\.\.\.\s*rest\s+of\s+(?:the\s+)?(?:code|implementation)|//\s*\.\.\.\s*existing\s+code|#\s*\.\.\.\s*existing\s+code|\bfor\s+now,?\s+(?:just\s+)?(?:return|pass|mock|stub|hardcode)|^\s*pass\s*#.*)";
+
+/// Minimum size of an added block that counts as duplicated.
+const MIN_BLOCK: usize = 8;
+/// How alike two blocks must be (similar's ratio).
+const MIN_SIMILARITY: f64 = 0.9;
+/// Pairs compared at most, so a huge change stays fast.
+const MAX_BLOCKS: usize = 400;
+
+pub fn placeholder_regex() -> Regex {
+    Regex::new(PLACEHOLDERS).expect("static regex")
+}
+
+/// Placeholders in the added lines of source files (tests and docs are left alone).
+pub fn placeholders(
+    files: &[FileChange],
+    is_source: impl Fn(&str) -> bool,
+    re: &Regex,
+) -> Vec<Smell> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| is_source(&f.path)) {
+        for l in f.added_lines() {
+            let text = String::from_utf8_lossy(&l.text);
+            if let Some(m) = re.find(&text) {
+                out.push(Smell {
+                    kind: "placeholder",
+                    path: f.path.clone(),
+                    line: l.line,
+                    detail: m.as_str().trim().chars().take(80).collect(),
+                    other_path: None,
+                    other_line: None,
+                    lines: None,
+                    similarity: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+struct Block<'a> {
+    path: &'a str,
+    line: u32,
+    lines: Vec<String>,
+    set: HashSet<&'a [u8]>,
+}
+
+fn normalize(l: &[u8]) -> String {
+    String::from_utf8_lossy(l)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs of consecutive added lines in one hunk, at least MIN_BLOCK non-trivial lines long.
+fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec<Block<'a>> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| is_source(&f.path)) {
+        for h in &f.hunks {
+            let mut run: Vec<&crate::change::Line> = Vec::new();
+            let mut flush = |run: &mut Vec<&'a crate::change::Line>| {
+                let meaningful: Vec<&&crate::change::Line> = run
+                    .iter()
+                    .filter(|l| l.text.iter().filter(|b| !b.is_ascii_whitespace()).count() > 3)
+                    .collect();
+                if meaningful.len() >= MIN_BLOCK {
+                    out.push(Block {
+                        path: &f.path,
+                        line: run[0].line,
+                        lines: meaningful.iter().map(|l| normalize(&l.text)).collect(),
+                        set: meaningful.iter().map(|l| l.text.trim_ascii()).collect(),
+                    });
+                }
+                run.clear();
+            };
+            for l in &h.added {
+                if let Some(prev) = run.last() {
+                    if l.line != prev.line + 1 {
+                        flush(&mut run);
+                    }
+                }
+                run.push(l);
+            }
+            flush(&mut run);
+        }
+    }
+    out.truncate(MAX_BLOCKS);
+    out
+}
+
+/// Pairs of added blocks that are (nearly) the same code.
+pub fn duplicates(files: &[FileChange], is_source: impl Fn(&str) -> bool) -> Vec<Smell> {
+    let bs = blocks(files, &is_source);
+    let mut out = Vec::new();
+    let mut used = vec![false; bs.len()];
+    for i in 0..bs.len() {
+        for j in i + 1..bs.len() {
+            if used[j] {
+                continue;
+            }
+            let (a, b) = (&bs[i], &bs[j]);
+            let (na, nb) = (a.lines.len(), b.lines.len());
+            if na.min(nb) * 10 < na.max(nb) * 8 {
+                continue;
+            }
+            let shared = a.set.intersection(&b.set).count();
+            if shared * 10 < a.set.len().max(b.set.len()) * 7 {
+                continue;
+            }
+            let ta = a.lines.join("\n");
+            let tb = b.lines.join("\n");
+            let ratio = f64::from(similar::TextDiff::from_lines(&ta, &tb).ratio());
+            if ratio >= MIN_SIMILARITY {
+                used[j] = true;
+                out.push(Smell {
+                    kind: "duplicate_block",
+                    path: b.path.to_string(),
+                    line: b.line,
+                    detail: format!("{} lines repeat {}:{}", nb, a.path, a.line),
+                    other_path: Some(a.path.to_string()),
+                    other_line: Some(a.line),
+                    lines: Some(nb),
+                    similarity: Some((ratio * 100.0).round() / 100.0),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::{FileStatus, Hunk, Line};
+
+    fn file(path: &str, start: u32, lines: &[&str]) -> FileChange {
+        let mut f = FileChange::new(path.into(), FileStatus::Added);
+        f.hunks.push(Hunk {
+            new_start: start,
+            new_lines: lines.len() as u32,
+            added: lines
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Line {
+                    line: start + i as u32,
+                    text: t.as_bytes().to_vec(),
+                })
+                .collect(),
+            ..Hunk::default()
+        });
+        f
+    }
+
+    #[test]
+    fn placeholders_found_in_source_only() {
+        let re = placeholder_regex();
+        let files = vec![
+            file(
+                "app.py",
+                1,
+                &[
+                    "def f():",
+                    "    # TODO: implement retry logic",
+                    "    pass  # fill in later",
+                    "    raise NotImplementedError",
+                ],
+            ),
+            file("docs/x.md", 1, &["TODO: implement docs"]),
+            file(
+                "b.ts",
+                1,
+                &[
+                    "// In a real implementation we would validate",
+                    "const ok = true; // TODO: tidy",
+                ],
+            ),
+        ];
+        let s = placeholders(&files, |p| !p.ends_with(".md"), &re);
+        let lines: Vec<(String, u32)> = s.iter().map(|x| (x.path.clone(), x.line)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("app.py".into(), 2),
+                ("app.py".into(), 3),
+                ("app.py".into(), 4),
+                ("b.ts".into(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicated_blocks_are_paired() {
+        let body: Vec<String> = (0..10)
+            .map(|i| format!("    total_{i} = compute(order, {i}) + tax(order)"))
+            .collect();
+        let a: Vec<&str> = body.iter().map(String::as_str).collect();
+        let mut b = a.clone();
+        b[3] = "    total_3 = compute(order, 3) + fee(order)";
+        let other: Vec<String> = (0..10)
+            .map(|i| format!("let value{i} = parse(input{i});"))
+            .collect();
+        let c: Vec<&str> = other.iter().map(String::as_str).collect();
+        let files = vec![
+            file("a.py", 10, &a),
+            file("b.py", 40, &b),
+            file("c.js", 1, &c),
+        ];
+        let d = duplicates(&files, |_| true);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].path.as_str(), d[0].line, d[0].other_path.as_deref()),
+            ("b.py", 40, Some("a.py"))
+        );
+        assert!(d[0].similarity.unwrap_or(0.0) >= 0.9);
+    }
+}
