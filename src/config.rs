@@ -31,6 +31,7 @@ pub struct Config {
     /// Free-form data for the user's own policies (`data.gate.config.data`).
     pub data: serde_json::Value,
     pub infra: InfraConfig,
+    pub dependencies: crate::deps::DepsConfig,
     pub ai: AiConfig,
     /// The exceptions file (default .gate-exceptions.yaml, when present).
     pub exceptions: Option<String>,
@@ -107,6 +108,7 @@ impl Default for Config {
             disable: Vec::new(),
             data: serde_json::Value::Object(serde_json::Map::new()),
             infra: InfraConfig::default(),
+            dependencies: crate::deps::DepsConfig::default(),
             ai: AiConfig::default(),
             exceptions: None,
             baseline: None,

@@ -19,6 +19,8 @@ pub struct Facts {
     pub secrets: Vec<SecretFact>,
     pub infra: InfraFacts,
     pub dependencies: Vec<DependencyFact>,
+    /// Lockfiles that changed, and whether their manifest changed too.
+    pub lockfiles: Vec<crate::deps::LockfileChange>,
     pub telemetry: Vec<TelemetryFact>,
     /// AI-typical smells in added lines: placeholders, duplicated blocks.
     pub smells: Vec<crate::smells::Smell>,
@@ -141,20 +143,33 @@ pub struct InfraFacts {
     pub plans: Vec<crate::infra::Plan>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DependencyFact {
+    /// `npm`, `cargo`, `pypi`, `go`, `rubygems`, `maven`.
     pub ecosystem: String,
+    /// The manifest (or lockfile, for transitive packages) the change is in.
     pub manifest: String,
     pub line: Option<u32>,
     pub name: String,
+    /// `added`, `removed`, `upgraded`, `downgraded`, `source_changed`.
     pub change: String,
     pub from: Option<String>,
     pub to: Option<String>,
     pub major_bump: bool,
     pub direct: bool,
+    /// `registry`, `git`, `url`, `path`.
     pub source: String,
     pub pinned: bool,
+    /// Whether the committed lockfile (after the change) has it; `None` without a lockfile.
     pub in_lockfile: Option<bool>,
+    pub lockfile_changed: bool,
+    /// The lockfile says the newly added package runs install scripts (npm).
+    pub install_scripts: Option<bool>,
+    pub dev: bool,
+    /// Popular packages this name is a near miss of.
+    pub similar_to: Vec<crate::deps::names::NearMiss>,
+    /// Whether the configured registry snapshot lists the name; `None` without a snapshot.
+    pub exists_in_registry: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -8,6 +8,7 @@
 pub mod change;
 pub mod cli;
 pub mod config;
+pub mod deps;
 pub mod facts;
 pub mod infra;
 pub mod pipeline;

@@ -256,6 +256,11 @@ pub fn collect(opts: &Options) -> Result<Collected> {
         }
         facts.infra.plans = loaded;
     }
+    if mode != "all" {
+        let (deps, locks) = crate::deps::analyze(&cs, &cfg.config.dependencies)?;
+        facts.dependencies = deps;
+        facts.lockfiles = locks;
+    }
     let commits = match (&cs.root, &cs.base, &cs.head) {
         (Some(root), Some(base), Some(head)) => change::git::commits(root, base, head)?,
         _ => Vec::new(),

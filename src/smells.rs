@@ -143,7 +143,7 @@ pub fn duplicates(files: &[FileChange], is_source: impl Fn(&str) -> bool) -> Vec
             let ta = a.lines.join("\n");
             let tb = b.lines.join("\n");
             let ratio = f64::from(similar::TextDiff::from_lines(&ta, &tb).ratio());
-            if ratio >= MIN_SIMILARITY {
+            if ratio + 1e-6 >= MIN_SIMILARITY {
                 used[j] = true;
                 out.push(Smell {
                     kind: "duplicate_block",

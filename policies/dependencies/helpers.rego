@@ -1,0 +1,21 @@
+package gate.dependencies
+
+# Shared helpers of the gate.dependencies rules.
+
+ai_strict if {
+	input.provenance.ai_generated
+	data.gate.config.ai.strict
+}
+
+loc(d) := {"path": d.manifest, "line": object.get(d, "line", 1)} if d.line != null else := {"path": d.manifest, "line": 1}
+
+finding(d, rule, msg, risk, why) := object.union(loc(d), {
+	"rule": rule,
+	"message": msg,
+	"risk": risk,
+	"risk_reason": why,
+	"resource": sprintf("%s:%s", [d.ecosystem, d.name]),
+	"fingerprint": concat("|", [d.manifest, d.ecosystem, d.name, object.get(d, "to", "")]),
+})
+
+added(d) if d.change == "added"

@@ -1,0 +1,24 @@
+package gate.dependencies
+
+# GATE-DEP-008: a lockfile changed while its manifest did not: resolved versions moved with no
+# declared reason.
+
+rules["GATE-DEP-008"] := {
+	"name": "Unexplained lockfile change",
+	"summary": "A lockfile changed without a change to its manifest.",
+	"help": "**What it finds:** package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, poetry.lock, uv.lock, go.sum or Gemfile.lock changes whose manifest is not part of the change.\n\n**Why it matters:** lockfile diffs are rarely read; a swapped resolved URL or an added package hides well in thousands of lines.\n\n**How to fix:** regenerate lockfiles in their own reviewed change (`npm update`, `cargo update`), and say why.",
+	"tags": ["dependencies", "supply-chain", "lockfile"],
+	"security_severity": 4.0,
+}
+
+warn contains {
+	"rule": "GATE-DEP-008",
+	"message": sprintf("%s changed (+%d -%d packages, %d versions moved) but its manifest did not", [l.path, l.added, l.removed, l.changed]),
+	"path": l.path,
+	"line": 1,
+	"risk": 30,
+	"risk_reason": "unexplained lockfile churn",
+} if {
+	some l in input.lockfiles
+	not l.manifest_changed
+}

@@ -1,0 +1,26 @@
+package gate.dependencies
+
+# GATE-DEP-001: a new direct dependency. A note for the reviewer; under the strict profile for
+# AI-authored changes, a warning.
+
+rules["GATE-DEP-001"] := {
+	"name": "New dependency",
+	"summary": "The change adds a direct dependency.",
+	"help": "**What it finds:** packages added to a manifest (package.json, Cargo.toml, requirements*.txt, pyproject.toml, go.mod, Gemfile, pom.xml).\n\n**Why it matters:** every dependency is code you run and trust; assistants add them freely.\n\n**How to fix:** confirm the package is the one you meant, maintained, and needed.",
+	"tags": ["dependencies", "supply-chain"],
+	"security_severity": 2.0,
+}
+
+info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s", [d.ecosystem, d.name, d.to]), 5, "new dependency") if {
+	some d in input.dependencies
+	d.direct
+	added(d)
+	not ai_strict
+}
+
+warn contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s in an AI-authored change: confirm it is needed and real", [d.ecosystem, d.name, d.to]), 20, "new dependency in an AI-authored change") if {
+	some d in input.dependencies
+	d.direct
+	added(d)
+	ai_strict
+}

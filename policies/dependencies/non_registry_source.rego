@@ -1,0 +1,22 @@
+package gate.dependencies
+
+# GATE-DEP-005: a dependency fetched from git, a URL or a local path instead of a registry.
+
+rules["GATE-DEP-005"] := {
+	"name": "Dependency from outside a registry",
+	"summary": "A dependency comes from a git repository, a URL or a path.",
+	"help": "**What it finds:** dependencies added or changed to point at git repositories, URLs or local paths.\n\n**Why it matters:** these bypass the registry's immutability and malware scanning; a branch or URL can change under you.\n\n**How to fix:** use a published version, or pin the git dependency to a full commit hash.",
+	"tags": ["dependencies", "supply-chain"],
+	"security_severity": 5.0,
+}
+
+warn contains finding(d, "GATE-DEP-005", sprintf("%s dependency %s comes from %s: %s%s", [d.ecosystem, d.name, d.source, d.to, pin_note(d)]), risk(d), "non-registry source") if {
+	some d in input.dependencies
+	d.direct
+	d.change in {"added", "source_changed"}
+	d.source in {"git", "url"}
+}
+
+risk(d) := 25 if d.pinned else := 40
+
+pin_note(d) := "" if d.pinned else := " (not pinned to a commit)"

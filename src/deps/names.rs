@@ -1,0 +1,355 @@
+//! Package names: normalization per ecosystem, near misses of popular packages, and an
+//! optional offline registry snapshot.
+//!
+//! A near miss is how typosquatting works (`reqeusts` for `requests`), and how assistants
+//! invent packages: a plausible join or reordering of real words (`python-dateutils`), or a
+//! real name from another ecosystem (`express` on PyPI). The popular lists are shipped with
+//! gate (`popular/*.txt`, built from registry download statistics); a name that is itself
+//! popular is never a near miss.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NearMiss {
+    /// The popular package.
+    pub name: String,
+    /// `typo` (one edit or a swap of neighbours), `typo2` (two edits, long names),
+    /// `reordered` (the same words in another order), `separator` (the same letters joined or
+    /// split differently), `affix` (a popular name with a prefix or suffix such as `-js`),
+    /// `other_ecosystem` (popular in another ecosystem only).
+    pub kind: String,
+    pub ecosystem: String,
+}
+
+const LISTS: &[(&str, &str)] = &[
+    ("npm", include_str!("popular/npm.txt")),
+    ("pypi", include_str!("popular/pypi.txt")),
+    ("cargo", include_str!("popular/crates.txt")),
+    ("go", include_str!("popular/go.txt")),
+    ("rubygems", include_str!("popular/rubygems.txt")),
+    ("maven", include_str!("popular/maven.txt")),
+];
+
+/// The comparable form of a name: PyPI's PEP 503 normalization, lower case elsewhere
+/// (crates.io treats `-` and `_` alike).
+pub fn normalize(eco: &str, name: &str) -> String {
+    let lower = name.trim().to_ascii_lowercase();
+    match eco {
+        "pypi" => {
+            let mut out = String::with_capacity(lower.len());
+            let mut sep = false;
+            for c in lower.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    sep = true;
+                } else {
+                    if sep && !out.is_empty() {
+                        out.push('-');
+                    }
+                    sep = false;
+                    out.push(c);
+                }
+            }
+            out
+        }
+        "cargo" => lower.replace('_', "-"),
+        _ => lower,
+    }
+}
+
+pub fn same(eco: &str, a: &str, b: &str) -> bool {
+    normalize(eco, a) == normalize(eco, b)
+}
+
+pub struct Names {
+    lists: BTreeMap<&'static str, HashSet<String>>,
+}
+
+impl Names {
+    pub fn builtin() -> Names {
+        let lists = LISTS
+            .iter()
+            .map(|(eco, text)| {
+                let set = text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|l| normalize(eco, l))
+                    .collect();
+                (*eco, set)
+            })
+            .collect();
+        Names { lists }
+    }
+
+    pub fn is_popular(&self, eco: &str, name: &str) -> bool {
+        self.lists
+            .get(eco)
+            .is_some_and(|s| s.contains(&normalize(eco, name)))
+    }
+
+    /// The popular packages `name` is a near miss of, best first.
+    pub fn near_misses(&self, eco: &str, name: &str, allow: &[String]) -> Vec<NearMiss> {
+        let n = normalize(eco, name);
+        if allow.iter().any(|a| normalize(eco, a) == n) || self.is_popular(eco, name) {
+            return Vec::new();
+        }
+        // Go modules and Maven coordinates: compare the last path segment / artifact.
+        let short = |s: &str| -> String {
+            match eco {
+                "go" => s
+                    .trim_end_matches(|c: char| c == '/' || c.is_ascii_digit() || c == 'v')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(s)
+                    .to_string(),
+                "maven" => s.rsplit(':').next().unwrap_or(s).to_string(),
+                _ => s.to_string(),
+            }
+        };
+        let mut out = Vec::new();
+        if let Some(list) = self.lists.get(eco) {
+            let nn = short(&n);
+            for p in list {
+                let pp = short(p);
+                if let Some(kind) = miss_kind(&nn, &pp) {
+                    // For Go and Maven the owner must match too, or the short names must be
+                    // a real typo (not just a different module with a similar name).
+                    if matches!(eco, "go" | "maven") && kind != "typo" {
+                        continue;
+                    }
+                    out.push(NearMiss {
+                        name: p.clone(),
+                        kind: kind.to_string(),
+                        ecosystem: eco.to_string(),
+                    });
+                }
+            }
+        }
+        if out.is_empty() && matches!(eco, "npm" | "pypi" | "cargo" | "rubygems") {
+            for (other, list) in &self.lists {
+                if *other != eco
+                    && matches!(*other, "npm" | "pypi" | "cargo" | "rubygems")
+                    && n.len() >= 4
+                    && list.contains(&normalize(other, name))
+                {
+                    out.push(NearMiss {
+                        name: name.to_string(),
+                        kind: "other_ecosystem".into(),
+                        ecosystem: (*other).to_string(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (rank(&a.kind), &a.name).cmp(&(rank(&b.kind), &b.name)));
+        out.truncate(5);
+        out
+    }
+}
+
+fn rank(kind: &str) -> u8 {
+    match kind {
+        "typo" => 0,
+        "separator" => 1,
+        "reordered" => 2,
+        "typo2" => 3,
+        "affix" => 4,
+        _ => 5,
+    }
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(['-', '_', '.', '/', '@'])
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+const AFFIXES: &[&str] = &[
+    "js",
+    "-js",
+    ".js",
+    "py",
+    "-py",
+    "python-",
+    "py-",
+    "-python",
+    "node-",
+    "-node",
+    "2",
+    "3",
+    "-dev",
+    "-cli",
+    "-lib",
+    "lib",
+    "-core",
+    "-official",
+    "-sdk",
+    "-api",
+];
+
+/// How `n` misses the popular name `p`, if it does.
+fn miss_kind(n: &str, p: &str) -> Option<&'static str> {
+    if n == p || p.len() < 4 {
+        return None;
+    }
+    let strip = |s: &str| s.replace(['-', '_', '.'], "");
+    if strip(n) == strip(p) {
+        return Some("separator");
+    }
+    let (wn, wp) = (words(n), words(p));
+    if wn.len() > 1 && wn.len() == wp.len() {
+        let (mut a, mut b) = (wn.clone(), wp.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        if a == b {
+            return Some("reordered");
+        }
+    }
+    let len_gap = n.len().abs_diff(p.len());
+    if len_gap <= 2 {
+        let d = damerau(n, p, 2);
+        if d == 1 && p.len() >= 5 {
+            return Some("typo");
+        }
+        if d == 2 && p.len() >= 9 && n.len() >= 9 {
+            return Some("typo2");
+        }
+    }
+    if p.len() >= 5 {
+        for a in AFFIXES {
+            if n == format!("{p}{a}") || n == format!("{a}{p}") {
+                return Some("affix");
+            }
+        }
+    }
+    None
+}
+
+/// Optimal-string-alignment distance (edits plus swaps of neighbours), capped at `cap + 1`.
+fn damerau(a: &str, b: &str, cap: usize) -> usize {
+    let a: Vec<u8> = a.bytes().collect();
+    let b: Vec<u8> = b.bytes().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > cap {
+            return cap + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+/// Registry snapshots, loaded on first use.
+pub struct RegistrySnapshots<'a> {
+    paths: &'a BTreeMap<String, String>,
+    loaded: HashMap<String, HashSet<String>>,
+}
+
+impl<'a> RegistrySnapshots<'a> {
+    pub fn new(paths: &'a BTreeMap<String, String>) -> Self {
+        RegistrySnapshots {
+            paths,
+            loaded: HashMap::new(),
+        }
+    }
+
+    /// `Some(found)` when a snapshot is configured for the ecosystem.
+    pub fn contains(&mut self, eco: &str, name: &str) -> Result<Option<bool>> {
+        let Some(path) = self.paths.get(eco) else {
+            return Ok(None);
+        };
+        if !self.loaded.contains_key(eco) {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("dependencies.registry.{eco}: cannot read {path}"))?;
+            let set = text
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split('\t').next())
+                .map(|n| normalize(eco, n))
+                .filter(|n| !n.is_empty())
+                .collect();
+            self.loaded.insert(eco.to_string(), set);
+        }
+        Ok(self
+            .loaded
+            .get(eco)
+            .map(|s| s.contains(&normalize(eco, name))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization() {
+        assert_eq!(normalize("pypi", "Python_Dateutil"), "python-dateutil");
+        assert_eq!(normalize("pypi", "zope.interface"), "zope-interface");
+        assert_eq!(normalize("cargo", "serde_json"), "serde-json");
+    }
+
+    #[test]
+    fn near_misses_of_popular_names() {
+        let n = Names::builtin();
+        let m = n.near_misses("pypi", "reqeusts", &[]);
+        assert_eq!(
+            m.first().map(|x| (x.name.as_str(), x.kind.as_str())),
+            Some(("requests", "typo")),
+            "{m:?}"
+        );
+        assert!(
+            n.near_misses("pypi", "requests", &[]).is_empty(),
+            "popular names are not misses"
+        );
+        assert_eq!(
+            n.near_misses("npm", "expres", &[])
+                .first()
+                .map(|x| x.name.as_str()),
+            Some("express")
+        );
+        assert_eq!(
+            n.near_misses("pypi", "pythondateutil", &[])
+                .first()
+                .map(|x| x.kind.as_str()),
+            Some("separator")
+        );
+        assert_eq!(
+            n.near_misses("pypi", "express", &[])
+                .first()
+                .map(|x| (x.kind.as_str(), x.ecosystem.as_str())),
+            Some(("other_ecosystem", "npm"))
+        );
+        assert!(
+            n.near_misses("pypi", "reqeusts", &["reqeusts".into()])
+                .is_empty(),
+            "allow list"
+        );
+        assert!(n
+            .near_misses("npm", "my-internal-widget-kit", &[])
+            .is_empty());
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(damerau("reqeusts", "requests", 2), 1);
+        assert_eq!(damerau("abc", "abc", 2), 0);
+        assert_eq!(damerau("kitten", "sitting", 2), 3);
+    }
+}

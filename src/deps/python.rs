@@ -1,0 +1,337 @@
+//! Python: requirements*.txt, pyproject.toml (PEP 621 and Poetry), poetry.lock and uv.lock.
+
+use anyhow::Result;
+use toml::Value;
+
+use super::cargo::toml_doc;
+use super::{find_line, Declared, Locked, SourceKind};
+
+/// `name[extra]>=1.0 ; python_version < "3.11"` -> (name, spec).
+fn split_requirement(req: &str) -> Option<(String, String)> {
+    let req = req.split(';').next().unwrap_or(req).trim();
+    if req.is_empty() {
+        return None;
+    }
+    if let Some((name, url)) = req.split_once(" @ ") {
+        return Some((
+            name.split('[').next().unwrap_or(name).trim().to_string(),
+            url.trim().to_string(),
+        ));
+    }
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    let name = &req[..end];
+    if name.is_empty() {
+        return None;
+    }
+    let mut rest = req[end..].trim();
+    if rest.starts_with('[') {
+        rest = rest.find(']').map_or("", |i| rest[i + 1..].trim());
+    }
+    Some((name.to_string(), rest.to_string()))
+}
+
+fn classify(spec: &str) -> (SourceKind, Option<String>, bool) {
+    let s = spec.trim();
+    if s.starts_with("git+") || s.contains("git+") {
+        let pinned = s.contains('@') && s.rsplit('@').next().is_some_and(|r| r.len() >= 7);
+        (SourceKind::Git, Some(s.to_string()), pinned)
+    } else if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("file:") {
+        (
+            if s.starts_with("file:") {
+                SourceKind::Path
+            } else {
+                SourceKind::Url
+            },
+            Some(s.to_string()),
+            true,
+        )
+    } else {
+        let pinned =
+            s.starts_with("==") && !s.contains('*') && !s.contains(',') || s.starts_with("===");
+        (SourceKind::Registry, None, pinned)
+    }
+}
+
+pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
+    let mut out = Vec::new();
+    let mut logical = String::new();
+    let mut start_line = 0;
+    for (i, raw) in text.lines().enumerate() {
+        if logical.is_empty() {
+            start_line = i + 1;
+        }
+        let line = raw.split(" #").next().unwrap_or(raw);
+        if let Some(cont) = line.strip_suffix('\\') {
+            logical.push_str(cont);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(line);
+        let l = std::mem::take(&mut logical);
+        let l = l.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let lineno = u32::try_from(start_line).unwrap_or(u32::MAX);
+        if let Some(rest) = l
+            .strip_prefix("-e ")
+            .or_else(|| l.strip_prefix("--editable "))
+        {
+            let rest = rest.trim();
+            let name = rest
+                .split_once("#egg=")
+                .map(|(_, egg)| egg)
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    rest.trim_end_matches('/')
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(rest)
+                        .trim_end_matches(".git")
+                        .to_string()
+                });
+            let (source, location, _) = classify(rest);
+            let source = if source == SourceKind::Registry {
+                SourceKind::Path
+            } else {
+                source
+            };
+            out.push(Declared {
+                name,
+                spec: rest.to_string(),
+                line: lineno,
+                source,
+                location: location.or(Some(rest.to_string())),
+                pinned: false,
+                dev: false,
+            });
+            continue;
+        }
+        if l.starts_with('-') {
+            // -r other.txt, -c constraints.txt, --index-url ...: options, not packages.
+            continue;
+        }
+        if l.starts_with("git+") || l.starts_with("http") {
+            let name = l
+                .rsplit("#egg=")
+                .next()
+                .filter(|_| l.contains("#egg="))
+                .unwrap_or(l)
+                .to_string();
+            let (source, location, pinned) = classify(l);
+            out.push(Declared {
+                name,
+                spec: l.to_string(),
+                line: lineno,
+                source,
+                location,
+                pinned,
+                dev: false,
+            });
+            continue;
+        }
+        let l = l.split(" --hash").next().unwrap_or(l);
+        if let Some((name, spec)) = split_requirement(l) {
+            let (source, location, pinned) = classify(&spec);
+            out.push(Declared {
+                name,
+                spec,
+                line: lineno,
+                source,
+                location,
+                pinned,
+                dev: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn poetry_table(text: &str, t: &toml::Table, section: &str, dev: bool, out: &mut Vec<Declared>) {
+    let from = text.find(&format!("[{section}]")).unwrap_or(0);
+    for (name, v) in t {
+        if name == "python" {
+            continue;
+        }
+        let (spec, source, location) = match v {
+            Value::String(s) => (s.clone(), SourceKind::Registry, None),
+            Value::Table(t) => {
+                let s = |k: &str| t.get(k).and_then(Value::as_str).map(str::to_string);
+                if let Some(g) = s("git") {
+                    (
+                        format!("git {g} {}", s("rev").or(s("tag")).unwrap_or_default())
+                            .trim()
+                            .to_string(),
+                        SourceKind::Git,
+                        Some(g),
+                    )
+                } else if let Some(p) = s("path") {
+                    (format!("path {p}"), SourceKind::Path, Some(p))
+                } else if let Some(u) = s("url") {
+                    (u.clone(), SourceKind::Url, Some(u))
+                } else {
+                    (
+                        s("version").unwrap_or_else(|| "*".into()),
+                        SourceKind::Registry,
+                        None,
+                    )
+                }
+            }
+            _ => continue,
+        };
+        let pinned = super::exact(&spec);
+        out.push(Declared {
+            name: name.clone(),
+            line: super::key_line(text, name, from),
+            spec,
+            source,
+            location,
+            pinned,
+            dev,
+        });
+    }
+}
+
+pub fn parse_pyproject(path: &str, text: &str) -> Result<Vec<Declared>> {
+    let doc = toml_doc(path, text)?;
+    let mut out = Vec::new();
+    let pep621 = |list: &Value, dev: bool, out: &mut Vec<Declared>| {
+        for req in list.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+            let Some(r) = req.as_str() else { continue };
+            if let Some((name, spec)) = split_requirement(r) {
+                let (source, location, pinned) = classify(&spec);
+                out.push(Declared {
+                    line: find_line(text, &format!("\"{r}"), 0).max(find_line(text, r, 0)),
+                    name,
+                    spec,
+                    source,
+                    location,
+                    pinned,
+                    dev,
+                });
+            }
+        }
+    };
+    if let Some(project) = doc.get("project") {
+        if let Some(deps) = project.get("dependencies") {
+            pep621(deps, false, &mut out);
+        }
+        if let Some(Value::Table(opt)) = project.get("optional-dependencies") {
+            for list in opt.values() {
+                pep621(list, false, &mut out);
+            }
+        }
+    }
+    if let Some(Value::Table(groups)) = doc.get("dependency-groups") {
+        for list in groups.values() {
+            pep621(list, true, &mut out);
+        }
+    }
+    if let Some(poetry) = doc.get("tool").and_then(|t| t.get("poetry")) {
+        if let Some(Value::Table(t)) = poetry.get("dependencies") {
+            poetry_table(text, t, "tool.poetry.dependencies", false, &mut out);
+        }
+        if let Some(Value::Table(t)) = poetry.get("dev-dependencies") {
+            poetry_table(text, t, "tool.poetry.dev-dependencies", true, &mut out);
+        }
+        if let Some(Value::Table(groups)) = poetry.get("group") {
+            for (g, v) in groups {
+                if let Some(Value::Table(t)) = v.get("dependencies") {
+                    poetry_table(
+                        text,
+                        t,
+                        &format!("tool.poetry.group.{g}.dependencies"),
+                        g != "main",
+                        &mut out,
+                    );
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// poetry.lock and uv.lock: `[[package]]` tables with name, version and source.
+pub fn parse_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
+    let doc = toml_doc(path, text)?;
+    let mut out = Vec::new();
+    for p in doc
+        .get("package")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let s = |k: &str| {
+            p.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let source = match p.get("source") {
+            Some(Value::Table(t)) if t.contains_key("git") => SourceKind::Git,
+            Some(Value::Table(t)) if t.get("type").and_then(Value::as_str) == Some("git") => {
+                SourceKind::Git
+            }
+            Some(Value::Table(t))
+                if t.contains_key("path")
+                    || t.contains_key("editable")
+                    || t.contains_key("directory") =>
+            {
+                SourceKind::Path
+            }
+            Some(Value::Table(t)) if t.contains_key("url") && !t.contains_key("type") => {
+                SourceKind::Url
+            }
+            _ => SourceKind::Registry,
+        };
+        out.push(Locked {
+            name: s("name"),
+            version: s("version"),
+            source,
+            install_script: false,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_lines() {
+        let text = "# deps\nrequests==2.31.0\nflask>=2 ; python_version > '3.8'\nnumpy \\\n  ==1.26.0 --hash=sha256:abc\n-r base.txt\n-e git+https://github.com/me/pkg.git@0123456789ab#egg=pkg\nmylib @ git+https://github.com/me/mylib@main\nDjango[argon2]~=4.2\n";
+        let d = parse_requirements("requirements.txt", text).expect("parses");
+        let names: Vec<(&str, u32, bool)> = d
+            .iter()
+            .map(|x| (x.name.as_str(), x.line, x.pinned))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("requests", 2, true),
+                ("flask", 3, false),
+                ("numpy", 4, true),
+                ("pkg", 7, false),
+                ("mylib", 8, false),
+                ("Django", 9, false)
+            ]
+        );
+        assert_eq!(d[3].source, SourceKind::Git);
+        assert_eq!(d[4].source, SourceKind::Git);
+    }
+
+    #[test]
+    fn pyproject_pep621_and_poetry() {
+        let text = "[project]\nname = \"x\"\ndependencies = [\n  \"httpx>=0.27\",\n  \"rich==13.7.0\",\n]\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nfastapi = \"^0.110\"\nlocal = { path = \"../local\" }\n\n[tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n";
+        let d = parse_pyproject("pyproject.toml", text).expect("parses");
+        let by = |n: &str| d.iter().find(|x| x.name == n).cloned().expect(n);
+        assert_eq!(by("httpx").line, 4);
+        assert!(by("rich").pinned);
+        assert_eq!(by("fastapi").line, 10);
+        assert_eq!(by("local").source, SourceKind::Path);
+        assert!(by("pytest").dev);
+    }
+}
