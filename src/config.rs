@@ -32,6 +32,7 @@ pub struct Config {
     pub data: serde_json::Value,
     pub infra: InfraConfig,
     pub dependencies: crate::deps::DepsConfig,
+    pub telemetry: crate::telemetry::TelemetryConfig,
     pub ai: AiConfig,
     /// The exceptions file (default .gate-exceptions.yaml, when present).
     pub exceptions: Option<String>,
@@ -109,6 +110,7 @@ impl Default for Config {
             data: serde_json::Value::Object(serde_json::Map::new()),
             infra: InfraConfig::default(),
             dependencies: crate::deps::DepsConfig::default(),
+            telemetry: crate::telemetry::TelemetryConfig::default(),
             ai: AiConfig::default(),
             exceptions: None,
             baseline: None,

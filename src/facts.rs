@@ -176,11 +176,22 @@ pub struct DependencyFact {
 pub struct TelemetryFact {
     pub path: String,
     pub line: u32,
+    pub end_line: u32,
     pub language: String,
+    /// The function (for outbound calls: `function: callee`).
     pub function: String,
+    /// `http_handler`, `error_handler`, `outbound_call`, `entrypoint`.
     pub kind: String,
+    /// A log, trace or metric call is there.
     pub instrumented: bool,
+    /// `logging`, `span`, `metric`.
     pub signals: Vec<String>,
+    /// Error handlers: the error is re-raised, thrown or returned.
+    pub handled: bool,
+    /// The function (or block) itself is added by the change, not only edited.
+    pub new: bool,
+    /// The file is under a `critical:` path.
+    pub critical: bool,
 }
 
 /// The language of a path, from its extension or name.

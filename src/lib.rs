@@ -19,3 +19,4 @@ pub mod secrets;
 pub mod settings;
 pub mod smells;
 pub mod suppress;
+pub mod telemetry;

@@ -260,6 +260,13 @@ pub fn collect(opts: &Options) -> Result<Collected> {
         let (deps, locks) = crate::deps::analyze(&cs, &cfg.config.dependencies)?;
         facts.dependencies = deps;
         facts.lockfiles = locks;
+        let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
+        facts.telemetry = crate::telemetry::analyze(
+            &cs,
+            &patterns,
+            |f| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path),
+            |p| cfg.is_critical(p),
+        )?;
     }
     let commits = match (&cs.root, &cs.base, &cs.head) {
         (Some(root), Some(base), Some(head)) => change::git::commits(root, base, head)?,

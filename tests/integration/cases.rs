@@ -70,9 +70,13 @@ fn no_orphaned_snapshots() {
     let cases = manifest_dir().join("fixtures").join("cases");
     let named = ["rule_ids"];
     let mut orphans = Vec::new();
-    for e in std::fs::read_dir(manifest_dir().join("tests").join("snapshots")).expect("snapshots dir") {
+    for e in
+        std::fs::read_dir(manifest_dir().join("tests").join("snapshots")).expect("snapshots dir")
+    {
         let name = e.expect("entry").file_name().to_string_lossy().into_owned();
-        let Some(stem) = name.strip_suffix(".snap") else { continue };
+        let Some(stem) = name.strip_suffix(".snap") else {
+            continue;
+        };
         let known = match stem.strip_prefix("case__") {
             Some(case) => cases.join(case).is_dir(),
             None => named.contains(&stem),

@@ -7,5 +7,6 @@ mod git_repos;
 mod plans;
 mod policies;
 mod sarif;
+mod telemetry;
 mod util;
 mod verdict;
