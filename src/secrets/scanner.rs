@@ -49,6 +49,15 @@ const KNOWN_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+];
+
+/// Values that stand for "a password goes here" in docs and local setups.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password", "passwd", "secret", "pass", "changeme", "admin", "root", "test", "postgres",
+    "mysql", "redis", "guest", "user", "username", "pwd", "letmein", "qwerty", "default", "none",
+    "null", "foobar", "foo", "bar",
 ];
 
 impl Scanner {
@@ -174,21 +183,20 @@ impl Scanner {
         out
     }
 
-    /// A generic (low-confidence) candidate that overlaps a provider-specific one is the same
-    /// secret found twice: keep the specific one.
+    /// Candidates of different rules over the same bytes are one secret found twice: keep the
+    /// earliest rule of the catalog, which lists specific rules before generic ones.
     fn drop_shadowed(&self, out: &mut Vec<Candidate>) {
         if out.len() < 2 {
             return;
         }
-        let specific: Vec<(usize, usize)> = out
-            .iter()
-            .filter(|c| self.rules[c.rule].confidence != "low")
-            .map(|c| (c.start, c.end))
-            .collect();
-        out.retain(|c| {
-            self.rules[c.rule].confidence != "low"
-                || !specific.iter().any(|&(s, e)| s < c.end && c.start < e)
-        });
+        out.sort_by_key(|c| (c.rule, c.start));
+        let mut kept: Vec<Candidate> = Vec::with_capacity(out.len());
+        for c in out.drain(..) {
+            if !kept.iter().any(|k| k.start < c.end && c.start < k.end) {
+                kept.push(c);
+            }
+        }
+        *out = kept;
     }
 }
 
@@ -201,7 +209,9 @@ enum Verdict {
 /// Separates real-looking values from documentation examples, templates and placeholders.
 /// Provider-format matches are never dropped, only marked; generic matches are dropped.
 fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
-    let generic = rule.confidence == "low";
+    // Provider formats (`high`) are never dropped, only marked; contextual (`medium`) and
+    // generic (`low`) matches are dropped when they look like examples or placeholders.
+    let generic = rule.confidence != "high";
     let s = String::from_utf8_lossy(secret);
     let lower = s.to_ascii_lowercase();
     if KNOWN_EXAMPLES.iter().any(|e| s.contains(e)) || lower.contains("example") {
@@ -240,10 +250,27 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
             Verdict::Example
         };
     }
-    if generic && !plausible_generic_value(secret, line) {
+    if generic {
+        let l = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if PLACEHOLDER_VALUES.contains(&l) || lower.contains("password") || is_template(&s) {
+            return Verdict::Drop;
+        }
+    }
+    if rule.confidence == "low" && !plausible_generic_value(secret, line) {
         return Verdict::Drop;
     }
     Verdict::Keep
+}
+
+/// Template syntax standing where a value will be substituted.
+fn is_template(s: &str) -> bool {
+    s.contains("${")
+        || s.contains("{{")
+        || s.contains("$(")
+        || s.contains("%(")
+        || s.starts_with('$')
+        || s.starts_with('<')
+        || s.starts_with('%')
 }
 
 /// Generic assignments (`password = "..."`) are right only when the value looks like a
