@@ -198,11 +198,40 @@ pub fn build_scanner() -> Result<Scanner> {
 
 /// Runs the whole pipeline.
 pub fn run(opts: &Options) -> Result<Outcome> {
+    let t = Timer::start();
     let c = collect(opts)?;
+    t.lap("collect facts");
     let data =
         serde_json::json!({"gate": {"config": serde_json::to_value(&c.settings.cfg.config)?}});
     let engine = Engine::new(&c.settings.policies, data, opts.timeout)?;
-    evaluate(c, &engine)
+    t.lap("load policies");
+    let out = evaluate(c, &engine);
+    t.lap("evaluate");
+    out
+}
+
+/// `GATE_TIMINGS=1` prints how long each stage took, to standard error (for benchmarks).
+pub struct Timer {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl Timer {
+    pub fn start() -> Timer {
+        Timer {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("GATE_TIMINGS").is_some_and(|v| v != "0"),
+        }
+    }
+
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            eprintln!(
+                "gate timing: {what}: {:.3}s since start",
+                self.start.elapsed().as_secs_f64()
+            );
+        }
+    }
 }
 
 /// What a run has read: the change, its settings, and the facts derived from them.
@@ -391,7 +420,7 @@ fn scan_file(
     if buf.is_empty() {
         return Ok(Vec::new());
     }
-    let cands = scanner.scan(&buf);
+    let cands = scanner.scan_file(&buf, Some(&f.path));
     if cands.is_empty() {
         return Ok(Vec::new());
     }
@@ -475,8 +504,11 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         settings,
         facts,
     } = c;
+    let t = Timer::start();
     let input = policy::to_value(&facts)?;
+    t.lap("facts to Rego input");
     let (mut findings, rules) = engine.findings(&input)?;
+    t.lap("stage 1 (findings)");
     findings.retain(|f| !settings.cfg.config.disable.iter().any(|d| d == &f.rule));
     findings.sort_by(|a, b| {
         (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
@@ -507,11 +539,14 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         |p, l| lines.get(p, l),
     );
     let active: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
-    let stage2 = serde_json::json!({
-        "facts": serde_json::to_value(&facts)?,
-        "findings": serde_json::to_value(&active)?,
-    });
-    let verdict = engine.verdict(&regorus::Value::from(stage2))?;
+    // Stage 2 sees the same facts value as stage 1 (shared, not converted again).
+    let mut stage2 = std::collections::BTreeMap::new();
+    stage2.insert(regorus::Value::from("facts"), input);
+    stage2.insert(regorus::Value::from("findings"), policy::to_value(&active)?);
+    let stage2 = regorus::Value::from(stage2);
+    t.lap("suppressions and stage 2 input");
+    let verdict = engine.verdict(&stage2)?;
+    t.lap("stage 2 (verdict)");
     Ok(Outcome {
         facts,
         findings,

@@ -474,8 +474,8 @@ fn parse_rules(pkg: &str, value: serde_json::Value) -> Result<Vec<RuleMeta>> {
 
 /// Converts any serializable value into a regorus value.
 pub fn to_value<T: Serialize>(v: &T) -> Result<regorus::Value> {
-    let json = serde_json::to_value(v).context("cannot serialize policy input")?;
-    Ok(regorus::Value::from(json))
+    let json = serde_json::to_string(v).context("cannot serialize policy input")?;
+    regorus::Value::from_json_str(&json).map_err(|e| anyhow!("cannot convert policy input: {e}"))
 }
 
 impl Engine {

@@ -49,6 +49,9 @@ pub struct RuleSpec {
     /// Bytes of context after a keyword line the regex may span (PEM blocks, JSON key files).
     #[serde(default)]
     pub multiline: usize,
+    /// File-name globs the rule applies to (all files when empty), e.g. `*.yaml`.
+    #[serde(default)]
+    pub paths: Vec<String>,
     /// Samples the rule must find (tested).
     #[serde(default)]
     pub tp: Vec<String>,

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
 
@@ -36,6 +36,8 @@ impl Candidate {
 
 pub struct Scanner {
     rules: Vec<RuleSpec>,
+    /// Per rule, the file names it is limited to.
+    paths: Vec<Option<globset::GlobSet>>,
     regexes: Vec<Regex>,
     keywords: AhoCorasick,
     /// Keyword index -> rules that keyword enables.
@@ -66,6 +68,24 @@ impl Scanner {
         let mut keyword_list: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
+        let mut paths = Vec::with_capacity(rules.len());
+        for r in &rules {
+            if r.paths.is_empty() {
+                paths.push(None);
+                continue;
+            }
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &r.paths {
+                b.add(
+                    globset::Glob::new(g).with_context(|| {
+                        format!("secret rule {}: invalid path glob {g:?}", r.id)
+                    })?,
+                );
+            }
+            paths.push(Some(b.build().with_context(|| {
+                format!("secret rule {}: cannot compile paths", r.id)
+            })?));
+        }
         for (i, r) in rules.iter().enumerate() {
             let re = RegexBuilder::new(&r.regex)
                 .unicode(false)
@@ -94,13 +114,35 @@ impl Scanner {
                 }
             }
         }
+        // One leftmost-longest pass (a DFA with prefilters: several times faster than an
+        // overlapping search). A keyword hidden inside a longer match, or overlapping its end,
+        // would be skipped by such a pass, so each keyword also triggers the rules of every
+        // keyword contained in it or overlapping its tail by two bytes or more.
+        let lower: Vec<Vec<u8>> = keyword_list
+            .iter()
+            .map(|k| k.to_ascii_lowercase().into_bytes())
+            .collect();
+        let mut triggers = keyword_rules.clone();
+        for (a, ka) in lower.iter().enumerate() {
+            for (b, kb) in lower.iter().enumerate() {
+                if a != b && (contains(ka, kb) || tail_overlap(ka, kb) >= 2) {
+                    let extra = keyword_rules[b].clone();
+                    triggers[a].extend(extra);
+                }
+            }
+            triggers[a].sort_unstable();
+            triggers[a].dedup();
+        }
+        let keyword_rules = triggers;
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostLongest)
             .build(&keyword_list)
             .context("cannot build the secret keyword automaton")?;
         Ok(Scanner {
             rules,
+            paths,
             regexes,
             keywords,
             keyword_rules,
@@ -112,12 +154,23 @@ impl Scanner {
         &self.rules
     }
 
-    /// Finds candidates in `buf`, sorted by position.
+    /// Finds candidates in `buf`, sorted by position, with every rule.
     pub fn scan(&self, buf: &[u8]) -> Vec<Candidate> {
+        self.scan_file(buf, None)
+    }
+
+    /// Finds candidates in the contents of the file at `path` (rules limited to other file
+    /// names do not run).
+    pub fn scan_file(&self, buf: &[u8], path: Option<&str>) -> Vec<Candidate> {
+        let name = path.map(|p| p.rsplit('/').next().unwrap_or(p));
+        let applies = |r: usize| match (&self.paths[r], name) {
+            (Some(set), Some(n)) => set.is_match(n),
+            (Some(_), None) | (None, _) => true,
+        };
         // Per rule, the windows (line spans around keyword hits) its regex must look at.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         let mut last_line_for_keyword: Vec<usize> = vec![usize::MAX; self.keyword_rules.len()];
-        for m in self.keywords.find_overlapping_iter(buf) {
+        for m in self.keywords.find_iter(buf) {
             let k = m.pattern().as_usize();
             let ls = line_start(buf, m.start());
             if last_line_for_keyword[k] == ls {
@@ -126,6 +179,9 @@ impl Scanner {
             last_line_for_keyword[k] = ls;
             let le = line_end(buf, m.end());
             for &r in &self.keyword_rules[k] {
+                if !applies(r) {
+                    continue;
+                }
                 let extra = self.rules[r].multiline;
                 let end = if extra > 0 {
                     line_end(buf, (le + extra).min(buf.len()))
@@ -136,7 +192,9 @@ impl Scanner {
             }
         }
         for &r in &self.unconditional {
-            windows[r] = vec![(0, buf.len())];
+            if applies(r) {
+                windows[r] = vec![(0, buf.len())];
+            }
         }
 
         let mut seen = HashSet::new();
@@ -353,6 +411,18 @@ fn longest_run(v: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The longest suffix of `a` that is a proper prefix of `b`.
+fn tail_overlap(a: &[u8], b: &[u8]) -> usize {
+    (1..a.len().min(b.len()))
+        .rev()
+        .find(|&n| a[a.len() - n..] == b[..n])
+        .unwrap_or(0)
 }
 
 fn line_start(buf: &[u8], pos: usize) -> usize {
