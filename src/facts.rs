@@ -38,7 +38,16 @@ pub struct ChangeFacts {
     pub head: Option<String>,
     pub files: Vec<FileFact>,
     pub stats: Stats,
+    /// The text of added and removed lines is listed up to a budget (LINE_BUDGET lines,
+    /// each cut at LINE_CHARS characters); past it, hunks keep their ranges but not their
+    /// lines, and this is true. Rust analyzers always see every line.
+    pub lines_truncated: bool,
 }
+
+/// How many changed lines' text the facts carry: policies on huge changes stay fast.
+pub const LINE_BUDGET: usize = 20_000;
+/// How much of one line the facts carry.
+pub const LINE_CHARS: usize = 2_000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FileFact {
@@ -380,7 +389,15 @@ fn text(bytes: &[u8]) -> String {
 }
 
 impl FileFact {
-    pub fn from_change(f: &FileChange, cfg: &Resolved) -> FileFact {
+    /// The facts of one file; `with_lines` says whether its lines' text is included.
+    pub fn from_change(f: &FileChange, cfg: &Resolved, with_lines: bool) -> FileFact {
+        let line = |l: &crate::change::Line| LineFact {
+            line: l.line,
+            text: text(&l.text[..l.text.len().min(LINE_CHARS * 4)])
+                .chars()
+                .take(LINE_CHARS)
+                .collect(),
+        };
         FileFact {
             path: f.path.clone(),
             old_path: f.old_path.clone(),
@@ -405,22 +422,16 @@ impl FileFact {
                     old_lines: h.old_lines,
                     new_start: h.new_start,
                     new_lines: h.new_lines,
-                    added: h
-                        .added
-                        .iter()
-                        .map(|l| LineFact {
-                            line: l.line,
-                            text: text(&l.text),
-                        })
-                        .collect(),
-                    removed: h
-                        .removed
-                        .iter()
-                        .map(|l| LineFact {
-                            line: l.line,
-                            text: text(&l.text),
-                        })
-                        .collect(),
+                    added: if with_lines {
+                        h.added.iter().map(line).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    removed: if with_lines {
+                        h.removed.iter().map(line).collect()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
         }
@@ -429,10 +440,21 @@ impl FileFact {
 
 impl ChangeFacts {
     pub fn new(mode: &str, cs: &ChangeSet, cfg: &Resolved) -> ChangeFacts {
+        let mut budget = LINE_BUDGET;
+        let mut lines_truncated = false;
         let files: Vec<FileFact> = cs
             .files
             .iter()
-            .map(|f| FileFact::from_change(f, cfg))
+            .map(|f| {
+                let n = f.additions() + f.deletions();
+                let with_lines = n <= budget;
+                if with_lines {
+                    budget -= n;
+                } else {
+                    lines_truncated = true;
+                }
+                FileFact::from_change(f, cfg, with_lines)
+            })
             .collect();
         let mut dirs = BTreeSet::new();
         let mut tops = BTreeSet::new();
@@ -460,6 +482,7 @@ impl ChangeFacts {
             head: cs.head.clone(),
             files,
             stats,
+            lines_truncated,
         }
     }
 }

@@ -243,6 +243,7 @@ pub struct Collected {
 
 /// Reads the inputs and derives the facts (what `gate facts` prints).
 pub fn collect(opts: &Options) -> Result<Collected> {
+    let t = Timer::start();
     let (mut cs, mode) = match &opts.source {
         Some(src) => load_change(src, &opts.cwd)?,
         None => (
@@ -266,8 +267,11 @@ pub fn collect(opts: &Options) -> Result<Collected> {
     )?;
     let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
     let cfg = &settings.cfg;
+    t.lap("read the change and settings");
     let scanner = build_scanner()?;
+    t.lap("build the secret scanner");
     let mut facts = build_facts(&mut cs, mode, cfg, &scanner)?;
+    t.lap("scan for secrets and build change facts");
     if !opts.plans.is_empty() {
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
         let mut loaded = infra::load_plans(
@@ -289,6 +293,7 @@ pub fn collect(opts: &Options) -> Result<Collected> {
         let (deps, locks) = crate::deps::analyze(&cs, &cfg.config.dependencies)?;
         facts.dependencies = deps;
         facts.lockfiles = locks;
+        t.lap("dependencies");
         let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
         facts.telemetry = crate::telemetry::analyze(
             &cs,
@@ -296,6 +301,7 @@ pub fn collect(opts: &Options) -> Result<Collected> {
             |f| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path),
             |p| cfg.is_critical(p),
         )?;
+        t.lap("telemetry");
     }
     let commits = match (&cs.root, &cs.base, &cs.head) {
         (Some(root), Some(base), Some(head)) => change::git::commits(root, base, head)?,
@@ -317,6 +323,7 @@ pub fn collect(opts: &Options) -> Result<Collected> {
     sm.extend(smells::duplicates(&cs.files, is_source));
     sm.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
     facts.smells = sm;
+    t.lap("provenance and smells");
     facts.governance = settings.governance.clone();
     facts.exceptions = settings.exceptions.clone();
     Ok(Collected {

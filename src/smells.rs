@@ -40,15 +40,50 @@ const MIN_SIMILARITY: f64 = 0.9;
 /// Pairs compared at most, so a huge change stays fast.
 const MAX_BLOCKS: usize = 400;
 
-pub fn placeholder_regex() -> Regex {
-    Regex::new(PLACEHOLDERS).expect("static regex")
+/// The placeholder pattern, with a literal prefilter: most lines contain none of the words a
+/// placeholder needs, and a keyword pass rules them out faster than the regex.
+pub struct Placeholders {
+    re: Regex,
+    words: aho_corasick::AhoCorasick,
+}
+
+pub fn placeholder_regex() -> Placeholders {
+    Placeholders {
+        re: Regex::new(PLACEHOLDERS).expect("static regex"),
+        words: aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "todo",
+                "notimplemented",
+                "unimplemented",
+                "not implemented",
+                "a real",
+                "placeholder",
+                "goes here",
+                "your ",
+                "rest of",
+                "existing code",
+                "for now",
+                "pass",
+            ])
+            .expect("static keywords"),
+    }
+}
+
+impl Placeholders {
+    fn find<'t>(&self, text: &'t str) -> Option<regex::Match<'t>> {
+        if !self.words.is_match(text) {
+            return None;
+        }
+        self.re.find(text)
+    }
 }
 
 /// Placeholders in the added lines of source files (tests and docs are left alone).
 pub fn placeholders(
     files: &[FileChange],
     is_source: impl Fn(&str) -> bool,
-    re: &Regex,
+    re: &Placeholders,
 ) -> Vec<Smell> {
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_source(&f.path)) {
@@ -89,6 +124,10 @@ fn normalize(l: &[u8]) -> String {
 fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec<Block<'a>> {
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_source(&f.path)) {
+        if out.len() >= MAX_BLOCKS {
+            // Enough to compare: a huge change is not read in full for this smell.
+            break;
+        }
         for h in &f.hunks {
             let mut run: Vec<&crate::change::Line> = Vec::new();
             let mut flush = |run: &mut Vec<&'a crate::change::Line>| {

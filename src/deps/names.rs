@@ -63,8 +63,52 @@ pub fn same(eco: &str, a: &str, b: &str) -> bool {
     normalize(eco, a) == normalize(eco, b)
 }
 
+/// A popular name with the forms near misses are compared in, computed once.
+struct Popular {
+    name: String,
+    short: String,
+}
+
+struct EcosystemNames {
+    all: HashSet<String>,
+    list: Vec<Popular>,
+    /// Letters only (separators removed) -> popular names.
+    stripped: HashMap<String, Vec<usize>>,
+    /// Words sorted and joined -> popular names.
+    reordered: HashMap<String, Vec<usize>>,
+    /// Short name -> popular names (for affix checks).
+    by_short: HashMap<String, Vec<usize>>,
+}
+
 pub struct Names {
-    lists: BTreeMap<&'static str, HashSet<String>>,
+    lists: BTreeMap<&'static str, EcosystemNames>,
+}
+
+/// Go modules and Maven coordinates are compared by their last path segment / artifact.
+fn short_form(eco: &str, s: &str) -> String {
+    match eco {
+        "go" => s
+            .trim_end_matches(|c: char| c == '/' || c.is_ascii_digit() || c == 'v')
+            .rsplit('/')
+            .next()
+            .unwrap_or(s)
+            .to_string(),
+        "maven" => s.rsplit(':').next().unwrap_or(s).to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn stripped(s: &str) -> String {
+    s.replace(['-', '_', '.'], "")
+}
+
+fn reorder_key(s: &str) -> Option<String> {
+    let mut w = words(s);
+    if w.len() < 2 {
+        return None;
+    }
+    w.sort_unstable();
+    Some(w.join(" "))
 }
 
 impl Names {
@@ -72,13 +116,37 @@ impl Names {
         let lists = LISTS
             .iter()
             .map(|(eco, text)| {
-                let set = text
+                let mut all = HashSet::new();
+                let mut list = Vec::new();
+                for l in text
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .map(|l| normalize(eco, l))
-                    .collect();
-                (*eco, set)
+                {
+                    let n = normalize(eco, l);
+                    if all.insert(n.clone()) {
+                        list.push(Popular {
+                            short: short_form(eco, &n),
+                            name: n,
+                        });
+                    }
+                }
+                list.sort_by(|a, b| a.name.cmp(&b.name));
+                let mut e = EcosystemNames {
+                    all,
+                    list,
+                    stripped: HashMap::new(),
+                    reordered: HashMap::new(),
+                    by_short: HashMap::new(),
+                };
+                for (i, p) in e.list.iter().enumerate() {
+                    e.stripped.entry(stripped(&p.short)).or_default().push(i);
+                    if let Some(k) = reorder_key(&p.short) {
+                        e.reordered.entry(k).or_default().push(i);
+                    }
+                    e.by_short.entry(p.short.clone()).or_default().push(i);
+                }
+                (*eco, e)
             })
             .collect();
         Names { lists }
@@ -87,7 +155,7 @@ impl Names {
     pub fn is_popular(&self, eco: &str, name: &str) -> bool {
         self.lists
             .get(eco)
-            .is_some_and(|s| s.contains(&normalize(eco, name)))
+            .is_some_and(|e| e.all.contains(&normalize(eco, name)))
     }
 
     /// The popular packages `name` is a near miss of, best first.
@@ -96,44 +164,61 @@ impl Names {
         if allow.iter().any(|a| normalize(eco, a) == n) || self.is_popular(eco, name) {
             return Vec::new();
         }
-        // Go modules and Maven coordinates: compare the last path segment / artifact.
-        let short = |s: &str| -> String {
-            match eco {
-                "go" => s
-                    .trim_end_matches(|c: char| c == '/' || c.is_ascii_digit() || c == 'v')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(s)
-                    .to_string(),
-                "maven" => s.rsplit(':').next().unwrap_or(s).to_string(),
-                _ => s.to_string(),
-            }
-        };
         let mut out = Vec::new();
-        if let Some(list) = self.lists.get(eco) {
-            let nn = short(&n);
-            for p in list {
-                let pp = short(p);
-                if let Some(kind) = miss_kind(&nn, &pp) {
-                    // For Go and Maven the owner must match too, or the short names must be
-                    // a real typo (not just a different module with a similar name).
-                    if matches!(eco, "go" | "maven") && kind != "typo" {
-                        continue;
-                    }
+        if let Some(e) = self.lists.get(eco) {
+            let short = short_form(eco, &n);
+            let mut push = |i: usize, kind: &str| {
+                let p = &e.list[i];
+                if p.short != short
+                    && p.short.len() >= 4
+                    && !out.iter().any(|m: &NearMiss| m.name == p.name)
+                {
                     out.push(NearMiss {
-                        name: p.clone(),
+                        name: p.name.clone(),
                         kind: kind.to_string(),
                         ecosystem: eco.to_string(),
                     });
                 }
+            };
+            // Go modules and Maven artifacts: only real typos (a different module with a
+            // similar name is common and legitimate).
+            let strict = matches!(eco, "go" | "maven");
+            if !strict {
+                for &i in e.stripped.get(&stripped(&short)).into_iter().flatten() {
+                    push(i, "separator");
+                }
+                if let Some(k) = reorder_key(&short) {
+                    for &i in e.reordered.get(&k).into_iter().flatten() {
+                        push(i, "reordered");
+                    }
+                }
+            }
+            for (i, p) in e.list.iter().enumerate() {
+                if p.short.len().abs_diff(short.len()) > 2 || p.short.len() < 5 {
+                    continue;
+                }
+                match damerau(&short, &p.short, 2) {
+                    1 => push(i, "typo"),
+                    2 if !strict && p.short.len() >= 9 && short.len() >= 9 => push(i, "typo2"),
+                    _ => {}
+                }
+            }
+            if !strict {
+                for a in AFFIXES {
+                    let base = short.strip_suffix(a).or_else(|| short.strip_prefix(a));
+                    if let Some(base) = base.filter(|b| b.len() >= 5) {
+                        for &i in e.by_short.get(base).into_iter().flatten() {
+                            push(i, "affix");
+                        }
+                    }
+                }
             }
         }
-        if out.is_empty() && matches!(eco, "npm" | "pypi" | "cargo" | "rubygems") {
-            for (other, list) in &self.lists {
+        if out.is_empty() && matches!(eco, "npm" | "pypi" | "cargo" | "rubygems") && n.len() >= 4 {
+            for (other, e) in &self.lists {
                 if *other != eco
                     && matches!(*other, "npm" | "pypi" | "cargo" | "rubygems")
-                    && n.len() >= 4
-                    && list.contains(&normalize(other, name))
+                    && e.all.contains(&normalize(other, name))
                 {
                     out.push(NearMiss {
                         name: name.to_string(),
@@ -188,44 +273,6 @@ const AFFIXES: &[&str] = &[
     "-sdk",
     "-api",
 ];
-
-/// How `n` misses the popular name `p`, if it does.
-fn miss_kind(n: &str, p: &str) -> Option<&'static str> {
-    if n == p || p.len() < 4 {
-        return None;
-    }
-    let strip = |s: &str| s.replace(['-', '_', '.'], "");
-    if strip(n) == strip(p) {
-        return Some("separator");
-    }
-    let (wn, wp) = (words(n), words(p));
-    if wn.len() > 1 && wn.len() == wp.len() {
-        let (mut a, mut b) = (wn.clone(), wp.clone());
-        a.sort_unstable();
-        b.sort_unstable();
-        if a == b {
-            return Some("reordered");
-        }
-    }
-    let len_gap = n.len().abs_diff(p.len());
-    if len_gap <= 2 {
-        let d = damerau(n, p, 2);
-        if d == 1 && p.len() >= 5 {
-            return Some("typo");
-        }
-        if d == 2 && p.len() >= 9 && n.len() >= 9 {
-            return Some("typo2");
-        }
-    }
-    if p.len() >= 5 {
-        for a in AFFIXES {
-            if n == format!("{p}{a}") || n == format!("{a}{p}") {
-                return Some("affix");
-            }
-        }
-    }
-    None
-}
 
 /// Optimal-string-alignment distance (edits plus swaps of neighbours), capped at `cap + 1`.
 fn damerau(a: &str, b: &str, cap: usize) -> usize {

@@ -261,7 +261,14 @@ impl Lang {
         Some(format!("{method} {route}"))
     }
 
-    pub fn is_handler(self, n: Node, ftext: &str, source: &[u8], path: &str) -> bool {
+    pub fn is_handler(
+        self,
+        n: Node,
+        ftext: &str,
+        source: &[u8],
+        path: &str,
+        registered: &BTreeSet<String>,
+    ) -> bool {
         match self {
             Lang::Python => {
                 matches(py_route(), ftext)
@@ -284,7 +291,7 @@ impl Lang {
                     && matches!(name.as_str(), "GET" | "POST" | "PUT" | "DELETE" | "PATCH");
                 let pages_api = path.contains("pages/api/")
                     && n.parent().is_some_and(|p| p.kind() == "export_statement");
-                app_route || pages_api || registered_names(self, source).contains(&name)
+                app_route || pages_api || registered.contains(&name)
             }
             Lang::Go => {
                 let params = n
@@ -292,7 +299,7 @@ impl Lang {
                     .and_then(|p| p.utf8_text(source).ok())
                     .unwrap_or("");
                 matches(go_handler_params(), params)
-                    || registered_names(self, source).contains(&self.function_name(n, source, path))
+                    || registered.contains(&self.function_name(n, source, path))
             }
             Lang::Rust => {
                 let params = n
@@ -301,7 +308,7 @@ impl Lang {
                     .unwrap_or("");
                 matches(rust_route_attr(), ftext)
                     || (ftext.contains("async fn") && matches(rust_extractor(), params))
-                    || registered_names(self, source).contains(&self.function_name(n, source, path))
+                    || registered.contains(&self.function_name(n, source, path))
             }
             Lang::Java => matches(java_route(), ftext),
         }
@@ -398,13 +405,13 @@ impl Lang {
                     continue;
                 }
             }
-            for i in (0..n.child_count()).rev() {
-                if let Some(c) = n.child(i) {
-                    if !self.is_function(c.kind()) {
-                        stack.push(c);
-                    }
-                }
-            }
+            let mut cursor = n.walk();
+            let before = stack.len();
+            stack.extend(
+                n.children(&mut cursor)
+                    .filter(|c| !self.is_function(c.kind())),
+            );
+            stack[before..].reverse();
         }
         out.sort();
         out
@@ -413,7 +420,7 @@ impl Lang {
 
 /// Names of functions a file registers as handlers by reference
 /// (`app.get("/x", listUsers)`, `http.HandleFunc("/x", handler)`, `.route("/x", get(handler))`).
-fn registered_names(lang: Lang, source: &[u8]) -> BTreeSet<String> {
+pub fn registered_names(lang: Lang, source: &[u8]) -> BTreeSet<String> {
     let text = String::from_utf8_lossy(source);
     let mut names = BTreeSet::new();
     match lang {

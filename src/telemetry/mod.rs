@@ -189,17 +189,17 @@ pub fn analyze_source(
         return Ok(Vec::new());
     };
     let text = |n: Node| -> &str { n.utf8_text(source).unwrap_or("") };
+    // Handlers registered by name (`app.get("/x", handler)`): found once per file.
+    let registered = lang::registered_names(lang, source);
     let mut out = Vec::new();
     // Iterative walk: deeply nested input must not overflow the stack.
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
-        for i in (0..node.child_count()).rev() {
-            if let Some(c) = node.child(i) {
-                if touches(c, added) {
-                    stack.push(c);
-                }
-            }
-        }
+        // A cursor walks children in O(1) each (indexing them is O(n) per child).
+        let mut cursor = node.walk();
+        let before = stack.len();
+        stack.extend(node.children(&mut cursor).filter(|c| touches(*c, added)));
+        stack[before..].reverse();
         if lang.is_function(node.kind()) {
             let wrapper = lang.decorated(node);
             let ftext = format!("{}\n{}", lang.preamble(node, source), text(wrapper));
@@ -226,7 +226,7 @@ pub fn analyze_source(
                     critical: false,
                 });
             };
-            if lang.is_handler(node, &ftext, source, path) {
+            if lang.is_handler(node, &ftext, source, path, &registered) {
                 push(
                     "http_handler",
                     line_of(wrapper),
