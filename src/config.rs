@@ -32,6 +32,7 @@ pub struct Config {
     pub data: serde_json::Value,
     pub infra: InfraConfig,
     pub dependencies: crate::deps::DepsConfig,
+    pub secrets: crate::secrets::SecretsConfig,
     pub telemetry: crate::telemetry::TelemetryConfig,
     pub ai: AiConfig,
     /// The exceptions file (default .gate-exceptions.yaml, when present).
@@ -110,6 +111,7 @@ impl Default for Config {
             data: serde_json::Value::Object(serde_json::Map::new()),
             infra: InfraConfig::default(),
             dependencies: crate::deps::DepsConfig::default(),
+            secrets: crate::secrets::SecretsConfig::default(),
             telemetry: crate::telemetry::TelemetryConfig::default(),
             ai: AiConfig::default(),
             exceptions: None,

@@ -191,9 +191,9 @@ pub fn load_policies(cfg: &Config, root: &Path, extra: &[PathBuf]) -> Result<Pol
     Ok(set)
 }
 
-/// The secret scanner: the built-in catalog.
-pub fn build_scanner() -> Result<Scanner> {
-    Scanner::new(secrets::builtin_rules()?)
+/// The secret scanner: the user's detectors and the built-in catalog.
+pub fn build_scanner(cfg: &secrets::SecretsConfig) -> Result<Scanner> {
+    Scanner::new(secrets::catalog(cfg)?)?.with_allowlist(&cfg.allowlist)
 }
 
 /// Runs the whole pipeline.
@@ -268,7 +268,7 @@ pub fn collect(opts: &Options) -> Result<Collected> {
     let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
     let cfg = &settings.cfg;
     t.lap("read the change and settings");
-    let scanner = build_scanner()?;
+    let scanner = build_scanner(&cfg.config.secrets)?;
     t.lap("build the secret scanner");
     let mut facts = build_facts(&mut cs, mode, cfg, &scanner)?;
     t.lap("scan for secrets and build change facts");

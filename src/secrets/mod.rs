@@ -100,6 +100,37 @@ pub fn builtin_rules() -> Result<Vec<RuleSpec>> {
     parse_rules(BUILTIN_RULES, "built-in rules.yaml")
 }
 
+/// Secret settings under `secrets:` in .gate.yaml.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecretsConfig {
+    /// Extra detectors (same fields as the built-in catalog), checked before the built-in
+    /// ones so they win where both match.
+    pub rules: Vec<RuleSpec>,
+    /// Built-in detector ids to turn off.
+    pub disable: Vec<String>,
+    /// Regexes of values that are known not to be secrets (test fixtures, sample keys):
+    /// matching candidates are reported as examples, never as leaks.
+    pub allowlist: Vec<String>,
+}
+
+/// The catalog for a run: the user's rules, then the built-in ones not disabled.
+pub fn catalog(cfg: &SecretsConfig) -> Result<Vec<RuleSpec>> {
+    let builtin = builtin_rules()?;
+    for id in &cfg.disable {
+        if !builtin.iter().any(|r| &r.id == id) {
+            bail!("secrets.disable: unknown detector {id:?}");
+        }
+    }
+    let user = parse_rules(
+        &serde_yaml::to_string(&cfg.rules)?,
+        "secrets.rules in the configuration",
+    )?;
+    let mut rules: Vec<RuleSpec> = user;
+    rules.extend(builtin.into_iter().filter(|r| !cfg.disable.contains(&r.id)));
+    Ok(rules)
+}
+
 /// Shannon entropy in bits per byte.
 pub fn entropy(data: &[u8]) -> f64 {
     if data.is_empty() {

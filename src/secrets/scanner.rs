@@ -36,6 +36,8 @@ impl Candidate {
 
 pub struct Scanner {
     rules: Vec<RuleSpec>,
+    /// Values the user declared harmless.
+    allowlist: Option<regex::bytes::RegexSet>,
     /// Per rule, the file names it is limited to.
     paths: Vec<Option<globset::GlobSet>>,
     regexes: Vec<Regex>,
@@ -142,12 +144,24 @@ impl Scanner {
             .context("cannot build the secret keyword automaton")?;
         Ok(Scanner {
             rules,
+            allowlist: None,
             paths,
             regexes,
             keywords,
             keyword_rules,
             unconditional,
         })
+    }
+
+    /// Marks values matching any of `patterns` as examples.
+    pub fn with_allowlist(mut self, patterns: &[String]) -> Result<Scanner> {
+        if !patterns.is_empty() {
+            self.allowlist = Some(
+                regex::bytes::RegexSet::new(patterns)
+                    .context("secrets.allowlist: invalid regex")?,
+            );
+        }
+        Ok(self)
     }
 
     pub fn rules(&self) -> &[RuleSpec] {
@@ -216,8 +230,9 @@ impl Scanner {
                         continue;
                     }
                     let line_text = &buf[line_start(buf, start)..line_end(buf, start)];
+                    let user_allowed = self.allowlist.as_ref().is_some_and(|a| a.is_match(secret));
                     let allowlisted = match classify(secret, line_text, rule) {
-                        Verdict::Keep => false,
+                        Verdict::Keep => user_allowed,
                         Verdict::Example => true,
                         Verdict::Drop => continue,
                     };

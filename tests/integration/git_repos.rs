@@ -235,3 +235,46 @@ fn extra_reports_are_written_beside_the_main_output() {
     let sarif = std::fs::read_to_string(r.path().join("gate.sarif")).expect("sarif written");
     assert!(!sarif.contains(SECRET));
 }
+
+#[test]
+fn user_secret_rules_allowlist_and_disabled_detectors() {
+    let r = Repo::new();
+    r.write(
+        ".gate.yaml",
+        "secrets:\n  rules:\n    - id: acme-internal-token\n      name: ACME internal token\n      provider: acme\n      severity: critical\n      keywords: [acme_]\n      regex: '\\b(acme_[a-z0-9]{32})\\b'\n      entropy: 3.0\n      tp: ['x = acme_0123456789abcdefghij0123456789ab']\n  allowlist: ['^AKIAZ3MHQX7EW2LKQ4PN$']\n  disable: [generic-credential-assignment]\n",
+    );
+    r.commit_all("config");
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("svc.py", &format!("T = 'acme_k3j9x0q8w7e6r5t4y3u2i1o0p9a8s7d6'\nK = '{KEY_ID}'\npassword = 'Zq8#kL2vN9xR4tY7'\n"));
+    r.commit_all("tokens");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rules: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&("GATE-SEC-001".to_string(), 1)),
+        "custom detector: {rules:?}"
+    );
+    assert!(
+        rules.contains(&("GATE-SEC-004".to_string(), 2)),
+        "allowlisted value is an example: {rules:?}"
+    );
+    assert!(
+        !rules.iter().any(|(_, l)| *l == 3),
+        "disabled generic detector: {rules:?}"
+    );
+    assert!(!stdout(&o).contains("acme_k3j9x0q8w7e6r5t4y3u2i1o0p9a8s7d6"));
+    r.write(".gate.yaml", "secrets:\n  disable: [no-such-detector]\n");
+    let o = r.gate(&["check", "--base", "main", "--config-from-worktree"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no-such-detector"), "{}", stderr(&o));
+}
