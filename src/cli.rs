@@ -37,6 +37,12 @@ pub enum Command {
     Policy(PolicyCommand),
     /// List every rule: built-in and from the configured policy directories.
     Rules(PolicyArgs),
+    /// Write a commented .gate.yaml, a GitHub workflow and a pre-commit configuration.
+    Init {
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a rule's help.
     Explain {
         /// The rule id, e.g. GATE-SEC-001.
@@ -68,7 +74,9 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct InputArgs {
-    /// Check the change from the merge base of REV and --head to --head.
+    /// Check the change from the merge base of REV and --head to --head. Without any input
+    /// flag, gate takes the base from GATE_BASE or the CI's pull-request variables (GitHub
+    /// Actions, GitLab CI, Buildkite, Azure Pipelines, Jenkins, Bitbucket).
     #[arg(long, value_name = "REV", group = "input")]
     pub base: Option<String>,
     /// The head of the change with --base (default: HEAD).
@@ -127,8 +135,9 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
     let (f, p) = s
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=FILE, got {s:?}"))?;
-    let format = <Format as clap::ValueEnum>::from_str(f, true)
-        .map_err(|_| format!("unknown format {f:?} (text, json, sarif, markdown, github)"))?;
+    let format = <Format as clap::ValueEnum>::from_str(f, true).map_err(|_| {
+        format!("unknown format {f:?} (text, json, sarif, markdown, github, outputs)")
+    })?;
     if p.is_empty() {
         return Err("empty file name".to_string());
     }

@@ -6,6 +6,7 @@
 //! codes.
 
 pub mod change;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod deps;

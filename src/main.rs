@@ -49,6 +49,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Policy(PolicyCommand::Test { dir }) => policy_test(dir.as_deref()),
         Command::Rules(p) => rules(&p),
         Command::Explain { rule, policy } => explain(&rule, &policy),
+        Command::Init { force } => init(force),
     }
 }
 
@@ -63,10 +64,22 @@ fn options(input: &InputArgs) -> Result<Options> {
             .build_global()
             .map_err(|e| anyhow!("cannot start {n} threads: {e}"))?;
     }
-    let source = if let Some(base) = &input.base {
+    let ci_base =
+        if input.base.is_none() && !input.staged && input.diff.is_none() && input.all.is_none() {
+            gate::ci::detect_base()
+        } else {
+            None
+        };
+    if let Some((base, from)) = &ci_base {
+        eprintln!("gate: checking the change against {base} (from {from})");
+    }
+    let source = if let Some(base) = input.base.as_ref().or(ci_base.as_ref().map(|(b, _)| b)) {
         Some(Source::Range {
             base: base.clone(),
-            head: input.head.clone(),
+            head: input
+                .head
+                .clone()
+                .or_else(|| std::env::var("GATE_HEAD").ok().filter(|h| !h.is_empty())),
         })
     } else if input.staged {
         Some(Source::Staged)
@@ -201,6 +214,25 @@ fn explain(id: &str, p: &PolicyArgs) -> Result<u8> {
         r.tags.join(", ")
     ));
     write_out(None, &s)?;
+    Ok(0)
+}
+
+fn init(force: bool) -> Result<u8> {
+    let cwd = cwd()?;
+    let root = gate::change::git::toplevel(&cwd).unwrap_or(cwd);
+    for (rel, text) in gate::ci::INIT_FILES {
+        let path = root.join(rel);
+        if path.exists() && !force {
+            eprintln!("gate: kept {} (exists; --force overwrites)", path.display());
+            continue;
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("gate: wrote {}", path.display());
+    }
     Ok(0)
 }
 

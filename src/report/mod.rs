@@ -24,6 +24,8 @@ pub enum Format {
     Sarif,
     Markdown,
     Github,
+    /// `key=value` lines for $GITHUB_OUTPUT: decision, risk-score, band, findings.
+    Outputs,
 }
 
 pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
@@ -33,6 +35,16 @@ pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
         Format::Sarif => sarif::SarifReport.render(outcome),
         Format::Markdown => markdown::MarkdownReport.render(outcome),
         Format::Github => github::GithubReport.render(outcome),
+        Format::Outputs => {
+            let (e, w, n) = counts(&outcome.findings);
+            Ok(format!(
+                "decision={}\nrisk-score={}\nband={}\nfindings={}\nerrors={e}\nwarnings={w}\nnotes={n}\n",
+                outcome.verdict.decision,
+                outcome.verdict.score,
+                outcome.verdict.band,
+                e + w + n
+            ))
+        }
     }
 }
 

@@ -1,0 +1,264 @@
+//! Where users run gate: the GitHub Action (linted, and run locally with `act` against a
+//! pull_request event), the pre-commit hook (validated, and run with the real `pre-commit`
+//! client), `gate init`, and CI variables. The external tools come from PyPI (.ci/run installs
+//! them); outside CI a missing tool skips its test with a message.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{code, gate_bin, in_ci, manifest_dir, stderr, stdout, Repo};
+
+/// The tool on PATH, or None (skipping) outside CI; in CI a missing tool fails the test.
+fn tool(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            !in_ci(),
+            "{name} must be installed in CI (.ci/run installs it)"
+        );
+        eprintln!("skipped: {name} is not installed (see .ci/run)");
+    }
+    found
+}
+
+fn run(cmd: &mut Command) -> (i32, String) {
+    let o = cmd.output().expect("tool runs");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[test]
+fn action_and_workflows_pass_actionlint_and_schemas() {
+    let root = manifest_dir();
+    if let Some(actionlint) = tool("actionlint") {
+        // The sample workflow uses `./`, so actionlint also checks action.yml's inputs.
+        let (c, out) = run(Command::new(actionlint)
+            .current_dir(&root)
+            .args([".github/workflows/gate.yml", "src/init/workflow.yml"]));
+        assert_eq!(c, 0, "{out}");
+    }
+    if let Some(cj) = tool("check-jsonschema") {
+        let (c, out) = run(Command::new(&cj).current_dir(&root).args([
+            "--builtin-schema",
+            "vendor.github-actions",
+            "action.yml",
+        ]));
+        assert_eq!(c, 0, "{out}");
+        let (c, out) = run(Command::new(&cj).current_dir(&root).args([
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/gate.yml",
+            "src/init/workflow.yml",
+        ]));
+        assert_eq!(c, 0, "{out}");
+    }
+    // Inputs reach scripts through env:, never by interpolation into the script text.
+    let action = std::fs::read_to_string(root.join("action.yml")).expect("action.yml");
+    for line in action.lines().filter(|l| l.contains("${{ inputs.")) {
+        let t = line.trim_start();
+        assert!(
+            !t.starts_with("run:") && !t.starts_with("echo") && !t.starts_with("gate "),
+            "interpolated input in a script: {line}"
+        );
+    }
+}
+
+#[test]
+fn pre_commit_manifest_is_valid() {
+    let Some(pc) = tool("pre-commit") else { return };
+    let (c, out) = run(Command::new(pc)
+        .current_dir(manifest_dir())
+        .args(["validate-manifest", ".pre-commit-hooks.yaml"]));
+    assert_eq!(c, 0, "{out}");
+}
+
+/// The real client installs the hook from this repository (cargo install) and runs it on a
+/// staged GitHub token: the commit is blocked and only a redacted value is printed.
+#[test]
+fn pre_commit_try_repo_blocks_a_staged_token() {
+    let Some(pc) = tool("pre-commit") else { return };
+    let r = Repo::new();
+    let token = "ghp_R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u";
+    r.write("deploy.env", &format!("GITHUB_TOKEN={token}\n"));
+    r.git(&["add", "deploy.env"]);
+    let (c, out) = run(Command::new(pc)
+        .current_dir(r.path())
+        .args([
+            "try-repo",
+            manifest_dir().to_str().expect("utf-8 path"),
+            "gate",
+            "--verbose",
+        ])
+        .env(
+            "PRE_COMMIT_HOME",
+            std::env::temp_dir().join("gate-pre-commit-home"),
+        ));
+    assert_ne!(c, 0, "the hook must block the commit:\n{out}");
+    assert!(out.contains("GATE-SEC-001"), "{out}");
+    assert!(out.contains("ghp_…eG8u"), "redacted value shown:\n{out}");
+    assert!(
+        !out.contains(token),
+        "the token leaked into the output:\n{out}"
+    );
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+/// The composite action's steps, run by `act` on this host against a pull_request event:
+/// the summary, the outputs and the SARIF file are produced, and a leaked key fails the job.
+#[test]
+fn action_runs_under_act_for_a_pull_request() {
+    let Some(act) = tool("act") else { return };
+    let r = Repo::new();
+    std::fs::copy(
+        manifest_dir().join("action.yml"),
+        r.path().join("action.yml"),
+    )
+    .expect("copy action");
+    write(
+        r.path(),
+        ".github/workflows/pr.yml",
+        r#"name: pr
+on: pull_request
+jobs:
+  gate:
+    runs-on: ubuntu-latest
+    steps:
+      # Offline stand-in for actions/checkout: the runner is this host.
+      - name: checkout
+        env:
+          SRC: ${{ env.GATE_TEST_SOURCE }}
+        run: cp -a "$SRC"/. "$GITHUB_WORKSPACE"/
+      - id: gate
+        uses: ./
+        with:
+          cache: "false"
+          upload-sarif: "false"
+      - name: outputs
+        if: always()
+        env:
+          DECISION: ${{ steps.gate.outputs.decision }}
+          SCORE: ${{ steps.gate.outputs.risk-score }}
+          FINDINGS: ${{ steps.gate.outputs.findings }}
+          SARIF: ${{ steps.gate.outputs.sarif-file }}
+        run: |
+          echo "OUT decision=$DECISION score=$SCORE findings=$FINDINGS sarif=$SARIF"
+          test -s "$SARIF" && echo "SARIF-OK $(grep -c '"ruleId"' "$SARIF")"
+"#,
+    );
+    r.commit_all("workflow");
+    let base = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("app/settings.py", "KEY = \"AKIAZ3MHQX7EW2LKQ4PN\"\n");
+    r.commit_all("feature");
+    let head = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let event = r.path().join("event.json");
+    std::fs::write(&event, format!(
+        r#"{{"pull_request": {{"number": 1, "base": {{"sha": "{base}", "ref": "main"}}, "head": {{"sha": "{head}", "ref": "feature", "repo": {{"fork": false}}}}}}}}"#
+    )).expect("event");
+    let bin_dir = gate_bin().parent().expect("bin dir").to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let (c, out) = run(Command::new(act)
+        .current_dir(r.path())
+        .args([
+            "pull_request",
+            "-e",
+            event.to_str().expect("utf-8"),
+            "-P",
+            "ubuntu-latest=-self-hosted",
+            "-W",
+            ".github/workflows/pr.yml",
+        ])
+        .arg("--env")
+        .arg(format!("GATE_TEST_SOURCE={}", r.path().display()))
+        .env("PATH", path));
+    assert_ne!(c, 0, "a leaked key fails the job:\n{out}");
+    assert!(
+        out.contains("OUT decision=fail score=95 findings=1 sarif=gate.sarif"),
+        "{out}"
+    );
+    assert!(out.contains("SARIF-OK 1"), "{out}");
+    // act echoes the job summary the action wrote.
+    assert!(
+        out.contains("Summary - ## ❌ gate: FAIL — risk 95/100 (critical)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=app/settings.py,line=1"),
+        "annotation: {out}"
+    );
+    assert!(
+        !out.contains("AKIAZ3MHQX7EW2LKQ4PN\""),
+        "the key leaked:\n{out}"
+    );
+}
+
+#[test]
+fn init_writes_config_workflow_and_hook_config() {
+    let r = Repo::new();
+    let o = r.gate(&["init"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    for f in [
+        ".gate.yaml",
+        ".github/workflows/gate.yml",
+        ".pre-commit-config.yaml",
+    ] {
+        assert!(r.path().join(f).is_file(), "{f} written");
+    }
+    // The written configuration is valid: a check with it works.
+    r.commit_all("init");
+    let o = r.gate(&["check", "--all"]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    // Existing files are kept unless --force.
+    r.write(".gate.yaml", "thresholds: {fail: 60, warn: 30}\n");
+    let o = r.gate(&["init"]);
+    assert!(stderr(&o).contains("kept"), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(r.path().join(".gate.yaml"))
+        .expect("read")
+        .contains("fail: 60"));
+}
+
+#[test]
+fn ci_variables_give_the_base() {
+    let r = Repo::new();
+    let base = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("a.env", "KEY=AKIAZ3MHQX7EW2LKQ4PN\n");
+    r.commit_all("key");
+    for var in ["GATE_BASE", "CI_MERGE_REQUEST_DIFF_BASE_SHA"] {
+        let o = Command::new(gate_bin())
+            .current_dir(r.path())
+            .args(["check"])
+            .env(var, &base)
+            .env_remove("GITHUB_BASE_REF")
+            .output()
+            .expect("gate runs");
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{var}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains(var), "{var}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("a.env:1"));
+    }
+    let _ = stdout;
+}
