@@ -184,14 +184,19 @@ impl Scanner {
         // Per rule, the windows (line spans around keyword hits) its regex must look at.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         let mut last_line_for_keyword: Vec<usize> = vec![usize::MAX; self.keyword_rules.len()];
+        // The line of the last hit: hits on the same line reuse it, so a 10 MB line full of
+        // keywords is measured once, not once per hit.
+        let mut line = (0usize, 0usize);
         for m in self.keywords.find_iter(buf) {
             let k = m.pattern().as_usize();
-            let ls = line_start(buf, m.start());
+            if m.start() >= line.1 || line == (0, 0) {
+                line = (line_start(buf, m.start()), line_end(buf, m.end()));
+            }
+            let (ls, le) = line;
             if last_line_for_keyword[k] == ls {
                 continue;
             }
             last_line_for_keyword[k] = ls;
-            let le = line_end(buf, m.end());
             for &r in &self.keyword_rules[k] {
                 if !applies(r) {
                     continue;

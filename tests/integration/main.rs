@@ -4,6 +4,7 @@
 mod cases;
 mod deps;
 mod git_repos;
+mod hostile;
 mod integrations;
 mod plans;
 mod policies;
