@@ -20,7 +20,8 @@ rules["GATE-INF-006"] := {
 warn contains finding(p, r, "GATE-INF-006",
 	sprintf("%s %s %s would be deleted", [r.criticality, r.category, label(r)]),
 	40, sprintf("%s %s resource deleted", [r.criticality, r.category])) if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	not r.stateful
 	not r.replace
 	destroys(r)

@@ -28,9 +28,3 @@ finding(p, r, rule, msg, risk, why) := {
 	"risk_reason": why,
 	"fingerprint": concat("|", [p.path, r.address]),
 }
-
-# Every changed resource with its plan.
-changes contains [p, r] if {
-	some p in input.infra.plans
-	some r in p.resources
-}

@@ -20,7 +20,8 @@ rules["GATE-INF-004"] := {
 deny contains finding(p, r, "GATE-INF-004",
 	sprintf("%s grants administrator access (Action * on Resource *)", [label(r)]),
 	85, "full administrator policy") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some w in r.iam_wildcards
 	w.full_admin
 }
@@ -28,7 +29,8 @@ deny contains finding(p, r, "GATE-INF-004",
 warn contains finding(p, r, "GATE-INF-004",
 	sprintf("%s allows wildcard actions %v on %v", [label(r), w.actions, w.resources]),
 	45, "wildcard IAM actions") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some w in r.iam_wildcards
 	not w.full_admin
 }

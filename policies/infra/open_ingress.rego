@@ -34,7 +34,8 @@ ports(i) := sprintf("port %d", [i.from_port]) if i.from_port == i.to_port else :
 deny contains finding(p, r, "GATE-INF-002",
 	sprintf("%s opens %s (%s) to %s, including administrative port(s) %v", [label(r), ports(i), i.protocol, i.cidr, admin_hit(i)]),
 	85, "administrative port open to the internet") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some i in r.new_open_ingress
 	count(admin_hit(i)) > 0
 }
@@ -42,7 +43,8 @@ deny contains finding(p, r, "GATE-INF-002",
 warn contains finding(p, r, "GATE-INF-002",
 	sprintf("%s opens %s (%s) to %s", [label(r), ports(i), i.protocol, i.cidr]),
 	45, "non-web port open to the internet") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some i in r.new_open_ingress
 	count(admin_hit(i)) == 0
 	not web(i)
@@ -51,7 +53,8 @@ warn contains finding(p, r, "GATE-INF-002",
 info contains finding(p, r, "GATE-INF-002",
 	sprintf("%s opens web %s to %s", [label(r), ports(i), i.cidr]),
 	5, "web port open to the internet") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some i in r.new_open_ingress
 	web(i)
 }

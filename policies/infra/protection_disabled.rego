@@ -20,14 +20,16 @@ rules["GATE-INF-005"] := {
 deny contains finding(p, r, "GATE-INF-005",
 	sprintf("%s turns off encryption", [label(r)]),
 	70, "encryption disabled") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	"encryption" in r.disabled_protections
 }
 
 warn contains finding(p, r, "GATE-INF-005",
 	sprintf("%s turns off %s", [label(r), kind]),
 	45, sprintf("%s disabled", [kind])) if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	some kind in r.disabled_protections
 	kind in {"logging", "versioning", "backup", "deletion_protection"}
 }

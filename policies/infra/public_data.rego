@@ -22,7 +22,8 @@ data_store(r) if r.category in {"datastore", "storage", "secrets", "queue"}
 deny contains finding(p, r, "GATE-INF-003",
 	sprintf("%s %s becomes publicly reachable", [r.category, label(r)]),
 	85, "public data store") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	data_store(r)
 	r.public_exposure
 	count(r.new_open_ingress) == 0
@@ -31,6 +32,7 @@ deny contains finding(p, r, "GATE-INF-003",
 deny contains finding(p, r, "GATE-INF-003",
 	sprintf("%s turns off the public access block", [label(r)]),
 	75, "public access block disabled") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	"public_access_block" in r.disabled_protections
 }

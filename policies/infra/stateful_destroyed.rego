@@ -23,7 +23,8 @@ rules["GATE-INF-001"] := {
 deny contains finding(p, r, "GATE-INF-001",
 	sprintf("%s %s would be %s and its data lost%s", [r.category, label(r), verb(r), reason_note(r)]),
 	crit_risk[r.criticality], sprintf("%s stateful %s resource %s without mitigation", [r.criticality, r.category, verb(r)])) if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	r.stateful
 	destroys(r)
 	count(r.mitigations) == 0
@@ -32,7 +33,8 @@ deny contains finding(p, r, "GATE-INF-001",
 warn contains finding(p, r, "GATE-INF-001",
 	sprintf("%s %s would be %s (mitigated by %s)%s", [r.category, label(r), verb(r), concat(", ", r.mitigations), reason_note(r)]),
 	40, "stateful resource destroyed, mitigated") if {
-	some [p, r] in changes
+	some p in input.infra.plans
+	some r in p.resources
 	r.stateful
 	destroys(r)
 	count(r.mitigations) > 0

@@ -179,3 +179,62 @@ pub fn ls_tree(root: &Path, rev: &str, dir: &str) -> Result<Vec<String>> {
     files.sort();
     Ok(files)
 }
+
+/// Many blobs at once (`REV:path` or `:path` specs) through one `git cat-file --batch`:
+/// a process per file would dominate the time of a large change.
+pub fn show_many(root: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    if specs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = git(root)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("cannot run `git cat-file --batch`")?;
+    let mut stdin = child.stdin.take().context("git stdin")?;
+    let input: Vec<u8> = specs
+        .iter()
+        .flat_map(|s| format!("{s}\n").into_bytes())
+        .collect();
+    // Write from another thread: git answers while it reads, and both pipes are bounded.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut out = BufReader::new(child.stdout.take().context("git stdout")?);
+    let mut blobs = Vec::with_capacity(specs.len());
+    let mut header = String::new();
+    for spec in specs {
+        header.clear();
+        out.read_line(&mut header)
+            .with_context(|| format!("git cat-file: no answer for {spec}"))?;
+        let fields: Vec<&str> = header.split_whitespace().collect();
+        if fields.len() == 3 && fields[1] == "blob" {
+            let size: usize = fields[2]
+                .parse()
+                .with_context(|| format!("git cat-file: bad header {header:?}"))?;
+            let mut buf = vec![0u8; size + 1];
+            out.read_exact(&mut buf)
+                .with_context(|| format!("git cat-file: short read for {spec}"))?;
+            buf.pop();
+            blobs.push(Some(buf));
+        } else if header.trim_end().ends_with("missing") || header.trim_end().ends_with("ambiguous")
+        {
+            blobs.push(None);
+        } else if fields.len() == 3 {
+            // A tree or another object type: read and drop it.
+            let size: usize = fields[2].parse().unwrap_or(0);
+            let mut buf = vec![0u8; size + 1];
+            out.read_exact(&mut buf).ok();
+            blobs.push(None);
+        } else {
+            bail!("git cat-file: unexpected answer {header:?} for {spec}");
+        }
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("git cat-file writer panicked"))?
+        .context("cannot write to git cat-file")?;
+    let _ = child.wait();
+    Ok(blobs)
+}

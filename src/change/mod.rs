@@ -116,6 +116,31 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Reads many files at once (one git process for revisions and the index).
+    pub fn read_many(&self, paths: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
+        for p in paths {
+            if !is_safe_relative_path(p) {
+                anyhow::bail!("refusing to read {p:?}: the path leaves the repository");
+            }
+        }
+        match self {
+            Snapshot::Index(root) => git::show_many(
+                root,
+                &paths.iter().map(|p| format!(":{p}")).collect::<Vec<_>>(),
+            ),
+            Snapshot::Revision { root, rev } => git::show_many(
+                root,
+                &paths
+                    .iter()
+                    .map(|p| format!("{rev}:{p}"))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => paths.iter().map(|p| self.read(p)).collect(),
+        }
+    }
+}
+
 /// Reads `root/path` unless a symlink or `..` would take it outside `root`.
 fn read_inside(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     let full = root.join(path);

@@ -247,25 +247,68 @@ fn load_one(
     Ok(plans)
 }
 
-/// Finds each resource's line in the plan file by its address, so SARIF can point at it.
+/// Finds each resource's line in the plan file by its address, so SARIF can point at it: the
+/// first string literal equal to the address (Pulumi: the first URN ending in `::name`). One
+/// pass over the file, whatever the number of resources.
 pub(crate) fn locate_lines(plan: &mut Plan, bytes: &[u8]) {
-    let finder_line = |needle: &str| -> Option<u32> {
-        let quoted = serde_json::to_string(needle).ok()?;
-        let pos = memchr::memmem::find(bytes, quoted.as_bytes())?;
-        Some(
-            u32::try_from(memchr::memchr_iter(b'\n', &bytes[..pos]).count() + 1)
-                .unwrap_or(u32::MAX),
-        )
-    };
-    for r in &mut plan.resources {
+    use std::collections::HashMap;
+    let mut wanted: HashMap<&str, Option<u32>> = HashMap::new();
+    for r in &plan.resources {
+        wanted.insert(r.address.as_str(), None);
+        if let Some(name) = r.address.rsplit("::").next() {
+            wanted.entry(name).or_insert(None);
+        }
+    }
+    let mut line = 1u32;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    if bytes[j] == b'\\' {
+                        j += 1;
+                    } else if bytes[j] == b'\n' {
+                        break;
+                    }
+                    j += 1;
+                }
+                let lit = std::str::from_utf8(&bytes[start..j.min(bytes.len())]).unwrap_or("");
+                for key in [Some(lit), lit.rsplit_once("::").map(|(_, n)| n)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(slot) = wanted.get_mut(key) {
+                        slot.get_or_insert(line);
+                    }
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let lines: Vec<Option<u32>> = plan
+        .resources
+        .iter()
+        .map(|r| {
+            wanted
+                .get(r.address.as_str())
+                .copied()
+                .flatten()
+                .or_else(|| {
+                    r.address
+                        .rsplit("::")
+                        .next()
+                        .and_then(|n| wanted.get(n).copied().flatten())
+                })
+        })
+        .collect();
+    for (r, l) in plan.resources.iter_mut().zip(lines) {
         if r.line.is_none() {
-            r.line = finder_line(&r.address).or_else(|| {
-                // Pulumi: the URN ends with `::name"`.
-                let name = r.address.rsplit("::").next()?;
-                let needle = format!("::{name}\"");
-                let pos = memchr::memmem::find(bytes, needle.as_bytes())?;
-                u32::try_from(memchr::memchr_iter(b'\n', &bytes[..pos]).count() + 1).ok()
-            });
+            r.line = l;
         }
     }
 }

@@ -120,13 +120,17 @@ pub fn analyze(
         })
         .filter(|f| Lang::of(&f.path).is_some() && is_candidate(f))
         .collect();
+    // Post-images in one batch (one git process), then parsed in parallel.
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let images = cs.post.read_many(&paths)?;
     let results: Vec<Result<Vec<TelemetryFact>>> = files
         .par_iter()
-        .map(|f| {
+        .zip(images.into_par_iter())
+        .map(|(f, image)| {
             let Some(lang) = Lang::of(&f.path) else {
                 return Ok(Vec::new());
             };
-            let source = match cs.post.read(&f.path)? {
+            let source = match image {
                 Some(b) => b,
                 None if f.status == FileStatus::Added => {
                     let mut s = Vec::new();
