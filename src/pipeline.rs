@@ -193,7 +193,13 @@ pub fn load_policies(cfg: &Config, root: &Path, extra: &[PathBuf]) -> Result<Pol
 
 /// The secret scanner: the user's detectors and the built-in catalog.
 pub fn build_scanner(cfg: &secrets::SecretsConfig) -> Result<Scanner> {
-    Scanner::new(secrets::catalog(cfg)?)?.with_allowlist(&cfg.allowlist)
+    let scanner = Scanner::new(secrets::catalog(cfg)?)?.with_allowlist(&cfg.allowlist)?;
+    // The user's rules come first in the catalog: compile them now, so a bad regex is an
+    // error naming the rule before anything is scanned.
+    for r in 0..cfg.rules.len() {
+        scanner.regex(r)?;
+    }
+    Ok(scanner)
 }
 
 /// Runs the whole pipeline.

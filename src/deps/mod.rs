@@ -320,7 +320,9 @@ pub fn analyze(
     let changed: BTreeSet<&str> = cs.files.iter().map(|f| f.path.as_str()).collect();
     let mut facts = Vec::new();
     let mut lock_changes = Vec::new();
-    let names = names::Names::builtin();
+    // The popular-package lists are indexed only when a dependency needs judging.
+    let names_cell: std::cell::OnceCell<names::Names> = std::cell::OnceCell::new();
+    let names = || names_cell.get_or_init(names::Names::builtin);
     let mut registry = names::RegistrySnapshots::new(&cfg.registry);
     for f in cs.files.iter().filter(|f| !f.binary && !f.whole_file) {
         let Some(k) = kind(&f.path) else { continue };
@@ -377,7 +379,7 @@ pub fn analyze(
                     }
                     d.lockfile_changed = lock_changed;
                     if d.change == "added" || d.change == "source_changed" {
-                        d.similar_to = names.near_misses(eco, &d.name, &cfg.allow);
+                        d.similar_to = names().near_misses(eco, &d.name, &cfg.allow);
                         d.exists_in_registry = registry.contains(eco, &d.name)?;
                     }
                     facts.push(d);

@@ -262,6 +262,10 @@ impl Engine {
         engine
             .add_data(regorus::Value::from(data))
             .map_err(|e| anyhow!("cannot load policy data: {e}"))?;
+        // Prepare once (analysis of the modules), so every clone per worker starts prepared.
+        engine
+            .eval_query("true".to_string(), false)
+            .map_err(|e| anyhow!("cannot prepare the policies: {e}"))?;
         Ok(Engine {
             engine,
             packages,

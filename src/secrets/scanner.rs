@@ -1,6 +1,7 @@
 //! The scanning engine: keyword prefilter, windowed regexes, entropy and example filtering.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
@@ -40,7 +41,9 @@ pub struct Scanner {
     allowlist: Option<regex::bytes::RegexSet>,
     /// Per rule, the file names it is limited to.
     paths: Vec<Option<globset::GlobSet>>,
-    regexes: Vec<Regex>,
+    /// Compiled on first use: a typical change triggers a handful of the catalog's rules, and
+    /// compiling all of them would dominate the run time of a small check.
+    regexes: Vec<OnceLock<Result<Regex, String>>>,
     keywords: AhoCorasick,
     /// Keyword index -> rules that keyword enables.
     keyword_rules: Vec<Vec<usize>>,
@@ -89,20 +92,7 @@ impl Scanner {
             })?));
         }
         for (i, r) in rules.iter().enumerate() {
-            let re = RegexBuilder::new(&r.regex)
-                .unicode(false)
-                .size_limit(1 << 24)
-                .build()
-                .with_context(|| format!("secret rule {}: invalid regex", r.id))?;
-            if r.secret_group >= re.captures_len() {
-                anyhow::bail!(
-                    "secret rule {}: secret_group {} but the regex has {} groups",
-                    r.id,
-                    r.secret_group,
-                    re.captures_len() - 1
-                );
-            }
-            regexes.push(re);
+            regexes.push(OnceLock::new());
             if r.keywords.is_empty() {
                 unconditional.push(i);
             }
@@ -151,6 +141,35 @@ impl Scanner {
             keyword_rules,
             unconditional,
         })
+    }
+
+    /// The compiled regex of rule `r`, compiling it on first use.
+    pub fn regex(&self, r: usize) -> Result<&Regex> {
+        let rule = &self.rules[r];
+        self.regexes[r]
+            .get_or_init(|| {
+                let re = RegexBuilder::new(&rule.regex)
+                    .unicode(false)
+                    .size_limit(1 << 24)
+                    .build()
+                    .map_err(|e| format!("secret rule {}: invalid regex: {e}", rule.id))?;
+                if rule.secret_group >= re.captures_len() {
+                    return Err(format!(
+                        "secret rule {}: secret_group {} but the regex has {} groups",
+                        rule.id,
+                        rule.secret_group,
+                        re.captures_len() - 1
+                    ));
+                }
+                Ok(re)
+            })
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// Compiles every rule now (tests; user rules are checked when the scanner is built).
+    pub fn compile_all(&self) -> Result<()> {
+        (0..self.rules.len()).try_for_each(|r| self.regex(r).map(|_| ()))
     }
 
     /// Marks values matching any of `patterns` as examples.
@@ -221,7 +240,11 @@ impl Scanner {
         for (r, spans) in windows.iter().enumerate() {
             let rule = &self.rules[r];
             for &(s, e) in spans {
-                for caps in self.regexes[r].captures_iter(&buf[s..e]) {
+                let Ok(re) = self.regex(r) else {
+                    // Unreachable for the tested catalog; user rules are compiled up front.
+                    continue;
+                };
+                for caps in re.captures_iter(&buf[s..e]) {
                     let Some(g) = caps.get(rule.secret_group) else {
                         continue;
                     };
