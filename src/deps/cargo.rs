@@ -107,40 +107,51 @@ pub fn parse_manifest(path: &str, text: &str) -> Result<Vec<Declared>> {
     Ok(out)
 }
 
-pub fn parse_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
+/// The `[[package]]` tables of a TOML lockfile (Cargo.lock, poetry.lock, uv.lock): name,
+/// version, and the source as `source_of` reads it.
+pub fn toml_packages(
+    path: &str,
+    text: &str,
+    source_of: impl Fn(&Value) -> SourceKind,
+) -> Result<Vec<Locked>> {
     let doc = toml_doc(path, text)?;
-    let mut out = Vec::new();
-    for p in doc
+    let packages = doc
         .get("package")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let s = |k: &str| {
-            p.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        let src = s("source");
-        out.push(Locked {
-            name: s("name"),
-            version: s("version"),
-            source: if src.starts_with("git+") {
-                SourceKind::Git
-            } else if src.is_empty() || src.starts_with("registry+") || src.starts_with("sparse+") {
-                if src.is_empty() {
-                    SourceKind::Path
-                } else {
-                    SourceKind::Registry
-                }
-            } else {
-                SourceKind::Url
-            },
-            install_script: false,
-        });
-    }
-    Ok(out)
+        .unwrap_or(&[]);
+    Ok(packages
+        .iter()
+        .map(|p| {
+            let s = |k: &str| {
+                p.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            Locked {
+                name: s("name"),
+                version: s("version"),
+                source: source_of(p),
+                install_script: false,
+            }
+        })
+        .collect())
+}
+
+pub fn parse_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
+    toml_packages(path, text, |p| {
+        let src = p.get("source").and_then(Value::as_str).unwrap_or_default();
+        if src.starts_with("git+") {
+            SourceKind::Git
+        } else if src.is_empty() {
+            SourceKind::Path
+        } else if src.starts_with("registry+") || src.starts_with("sparse+") {
+            SourceKind::Registry
+        } else {
+            SourceKind::Url
+        }
+    })
 }
 
 #[cfg(test)]

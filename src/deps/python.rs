@@ -255,45 +255,23 @@ pub fn parse_pyproject(path: &str, text: &str) -> Result<Vec<Declared>> {
 
 /// poetry.lock and uv.lock: `[[package]]` tables with name, version and source.
 pub fn parse_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
-    let doc = toml_doc(path, text)?;
-    let mut out = Vec::new();
-    for p in doc
-        .get("package")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let s = |k: &str| {
-            p.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        let source = match p.get("source") {
-            Some(Value::Table(t)) if t.contains_key("git") => SourceKind::Git,
-            Some(Value::Table(t)) if t.get("type").and_then(Value::as_str) == Some("git") => {
-                SourceKind::Git
-            }
-            Some(Value::Table(t))
-                if t.contains_key("path")
-                    || t.contains_key("editable")
-                    || t.contains_key("directory") =>
-            {
-                SourceKind::Path
-            }
-            Some(Value::Table(t)) if t.contains_key("url") && !t.contains_key("type") => {
-                SourceKind::Url
-            }
-            _ => SourceKind::Registry,
-        };
-        out.push(Locked {
-            name: s("name"),
-            version: s("version"),
-            source,
-            install_script: false,
-        });
-    }
-    Ok(out)
+    super::cargo::toml_packages(path, text, |p| match p.get("source") {
+        Some(Value::Table(t)) if t.contains_key("git") => SourceKind::Git,
+        Some(Value::Table(t)) if t.get("type").and_then(Value::as_str) == Some("git") => {
+            SourceKind::Git
+        }
+        Some(Value::Table(t))
+            if t.contains_key("path")
+                || t.contains_key("editable")
+                || t.contains_key("directory") =>
+        {
+            SourceKind::Path
+        }
+        Some(Value::Table(t)) if t.contains_key("url") && !t.contains_key("type") => {
+            SourceKind::Url
+        }
+        _ => SourceKind::Registry,
+    })
 }
 
 #[cfg(test)]
