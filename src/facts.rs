@@ -117,6 +117,18 @@ pub struct Provenance {
     pub ai_commits: usize,
 }
 
+impl Provenance {
+    /// The signals in one line (`trailer Co-authored-by: ...; label ai-generated`).
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .signals
+            .iter()
+            .map(|s| format!("{} {}", s.kind, s.value))
+            .collect();
+        parts.join("; ")
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Signal {
     /// `trailer`, `author`, `committer`, `flag`, `label`, `message`.

@@ -13,14 +13,7 @@ pub fn toml_doc(path: &str, text: &str) -> Result<toml::Table> {
     })
 }
 
-fn declared(
-    path: &str,
-    text: &str,
-    table: &toml::Table,
-    section: &str,
-    dev: bool,
-    out: &mut Vec<Declared>,
-) {
+fn declared(text: &str, table: &toml::Table, section: &str, dev: bool, out: &mut Vec<Declared>) {
     let from = text.find(&format!("[{section}]")).unwrap_or(0);
     for (name, v) in table {
         let (spec, source, location) = match v {
@@ -52,7 +45,6 @@ fn declared(
             }
             _ => continue,
         };
-        let _ = path;
         let pinned = spec.starts_with('=') && exact(&spec)
             || source == SourceKind::Git && (spec.split_whitespace().count() > 2);
         out.push(Declared {
@@ -76,12 +68,12 @@ pub fn parse_manifest(path: &str, text: &str) -> Result<Vec<Declared>> {
         ("build-dependencies", false),
     ] {
         if let Some(Value::Table(t)) = doc.get(section) {
-            declared(path, text, t, section, dev, &mut out);
+            declared(text, t, section, dev, &mut out);
         }
     }
     if let Some(Value::Table(ws)) = doc.get("workspace") {
         if let Some(Value::Table(t)) = ws.get("dependencies") {
-            declared(path, text, t, "workspace.dependencies", false, &mut out);
+            declared(text, t, "workspace.dependencies", false, &mut out);
         }
     }
     if let Some(Value::Table(targets)) = doc.get("target") {
@@ -92,14 +84,7 @@ pub fn parse_manifest(path: &str, text: &str) -> Result<Vec<Declared>> {
                 ("build-dependencies", false),
             ] {
                 if let Some(Value::Table(d)) = t.get(section) {
-                    declared(
-                        path,
-                        text,
-                        d,
-                        &format!("target.{cfg}.{section}"),
-                        dev,
-                        &mut out,
-                    );
+                    declared(text, d, &format!("target.{cfg}.{section}"), dev, &mut out);
                 }
             }
         }

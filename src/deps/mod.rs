@@ -204,6 +204,24 @@ pub struct Images {
     pub after: Option<String>,
 }
 
+impl Images {
+    /// Both versions through one parser (an absent version is empty); a base version that
+    /// does not parse says so in the error.
+    fn parse<T>(&self, parse: impl Fn(&str) -> Result<Vec<T>>) -> Result<(Vec<T>, Vec<T>)> {
+        let before = match self.before.as_deref().map(&parse).transpose() {
+            Ok(b) => b.unwrap_or_default(),
+            Err(e) => return Err(anyhow!("{e:#} (base version)")),
+        };
+        let after = self
+            .after
+            .as_deref()
+            .map(&parse)
+            .transpose()?
+            .unwrap_or_default();
+        Ok((before, after))
+    }
+}
+
 fn utf8(path: &str, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes)
         .map_err(|e| anyhow!("{path}: not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
@@ -329,20 +347,7 @@ pub fn analyze(
         let img = images(cs, f)?;
         match k {
             Kind::Manifest(eco) => {
-                let before = img
-                    .before
-                    .as_deref()
-                    .map(|t| parse_manifest(eco, &f.path, t))
-                    .transpose();
-                let before = before
-                    .map_err(|e| anyhow!("{e:#} (base version)"))?
-                    .unwrap_or_default();
-                let after = img
-                    .after
-                    .as_deref()
-                    .map(|t| parse_manifest(eco, &f.path, t))
-                    .transpose()?
-                    .unwrap_or_default();
+                let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
                 // The committed lockfile after the change, and before it.
                 let mut lock_after: Option<Vec<Locked>> = None;
                 let mut lock_before: Option<Vec<Locked>> = None;
@@ -386,20 +391,7 @@ pub fn analyze(
                 }
             }
             Kind::Lockfile(eco) => {
-                let before = img
-                    .before
-                    .as_deref()
-                    .map(|t| parse_lockfile(&f.path, t))
-                    .transpose();
-                let before = before
-                    .map_err(|e| anyhow!("{e:#} (base version)"))?
-                    .unwrap_or_default();
-                let after = img
-                    .after
-                    .as_deref()
-                    .map(|t| parse_lockfile(&f.path, t))
-                    .transpose()?
-                    .unwrap_or_default();
+                let (before, after) = img.parse(|t| parse_lockfile(&f.path, t))?;
                 let manifest_changed = cs.files.iter().any(|m| {
                     matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
                         && lockfiles_for(&m.path).contains(&f.path)

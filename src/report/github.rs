@@ -52,18 +52,11 @@ impl Render for GithubReport {
             writeln!(s, "::{cmd} {}::{}", props.join(","), escape_data(&msg))?;
         }
         if o.facts.provenance.ai_generated {
-            let sig: Vec<String> = o
-                .facts
-                .provenance
-                .signals
-                .iter()
-                .map(|x| format!("{} {}", x.kind, x.value))
-                .collect();
             writeln!(
                 s,
                 "::notice title={}::{}",
                 escape_property("AI-authored change"),
-                escape_data(&sig.join("; "))
+                escape_data(&o.facts.provenance.describe())
             )?;
         }
         let v = &o.verdict;

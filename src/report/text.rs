@@ -56,14 +56,7 @@ impl Render for TextReport {
             n
         )?;
         if o.facts.provenance.ai_generated {
-            let sig: Vec<String> = o
-                .facts
-                .provenance
-                .signals
-                .iter()
-                .map(|x| format!("{}: {}", x.kind, x.value))
-                .collect();
-            writeln!(s, "AI-authored change: {}", sig.join("; "))?;
+            writeln!(s, "AI-authored change: {}", o.facts.provenance.describe())?;
         }
         if !v.contributors.is_empty() {
             writeln!(s, "score contributors:")?;

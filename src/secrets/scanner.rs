@@ -379,15 +379,7 @@ fn is_template(s: &str) -> bool {
 fn plausible_generic_value(v: &[u8], line: &[u8]) -> bool {
     let s = String::from_utf8_lossy(v);
     let line_lower = String::from_utf8_lossy(line).to_ascii_lowercase();
-    if s.contains("${")
-        || s.contains("{{")
-        || s.contains("$(")
-        || s.contains("%(")
-        || s.starts_with('$')
-        || s.starts_with('<')
-        || s.starts_with('%')
-        || s.starts_with('@')
-    {
+    if is_template(&s) || s.starts_with('@') {
         return false;
     }
     // Hashes and integrity strings: checksums are not credentials.
