@@ -452,21 +452,30 @@ impl FileFact {
 
 impl ChangeFacts {
     pub fn new(mode: &str, cs: &ChangeSet, cfg: &Resolved) -> ChangeFacts {
+        use rayon::prelude::*;
+        // Which files carry their lines is decided in path order; the facts themselves are
+        // derived in parallel (a whole tree has tens of thousands of files).
         let mut budget = LINE_BUDGET;
         let mut lines_truncated = false;
-        let files: Vec<FileFact> = cs
+        let with_lines: Vec<bool> = cs
             .files
             .iter()
             .map(|f| {
                 let n = f.additions() + f.deletions();
-                let with_lines = n <= budget;
-                if with_lines {
+                let with = n <= budget;
+                if with {
                     budget -= n;
                 } else {
                     lines_truncated = true;
                 }
-                FileFact::from_change(f, cfg, with_lines)
+                with
             })
+            .collect();
+        let files: Vec<FileFact> = cs
+            .files
+            .par_iter()
+            .zip(with_lines)
+            .map(|(f, with)| FileFact::from_change(f, cfg, with))
             .collect();
         let mut dirs = BTreeSet::new();
         let mut tops = BTreeSet::new();

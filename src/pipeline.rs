@@ -400,14 +400,34 @@ fn scan_file(
     if f.binary {
         return Ok(Vec::new());
     }
-    let (buf, line_map): (Vec<u8>, Option<Vec<u32>>) = if f.whole_file {
+    if f.whole_file {
         if let Snapshot::WorkTree(root) = post {
-            let meta = std::fs::symlink_metadata(root.join(&f.path))
-                .with_context(|| format!("cannot read {}", f.path))?;
-            if meta.len() >= MAX_WHOLE_FILE {
-                return Ok(Vec::new());
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
             }
+            return BUF.with(|cell| {
+                let mut buf = cell.borrow_mut();
+                match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
+                    change::WorkTreeRead::Read => {}
+                    change::WorkTreeRead::TooLarge => return Ok(Vec::new()),
+                    change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
+                        bail!("cannot read {}: it vanished while gate was running", f.path)
+                    }
+                }
+                if looks_binary(&buf) {
+                    f.binary = true;
+                    return Ok(Vec::new());
+                }
+                let out = scan_buffer(f, &buf, None, scanner, cfg);
+                if buf.capacity() > 4 * MAX_KEPT_BUFFER {
+                    // One huge file does not pin its size for the rest of the run.
+                    *buf = Vec::with_capacity(MAX_KEPT_BUFFER);
+                }
+                Ok(out)
+            });
         }
+    }
+    let (buf, line_map): (Vec<u8>, Option<Vec<u32>>) = if f.whole_file {
         let Some(bytes) = post
             .read(&f.path)
             .with_context(|| format!("cannot read {}", f.path))?
@@ -430,15 +450,30 @@ fn scan_file(
         }
         (buf, Some(map))
     };
+    Ok(scan_buffer(f, &buf, line_map.as_deref(), scanner, cfg))
+}
+
+/// Read buffers above this size are not kept for the next file.
+const MAX_KEPT_BUFFER: usize = 1 << 20;
+
+/// Scans `buf`, the contents of `f` (whole, or its added lines when `line_map` gives their
+/// line numbers), masking found values in the change's lines.
+fn scan_buffer(
+    f: &mut FileChange,
+    buf: &[u8],
+    line_map: Option<&[u32]>,
+    scanner: &Scanner,
+    cfg: &Resolved,
+) -> Vec<SecretFact> {
     if buf.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let cands = scanner.scan_file(&buf, Some(&f.path));
+    let cands = scanner.scan_file(buf, Some(&f.path));
     if cands.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let line_of = |idx: usize| -> u32 {
-        match &line_map {
+        match line_map {
             Some(m) => m.get(idx).copied().unwrap_or(0),
             None => u32::try_from(idx + 1).unwrap_or(u32::MAX),
         }
@@ -469,7 +504,7 @@ fn scan_file(
             allowlisted: c.allowlisted,
         });
     }
-    Ok(out)
+    out
 }
 
 /// Replaces a secret (each of its lines, for multi-line secrets) in the added lines it spans.
@@ -515,10 +550,10 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
     let Collected {
         change: cs,
         settings,
-        facts,
+        mut facts,
     } = c;
     let t = Timer::start();
-    let input = policy::to_value(&facts)?;
+    let input = policy::facts_to_value(&mut facts)?;
     t.lap("facts to Rego input");
     let (mut findings, rules) = engine.findings(&input)?;
     t.lap("stage 1 (findings)");

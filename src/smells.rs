@@ -86,7 +86,10 @@ pub fn placeholders(
     re: &Placeholders,
 ) -> Vec<Smell> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| is_source(&f.path)) {
+    for f in files
+        .iter()
+        .filter(|f| !f.hunks.is_empty() && is_source(&f.path))
+    {
         for l in f.added_lines() {
             let text = String::from_utf8_lossy(&l.text);
             if let Some(m) = re.find(&text) {
@@ -123,7 +126,10 @@ fn normalize(l: &[u8]) -> String {
 /// Runs of consecutive added lines in one hunk, at least MIN_BLOCK non-trivial lines long.
 fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec<Block<'a>> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| is_source(&f.path)) {
+    for f in files
+        .iter()
+        .filter(|f| !f.hunks.is_empty() && is_source(&f.path))
+    {
         if out.len() >= MAX_BLOCKS {
             // Enough to compare: a huge change is not read in full for this smell.
             break;

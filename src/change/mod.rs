@@ -143,23 +143,60 @@ impl Snapshot {
 
 /// Reads `root/path` unless a symlink or `..` would take it outside `root`.
 fn read_inside(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    Ok(match read_inside_into(root, path, u64::MAX, &mut buf)? {
+        WorkTreeRead::Read => Some(buf),
+        WorkTreeRead::Missing | WorkTreeRead::NotAFile | WorkTreeRead::TooLarge => None,
+    })
+}
+
+/// What [`read_inside_into`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkTreeRead {
+    /// The contents are in the buffer.
+    Read,
+    Missing,
+    /// A symlink, directory or special file: not read.
+    NotAFile,
+    /// At least `limit` bytes: not read.
+    TooLarge,
+}
+
+/// Reads `root/path` into `buf` (cleared first, its allocation reused: a whole-tree scan reads
+/// tens of thousands of files), unless it is a symlink (its target is not the file's content
+/// and could lie outside the repository), not a regular file, or at least `limit` bytes.
+pub fn read_inside_into(
+    root: &Path,
+    path: &str,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> Result<WorkTreeRead> {
+    use std::io::Read;
+    buf.clear();
+    if !is_safe_relative_path(path) {
+        anyhow::bail!("refusing to read {path:?}: the path leaves the repository");
+    }
     let full = root.join(path);
     let meta = match std::fs::symlink_metadata(&full) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WorkTreeRead::Missing),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", full.display())),
     };
-    if meta.file_type().is_symlink() {
-        // A symlink's target is not the file's content; following it could read outside the
-        // repository (issue: never read outside the repository).
-        return Ok(None);
-    }
     if !meta.is_file() {
-        return Ok(None);
+        return Ok(WorkTreeRead::NotAFile);
     }
-    std::fs::read(&full)
-        .map(Some)
-        .with_context(|| format!("cannot read {}", full.display()))
+    if meta.len() >= limit {
+        return Ok(WorkTreeRead::TooLarge);
+    }
+    let mut file = match std::fs::File::open(&full) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WorkTreeRead::Missing),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", full.display())),
+    };
+    buf.reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    file.read_to_end(buf)
+        .with_context(|| format!("cannot read {}", full.display()))?;
+    Ok(WorkTreeRead::Read)
 }
 
 /// A repository-relative path that stays inside the repository: not absolute, no `..`.

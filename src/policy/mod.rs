@@ -476,8 +476,34 @@ fn parse_rules(pkg: &str, value: serde_json::Value) -> Result<Vec<RuleMeta>> {
     Ok(out)
 }
 
+/// Converts the facts into the Rego input. The file list of a whole tree (tens of thousands of
+/// entries) dominates; it is converted in parallel chunks and put back in order.
+pub fn facts_to_value(facts: &mut crate::facts::Facts) -> Result<regorus::Value> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 1024;
+    if facts.change.files.len() <= CHUNK {
+        return to_value(facts);
+    }
+    let files = std::mem::take(&mut facts.change.files);
+    let rest = to_value(facts);
+    let chunks: Result<Vec<regorus::Value>> = files.par_chunks(CHUNK).map(to_value).collect();
+    facts.change.files = files;
+    let (mut value, chunks) = (rest?, chunks?);
+    let mut all = Vec::with_capacity(facts.change.files.len());
+    for c in &chunks {
+        all.extend(c.as_array()?.iter().cloned());
+    }
+    value
+        .as_object_mut()?
+        .get_mut(&regorus::Value::from("change"))
+        .ok_or_else(|| anyhow!("policy input has no change"))?
+        .as_object_mut()?
+        .insert(regorus::Value::from("files"), regorus::Value::from(all));
+    Ok(value)
+}
+
 /// Converts any serializable value into a regorus value.
-pub fn to_value<T: Serialize>(v: &T) -> Result<regorus::Value> {
+pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<regorus::Value> {
     let json = serde_json::to_string(v).context("cannot serialize policy input")?;
     regorus::Value::from_json_str(&json).map_err(|e| anyhow!("cannot convert policy input: {e}"))
 }

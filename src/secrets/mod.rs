@@ -2,10 +2,11 @@
 //!
 //! Rust finds candidates; Rego decides what they mean. The scanner is built once from the
 //! embedded catalog (`rules.yaml`) plus the user's rules, and is shared by every worker:
-//! one ASCII-case-insensitive Aho-Corasick pass over a buffer says which rules can match at
+//! one ASCII-case-insensitive Aho-Corasick pass (`keywords.rs`) over a buffer says which rules can match at
 //! all and where, and only those rules' regexes run, only on the lines around their keywords.
 //! Regexes run in ASCII mode on bytes, so a non-UTF-8 file is scanned at full speed.
 
+mod keywords;
 pub mod redact;
 mod scanner;
 

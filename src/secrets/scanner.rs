@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
 
+use super::keywords::Keywords;
 use super::{entropy, RuleSpec};
 
 /// A possible secret in a scanned buffer.
@@ -44,7 +44,7 @@ pub struct Scanner {
     /// Compiled on first use: a typical change triggers a handful of the catalog's rules, and
     /// compiling all of them would dominate the run time of a small check.
     regexes: Vec<OnceLock<Result<Regex, String>>>,
-    keywords: AhoCorasick,
+    keywords: Keywords,
     /// Keyword index -> rules that keyword enables.
     keyword_rules: Vec<Vec<usize>>,
     /// Rules with no keyword, run on every buffer.
@@ -106,32 +106,9 @@ impl Scanner {
                 }
             }
         }
-        // One leftmost-longest pass (a DFA with prefilters: several times faster than an
-        // overlapping search). A keyword hidden inside a longer match, or overlapping its end,
-        // would be skipped by such a pass, so each keyword also triggers the rules of every
-        // keyword contained in it or overlapping its tail by two bytes or more.
-        let lower: Vec<Vec<u8>> = keyword_list
-            .iter()
-            .map(|k| k.to_ascii_lowercase().into_bytes())
-            .collect();
-        let mut triggers = keyword_rules.clone();
-        for (a, ka) in lower.iter().enumerate() {
-            for (b, kb) in lower.iter().enumerate() {
-                if a != b && (contains(ka, kb) || tail_overlap(ka, kb) >= 2) {
-                    let extra = keyword_rules[b].clone();
-                    triggers[a].extend(extra);
-                }
-            }
-            triggers[a].sort_unstable();
-            triggers[a].dedup();
-        }
-        let keyword_rules = triggers;
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&keyword_list)
-            .context("cannot build the secret keyword automaton")?;
+        // Every occurrence is reported, overlapping ones included, so a keyword inside a
+        // longer one still enables its rules.
+        let keywords = Keywords::new(&keyword_list);
         Ok(Scanner {
             rules,
             allowlist: None,
@@ -206,10 +183,10 @@ impl Scanner {
         // The line of the last hit: hits on the same line reuse it, so a 10 MB line full of
         // keywords is measured once, not once per hit.
         let mut line = (0usize, 0usize);
-        for m in self.keywords.find_iter(buf) {
-            let k = m.pattern().as_usize();
-            if m.start() >= line.1 || line == (0, 0) {
-                line = (line_start(buf, m.start()), line_end(buf, m.end()));
+        for (start, end, k) in self.keywords.find_all(buf) {
+            // Hits come sorted by end; a hit may start on an earlier line than the last one.
+            if start < line.0 || start >= line.1 || line == (0, 0) {
+                line = (line_start(buf, start), line_end(buf, end));
             }
             let (ls, le) = line;
             if last_line_for_keyword[k] == ls {
@@ -448,18 +425,6 @@ fn longest_run(v: &[u8]) -> usize {
     best
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// The longest suffix of `a` that is a proper prefix of `b`.
-fn tail_overlap(a: &[u8], b: &[u8]) -> usize {
-    (1..a.len().min(b.len()))
-        .rev()
-        .find(|&n| a[a.len() - n..] == b[..n])
-        .unwrap_or(0)
-}
-
 fn line_start(buf: &[u8], pos: usize) -> usize {
     memchr::memrchr(b'\n', &buf[..pos]).map_or(0, |p| p + 1)
 }
@@ -468,10 +433,12 @@ fn line_end(buf: &[u8], pos: usize) -> usize {
     memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |p| pos + p)
 }
 
-/// Adds a window, merging with the previous one when they overlap (hits arrive in order).
+/// Adds a window, merging with the previous one when they overlap (hits arrive sorted by
+/// their end, so a window may start before the previous one).
 fn push_window(w: &mut Vec<(usize, usize)>, s: usize, e: usize) {
     if let Some(last) = w.last_mut() {
-        if s <= last.1 {
+        if s <= last.1 && e >= last.0 {
+            last.0 = last.0.min(s);
             last.1 = last.1.max(e);
             return;
         }
