@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -128,8 +129,7 @@ pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, &'static s
                 )
             })?;
             let head_rev = head.as_deref().unwrap_or("HEAD");
-            let head_id = change::git::resolve(&root, head_rev)?;
-            let base_id = change::git::resolve(&root, base)?;
+            let (head_id, base_id) = change::git::resolve_pair(&root, head_rev, base)?;
             let merge_base = change::git::merge_base(&root, &base_id, &head_id)?;
             let bytes = change::git::diff_commits(&root, &merge_base, &head_id)?;
             let files = change::diff::parse(&bytes).context("cannot parse the diff from git")?;
@@ -192,7 +192,35 @@ pub fn load_policies(cfg: &Config, root: &Path, extra: &[PathBuf]) -> Result<Pol
 }
 
 /// The secret scanner: the user's detectors and the built-in catalog.
-pub fn build_scanner(cfg: &secrets::SecretsConfig) -> Result<Scanner> {
+pub fn build_scanner(cfg: &secrets::SecretsConfig) -> Result<Arc<Scanner>> {
+    if *cfg == secrets::SecretsConfig::default() {
+        return default_scanner();
+    }
+    build_scanner_now(cfg).map(Arc::new)
+}
+
+/// The scanner of the default secret settings, built once per process.
+fn default_scanner() -> Result<Arc<Scanner>> {
+    static SCANNER: OnceLock<Result<Arc<Scanner>, String>> = OnceLock::new();
+    SCANNER
+        .get_or_init(|| {
+            build_scanner_now(&secrets::SecretsConfig::default())
+                .map(Arc::new)
+                .map_err(|e| format!("{e:#}"))
+        })
+        .clone()
+        .map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Starts building the default scanner on another thread: most configurations use it, and it
+/// is then ready by the time git has answered.
+pub fn prefetch_scanner() {
+    std::thread::spawn(|| {
+        let _ = default_scanner();
+    });
+}
+
+fn build_scanner_now(cfg: &secrets::SecretsConfig) -> Result<Scanner> {
     let scanner = Scanner::new(secrets::catalog(cfg)?)?.with_allowlist(&cfg.allowlist)?;
     // The user's rules come first in the catalog: compile them now, so a bad regex is an
     // error naming the rule before anything is scanned.
@@ -205,11 +233,14 @@ pub fn build_scanner(cfg: &secrets::SecretsConfig) -> Result<Scanner> {
 /// Runs the whole pipeline.
 pub fn run(opts: &Options) -> Result<Outcome> {
     let t = Timer::start();
-    let c = collect(opts)?;
+    // The policies are parsed and prepared on another thread while the change is analyzed.
+    let (c, engine) = collect_with(opts, |settings| -> Result<Engine> {
+        let data =
+            serde_json::json!({"gate": {"config": serde_json::to_value(&settings.cfg.config)?}});
+        Engine::new(&settings.policies, data, opts.timeout)
+    })?;
     t.lap("collect facts");
-    let data =
-        serde_json::json!({"gate": {"config": serde_json::to_value(&c.settings.cfg.config)?}});
-    let engine = Engine::new(&c.settings.policies, data, opts.timeout)?;
+    let engine = engine?;
     t.lap("load policies");
     let out = evaluate(c, &engine);
     t.lap("evaluate");
@@ -249,7 +280,17 @@ pub struct Collected {
 
 /// Reads the inputs and derives the facts (what `gate facts` prints).
 pub fn collect(opts: &Options) -> Result<Collected> {
+    collect_with(opts, |_| ()).map(|(c, ())| c)
+}
+
+/// [`collect`], running `side` on another thread with the settings as soon as they are
+/// known, alongside the analysis of the change.
+fn collect_with<T: Send>(
+    opts: &Options,
+    side: impl FnOnce(&Settings) -> T + Send,
+) -> Result<(Collected, T)> {
     let t = Timer::start();
+    prefetch_scanner();
     let (mut cs, mode) = match &opts.source {
         Some(src) => load_change(src, &opts.cwd)?,
         None => (
@@ -271,12 +312,66 @@ pub fn collect(opts: &Options) -> Result<Collected> {
         opts.config_from_worktree,
         &opts.policy_dirs,
     )?;
+    t.lap("read the change and settings");
+    let (facts, side) = std::thread::scope(|scope| {
+        let handle = scope.spawn(|| side(&settings));
+        let facts = derive(opts, &mut cs, mode, &settings, &t);
+        match handle.join() {
+            Ok(v) => (facts, v),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    Ok((
+        Collected {
+            change: cs,
+            settings,
+            facts: facts?,
+        },
+        side,
+    ))
+}
+
+/// The facts of a loaded change.
+fn derive(
+    opts: &Options,
+    cs: &mut ChangeSet,
+    mode: &'static str,
+    settings: &Settings,
+    t: &Timer,
+) -> Result<Facts> {
     let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
     let cfg = &settings.cfg;
-    t.lap("read the change and settings");
+    // The commits of the range (for provenance), read by git while the change is analyzed.
+    let commits = match (&cs.root, &cs.base, &cs.head) {
+        (Some(root), Some(base), Some(head)) => {
+            let (root, base, head) = (root.clone(), base.clone(), head.clone());
+            Some(std::thread::spawn(move || {
+                change::git::commits(&root, &base, &head)
+            }))
+        }
+        _ => None,
+    };
+    // Post-images for telemetry, read by git while secrets are scanned.
+    let is_candidate = |f: &FileChange| {
+        !cfg.is_ignored(&f.path) && !cfg.is_test(&f.path) && !cfg.is_generated(&f.path)
+    };
+    let images = if mode == "all" {
+        None
+    } else {
+        let paths: Vec<String> = crate::telemetry::candidates(cs, is_candidate)
+            .iter()
+            .map(|f| f.path.clone())
+            .collect();
+        let post = cs.post.clone();
+        Some(std::thread::spawn(move || {
+            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let read = post.read_many(&refs)?;
+            Ok::<_, anyhow::Error>(paths.into_iter().zip(read).collect())
+        }))
+    };
     let scanner = build_scanner(&cfg.config.secrets)?;
     t.lap("build the secret scanner");
-    let mut facts = build_facts(&mut cs, mode, cfg, &scanner)?;
+    let mut facts = build_facts(cs, mode, cfg, &scanner)?;
     t.lap("scan for secrets and build change facts");
     if !opts.plans.is_empty() {
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
@@ -296,22 +391,31 @@ pub fn collect(opts: &Options) -> Result<Collected> {
         facts.infra.plans = loaded;
     }
     if mode != "all" {
-        let (deps, locks) = crate::deps::analyze(&cs, &cfg.config.dependencies)?;
+        let (deps, locks) = crate::deps::analyze(cs, &cfg.config.dependencies)?;
         facts.dependencies = deps;
         facts.lockfiles = locks;
         t.lap("dependencies");
         let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
-        facts.telemetry = crate::telemetry::analyze(
-            &cs,
+        let images = match images {
+            Some(h) => h
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
+            None => crate::telemetry::Images::new(),
+        };
+        facts.telemetry = crate::telemetry::analyze_with(
+            cs,
+            images,
             &patterns,
             |f| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path),
             |p| cfg.is_critical(p),
         )?;
         t.lap("telemetry");
     }
-    let commits = match (&cs.root, &cs.base, &cs.head) {
-        (Some(root), Some(base), Some(head)) => change::git::commits(root, base, head)?,
-        _ => Vec::new(),
+    let commits = match commits {
+        Some(h) => h
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))??,
+        None => Vec::new(),
     };
     facts.provenance = provenance::detect(
         &commits,
@@ -332,11 +436,7 @@ pub fn collect(opts: &Options) -> Result<Collected> {
     t.lap("provenance and smells");
     facts.governance = settings.governance.clone();
     facts.exceptions = settings.exceptions.clone();
-    Ok(Collected {
-        change: cs,
-        settings,
-        facts,
-    })
+    Ok(facts)
 }
 
 /// Masks string values in plan attributes that the secret scanner recognizes (a key in

@@ -41,7 +41,12 @@ pub struct Settings {
 /// A place files are read from: the work tree or a revision.
 enum Origin<'a> {
     Dir(&'a Path),
-    Rev { root: &'a Path, rev: &'a str },
+    Rev {
+        root: &'a Path,
+        rev: &'a str,
+        /// Files already read in one batch (one git process for the usual three).
+        read: std::collections::HashMap<String, Option<Vec<u8>>>,
+    },
 }
 
 impl Origin<'_> {
@@ -54,10 +59,16 @@ impl Origin<'_> {
                 }
                 std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?
             }
-            Origin::Rev { root, rev } => match git::show(root, &format!("{rev}:{rel}"))? {
-                Some(b) => b,
-                None => return Ok(None),
-            },
+            Origin::Rev { root, rev, read } => {
+                let found = match read.get(rel) {
+                    Some(found) => found.clone(),
+                    None => git::show(root, &format!("{rev}:{rel}"))?,
+                };
+                match found {
+                    Some(b) => b,
+                    None => return Ok(None),
+                }
+            }
         };
         String::from_utf8(bytes)
             .map(Some)
@@ -75,7 +86,7 @@ impl Origin<'_> {
     fn policies(&self, dir: &str, set: &mut PolicySet) -> Result<()> {
         match self {
             Origin::Dir(root) => set.add_dir(&root.join(dir)),
-            Origin::Rev { root, rev } => {
+            Origin::Rev { root, rev, .. } => {
                 let files = git::ls_tree(root, rev, dir)?;
                 if files.is_empty() {
                     anyhow::bail!(
@@ -121,9 +132,27 @@ pub fn load(
         _ => None,
     };
     let worktree = Origin::Dir(&root);
-    let base_origin = base_rev
-        .as_deref()
-        .map(|rev| Origin::Rev { root: &root, rev });
+    let base_origin = match base_rev.as_deref() {
+        Some(rev) => {
+            let names = [
+                config::FILE_NAME,
+                suppress::EXCEPTIONS_FILE,
+                suppress::BASELINE_FILE,
+            ];
+            let specs: Vec<String> = names.iter().map(|n| format!("{rev}:{n}")).collect();
+            let read = names
+                .iter()
+                .map(|n| (*n).to_string())
+                .zip(git::show_many(&root, &specs)?)
+                .collect();
+            Some(Origin::Rev {
+                root: &root,
+                rev,
+                read,
+            })
+        }
+        None => None,
+    };
     let origin = base_origin.as_ref().unwrap_or(&worktree);
 
     let (config, source) = match explicit {

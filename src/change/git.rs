@@ -78,6 +78,34 @@ pub fn resolve(root: &Path, rev: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Resolves two revisions to commit ids with one git process (falling back to one each, for
+/// the error message, when either is unknown).
+pub fn resolve_pair(root: &Path, a: &str, b: &str) -> Result<(String, String)> {
+    if !a.starts_with('-') && !b.starts_with('-') {
+        let out = run(
+            root,
+            &[
+                "rev-parse",
+                &format!("{a}^{{commit}}"),
+                &format!("{b}^{{commit}}"),
+            ],
+        )?;
+        if out.status.success() {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let ids: Vec<&str> = text.lines().map(str::trim).collect();
+            if let [x, y] = ids[..] {
+                if [x, y]
+                    .iter()
+                    .all(|id| id.len() >= 40 && id.bytes().all(|c| c.is_ascii_hexdigit()))
+                {
+                    return Ok((x.to_string(), y.to_string()));
+                }
+            }
+        }
+    }
+    Ok((resolve(root, a)?, resolve(root, b)?))
+}
+
 pub fn merge_base(root: &Path, a: &str, b: &str) -> Result<String> {
     let out = stdout_ok(root, &["merge-base", a, b])
         .with_context(|| format!("{a} and {b} have no common ancestor"))?;

@@ -105,6 +105,20 @@ impl Patterns {
 /// Files larger than this are not parsed (minified bundles, generated code).
 const MAX_PARSE: usize = 2 * 1024 * 1024;
 
+/// The changed files telemetry analysis parses.
+pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) -> Vec<&FileChange> {
+    cs.files
+        .iter()
+        .filter(|f| {
+            f.status != FileStatus::Deleted && !f.binary && !f.whole_file && f.additions() > 0
+        })
+        .filter(|f| Lang::of(&f.path).is_some() && is_candidate(f))
+        .collect()
+}
+
+/// Post-images of files, by path, read ahead of the analysis.
+pub type Images = std::collections::HashMap<String, Option<Vec<u8>>>;
+
 /// Analyzes every changed source file of the change.
 pub fn analyze(
     cs: &ChangeSet,
@@ -112,17 +126,32 @@ pub fn analyze(
     is_candidate: impl Fn(&FileChange) -> bool + Sync,
     is_critical: impl Fn(&str) -> bool + Sync,
 ) -> Result<Vec<TelemetryFact>> {
-    let files: Vec<&FileChange> = cs
-        .files
-        .iter()
-        .filter(|f| {
-            f.status != FileStatus::Deleted && !f.binary && !f.whole_file && f.additions() > 0
-        })
-        .filter(|f| Lang::of(&f.path).is_some() && is_candidate(f))
-        .collect();
+    analyze_with(cs, Images::new(), patterns, is_candidate, is_critical)
+}
+
+/// [`analyze`], with some post-images already read (`read_ahead`); the others are read here.
+pub fn analyze_with(
+    cs: &ChangeSet,
+    mut read_ahead: Images,
+    patterns: &Patterns,
+    is_candidate: impl Fn(&FileChange) -> bool + Sync,
+    is_critical: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<TelemetryFact>> {
+    let files = candidates(cs, is_candidate);
     // Post-images in one batch (one git process), then parsed in parallel.
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let images = cs.post.read_many(&paths)?;
+    let missing: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| !read_ahead.contains_key(*p))
+        .collect();
+    let read = cs.post.read_many(&missing)?;
+    for (p, image) in missing.iter().zip(read) {
+        read_ahead.insert((*p).to_string(), image);
+    }
+    let images: Vec<Option<Vec<u8>>> = files
+        .iter()
+        .map(|f| read_ahead.remove(&f.path).flatten())
+        .collect();
     let results: Vec<Result<Vec<TelemetryFact>>> = files
         .par_iter()
         .zip(images.into_par_iter())
