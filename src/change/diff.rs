@@ -385,16 +385,17 @@ fn parse_git_header_paths(rest: &[u8]) -> Option<(String, String)> {
         let new = unquote_c(&rest[start + 1..])?.0;
         return Some((lossy(rest[..start].to_vec()), lossy(new)));
     }
-    let text = String::from_utf8_lossy(rest);
-    let n = text.len();
-    if n % 2 == 1 {
-        let (a, b) = (&text[..n / 2], &text[n / 2 + 1..]);
-        if text.as_bytes()[n / 2] == b' ' && a.len() > 2 && a.get(2..) == b.get(2..) {
-            return Some((a.to_string(), b.to_string()));
+    // Split on bytes (the names need not be UTF-8; found by fuzzing: a split inside a
+    // multi-byte character panicked).
+    let n = rest.len();
+    if n % 2 == 1 && rest[n / 2] == b' ' {
+        let (a, b) = (&rest[..n / 2], &rest[n / 2 + 1..]);
+        if a.len() > 2 && a.get(2..) == b.get(2..) {
+            return Some((lossy(a.to_vec()), lossy(b.to_vec())));
         }
     }
-    let idx = text.find(" b/").or_else(|| text.find(' '))?;
-    Some((text[..idx].to_string(), text[idx + 1..].to_string()))
+    let idx = memchr::memmem::find(rest, b" b/").or_else(|| memchr::memchr(b' ', rest))?;
+    Some((lossy(rest[..idx].to_vec()), lossy(rest[idx + 1..].to_vec())))
 }
 
 fn lossy(bytes: Vec<u8>) -> String {
@@ -564,6 +565,18 @@ mod tests {
         d.extend_from_slice(b"");
         let files = parse(&d).expect("parses");
         assert_eq!(files[0].hunks[0].added[0].text, b"\xff\xfeAKIA");
+    }
+
+    #[test]
+    fn non_utf8_header_names_do_not_panic() {
+        // Found by `cargo fuzz run diff`: the middle of the header fell inside the replacement
+        // character of an invalid byte.
+        let crash = include_bytes!("../../fuzz/regressions/diff-non-utf8-header.diff");
+        let _ = parse(crash);
+        let files = parse(b"diff --git a/d/\xe9tup.md b/d/setup.md\n").expect("parses");
+        assert_eq!(files[0].path, "d/setup.md");
+        let d = b"diff --git a/x\xe9y.md b/x\xe9y.md\nnew file mode 100644\n".to_vec();
+        assert_eq!(parse(&d).expect("parses")[0].path, "x\u{fffd}y.md");
     }
 
     #[test]
