@@ -351,17 +351,18 @@ fn derive(
         }
         _ => None,
     };
-    // Post-images for telemetry, read by git while secrets are scanned.
-    let is_candidate = |f: &FileChange| {
-        !cfg.is_ignored(&f.path) && !cfg.is_test(&f.path) && !cfg.is_generated(&f.path)
-    };
+    // Post-images for telemetry, read by git while secrets are scanned (ignored files are
+    // dropped by the scan, so they are left out here already).
+    let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
     let images = if mode == "all" {
         None
     } else {
-        let paths: Vec<String> = crate::telemetry::candidates(cs, is_candidate)
-            .iter()
-            .map(|f| f.path.clone())
-            .collect();
+        let paths: Vec<String> = crate::telemetry::candidates(cs, |f| {
+            !cfg.is_ignored(&f.path) && telemetry_candidate(f)
+        })
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
         let post = cs.post.clone();
         Some(std::thread::spawn(move || {
             let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
@@ -402,13 +403,10 @@ fn derive(
                 .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
             None => crate::telemetry::Images::new(),
         };
-        facts.telemetry = crate::telemetry::analyze_with(
-            cs,
-            images,
-            &patterns,
-            |f| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path),
-            |p| cfg.is_critical(p),
-        )?;
+        facts.telemetry =
+            crate::telemetry::analyze(cs, images, &patterns, telemetry_candidate, |p| {
+                cfg.is_critical(p)
+            })?;
         t.lap("telemetry");
     }
     let commits = match commits {
@@ -501,56 +499,57 @@ fn scan_file(
         return Ok(Vec::new());
     }
     if f.whole_file {
-        if let Snapshot::WorkTree(root) = post {
-            thread_local! {
-                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
-            return BUF.with(|cell| {
-                let mut buf = cell.borrow_mut();
-                match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
-                    change::WorkTreeRead::Read => {}
-                    change::WorkTreeRead::TooLarge => return Ok(Vec::new()),
-                    change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
-                        bail!("cannot read {}: it vanished while gate was running", f.path)
-                    }
-                }
-                if looks_binary(&buf) {
-                    f.binary = true;
-                    return Ok(Vec::new());
-                }
-                let out = scan_buffer(f, &buf, None, scanner, cfg);
-                if buf.capacity() > 4 * MAX_KEPT_BUFFER {
-                    // One huge file does not pin its size for the rest of the run.
-                    *buf = Vec::with_capacity(MAX_KEPT_BUFFER);
-                }
-                Ok(out)
-            });
-        }
-    }
-    let (buf, line_map): (Vec<u8>, Option<Vec<u32>>) = if f.whole_file {
-        let Some(bytes) = post
-            .read(&f.path)
-            .with_context(|| format!("cannot read {}", f.path))?
-        else {
-            bail!("cannot read {}: it vanished while gate was running", f.path);
+        // Only `--all` scans whole files, and it reads the work tree.
+        let Snapshot::WorkTree(root) = post else {
+            bail!(
+                "cannot read {}: whole files are read from the work tree",
+                f.path
+            );
         };
-        if looks_binary(&bytes) {
+        return scan_whole_file(f, root, scanner, cfg);
+    }
+    // The added lines, one after the other, and the line number of each.
+    let n: usize = f.added_lines().map(|l| l.text.len() + 1).sum();
+    let mut buf = Vec::with_capacity(n);
+    let mut line_map = Vec::new();
+    for l in f.added_lines() {
+        buf.extend_from_slice(&l.text);
+        buf.push(b'\n');
+        line_map.push(l.line);
+    }
+    Ok(scan_buffer(f, &buf, Some(&line_map), scanner, cfg))
+}
+
+/// Scans a whole file of the work tree, read into a buffer each worker thread reuses.
+fn scan_whole_file(
+    f: &mut FileChange,
+    root: &Path,
+    scanner: &Scanner,
+    cfg: &Resolved,
+) -> Result<Vec<SecretFact>> {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
+            change::WorkTreeRead::Read => {}
+            change::WorkTreeRead::TooLarge => return Ok(Vec::new()),
+            change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
+                bail!("cannot read {}: it vanished while gate was running", f.path)
+            }
+        }
+        if looks_binary(&buf) {
             f.binary = true;
             return Ok(Vec::new());
         }
-        (bytes, None)
-    } else {
-        let n: usize = f.added_lines().map(|l| l.text.len() + 1).sum();
-        let mut buf = Vec::with_capacity(n);
-        let mut map = Vec::new();
-        for l in f.added_lines() {
-            buf.extend_from_slice(&l.text);
-            buf.push(b'\n');
-            map.push(l.line);
+        let out = scan_buffer(f, &buf, None, scanner, cfg);
+        if buf.capacity() > 4 * MAX_KEPT_BUFFER {
+            // One huge file does not pin its size for the rest of the run.
+            *buf = Vec::with_capacity(MAX_KEPT_BUFFER);
         }
-        (buf, Some(map))
-    };
-    Ok(scan_buffer(f, &buf, line_map.as_deref(), scanner, cfg))
+        Ok(out)
+    })
 }
 
 /// Read buffers above this size are not kept for the next file.

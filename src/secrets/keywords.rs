@@ -32,7 +32,7 @@ pub struct Keywords {
 
 impl Keywords {
     /// Builds the automaton. Keywords must be non-empty (the catalog checks).
-    pub fn new<S: AsRef<[u8]>>(keywords: &[S]) -> Keywords {
+    pub fn new<S: AsRef<[u8]>>(keywords: &[S]) -> anyhow::Result<Keywords> {
         let lower: Vec<Vec<u8>> = keywords
             .iter()
             .map(|k| k.as_ref().to_ascii_lowercase())
@@ -104,7 +104,7 @@ impl Keywords {
         let mut outputs = vec![Vec::new(); n - first_match];
         for &old in &order {
             for c in 0..stride {
-                table[id[old] * stride + c] = premultiplied(id[next[old][c]], stride);
+                table[id[old] * stride + c] = premultiplied(id[next[old][c]], stride)?;
             }
             if id[old] >= first_match {
                 let mut o = std::mem::take(&mut out[old]);
@@ -113,15 +113,15 @@ impl Keywords {
                 outputs[id[old] - first_match] = o;
             }
         }
-        Keywords {
+        Ok(Keywords {
             class,
             stride,
             table,
-            match_from: premultiplied(first_match, stride),
+            match_from: premultiplied(first_match, stride)?,
             outputs,
             lens: lower.iter().map(Vec::len).collect(),
             max_len: lower.iter().map(Vec::len).max().unwrap_or(0),
-        }
+        })
     }
 
     /// Every occurrence in `hay`, as `(start, end, keyword)`, sorted by end then keyword.
@@ -134,13 +134,13 @@ impl Keywords {
         // Each lane starts `max_len` bytes before its part (the state after max_len bytes no
         // longer depends on where the walk began) and reports only matches ending in its part.
         if n < LANES * (self.max_len + 64) {
-            self.walk(hay, 0, 0, n, &mut hits);
+            self.walk(hay, 0, (0, 0, n), &mut hits);
         } else {
             let part = n / LANES;
             let mut state = [0u32; LANES];
             for (lane, st) in state.iter_mut().enumerate().skip(1) {
                 let start = lane * part;
-                *st = self.walk(hay, start - self.max_len, start, start, &mut hits);
+                *st = self.walk(hay, 0, (start - self.max_len, start, start), &mut hits);
             }
             let [mut s0, mut s1, mut s2, mut s3] = state;
             let (h0, rest) = hay.split_at(part);
@@ -157,7 +157,8 @@ impl Keywords {
                 }
             }
             // The last part takes the remainder of the division.
-            self.walk_from(hay, s3, LANES * part, n, &mut hits);
+            let end = LANES * part;
+            self.walk(hay, s3, (end, end, n), &mut hits);
             hits.sort_unstable_by_key(|&(_, end, k)| (end, k));
         }
         hits
@@ -194,46 +195,30 @@ impl Keywords {
         self.table[state as usize + usize::from(self.class[usize::from(byte)])]
     }
 
-    /// Walks `hay[from..to]` from the start state, reporting matches that end after `quiet`.
+    /// Walks `hay[from..to]` from `state`, reporting matches that end after `quiet`, and
+    /// returns the state it ends in.
     fn walk(
         &self,
         hay: &[u8],
-        from: usize,
-        quiet: usize,
-        to: usize,
+        mut state: u32,
+        (from, quiet, to): (usize, usize, usize),
         hits: &mut Vec<(usize, usize, usize)>,
     ) -> u32 {
-        let mut s = 0;
         for (i, &b) in hay[from..to].iter().enumerate() {
-            s = self.step(s, b);
-            if s >= self.match_from && from + i + 1 > quiet {
-                self.emit(hits, from + i + 1, s);
+            state = self.step(state, b);
+            if state >= self.match_from && from + i + 1 > quiet {
+                self.emit(hits, from + i + 1, state);
             }
         }
-        s
-    }
-
-    fn walk_from(
-        &self,
-        hay: &[u8],
-        mut s: u32,
-        from: usize,
-        to: usize,
-        hits: &mut Vec<(usize, usize, usize)>,
-    ) {
-        for (i, &b) in hay[from..to].iter().enumerate() {
-            s = self.step(s, b);
-            if s >= self.match_from {
-                self.emit(hits, from + i + 1, s);
-            }
-        }
+        state
     }
 }
 
-fn premultiplied(state: usize, stride: usize) -> u32 {
+fn premultiplied(state: usize, stride: usize) -> anyhow::Result<u32> {
     // The catalog's automaton has ~1,500 states of ~45 classes; a user catalog would need
     // tens of millions of keyword bytes to overflow.
-    u32::try_from(state * stride).expect("keyword automaton too large")
+    u32::try_from(state * stride)
+        .map_err(|_| anyhow::anyhow!("secret rule keywords: too many to build one automaton"))
 }
 
 #[cfg(test)]
@@ -258,8 +243,11 @@ mod tests {
     fn overlapping_and_case_insensitive() {
         let kws = ["token", "token:", "ok", "akia"];
         let hay = b"xTOKEN: AKIA tokens";
-        assert_eq!(Keywords::new(&kws).find_all(hay), naive(&kws, hay));
-        assert_eq!(Keywords::new(&kws).find_all(hay).len(), 6);
+        assert_eq!(
+            Keywords::new(&kws).expect("builds").find_all(hay),
+            naive(&kws, hay)
+        );
+        assert_eq!(Keywords::new(&kws).expect("builds").find_all(hay).len(), 6);
     }
 
     #[test]
@@ -269,7 +257,10 @@ mod tests {
         for i in 0..5000 {
             hay.extend_from_slice(format!("line {i} path=://x PassWord ghp_{i}\n").as_bytes());
         }
-        assert_eq!(Keywords::new(&kws).find_all(&hay), naive(&kws, &hay));
+        assert_eq!(
+            Keywords::new(&kws).expect("builds").find_all(&hay),
+            naive(&kws, &hay)
+        );
     }
 
     proptest! {
@@ -279,7 +270,7 @@ mod tests {
             hay in proptest::collection::vec(proptest::sample::select(b"abAB_:x\n".to_vec()), 0..3000),
         ) {
             let refs: Vec<&str> = kws.iter().map(String::as_str).collect();
-            prop_assert_eq!(Keywords::new(&refs).find_all(&hay), naive(&refs, &hay));
+            prop_assert_eq!(Keywords::new(&refs).expect("builds").find_all(&hay), naive(&refs, &hay));
         }
     }
 }

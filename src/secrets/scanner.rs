@@ -108,7 +108,7 @@ impl Scanner {
         }
         // Every occurrence is reported, overlapping ones included, so a keyword inside a
         // longer one still enables its rules.
-        let keywords = Keywords::new(&keyword_list);
+        let keywords = Keywords::new(&keyword_list)?;
         Ok(Scanner {
             rules,
             allowlist: None,
@@ -185,7 +185,7 @@ impl Scanner {
         let mut line = (0usize, 0usize);
         for (start, end, k) in self.keywords.find_all(buf) {
             // Hits come sorted by end; a hit may start on an earlier line than the last one.
-            if start < line.0 || start >= line.1 || line == (0, 0) {
+            if start < line.0 || start >= line.1 {
                 line = (line_start(buf, start), line_end(buf, end));
             }
             let (ls, le) = line;

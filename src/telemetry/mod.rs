@@ -119,18 +119,9 @@ pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) ->
 /// Post-images of files, by path, read ahead of the analysis.
 pub type Images = std::collections::HashMap<String, Option<Vec<u8>>>;
 
-/// Analyzes every changed source file of the change.
+/// Analyzes every changed source file of the change. Post-images already read (`read_ahead`)
+/// are used; the others are read here.
 pub fn analyze(
-    cs: &ChangeSet,
-    patterns: &Patterns,
-    is_candidate: impl Fn(&FileChange) -> bool + Sync,
-    is_critical: impl Fn(&str) -> bool + Sync,
-) -> Result<Vec<TelemetryFact>> {
-    analyze_with(cs, Images::new(), patterns, is_candidate, is_critical)
-}
-
-/// [`analyze`], with some post-images already read (`read_ahead`); the others are read here.
-pub fn analyze_with(
     cs: &ChangeSet,
     mut read_ahead: Images,
     patterns: &Patterns,
