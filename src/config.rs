@@ -203,6 +203,7 @@ impl Config {
         if !self.data.is_object() {
             anyhow::bail!("data: must be a mapping");
         }
+        self.telemetry.budget_bytes()?;
         Ok(())
     }
 }

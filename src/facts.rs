@@ -22,12 +22,21 @@ pub struct Facts {
     /// Lockfiles that changed, and whether their manifest changed too.
     pub lockfiles: Vec<crate::deps::LockfileChange>,
     pub telemetry: Vec<TelemetryFact>,
+    /// What the analyzers covered and what they left out (and why).
+    pub coverage: CoverageFacts,
     /// AI-typical smells in added lines: placeholders, duplicated blocks.
     pub smells: Vec<crate::smells::Smell>,
     pub governance: crate::settings::Governance,
     /// The exceptions in force (and expired ones, marked).
     pub exceptions: Vec<crate::suppress::Exception>,
     pub config: serde_json::Value,
+}
+
+/// `coverage`: the parts of the change an analyzer did not look at, so policies (and readers)
+/// know what a clean result does not vouch for.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CoverageFacts {
+    pub telemetry: crate::telemetry::Coverage,
 }
 
 #[derive(Debug, Clone, Serialize, Default)]

@@ -403,10 +403,13 @@ fn derive(
                 .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
             None => crate::telemetry::Images::new(),
         };
-        facts.telemetry =
-            crate::telemetry::analyze(cs, images, &patterns, telemetry_candidate, |p| {
+        let budget = cfg.config.telemetry.budget_bytes()?;
+        let (telemetry, coverage) =
+            crate::telemetry::analyze(cs, images, &patterns, budget, telemetry_candidate, |p| {
                 cfg.is_critical(p)
             })?;
+        facts.telemetry = telemetry;
+        facts.coverage.telemetry = coverage;
         t.lap("telemetry");
     }
     let commits = match commits {

@@ -350,5 +350,30 @@ pub fn weakenings(before: &Config, after: &Config) -> Vec<String> {
     if before.ai.strict && !after.ai.strict {
         w.push("turns off the strict profile for AI-authored changes".into());
     }
+    if after.telemetry.budget_mb < before.telemetry.budget_mb {
+        w.push(format!(
+            "lowers the telemetry budget {} MB -> {} MB",
+            before.telemetry.budget_mb, after.telemetry.budget_mb
+        ));
+    }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowering_the_telemetry_budget_weakens_the_gate() {
+        let before = Config::parse("telemetry: {budget_mb: 8}\n", "base").expect("config");
+        let after = Config::parse("telemetry: {budget_mb: 0.5}\n", "head").expect("config");
+        assert_eq!(
+            weakenings(&before, &after),
+            vec!["lowers the telemetry budget 8 MB -> 0.5 MB".to_string()]
+        );
+        assert!(weakenings(&after, &before).is_empty());
+        // Omitting it means the default.
+        let default = Config::parse("", "head").expect("config");
+        assert!(weakenings(&before, &default).is_empty());
+    }
 }

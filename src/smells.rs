@@ -6,8 +6,6 @@
 //! normalized lines (a cheap set comparison), then `similar` measures how alike the pair
 //! really is, line by line.
 
-use std::collections::HashSet;
-
 use regex::Regex;
 use serde::Serialize;
 
@@ -112,8 +110,35 @@ pub fn placeholders(
 struct Block<'a> {
     path: &'a str,
     line: u32,
-    lines: Vec<String>,
-    set: HashSet<&'a [u8]>,
+    /// The meaningful lines, as added.
+    lines: Vec<&'a [u8]>,
+    /// The distinct trimmed lines, as sorted 64-bit hashes: comparing two blocks is one merge.
+    set: Vec<u64>,
+}
+
+/// FNV-1a: a line's identity for the candidate filter (a collision only lets a pair through
+/// to the exact comparison).
+fn line_hash(l: &[u8]) -> u64 {
+    l.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// How many elements two sorted, deduplicated lists share.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 fn normalize(l: &[u8]) -> String {
@@ -142,11 +167,17 @@ fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec
                     .filter(|l| l.text.iter().filter(|b| !b.is_ascii_whitespace()).count() > 3)
                     .collect();
                 if meaningful.len() >= MIN_BLOCK {
+                    let mut set: Vec<u64> = meaningful
+                        .iter()
+                        .map(|l| line_hash(l.text.trim_ascii()))
+                        .collect();
+                    set.sort_unstable();
+                    set.dedup();
                     out.push(Block {
                         path: &f.path,
                         line: run[0].line,
-                        lines: meaningful.iter().map(|l| normalize(&l.text)).collect(),
-                        set: meaningful.iter().map(|l| l.text.trim_ascii()).collect(),
+                        lines: meaningful.iter().map(|l| l.text.as_slice()).collect(),
+                        set,
                     });
                 }
                 run.clear();
@@ -181,12 +212,17 @@ pub fn duplicates(files: &[FileChange], is_source: impl Fn(&str) -> bool) -> Vec
             if na.min(nb) * 10 < na.max(nb) * 8 {
                 continue;
             }
-            let shared = a.set.intersection(&b.set).count();
-            if shared * 10 < a.set.len().max(b.set.len()) * 7 {
+            if shared(&a.set, &b.set) * 10 < a.set.len().max(b.set.len()) * 7 {
                 continue;
             }
-            let ta = a.lines.join("\n");
-            let tb = b.lines.join("\n");
+            let text = |b: &Block| -> String {
+                b.lines
+                    .iter()
+                    .map(|l| normalize(l))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            let (ta, tb) = (text(a), text(b));
             let ratio = f64::from(similar::TextDiff::from_lines(&ta, &tb).ratio());
             if ratio + 1e-6 >= MIN_SIMILARITY {
                 used[j] = true;

@@ -21,7 +21,7 @@ pub enum Lang {
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
+    cell.get_or_init(|| Regex::new(&super::ascii_boundaries(pattern)).expect("static regex"))
 }
 
 macro_rules! static_re {
@@ -179,30 +179,24 @@ impl Lang {
 
     /// The node that carries a function's decorators (Python's `decorated_definition`).
     pub fn decorated(self, n: Node<'_>) -> Node<'_> {
-        match (self, n.parent()) {
-            (Lang::Python, Some(p)) if p.kind() == "decorated_definition" => p,
+        // `parent()` walks down from the root: only Python needs it.
+        if self != Lang::Python {
+            return n;
+        }
+        match n.parent() {
+            Some(p) if p.kind() == "decorated_definition" => p,
             _ => n,
         }
     }
 
-    /// Decorators and attributes written before the function as siblings (TypeScript class
-    /// method decorators, Rust attributes).
-    pub fn preamble(self, n: Node, source: &[u8]) -> String {
-        let mut parts = Vec::new();
-        let mut cur = n.prev_named_sibling();
-        while let Some(s) = cur {
-            if matches!(
-                s.kind(),
-                "decorator" | "attribute_item" | "line_comment" | "comment"
-            ) {
-                parts.push(s.utf8_text(source).unwrap_or(""));
-                cur = s.prev_named_sibling();
-            } else {
-                break;
-            }
-        }
-        parts.reverse();
-        parts.join("\n")
+    /// Whether a node written before a function belongs to its preamble: decorators and
+    /// attributes written as siblings (TypeScript class method decorators, Rust attributes),
+    /// and comments among them.
+    pub fn is_preamble(kind: &str) -> bool {
+        matches!(
+            kind,
+            "decorator" | "attribute_item" | "line_comment" | "comment"
+        )
     }
 
     pub fn function_name(self, n: Node, source: &[u8], _path: &str) -> String {
@@ -381,7 +375,7 @@ impl Lang {
         self,
         f: Node,
         source: &[u8],
-        added: &BTreeSet<u32>,
+        added: &super::Added,
     ) -> Vec<(u32, String)> {
         let r = match self {
             Lang::Python => py_outbound(),
@@ -395,9 +389,10 @@ impl Lang {
         if let Some(b) = f.child_by_field_name("body") {
             stack.push(b);
         }
+        let mut cursor = f.walk();
         while let Some(n) = stack.pop() {
             let line = u32::try_from(n.start_position().row + 1).unwrap_or(u32::MAX);
-            if self.call_kind().contains(&n.kind()) && added.contains(&line) {
+            if self.call_kind().contains(&n.kind()) && added.contains(line) {
                 let text = n.utf8_text(source).unwrap_or("");
                 let head: String = text.chars().take(160).collect();
                 if let Some(m) = r.find(&head) {
@@ -405,12 +400,19 @@ impl Lang {
                     continue;
                 }
             }
-            let mut cursor = n.walk();
             let before = stack.len();
-            stack.extend(
-                n.children(&mut cursor)
-                    .filter(|c| !self.is_function(c.kind())),
-            );
+            cursor.reset(n);
+            if cursor.goto_first_child() {
+                loop {
+                    let c = cursor.node();
+                    if !self.is_function(c.kind()) {
+                        stack.push(c);
+                    }
+                    if !cursor.goto_next_sibling() {
+                        break;
+                    }
+                }
+            }
             stack[before..].reverse();
         }
         out.sort();

@@ -25,8 +25,8 @@ use crate::facts::TelemetryFact;
 
 pub use lang::Lang;
 
-/// Extra instrumentation APIs from `.gate.yaml` (`telemetry:`), as regexes.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+/// `telemetry:` in `.gate.yaml`: extra instrumentation APIs (regexes) and the parse budget.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct TelemetryConfig {
     /// Calls that count as logging (e.g. `audit\.record\(`).
@@ -35,6 +35,64 @@ pub struct TelemetryConfig {
     pub tracing: Vec<String>,
     /// Calls that count as metrics.
     pub metrics: Vec<String>,
+    /// How many megabytes of changed source one check parses (critical paths first, then in
+    /// path order); the files past it are listed in `coverage.telemetry.skipped`.
+    pub budget_mb: f64,
+}
+
+/// The default parse budget: tree-sitter parses ~15 MB/s on two cores here, so a check spends
+/// at most about half a second on telemetry, and a typical or even huge pull request (a few
+/// MB of post-images) is analyzed whole.
+pub const DEFAULT_BUDGET_MB: f64 = 8.0;
+
+impl Default for TelemetryConfig {
+    fn default() -> TelemetryConfig {
+        TelemetryConfig {
+            logging: Vec::new(),
+            tracing: Vec::new(),
+            metrics: Vec::new(),
+            budget_mb: DEFAULT_BUDGET_MB,
+        }
+    }
+}
+
+impl TelemetryConfig {
+    /// The budget in bytes; an error names the key when it is not a number of megabytes.
+    pub fn budget_bytes(&self) -> Result<u64> {
+        if !self.budget_mb.is_finite() || self.budget_mb < 0.0 || self.budget_mb > 1e6 {
+            anyhow::bail!(
+                "telemetry.budget_mb: expected a number of megabytes from 0 to 1000000, got {}",
+                self.budget_mb
+            );
+        }
+        // In range: the cast cannot truncate meaningfully.
+        Ok((self.budget_mb * 1e6).round() as u64)
+    }
+}
+
+/// How much of the change telemetry analysis covered (`coverage.telemetry` in the facts).
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Coverage {
+    /// Files parsed.
+    pub files: usize,
+    /// Bytes of source parsed.
+    pub bytes: u64,
+    /// The budget in force, in bytes.
+    pub budget_bytes: u64,
+    /// Candidate files not analyzed, sorted by path.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A changed source file telemetry analysis did not parse, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Skipped {
+    pub path: String,
+    /// `budget` (past `telemetry.budget_mb`), `too_large` (one file over the per-file limit,
+    /// usually a bundle or generated code) or `no_source` (the post-image could not be read,
+    /// e.g. a `--diff` whose files are not in the work tree).
+    pub reason: &'static str,
+    /// The size of the source, when known.
+    pub bytes: Option<u64>,
 }
 
 const LOGGING: &[&str] = &[
@@ -61,6 +119,13 @@ const METRICS: &[&str] = &[
     r"\b(?:counter|histogram|gauge|increment_counter)!\s*\(|\bCounter\.builder\s*\(",
 ];
 
+/// `\b` as an ASCII word boundary: identifiers in the built-in patterns are ASCII, and the
+/// regex crate's fast lazy DFA gives up on a Unicode `\b` as soon as the text holds a
+/// non-ASCII byte (falling back to a much slower engine).
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 /// The instrumentation patterns in force.
 pub struct Patterns {
     logging: RegexSet,
@@ -74,7 +139,7 @@ impl Patterns {
             RegexSet::new(
                 defaults
                     .iter()
-                    .map(|s| s.to_string())
+                    .map(|s| ascii_boundaries(s))
                     .chain(extra.iter().cloned()),
             )
             .with_context(|| format!("telemetry.{what}: invalid regex"))
@@ -103,7 +168,7 @@ impl Patterns {
 }
 
 /// Files larger than this are not parsed (minified bundles, generated code).
-const MAX_PARSE: usize = 2 * 1024 * 1024;
+pub const MAX_PARSE: usize = 2 * 1024 * 1024;
 
 /// The changed files telemetry analysis parses.
 pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) -> Vec<&FileChange> {
@@ -119,15 +184,28 @@ pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) ->
 /// Post-images of files, by path, read ahead of the analysis.
 pub type Images = std::collections::HashMap<String, Option<Vec<u8>>>;
 
-/// Analyzes every changed source file of the change. Post-images already read (`read_ahead`)
-/// are used; the others are read here.
+/// A changed source file to parse: its post-image (`None`: put together from its added
+/// lines) and its size.
+struct Source<'a> {
+    file: &'a FileChange,
+    lang: Lang,
+    critical: bool,
+    image: Option<Vec<u8>>,
+    len: usize,
+}
+
+/// Analyzes the changed source files of the change, within the parse budget (`budget`
+/// bytes): critical paths first, then in path order, so the same change always covers the
+/// same files whatever the thread count. Post-images already read (`read_ahead`) are used;
+/// the others are read here.
 pub fn analyze(
     cs: &ChangeSet,
     mut read_ahead: Images,
     patterns: &Patterns,
+    budget: u64,
     is_candidate: impl Fn(&FileChange) -> bool + Sync,
     is_critical: impl Fn(&str) -> bool + Sync,
-) -> Result<Vec<TelemetryFact>> {
+) -> Result<(Vec<TelemetryFact>, Coverage)> {
     let files = candidates(cs, is_candidate);
     // Post-images in one batch (one git process), then parsed in parallel.
     let missing: Vec<&str> = files
@@ -139,38 +217,89 @@ pub fn analyze(
     for (p, image) in missing.iter().zip(read) {
         read_ahead.insert((*p).to_string(), image);
     }
-    let images: Vec<Option<Vec<u8>>> = files
-        .iter()
-        .map(|f| read_ahead.remove(&f.path).flatten())
-        .collect();
-    let results: Vec<Result<Vec<TelemetryFact>>> = files
-        .par_iter()
-        .zip(images.into_par_iter())
-        .map(|(f, image)| {
-            let Some(lang) = Lang::of(&f.path) else {
-                return Ok(Vec::new());
-            };
-            let source = match image {
-                Some(b) => b,
-                None if f.status == FileStatus::Added => {
-                    let mut s = Vec::new();
-                    for l in f.added_lines() {
-                        s.extend_from_slice(&l.text);
-                        s.push(b'\n');
-                    }
-                    s
-                }
-                // Without the post-image there is no function context to analyze.
-                None => return Ok(Vec::new()),
-            };
-            if source.len() > MAX_PARSE {
-                return Ok(Vec::new());
+    let mut coverage = Coverage {
+        budget_bytes: budget,
+        ..Coverage::default()
+    };
+    // The source of each file: its post-image, or for an added file without one (a `--diff`
+    // of files not in the work tree) its added lines, which are the whole file. The latter is
+    // only put together for the files within the budget.
+    let mut sources: Vec<Source> = Vec::new();
+    for f in files {
+        let Some(lang) = Lang::of(&f.path) else {
+            continue;
+        };
+        let (image, len) = match read_ahead.remove(&f.path).flatten() {
+            Some(b) => {
+                let n = b.len();
+                (Some(b), n)
             }
-            let added: BTreeSet<u32> = f.added_lines().map(|l| l.line).collect();
-            let mut facts = analyze_source(lang, &f.path, &source, &added, patterns)?;
-            let critical = is_critical(&f.path);
+            None if f.status == FileStatus::Added => {
+                (None, f.added_lines().map(|l| l.text.len() + 1).sum())
+            }
+            None => {
+                coverage.skipped.push(Skipped {
+                    path: f.path.clone(),
+                    reason: "no_source",
+                    bytes: None,
+                });
+                continue;
+            }
+        };
+        if len > MAX_PARSE {
+            coverage.skipped.push(Skipped {
+                path: f.path.clone(),
+                reason: "too_large",
+                bytes: Some(len as u64),
+            });
+            continue;
+        }
+        sources.push(Source {
+            file: f,
+            lang,
+            critical: is_critical(&f.path),
+            image,
+            len,
+        });
+    }
+    // The budget: critical paths first, then path order (`cs.files` is sorted by path).
+    sources.sort_by_key(|s| (!s.critical, s.file.path.as_str()));
+    let mut left = budget;
+    let mut parsed = Vec::with_capacity(sources.len());
+    for s in sources {
+        let n = s.len as u64;
+        if n > left {
+            coverage.skipped.push(Skipped {
+                path: s.file.path.clone(),
+                reason: "budget",
+                bytes: Some(n),
+            });
+            // Later, smaller files may still fit: the budget is not a cut-off in path order
+            // but a cap on bytes, and every file that fits is analyzed.
+            continue;
+        }
+        left -= n;
+        coverage.files += 1;
+        coverage.bytes += n;
+        parsed.push(s);
+    }
+    coverage.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let results: Vec<Result<Vec<TelemetryFact>>> = parsed
+        .into_par_iter()
+        .map(|s| {
+            let f = s.file;
+            let source = s.image.unwrap_or_else(|| {
+                let mut s = Vec::new();
+                for l in f.added_lines() {
+                    s.extend_from_slice(&l.text);
+                    s.push(b'\n');
+                }
+                s
+            });
+            let added: Added = f.added_lines().map(|l| l.line).collect();
+            let mut facts = analyze_source(s.lang, &f.path, &source, &added, patterns)?;
             for t in &mut facts {
-                t.critical = critical;
+                t.critical = s.critical;
             }
             Ok(facts)
         })
@@ -182,7 +311,7 @@ pub fn analyze(
     out.sort_by(|a, b| {
         (&a.path, a.line, &a.kind, &a.function).cmp(&(&b.path, b.line, &b.kind, &b.function))
     });
-    Ok(out)
+    Ok((out, coverage))
 }
 
 fn line_of(n: Node) -> u32 {
@@ -193,8 +322,50 @@ fn end_line_of(n: Node) -> u32 {
     u32::try_from(n.end_position().row + 1).unwrap_or(u32::MAX)
 }
 
-fn touches(n: Node, added: &BTreeSet<u32>) -> bool {
-    added.range(line_of(n)..=end_line_of(n)).next().is_some()
+fn touches(n: Node, added: &Added) -> bool {
+    added.any_in(line_of(n), end_line_of(n))
+}
+
+/// The added lines of a file (1-based), sorted. Checks are binary searches, and O(1) for one
+/// contiguous run: a wholly added file, where every node of the tree is touched.
+#[derive(Debug, Clone, Default)]
+pub struct Added {
+    lines: Vec<u32>,
+    /// `(first, last)` when the lines are one contiguous run.
+    run: Option<(u32, u32)>,
+}
+
+impl FromIterator<u32> for Added {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Added {
+        let mut lines: Vec<u32> = iter.into_iter().collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let run = match (lines.first(), lines.last()) {
+            (Some(&a), Some(&b)) if (b - a) as usize + 1 == lines.len() => Some((a, b)),
+            _ => None,
+        };
+        Added { lines, run }
+    }
+}
+
+impl Added {
+    pub fn contains(&self, line: u32) -> bool {
+        match self.run {
+            Some((a, b)) => (a..=b).contains(&line),
+            None => self.lines.binary_search(&line).is_ok(),
+        }
+    }
+
+    /// Whether an added line lies in `lo..=hi`.
+    pub fn any_in(&self, lo: u32, hi: u32) -> bool {
+        match self.run {
+            Some((a, b)) => lo <= b && a <= hi,
+            None => {
+                let i = self.lines.partition_point(|&l| l < lo);
+                self.lines.get(i).is_some_and(|&l| l <= hi)
+            }
+        }
+    }
 }
 
 /// Parses one file and classifies what the added lines touch.
@@ -202,7 +373,7 @@ pub fn analyze_source(
     lang: Lang,
     path: &str,
     source: &[u8],
-    added: &BTreeSet<u32>,
+    added: &Added,
     patterns: &Patterns,
 ) -> Result<Vec<TelemetryFact>> {
     let mut parser = Parser::new();
@@ -217,19 +388,49 @@ pub fn analyze_source(
     let registered = lang::registered_names(lang, source);
     let mut out = Vec::new();
     // Iterative walk: deeply nested input must not overflow the stack.
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        // A cursor walks children in O(1) each (indexing them is O(n) per child).
-        let mut cursor = node.walk();
+    // Each node with its preamble: the decorators and attributes written just before it as
+    // named siblings, collected while its parent's children are walked (asking each function
+    // for its previous siblings is linear in the siblings, so quadratic over a module).
+    let mut stack: Vec<(Node, Vec<Node>)> = vec![(tree.root_node(), Vec::new())];
+    // One cursor, reset at each node, walks children in O(1) each (indexing them is O(n) per
+    // child) without allocating.
+    let mut cursor = tree.walk();
+    while let Some((node, preamble)) = stack.pop() {
         let before = stack.len();
-        stack.extend(node.children(&mut cursor).filter(|c| touches(*c, added)));
+        cursor.reset(node);
+        if cursor.goto_first_child() {
+            let mut pre: Vec<Node> = Vec::new();
+            loop {
+                let c = cursor.node();
+                let is_function = lang.is_function(c.kind());
+                if touches(c, added) {
+                    let p = if is_function {
+                        std::mem::take(&mut pre)
+                    } else {
+                        Vec::new()
+                    };
+                    stack.push((c, p));
+                }
+                if c.is_named() {
+                    if Lang::is_preamble(c.kind()) {
+                        pre.push(c);
+                    } else {
+                        pre.clear();
+                    }
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
         stack[before..].reverse();
         if lang.is_function(node.kind()) {
             let wrapper = lang.decorated(node);
-            let ftext = format!("{}\n{}", lang.preamble(node, source), text(wrapper));
+            let pre: Vec<&str> = preamble.iter().map(|n| text(*n)).collect();
+            let ftext = format!("{}\n{}", pre.join("\n"), text(wrapper));
             let name = lang.function_name(node, source, path);
             let signals = patterns.signals(&ftext);
-            let new = added.contains(&line_of(wrapper)) || added.contains(&line_of(node));
+            let new = added.contains(line_of(wrapper)) || added.contains(line_of(node));
             let mut push = |kind: &str,
                             line: u32,
                             end: u32,
@@ -310,7 +511,7 @@ pub fn analyze_source(
                     instrumented: !signals.is_empty(),
                     signals,
                     handled,
-                    new: added.contains(&line_of(node)),
+                    new: added.contains(line_of(node)),
                     critical: false,
                 });
             }
@@ -345,7 +546,7 @@ mod tests {
             .join(file);
         let src = std::fs::read(&path).expect("fixture");
         let lines = u32::try_from(src.iter().filter(|b| **b == b'\n').count() + 1).expect("small");
-        let added: BTreeSet<u32> = (1..=lines).collect();
+        let added: Added = (1..=lines).collect();
         let lang = Lang::of(file).expect("language");
         let patterns = Patterns::new(&TelemetryConfig::default()).expect("patterns");
         analyze_source(lang, file, &src, &added, &patterns).expect("parses")
@@ -423,7 +624,7 @@ mod tests {
             .join("fixtures/telemetry/server_good.go");
         let src = std::fs::read(path).expect("fixture");
         let patterns = Patterns::new(&TelemetryConfig::default()).expect("patterns");
-        let added: BTreeSet<u32> = [22].into_iter().collect();
+        let added: Added = [22].into_iter().collect();
         let f =
             analyze_source(Lang::Go, "server_good.go", &src, &added, &patterns).expect("parses");
         assert!(f.iter().all(|x| x.function != "GetUser"), "{f:#?}");
