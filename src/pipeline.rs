@@ -374,19 +374,70 @@ fn derive(
     t.lap("build the secret scanner");
     let mut facts = build_facts(cs, mode, cfg, &scanner)?;
     t.lap("scan for secrets and build change facts");
+    let cs: &ChangeSet = cs;
+    // Telemetry (tree-sitter, the costliest analysis of a large change) runs on its own
+    // thread, its files parsed by the worker pool, while this thread reads plans,
+    // dependencies, provenance and smells.
+    std::thread::scope(|scope| -> Result<()> {
+        let telemetry = (mode != "all").then(|| {
+            scope.spawn(|| -> Result<_> {
+                let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
+                let images = match images {
+                    Some(h) => h.join().map_err(|_| {
+                        anyhow::anyhow!("reading changed files for telemetry failed")
+                    })??,
+                    None => crate::telemetry::Images::new(),
+                };
+                let budget = cfg.config.telemetry.budget_bytes()?;
+                crate::telemetry::analyze(cs, images, &patterns, budget, telemetry_candidate, |p| {
+                    cfg.is_critical(p)
+                })
+            })
+        });
+        let rest = other_facts(opts, cs, mode, &root, cfg, &scanner, commits, &mut facts, t);
+        if let Some(h) = telemetry {
+            let (telemetry, coverage) = h
+                .join()
+                .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
+            facts.telemetry = telemetry;
+            facts.coverage.telemetry = coverage;
+            t.lap("telemetry");
+        }
+        rest
+    })?;
+    facts.governance = settings.governance.clone();
+    facts.exceptions = settings.exceptions.clone();
+    Ok(facts)
+}
+
+type CommitsReader = std::thread::JoinHandle<Result<Vec<change::git::CommitInfo>>>;
+
+/// The facts besides secrets and telemetry: plans, dependencies, provenance and smells.
+#[allow(clippy::too_many_arguments)]
+fn other_facts(
+    opts: &Options,
+    cs: &ChangeSet,
+    mode: &str,
+    root: &std::path::Path,
+    cfg: &Resolved,
+    scanner: &Scanner,
+    commits: Option<CommitsReader>,
+    facts: &mut Facts,
+    t: &Timer,
+) -> Result<()> {
     if !opts.plans.is_empty() {
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
         let mut loaded = infra::load_plans(
             &opts.plans,
             &opts.cwd,
             opts.plan_base.as_deref(),
-            &root,
+            root,
             &taxonomy,
         )?;
         for plan in &mut loaded {
             for r in &mut plan.resources {
-                redact_values(&mut r.before, &scanner);
-                redact_values(&mut r.after, &scanner);
+                redact_values(&mut r.before, scanner);
+                redact_values(&mut r.after, scanner);
             }
         }
         facts.infra.plans = loaded;
@@ -396,21 +447,6 @@ fn derive(
         facts.dependencies = deps;
         facts.lockfiles = locks;
         t.lap("dependencies");
-        let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
-        let images = match images {
-            Some(h) => h
-                .join()
-                .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
-            None => crate::telemetry::Images::new(),
-        };
-        let budget = cfg.config.telemetry.budget_bytes()?;
-        let (telemetry, coverage) =
-            crate::telemetry::analyze(cs, images, &patterns, budget, telemetry_candidate, |p| {
-                cfg.is_critical(p)
-            })?;
-        facts.telemetry = telemetry;
-        facts.coverage.telemetry = coverage;
-        t.lap("telemetry");
     }
     let commits = match commits {
         Some(h) => h
@@ -435,9 +471,7 @@ fn derive(
     sm.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
     facts.smells = sm;
     t.lap("provenance and smells");
-    facts.governance = settings.governance.clone();
-    facts.exceptions = settings.exceptions.clone();
-    Ok(facts)
+    Ok(())
 }
 
 /// Masks string values in plan attributes that the secret scanner recognizes (a key in
