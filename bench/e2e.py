@@ -103,6 +103,8 @@ def make_pr(dirpath, files, lines_per_file, rng):
         f.write("def test_ok():\n    assert True\n")
     git(dirpath, "add", "-A")
     git(dirpath, "commit", "-q", "-m", "feature")
+    # Packed, as a clone in CI is (thousands of loose objects make every git read slower).
+    git(dirpath, "gc", "-q")
 
 
 def make_plan(path, n, rng):

@@ -357,17 +357,20 @@ fn derive(
     let images = if mode == "all" {
         None
     } else {
-        let paths: Vec<String> = crate::telemetry::candidates(cs, |f| {
+        let files: Vec<(String, Option<String>)> = crate::telemetry::candidates(cs, |f| {
             !cfg.is_ignored(&f.path) && telemetry_candidate(f)
         })
         .iter()
-        .map(|f| f.path.clone())
+        .map(|f| (f.path.clone(), f.new_blob.clone()))
         .collect();
         let post = cs.post.clone();
         Some(std::thread::spawn(move || {
-            let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
-            let read = post.read_many(&refs)?;
-            Ok::<_, anyhow::Error>(paths.into_iter().zip(read).collect())
+            let refs: Vec<(&str, Option<&str>)> = files
+                .iter()
+                .map(|(p, id)| (p.as_str(), id.as_deref()))
+                .collect();
+            let read = post.read_images(&refs)?;
+            Ok::<_, anyhow::Error>(files.into_iter().map(|(p, _)| p).zip(read).collect())
         }))
     };
     let scanner = build_scanner(&cfg.config.secrets)?;

@@ -79,6 +79,8 @@ struct Headers {
     new_mode: Option<String>,
     binary: bool,
     git_style: bool,
+    /// The post-image's object id from an `index old..new` line, when it is a full id.
+    new_blob: Option<String>,
 }
 
 impl<'a> Parser<'a> {
@@ -195,9 +197,10 @@ impl<'a> Parser<'a> {
                 h.copy_from = Some(unquote_path(&line[10..]));
             } else if line.starts_with(b"copy to ") {
                 h.copy_to = Some(unquote_path(&line[8..]));
+            } else if let Some(v) = text.strip_prefix("index ") {
+                h.new_blob = full_object_id(v);
             } else if text.starts_with("similarity index ")
                 || text.starts_with("dissimilarity index ")
-                || text.starts_with("index ")
             {
             } else {
                 break;
@@ -333,7 +336,22 @@ fn decide(h: Headers) -> Result<FileChange, String> {
     file.old_mode = h.old_mode;
     file.new_mode = h.new_mode;
     file.binary = h.binary;
+    if status != FileStatus::Deleted {
+        file.new_blob = h.new_blob;
+    }
     Ok(file)
+}
+
+/// The new object id of an `index <old>..<new>[ <mode>]` line when it is a full SHA-1 or
+/// SHA-256 id (`--full-index`) other than the null id; abbreviated ids are not used.
+fn full_object_id(v: &str) -> Option<String> {
+    let (_, new) = v.split_once("..")?;
+    let id = new.split_whitespace().next()?;
+    let full = matches!(id.len(), 40 | 64)
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    (full && id.bytes().any(|b| b != b'0')).then(|| id.to_string())
 }
 
 fn both_prefixed(a: &Option<String>, b: &Option<String>) -> bool {
@@ -502,6 +520,23 @@ mod tests {
         assert_eq!(added(&f), vec![(2, "B".into()), (3, "C".into())]);
         assert_eq!(f.deletions(), 1);
         assert_eq!(f.hunks[0].removed[0].line, 2);
+    }
+
+    #[test]
+    fn full_index_lines_give_the_post_image_id() {
+        let id = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad";
+        let f = one(&format!(
+            "diff --git a/x b/x\nindex {}..{id} 100644\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n",
+            "0".repeat(40)
+        ));
+        assert_eq!(f.new_blob.as_deref(), Some(id));
+        // Abbreviated (no --full-index), null (a deletion) or not hex: not used.
+        assert_eq!(one("diff --git a/x b/x\nindex 1a2b..3c4d 100644\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n").new_blob, None);
+        let zeros = "0".repeat(40);
+        let d = one(&format!("diff --git a/x b/x\ndeleted file mode 100644\nindex {id}..{zeros}\n--- a/x\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n"));
+        assert_eq!(d.new_blob, None);
+        let bad = "g".repeat(40);
+        assert_eq!(one(&format!("diff --git a/x b/x\nindex 1..{bad} 100644\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")).new_blob, None);
     }
 
     #[test]

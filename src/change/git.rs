@@ -118,6 +118,7 @@ const DIFF_ARGS: &[&str] = &[
     "--no-ext-diff",
     "--no-textconv",
     "--find-renames",
+    "--full-index",
     "--unified=0",
     "--src-prefix=a/",
     "--dst-prefix=b/",

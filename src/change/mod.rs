@@ -58,6 +58,9 @@ pub struct FileChange {
     /// `--all` mode: the whole file is the change, and its lines are read from the snapshot on
     /// demand instead of being held in hunks.
     pub whole_file: bool,
+    /// The post-image's full object id, from the `index` line of a `--full-index` git diff:
+    /// git reads a blob by id without walking trees for its path.
+    pub new_blob: Option<String>,
 }
 
 impl FileChange {
@@ -71,6 +74,7 @@ impl FileChange {
             new_mode: None,
             hunks: Vec::new(),
             whole_file: false,
+            new_blob: None,
         }
     }
 
@@ -119,24 +123,39 @@ impl Snapshot {
 impl Snapshot {
     /// Reads many files at once (one git process for revisions and the index).
     pub fn read_many(&self, paths: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
-        for p in paths {
+        let items: Vec<(&str, Option<&str>)> = paths.iter().map(|p| (*p, None)).collect();
+        self.read_images(&items)
+    }
+
+    /// Reads files given as `(path, object id)`: from git (index or revision snapshots) by
+    /// the object id when the diff gave one (no tree walk for the path), else by path. A work
+    /// tree is always read by path.
+    pub fn read_images(&self, items: &[(&str, Option<&str>)]) -> Result<Vec<Option<Vec<u8>>>> {
+        for (p, _) in items {
             if !is_safe_relative_path(p) {
                 anyhow::bail!("refusing to read {p:?}: the path leaves the repository");
             }
         }
+        let spec = |prefix: &str, p: &str, id: Option<&str>| match id {
+            Some(id) => id.to_string(),
+            None => format!("{prefix}:{p}"),
+        };
         match self {
             Snapshot::Index(root) => git::show_many(
                 root,
-                &paths.iter().map(|p| format!(":{p}")).collect::<Vec<_>>(),
+                &items
+                    .iter()
+                    .map(|(p, id)| spec("", p, *id))
+                    .collect::<Vec<_>>(),
             ),
             Snapshot::Revision { root, rev } => git::show_many(
                 root,
-                &paths
+                &items
                     .iter()
-                    .map(|p| format!("{rev}:{p}"))
+                    .map(|(p, id)| spec(rev, p, *id))
                     .collect::<Vec<_>>(),
             ),
-            _ => paths.iter().map(|p| self.read(p)).collect(),
+            _ => items.iter().map(|(p, _)| self.read(p)).collect(),
         }
     }
 }

@@ -208,13 +208,13 @@ pub fn analyze(
 ) -> Result<(Vec<TelemetryFact>, Coverage)> {
     let files = candidates(cs, is_candidate);
     // Post-images in one batch (one git process), then parsed in parallel.
-    let missing: Vec<&str> = files
+    let missing: Vec<(&str, Option<&str>)> = files
         .iter()
-        .map(|f| f.path.as_str())
-        .filter(|p| !read_ahead.contains_key(*p))
+        .filter(|f| !read_ahead.contains_key(&f.path))
+        .map(|f| (f.path.as_str(), f.new_blob.as_deref()))
         .collect();
-    let read = cs.post.read_many(&missing)?;
-    for (p, image) in missing.iter().zip(read) {
+    let read = cs.post.read_images(&missing)?;
+    for ((p, _), image) in missing.iter().zip(read) {
         read_ahead.insert((*p).to_string(), image);
     }
     let mut coverage = Coverage {
