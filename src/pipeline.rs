@@ -660,7 +660,7 @@ fn mask_in_lines(f: &mut FileChange, line: u32, end_line: u32, secret: &[u8], ma
             .filter(|l| l.line >= line && l.line <= end_line)
         {
             for p in &pieces {
-                l.text = replace_all(&l.text, p, masked.as_bytes());
+                l.text = replace_all(&l.text, p, masked.as_bytes()).into_boxed_slice();
             }
         }
     }

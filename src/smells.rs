@@ -176,7 +176,7 @@ fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec
                     out.push(Block {
                         path: &f.path,
                         line: run[0].line,
-                        lines: meaningful.iter().map(|l| l.text.as_slice()).collect(),
+                        lines: meaningful.iter().map(|l| &*l.text).collect(),
                         set,
                     });
                 }
@@ -257,7 +257,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, t)| Line {
                     line: start + i as u32,
-                    text: t.as_bytes().to_vec(),
+                    text: t.as_bytes().into(),
                 })
                 .collect(),
             ..Hunk::default()

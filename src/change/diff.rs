@@ -231,6 +231,15 @@ impl<'a> Parser<'a> {
             new_lines,
             ..Hunk::default()
         };
+        // A hunk of only additions (a new file) or only removals is sized from its header,
+        // exactly (no slack from growing a huge new file line by line), though never past the
+        // lines the input still holds: a hostile header may claim billions.
+        let left_in_input = self.lines.len() - self.pos;
+        if old_lines == 0 {
+            hunk.added = Vec::with_capacity((new_lines as usize).min(left_in_input));
+        } else if new_lines == 0 {
+            hunk.removed = Vec::with_capacity((old_lines as usize).min(left_in_input));
+        }
         let (mut old_left, mut new_left) = (old_lines, new_lines);
         let (mut old_no, mut new_no) = (old_start, new_start);
         while old_left > 0 || new_left > 0 {
@@ -246,7 +255,7 @@ impl<'a> Parser<'a> {
                 Some(b'+') if new_left > 0 => {
                     hunk.added.push(Line {
                         line: new_no,
-                        text: line[1..].to_vec(),
+                        text: line[1..].into(),
                     });
                     new_no += 1;
                     new_left -= 1;
@@ -254,7 +263,7 @@ impl<'a> Parser<'a> {
                 Some(b'-') if old_left > 0 => {
                     hunk.removed.push(Line {
                         line: old_no,
-                        text: line[1..].to_vec(),
+                        text: line[1..].into(),
                     });
                     old_no += 1;
                     old_left -= 1;
@@ -599,7 +608,7 @@ mod tests {
         let mut d = b"--- a/l.txt\n+++ b/l.txt\n@@ -0,0 +1 @@\n+\xff\xfeAKIA\n".to_vec();
         d.extend_from_slice(b"");
         let files = parse(&d).expect("parses");
-        assert_eq!(files[0].hunks[0].added[0].text, b"\xff\xfeAKIA");
+        assert_eq!(&*files[0].hunks[0].added[0].text, b"\xff\xfeAKIA");
     }
 
     #[test]

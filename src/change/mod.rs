@@ -30,7 +30,9 @@ pub enum FileStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub line: u32,
-    pub text: Vec<u8>,
+    /// A boxed slice, not a `Vec`: a large diff holds millions of lines, and the capacity
+    /// field would cost 8 bytes each.
+    pub text: Box<[u8]>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

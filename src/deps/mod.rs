@@ -235,7 +235,7 @@ pub fn images(cs: &ChangeSet, f: &FileChange) -> Result<Images> {
         match cs.post.read(&f.path)? {
             Some(b) => Some(utf8(&f.path, b)?),
             None if f.status == FileStatus::Added => {
-                Some(join_lines(f.added_lines().map(|l| l.text.as_slice())))
+                Some(join_lines(f.added_lines().map(|l| &*l.text)))
             }
             None => None,
         }
@@ -250,7 +250,7 @@ pub fn images(cs: &ChangeSet, f: &FileChange) -> Result<Images> {
                 f.hunks
                     .iter()
                     .flat_map(|h| h.removed.iter())
-                    .map(|l| l.text.as_slice()),
+                    .map(|l| &*l.text),
             )),
             None => after.as_deref().map(|a| reverse_apply(a, f)),
         }
