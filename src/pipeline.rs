@@ -369,7 +369,7 @@ fn derive(
                 .iter()
                 .map(|(p, id)| (p.as_str(), id.as_deref()))
                 .collect();
-            let read = post.read_images(&refs)?;
+            let read = post.read_many(&refs)?;
             Ok::<_, anyhow::Error>(files.into_iter().map(|(p, _)| p).zip(read).collect())
         }))
     };
@@ -382,15 +382,13 @@ fn derive(
     // thread, its files parsed by the worker pool, while this thread reads plans,
     // dependencies, provenance and smells.
     std::thread::scope(|scope| -> Result<()> {
-        let telemetry = (mode != "all").then(|| {
+        // `images` is read for every mode but `--all`, where telemetry does not run.
+        let telemetry = images.map(|reading| {
             scope.spawn(|| -> Result<_> {
                 let patterns = crate::telemetry::Patterns::new(&cfg.config.telemetry)?;
-                let images = match images {
-                    Some(h) => h.join().map_err(|_| {
-                        anyhow::anyhow!("reading changed files for telemetry failed")
-                    })??,
-                    None => crate::telemetry::Images::new(),
-                };
+                let images = reading
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??;
                 let budget = cfg.config.telemetry.budget_bytes()?;
                 crate::telemetry::analyze(cs, images, &patterns, budget, telemetry_candidate, |p| {
                     cfg.is_critical(p)
@@ -549,14 +547,8 @@ fn scan_file(
         return scan_whole_file(f, root, scanner, cfg);
     }
     // The added lines, one after the other, and the line number of each.
-    let n: usize = f.added_lines().map(|l| l.text.len() + 1).sum();
-    let mut buf = Vec::with_capacity(n);
-    let mut line_map = Vec::new();
-    for l in f.added_lines() {
-        buf.extend_from_slice(&l.text);
-        buf.push(b'\n');
-        line_map.push(l.line);
-    }
+    let buf = f.added_text();
+    let line_map: Vec<u32> = f.added_lines().map(|l| l.line).collect();
     Ok(scan_buffer(f, &buf, Some(&line_map), scanner, cfg))
 }
 

@@ -92,6 +92,21 @@ impl FileChange {
     pub fn added_lines(&self) -> impl Iterator<Item = &Line> {
         self.hunks.iter().flat_map(|h| h.added.iter())
     }
+
+    /// The size of [`FileChange::added_text`], without building it.
+    pub fn added_len(&self) -> usize {
+        self.added_lines().map(|l| l.text.len() + 1).sum()
+    }
+
+    /// The added lines one after the other, each ended by `\n` (for an added file: the file).
+    pub fn added_text(&self) -> Vec<u8> {
+        let mut buf = Vec::with_capacity(self.added_len());
+        for l in self.added_lines() {
+            buf.extend_from_slice(&l.text);
+            buf.push(b'\n');
+        }
+        buf
+    }
 }
 
 /// Where the post-image (and pre-image) of changed files can be read from.
@@ -123,16 +138,10 @@ impl Snapshot {
 }
 
 impl Snapshot {
-    /// Reads many files at once (one git process for revisions and the index).
-    pub fn read_many(&self, paths: &[&str]) -> Result<Vec<Option<Vec<u8>>>> {
-        let items: Vec<(&str, Option<&str>)> = paths.iter().map(|p| (*p, None)).collect();
-        self.read_images(&items)
-    }
-
-    /// Reads files given as `(path, object id)`: from git (index or revision snapshots) by
-    /// the object id when the diff gave one (no tree walk for the path), else by path. A work
-    /// tree is always read by path.
-    pub fn read_images(&self, items: &[(&str, Option<&str>)]) -> Result<Vec<Option<Vec<u8>>>> {
+    /// Reads many files at once (one git process for revisions and the index), given as
+    /// `(path, object id)`: from git by the object id when the diff gave one (no tree walk for
+    /// the path), else by path. A work tree is always read by path.
+    pub fn read_many(&self, items: &[(&str, Option<&str>)]) -> Result<Vec<Option<Vec<u8>>>> {
         for (p, _) in items {
             if !is_safe_relative_path(p) {
                 anyhow::bail!("refusing to read {p:?}: the path leaves the repository");

@@ -196,27 +196,18 @@ struct Source<'a> {
 
 /// Analyzes the changed source files of the change, within the parse budget (`budget`
 /// bytes): critical paths first, then in path order, so the same change always covers the
-/// same files whatever the thread count. Post-images already read (`read_ahead`) are used;
-/// the others are read here.
+/// same files whatever the thread count. `images` holds the post-images of the
+/// [`candidates`], read by the caller (ahead, while secrets are scanned); a file it lacks is
+/// analyzed from its added lines if it is new, and listed as `no_source` otherwise.
 pub fn analyze(
     cs: &ChangeSet,
-    mut read_ahead: Images,
+    mut images: Images,
     patterns: &Patterns,
     budget: u64,
     is_candidate: impl Fn(&FileChange) -> bool + Sync,
     is_critical: impl Fn(&str) -> bool + Sync,
 ) -> Result<(Vec<TelemetryFact>, Coverage)> {
     let files = candidates(cs, is_candidate);
-    // Post-images in one batch (one git process), then parsed in parallel.
-    let missing: Vec<(&str, Option<&str>)> = files
-        .iter()
-        .filter(|f| !read_ahead.contains_key(&f.path))
-        .map(|f| (f.path.as_str(), f.new_blob.as_deref()))
-        .collect();
-    let read = cs.post.read_images(&missing)?;
-    for ((p, _), image) in missing.iter().zip(read) {
-        read_ahead.insert((*p).to_string(), image);
-    }
     let mut coverage = Coverage {
         budget_bytes: budget,
         ..Coverage::default()
@@ -229,14 +220,12 @@ pub fn analyze(
         let Some(lang) = Lang::of(&f.path) else {
             continue;
         };
-        let (image, len) = match read_ahead.remove(&f.path).flatten() {
+        let (image, len) = match images.remove(&f.path).flatten() {
             Some(b) => {
                 let n = b.len();
                 (Some(b), n)
             }
-            None if f.status == FileStatus::Added => {
-                (None, f.added_lines().map(|l| l.text.len() + 1).sum())
-            }
+            None if f.status == FileStatus::Added => (None, f.added_len()),
             None => {
                 coverage.skipped.push(Skipped {
                     path: f.path.clone(),
@@ -288,14 +277,7 @@ pub fn analyze(
         .into_par_iter()
         .map(|s| {
             let f = s.file;
-            let source = s.image.unwrap_or_else(|| {
-                let mut s = Vec::new();
-                for l in f.added_lines() {
-                    s.extend_from_slice(&l.text);
-                    s.push(b'\n');
-                }
-                s
-            });
+            let source = s.image.unwrap_or_else(|| f.added_text());
             let added: Added = f.added_lines().map(|l| l.line).collect();
             let mut facts = analyze_source(s.lang, &f.path, &source, &added, patterns)?;
             for t in &mut facts {
