@@ -1,9 +1,13 @@
 //! gate: a diff-aware merge gate.
 //!
-//! The pipeline is the layout: [`change`] reads what changed, the analyzers ([`secrets`])
-//! derive facts ([`facts`]), [`policy`] asks Rego what they mean, and [`report`] renders the
-//! verdict. [`pipeline`] wires them; the binary only parses arguments and maps errors to exit
-//! codes.
+//! The pipeline is the layout, and imports run one way, in the order data flows:
+//! [`paths`] (what a path is) and [`change`] (what changed) at the bottom; the analyzers
+//! ([`secrets`], [`deps`], [`infra`], [`telemetry`], [`provenance`], [`smells`]), each owning
+//! its facts and its configuration section; [`config`], which composes the sections;
+//! [`facts`], which assembles the document Rego sees; [`policy`], which asks Rego what it
+//! means; [`suppress`] and [`settings`]; and [`report`], which renders the verdict.
+//! [`pipeline`] wires them; the binary only parses arguments and maps errors to exit codes.
+//! A test (`tests/integration/architecture.rs`) fails on any import cycle between them.
 
 pub mod change;
 pub mod ci;
@@ -12,6 +16,7 @@ pub mod config;
 pub mod deps;
 pub mod facts;
 pub mod infra;
+pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod provenance;
@@ -21,3 +26,5 @@ pub mod settings;
 pub mod smells;
 pub mod suppress;
 pub mod telemetry;
+pub mod timing;
+pub mod weakening;

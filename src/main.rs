@@ -9,9 +9,10 @@ use std::time::Duration;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
+use gate::change::Source;
 use gate::cli::{CheckArgs, Cli, Command, InputArgs, PolicyArgs, PolicyCommand};
-use gate::pipeline::{self, Options, Source};
-use gate::policy::{self, Engine};
+use gate::pipeline::{self, Options};
+use gate::policy::{self, Decision, Engine};
 use gate::report;
 
 fn main() -> ExitCode {
@@ -128,9 +129,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     for (format, path) in &args.reports {
         write_out(Some(path), &report::render(*format, &outcome)?)?;
     }
-    let code = match outcome.verdict.decision.as_str() {
-        "fail" => 1,
-        _ => 0,
+    let code = match outcome.verdict.decision {
+        Decision::Fail => 1,
+        Decision::Pass | Decision::Warn => 0,
     };
     match write_out(
         args.output.as_deref(),
@@ -156,7 +157,7 @@ fn baseline(input: InputArgs, output: Option<PathBuf>) -> Result<u8> {
     let opts = options(&input)?;
     let outcome = pipeline::run(&opts)?;
     let root = gate::change::git::toplevel(&opts.cwd).unwrap_or_else(|| opts.cwd.clone());
-    let path = output.unwrap_or_else(|| root.join(gate::suppress::BASELINE_FILE));
+    let path = output.unwrap_or_else(|| root.join(gate::config::exceptions::BASELINE_FILE));
     let b = gate::suppress::Baseline::from_findings(&outcome.findings);
     let mut text = serde_json::to_string_pretty(&b)?;
     text.push('\n');
@@ -171,11 +172,8 @@ fn baseline(input: InputArgs, output: Option<PathBuf>) -> Result<u8> {
 
 fn engine_for(p: &PolicyArgs) -> Result<Engine> {
     let cwd = cwd()?;
-    let root = gate::change::git::toplevel(&cwd).unwrap_or(cwd);
-    let cfg = pipeline::load_config(p.config.as_deref(), &root)?;
-    let set = pipeline::load_policies(&cfg, &root, &p.policies)?;
-    let data = serde_json::json!({"gate": {"config": serde_json::to_value(&cfg)?}});
-    Engine::new(&set, data, Duration::from_secs(10))
+    let (cfg, set) = gate::settings::load_policies(&cwd, p.config.as_deref(), &p.policies)?;
+    Engine::new(&set, cfg.policy_data()?, Duration::from_secs(10))
 }
 
 fn rules(p: &PolicyArgs) -> Result<u8> {
@@ -241,7 +239,7 @@ fn policy_test(dir: Option<&Path>) -> Result<u8> {
     if let Some(d) = dir {
         set.add_dir(d)?;
     }
-    let data = serde_json::json!({"gate": {"config": serde_json::to_value(gate::config::Config::default())?}});
+    let data = gate::config::Config::default().policy_data()?;
     let results = policy::test::run(&set, data, Duration::from_secs(10), |s| {
         dir.is_none() || !s.builtin
     })?;

@@ -7,9 +7,89 @@
 //! Copilot bot is GitHub's to issue.
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use crate::change::git::CommitInfo;
-use crate::facts::{Provenance, Signal};
+use crate::weakening::{checked, removed, FieldRule};
+
+/// `input.provenance`: whether the change is AI-authored, and the signals that say so.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Provenance {
+    pub ai_generated: bool,
+    pub signals: Vec<Signal>,
+    pub commits: usize,
+    pub ai_commits: usize,
+}
+
+impl Provenance {
+    /// The signals in one line (`trailer Co-authored-by: ...; label ai-generated`).
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .signals
+            .iter()
+            .map(|s| format!("{} {}", s.kind, s.value))
+            .collect();
+        parts.join("; ")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Signal {
+    /// `trailer`, `author`, `committer`, `flag`, `label`, `message`.
+    pub kind: String,
+    pub value: String,
+    pub commit: Option<String>,
+}
+
+/// AI provenance settings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AiConfig {
+    /// Pull-request labels that mark a change as AI-authored.
+    pub labels: Vec<String>,
+    /// Apply the stricter profile to AI-authored changes (policies read it).
+    pub strict: bool,
+}
+
+impl Default for AiConfig {
+    fn default() -> Self {
+        AiConfig {
+            labels: [
+                "ai-generated",
+                "ai-assisted",
+                "copilot",
+                "claude",
+                "cursor",
+                "codex",
+                "devin",
+            ]
+            .map(String::from)
+            .to_vec(),
+            strict: true,
+        }
+    }
+}
+
+impl AiConfig {
+    /// How `after` weakens this section: labels that no longer mark a change as AI-authored,
+    /// the strict profile turned off.
+    pub fn weakened_by(&self, after: &AiConfig) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.strict && !after.strict {
+            w.push("turns off the strict profile for AI-authored changes".into());
+        }
+        for l in removed(&self.labels, &after.labels) {
+            w.push(format!("stops treating the label {l} as AI-authored"));
+        }
+        w
+    }
+}
+
+/// The fields of `ai:` and how each can weaken the gate.
+pub const WEAKENINGS: &[FieldRule] = &[
+    checked("labels", "{labels: [ai-generated]}", "{labels: []}"),
+    checked("strict", "{strict: true}", "{strict: false}"),
+];
 
 /// Known assistant identities: (tool, lower-case email or login fragment).
 const IDENTITIES: &[(&str, &str)] = &[

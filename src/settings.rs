@@ -9,26 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 
 use crate::change::{git, ChangeSet, Snapshot};
-use crate::config::{self, Config, Resolved};
+use crate::config::exceptions::{self, Exception};
+use crate::config::{self, Config, Governance, Resolved};
 use crate::policy::{PolicySet, PolicySource};
-use crate::suppress::{self, Baseline, Exception};
-
-/// Facts about the gate's own configuration in this change (`input.governance`).
-#[derive(Debug, Clone, Serialize, Default, PartialEq)]
-pub struct Governance {
-    /// `base`, `worktree`, `explicit` or `default`.
-    pub config_source: String,
-    /// The revision the configuration was read from, with `base`.
-    pub config_revision: Option<String>,
-    pub config_changed: bool,
-    pub policies_changed: bool,
-    pub exceptions_changed: bool,
-    /// How the change weakens the gate, compared with the configuration it replaces.
-    pub weakened: Vec<String>,
-}
+use crate::suppress::Baseline;
 
 pub struct Settings {
     pub cfg: Resolved,
@@ -117,6 +103,50 @@ fn load_config_from(origin: &Origin, name: &str) -> Result<Option<Config>> {
     }
 }
 
+/// The configuration and the policies from `origin` (the work tree for `--config`): the
+/// built-ins, the configuration's directories, then `--policy` directories.
+fn config_and_policies(
+    origin: &Origin,
+    worktree: &Origin,
+    explicit: Option<&Path>,
+    from_base: bool,
+    cwd: &Path,
+    extra_policies: &[PathBuf],
+) -> Result<(Config, &'static str, PolicySet)> {
+    let (config, source) = match explicit {
+        Some(p) => (Config::load(p)?, "explicit"),
+        None => match load_config_from(origin, config::FILE_NAME)? {
+            Some(c) => (c, if from_base { "base" } else { "worktree" }),
+            None => (Config::default(), "default"),
+        },
+    };
+    let mut policies = PolicySet::builtin();
+    let policy_origin = if explicit.is_some() { worktree } else { origin };
+    for d in &config.policies {
+        policy_origin
+            .policies(d, &mut policies)
+            .with_context(|| format!("policies: {d} (from the configuration)"))?;
+    }
+    for d in extra_policies {
+        policies.add_dir(&cwd.join(d))?;
+    }
+    Ok((config, source, policies))
+}
+
+/// The configuration and policies of the work tree, for `gate rules` and `gate explain`
+/// (there is no change to judge): `--config`, else `.gate.yaml` at the repository root.
+pub fn load_policies(
+    cwd: &Path,
+    explicit: Option<&Path>,
+    extra_policies: &[PathBuf],
+) -> Result<(Config, PolicySet)> {
+    let root = git::toplevel(cwd).unwrap_or_else(|| cwd.to_path_buf());
+    let worktree = Origin::Dir(&root);
+    let (config, _, policies) =
+        config_and_policies(&worktree, &worktree, explicit, false, cwd, extra_policies)?;
+    Ok((config, policies))
+}
+
 /// Loads the settings for a change. `extra_policies` are `--policy` directories (always the
 /// caller's own, never from the change).
 pub fn load(
@@ -136,8 +166,8 @@ pub fn load(
         Some(rev) => {
             let names = [
                 config::FILE_NAME,
-                suppress::EXCEPTIONS_FILE,
-                suppress::BASELINE_FILE,
+                exceptions::EXCEPTIONS_FILE,
+                exceptions::BASELINE_FILE,
             ];
             let specs: Vec<String> = names.iter().map(|n| format!("{rev}:{n}")).collect();
             let read = names
@@ -155,41 +185,21 @@ pub fn load(
     };
     let origin = base_origin.as_ref().unwrap_or(&worktree);
 
-    let (config, source) = match explicit {
-        Some(p) => (Config::load(p)?, "explicit"),
-        None => match load_config_from(origin, config::FILE_NAME)? {
-            Some(c) => (
-                c,
-                if base_rev.is_some() {
-                    "base"
-                } else {
-                    "worktree"
-                },
-            ),
-            None => (Config::default(), "default"),
-        },
-    };
-    let mut policies = PolicySet::builtin();
-    let policy_origin = if explicit.is_some() {
-        &worktree
-    } else {
-        origin
-    };
-    for d in &config.policies {
-        policy_origin
-            .policies(d, &mut policies)
-            .with_context(|| format!("policies: {d} (from the configuration)"))?;
-    }
-    for d in extra_policies {
-        policies.add_dir(&cwd.join(d))?;
-    }
-    let today = suppress::today();
+    let (config, source, policies) = config_and_policies(
+        origin,
+        &worktree,
+        explicit,
+        base_rev.is_some(),
+        cwd,
+        extra_policies,
+    )?;
+    let today = exceptions::today();
     let exceptions_file = config
         .exceptions
         .clone()
-        .unwrap_or_else(|| suppress::EXCEPTIONS_FILE.to_string());
+        .unwrap_or_else(|| exceptions::EXCEPTIONS_FILE.to_string());
     let exceptions = match origin.read(&exceptions_file)? {
-        Some(t) => suppress::parse_exceptions(&t, &origin.name(&exceptions_file), &today)?,
+        Some(t) => exceptions::parse_exceptions(&t, &origin.name(&exceptions_file), &today)?,
         None if config.exceptions.is_some() => {
             anyhow::bail!(
                 "exceptions: {} does not exist",
@@ -201,7 +211,7 @@ pub fn load(
     let baseline_file = config
         .baseline
         .clone()
-        .unwrap_or_else(|| suppress::BASELINE_FILE.to_string());
+        .unwrap_or_else(|| exceptions::BASELINE_FILE.to_string());
     let baseline = match origin.read(&baseline_file)? {
         Some(t) => Some(Baseline::parse(&t, &origin.name(&baseline_file))?),
         None if config.baseline.is_some() => {
@@ -240,12 +250,7 @@ fn governance(
             .iter()
             .any(|f| pred(&f.path) || f.old_path.as_deref().is_some_and(pred))
     };
-    let in_policy_dir = |p: &str| {
-        cfg.config.policies.iter().any(|d| {
-            let d = d.trim_end_matches('/');
-            !d.is_empty() && p.starts_with(&format!("{d}/"))
-        })
-    };
+    let in_policy_dir = |p: &str| cfg.paths.in_policy_dir(p);
     let mut g = Governance {
         config_source: source.to_string(),
         config_revision: base_rev,
@@ -272,7 +277,7 @@ fn governance(
         let before = read(&cs.pre);
         let after = read(&cs.post);
         match (before, after) {
-            (Some(Ok(b)), Some(Ok(a))) => g.weakened = weakenings(&b, &a),
+            (Some(Ok(b)), Some(Ok(a))) => g.weakened = b.weakened_by(&a),
             (Some(Ok(_)), None) => g.weakened.push(".gate.yaml deleted".into()),
             (_, Some(Err(e))) => g
                 .weakened
@@ -288,92 +293,4 @@ fn governance(
         }
     }
     g
-}
-
-/// How `after` weakens `before`: rules disabled, thresholds raised, paths hidden, policies
-/// dropped.
-pub fn weakenings(before: &Config, after: &Config) -> Vec<String> {
-    let mut w = Vec::new();
-    let added = |b: &[String], a: &[String]| -> Vec<String> {
-        a.iter().filter(|x| !b.contains(x)).cloned().collect()
-    };
-    for id in added(&before.disable, &after.disable) {
-        w.push(format!("disables {id}"));
-    }
-    if after.thresholds.fail > before.thresholds.fail {
-        w.push(format!(
-            "raises the fail threshold {} -> {}",
-            before.thresholds.fail, after.thresholds.fail
-        ));
-    }
-    if after.thresholds.warn > before.thresholds.warn {
-        w.push(format!(
-            "raises the warn threshold {} -> {}",
-            before.thresholds.warn, after.thresholds.warn
-        ));
-    }
-    for g in added(&before.ignore, &after.ignore) {
-        w.push(format!("ignores {g}"));
-    }
-    for g in added(&before.tests, &after.tests) {
-        w.push(format!("treats {g} as tests"));
-    }
-    for g in added(&before.generated, &after.generated) {
-        w.push(format!("treats {g} as generated"));
-    }
-    for d in before
-        .policies
-        .iter()
-        .filter(|d| !after.policies.contains(d))
-    {
-        w.push(format!("drops policy directory {d}"));
-    }
-    if after.infra.mass_change > before.infra.mass_change
-        || after.infra.mass_delete > before.infra.mass_delete
-    {
-        w.push("raises the mass-change limits".into());
-    }
-    for p in before
-        .infra
-        .admin_ports
-        .iter()
-        .filter(|p| !after.infra.admin_ports.contains(p))
-    {
-        w.push(format!("stops treating port {p} as administrative"));
-    }
-    if before.exceptions != after.exceptions {
-        w.push("points exceptions at another file".into());
-    }
-    if before.baseline != after.baseline {
-        w.push("points the baseline at another file".into());
-    }
-    if before.ai.strict && !after.ai.strict {
-        w.push("turns off the strict profile for AI-authored changes".into());
-    }
-    if after.telemetry.budget_mb < before.telemetry.budget_mb {
-        w.push(format!(
-            "lowers the telemetry budget {} MB -> {} MB",
-            before.telemetry.budget_mb, after.telemetry.budget_mb
-        ));
-    }
-    w
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lowering_the_telemetry_budget_weakens_the_gate() {
-        let before = Config::parse("telemetry: {budget_mb: 8}\n", "base").expect("config");
-        let after = Config::parse("telemetry: {budget_mb: 0.5}\n", "head").expect("config");
-        assert_eq!(
-            weakenings(&before, &after),
-            vec!["lowers the telemetry budget 8 MB -> 0.5 MB".to_string()]
-        );
-        assert!(weakenings(&after, &before).is_empty());
-        // Omitting it means the default.
-        let default = Config::parse("", "head").expect("config");
-        assert!(weakenings(&before, &default).is_empty());
-    }
 }

@@ -10,102 +10,8 @@ use anyhow::{bail, Context, Result};
 use globset::Glob;
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{Finding, Suppression};
-
-pub const EXCEPTIONS_FILE: &str = ".gate-exceptions.yaml";
-pub const BASELINE_FILE: &str = ".gate-baseline.json";
-
-/// One entry of the exceptions file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Exception {
-    pub rule: String,
-    /// Glob of paths it applies to (all paths when absent).
-    #[serde(default)]
-    pub path: Option<String>,
-    /// Resource address it applies to (infrastructure findings).
-    #[serde(default)]
-    pub resource: Option<String>,
-    /// A finding fingerprint it applies to.
-    #[serde(default)]
-    pub fingerprint: Option<String>,
-    pub reason: String,
-    pub owner: String,
-    /// `YYYY-MM-DD`: the last day the exception suppresses.
-    pub expires: String,
-    /// Filled by gate: whether `expires` is in the past.
-    #[serde(default, skip_deserializing)]
-    pub expired: bool,
-}
-
-pub fn parse_exceptions(text: &str, origin: &str, today: &str) -> Result<Vec<Exception>> {
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut list: Vec<Exception> =
-        serde_yaml::from_str(text).with_context(|| format!("invalid exceptions file {origin}"))?;
-    for (i, e) in list.iter_mut().enumerate() {
-        if e.reason.trim().is_empty() || e.owner.trim().is_empty() {
-            bail!(
-                "{origin}: exception {} ({}): reason and owner must not be empty",
-                i + 1,
-                e.rule
-            );
-        }
-        if parse_date(&e.expires).is_none() {
-            bail!(
-                "{origin}: exception {} ({}): expires {:?} is not a YYYY-MM-DD date",
-                i + 1,
-                e.rule,
-                e.expires
-            );
-        }
-        if let Some(p) = &e.path {
-            Glob::new(p).with_context(|| {
-                format!("{origin}: exception {}: invalid path glob {p:?}", i + 1)
-            })?;
-        }
-        e.expired = e.expires.as_str() < today;
-    }
-    Ok(list)
-}
-
-fn parse_date(s: &str) -> Option<(i64, u32, u32)> {
-    let mut it = s.split('-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: u32 = it.next()?.parse().ok()?;
-    let d: u32 = it.next()?.parse().ok()?;
-    (it.next().is_none() && s.len() == 10 && (1..=12).contains(&m) && (1..=31).contains(&d))
-        .then_some((y, m, d))
-}
-
-/// Today as `YYYY-MM-DD` (UTC), or `GATE_TODAY` when set (reproducible runs).
-pub fn today() -> String {
-    if let Ok(t) = std::env::var("GATE_TODAY") {
-        if parse_date(&t).is_some() {
-            return t;
-        }
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
-}
-
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+use crate::config::exceptions::Exception;
+use crate::policy::{Finding, Suppression, SuppressionKind};
 
 /// The baseline file: findings accepted when it was written.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -132,7 +38,11 @@ impl Baseline {
             .iter()
             // Findings already in the baseline stay in it; inline and exception
             // suppressions are their own record.
-            .filter(|f| f.suppressed.as_ref().is_none_or(|s| s.kind == "baseline"))
+            .filter(|f| {
+                f.suppressed
+                    .as_ref()
+                    .is_none_or(|s| s.kind == SuppressionKind::Baseline)
+            })
             .map(|f| BaselineEntry {
                 rule: f.rule.clone(),
                 path: f.path.clone(),
@@ -212,7 +122,7 @@ pub fn apply(
                 .find_map(|t| inline_allow(t, &f.rule))
             {
                 f.suppressed = Some(Suppression {
-                    kind: "inline".into(),
+                    kind: SuppressionKind::Inline,
                     reason,
                 });
                 continue;
@@ -230,14 +140,14 @@ pub fn apply(
         });
         if let Some((e, _)) = exception {
             f.suppressed = Some(Suppression {
-                kind: "exception".into(),
+                kind: SuppressionKind::Exception,
                 reason: format!("{} (owner {}, until {})", e.reason, e.owner, e.expires),
             });
             continue;
         }
         if known.contains_key(&(f.rule.as_str(), f.fingerprint.as_str())) {
             f.suppressed = Some(Suppression {
-                kind: "baseline".into(),
+                kind: SuppressionKind::Baseline,
                 reason: "present in the baseline".into(),
             });
         }
@@ -247,6 +157,7 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::exceptions::parse_exceptions;
     use crate::policy::Level;
 
     fn finding(rule: &str, path: &str, line: u32) -> Finding {
@@ -265,14 +176,6 @@ mod tests {
             fingerprint: format!("fp-{rule}-{path}"),
             suppressed: None,
         }
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_819), "2027-01-01");
-        assert_eq!(civil_date(19_782), "2024-02-29");
-        assert!(parse_date("2026-13-01").is_none());
     }
 
     #[test]
@@ -310,12 +213,12 @@ mod tests {
             "expired exception must not suppress"
         );
         assert_eq!(
-            fs[1].suppressed.as_ref().map(|s| s.kind.as_str()),
-            Some("exception")
+            fs[1].suppressed.as_ref().map(|s| s.kind),
+            Some(SuppressionKind::Exception)
         );
         assert_eq!(
-            fs[2].suppressed.as_ref().map(|s| s.kind.as_str()),
-            Some("baseline")
+            fs[2].suppressed.as_ref().map(|s| s.kind),
+            Some(SuppressionKind::Baseline)
         );
     }
 

@@ -6,8 +6,12 @@
 //! its [`Snapshot`], so one analyzer works the same in every input mode.
 
 pub mod diff;
+pub mod facts;
 pub mod git;
+pub mod source;
 pub mod tree;
+
+pub use source::{Mode, Source};
 
 use std::path::{Path, PathBuf};
 

@@ -21,7 +21,8 @@ use anyhow::{anyhow, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{ChangeSet, FileChange, FileStatus};
-use crate::facts::DependencyFact;
+use crate::paths::table::{self, DependencyFile};
+use crate::weakening::{added, checked, FieldRule};
 
 /// Where a dependency comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,6 +43,47 @@ impl SourceKind {
             SourceKind::Path => "path",
         }
     }
+}
+
+/// How a dependency changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepChange {
+    Added,
+    Removed,
+    Upgraded,
+    Downgraded,
+    /// Same name, another source (registry to git, another URL or path).
+    SourceChanged,
+}
+
+/// One dependency change (`input.dependencies`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DependencyFact {
+    /// `npm`, `cargo`, `pypi`, `go`, `rubygems`, `maven`.
+    pub ecosystem: String,
+    /// The manifest (or lockfile, for transitive packages) the change is in.
+    pub manifest: String,
+    pub line: Option<u32>,
+    pub name: String,
+    pub change: DepChange,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub major_bump: bool,
+    pub direct: bool,
+    /// `registry`, `git`, `url`, `path`.
+    pub source: String,
+    pub pinned: bool,
+    /// Whether the committed lockfile (after the change) has it; `None` without a lockfile.
+    pub in_lockfile: Option<bool>,
+    pub lockfile_changed: bool,
+    /// The lockfile says the newly added package runs install scripts (npm).
+    pub install_scripts: Option<bool>,
+    pub dev: bool,
+    /// Popular packages this name is a near miss of.
+    pub similar_to: Vec<crate::deps::names::NearMiss>,
+    /// Whether the configured registry snapshot lists the name; `None` without a snapshot.
+    pub exists_in_registry: Option<bool>,
 }
 
 /// A direct dependency as a manifest declares it.
@@ -74,60 +116,17 @@ pub enum Kind {
     Lockfile(&'static str),
 }
 
-/// What kind of dependency file a path is, by name.
+/// What kind of dependency file a path is, by name (from the shared table of ecosystems).
 pub fn kind(path: &str) -> Option<Kind> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    Some(match name {
-        "package.json" => Kind::Manifest("npm"),
-        "package-lock.json" | "npm-shrinkwrap.json" | "yarn.lock" | "pnpm-lock.yaml" => {
-            Kind::Lockfile("npm")
-        }
-        "Cargo.toml" => Kind::Manifest("cargo"),
-        "Cargo.lock" => Kind::Lockfile("cargo"),
-        "pyproject.toml" => Kind::Manifest("pypi"),
-        "poetry.lock" | "uv.lock" => Kind::Lockfile("pypi"),
-        "go.mod" => Kind::Manifest("go"),
-        "go.sum" => Kind::Lockfile("go"),
-        "Gemfile" | "gems.rb" => Kind::Manifest("rubygems"),
-        "Gemfile.lock" | "gems.locked" => Kind::Lockfile("rubygems"),
-        "pom.xml" => Kind::Manifest("maven"),
-        n if n.ends_with(".txt")
-            && (n.starts_with("requirements") || n.starts_with("constraints")) =>
-        {
-            Kind::Manifest("pypi")
-        }
-        n if n.ends_with(".in") && n.starts_with("requirements") => Kind::Manifest("pypi"),
-        _ => return None,
+    Some(match table::dependency_file(path)? {
+        DependencyFile::Manifest(eco) => Kind::Manifest(eco),
+        DependencyFile::Lockfile(eco) => Kind::Lockfile(eco),
     })
 }
 
 /// Lockfiles that pin a manifest, in the manifest's directory.
 fn lockfiles_for(manifest: &str) -> Vec<String> {
-    let (dir, name) = manifest
-        .rsplit_once('/')
-        .map_or(("", manifest), |(d, n)| (d, n));
-    let join = |f: &str| {
-        if dir.is_empty() {
-            f.to_string()
-        } else {
-            format!("{dir}/{f}")
-        }
-    };
-    let names: &[&str] = match name {
-        "package.json" => &[
-            "package-lock.json",
-            "npm-shrinkwrap.json",
-            "yarn.lock",
-            "pnpm-lock.yaml",
-        ],
-        "Cargo.toml" => &["Cargo.lock"],
-        "pyproject.toml" => &["poetry.lock", "uv.lock"],
-        "go.mod" => &["go.sum"],
-        "Gemfile" => &["Gemfile.lock"],
-        "gems.rb" => &["gems.locked"],
-        _ => &[],
-    };
-    names.iter().map(|n| join(n)).collect()
+    table::lockfiles_for(manifest)
 }
 
 /// A parse error with a line, turned into a message that names the file.
@@ -197,6 +196,37 @@ pub struct DepsConfig {
     /// Names that are never reported as near misses (internal packages).
     pub allow: Vec<String>,
 }
+
+impl DepsConfig {
+    /// How `after` weakens this section: registry snapshots dropped or pointed elsewhere,
+    /// names allowed as near misses.
+    pub fn weakened_by(&self, after: &DepsConfig) -> Vec<String> {
+        let mut w = Vec::new();
+        for (eco, file) in &self.registry {
+            match after.registry.get(eco) {
+                None => w.push(format!("stops checking {eco} names against {file}")),
+                Some(f) if f != file => {
+                    w.push(format!("points the {eco} registry snapshot at {f}"))
+                }
+                Some(_) => {}
+            }
+        }
+        for n in added(&self.allow, &after.allow) {
+            w.push(format!("allows {n} as a near miss of a popular package"));
+        }
+        w
+    }
+}
+
+/// The fields of `dependencies:` and how each can weaken the gate.
+pub const WEAKENINGS: &[FieldRule] = &[
+    checked(
+        "registry",
+        "{registry: {npm: npm-names.txt}}",
+        "{registry: {}}",
+    ),
+    checked("allow", "{allow: []}", "{allow: [reqeusts]}"),
+];
 
 /// Text of a file before and after the change; `None` where it does not exist.
 pub struct Images {
@@ -383,7 +413,7 @@ pub fn analyze(
                             .map(|l| l.install_script && !was);
                     }
                     d.lockfile_changed = lock_changed;
-                    if d.change == "added" || d.change == "source_changed" {
+                    if matches!(d.change, DepChange::Added | DepChange::SourceChanged) {
                         d.similar_to = names().near_misses(eco, &d.name, &cfg.allow);
                         d.exists_in_registry = registry.contains(eco, &d.name)?;
                     }
@@ -419,7 +449,7 @@ pub fn analyze(
                             manifest: f.path.clone(),
                             line: Some(find_line(img.after.as_deref().unwrap_or(""), &l.name, 0)),
                             name: l.name.clone(),
-                            change: "added".into(),
+                            change: DepChange::Added,
                             from: None,
                             to: Some(l.version.clone()),
                             major_bump: false,
@@ -463,36 +493,39 @@ fn compare(
     let b: BTreeMap<String, &Declared> = before.iter().map(|d| (key(d), d)).collect();
     let a: BTreeMap<String, &Declared> = after.iter().map(|d| (key(d), d)).collect();
     let mut out = Vec::new();
-    let fact =
-        |d: &Declared, change: &str, from: Option<String>, to: Option<String>, major_bump: bool| {
-            DependencyFact {
-                ecosystem: eco.to_string(),
-                manifest: manifest.to_string(),
-                line: Some(d.line),
-                name: d.name.clone(),
-                change: change.to_string(),
-                from,
-                to,
-                major_bump,
-                direct: true,
-                source: d.source.as_str().to_string(),
-                pinned: d.pinned,
-                in_lockfile: None,
-                lockfile_changed: false,
-                install_scripts: None,
-                dev: d.dev,
-                similar_to: Vec::new(),
-                exists_in_registry: None,
-            }
-        };
+    let fact = |d: &Declared,
+                change: DepChange,
+                from: Option<String>,
+                to: Option<String>,
+                major_bump: bool| {
+        DependencyFact {
+            ecosystem: eco.to_string(),
+            manifest: manifest.to_string(),
+            line: Some(d.line),
+            name: d.name.clone(),
+            change,
+            from,
+            to,
+            major_bump,
+            direct: true,
+            source: d.source.as_str().to_string(),
+            pinned: d.pinned,
+            in_lockfile: None,
+            lockfile_changed: false,
+            install_scripts: None,
+            dev: d.dev,
+            similar_to: Vec::new(),
+            exists_in_registry: None,
+        }
+    };
     for (k, d) in &a {
         match b.get(k) {
-            None => out.push(fact(d, "added", None, Some(d.spec.clone()), false)),
+            None => out.push(fact(d, DepChange::Added, None, Some(d.spec.clone()), false)),
             Some(old) => {
                 if old.source != d.source || old.location != d.location {
                     out.push(fact(
                         d,
-                        "source_changed",
+                        DepChange::SourceChanged,
                         Some(old.spec.clone()),
                         Some(d.spec.clone()),
                         false,
@@ -500,9 +533,9 @@ fn compare(
                 } else if old.spec != d.spec {
                     let (vo, vn) = (version_key(&old.spec), version_key(&d.spec));
                     let (change, major_bump) = match (&vo, &vn) {
-                        (Some(o), Some(n)) if n < o => ("downgraded", false),
-                        (Some(o), Some(n)) => ("upgraded", major(n) > major(o)),
-                        _ => ("upgraded", false),
+                        (Some(o), Some(n)) if n < o => (DepChange::Downgraded, false),
+                        (Some(o), Some(n)) => (DepChange::Upgraded, major(n) > major(o)),
+                        _ => (DepChange::Upgraded, false),
                     };
                     out.push(fact(
                         d,
@@ -517,7 +550,7 @@ fn compare(
     }
     for (k, d) in &b {
         if !a.contains_key(k) {
-            let mut f = fact(d, "removed", Some(d.spec.clone()), None, false);
+            let mut f = fact(d, DepChange::Removed, Some(d.spec.clone()), None, false);
             f.line = None;
             out.push(f);
         }

@@ -9,6 +9,7 @@
 //! off, mitigations) are computed in Rust so every policy reads one shape for every tool.
 
 pub mod cloudformation;
+pub mod config;
 pub mod pulumi;
 pub mod signals;
 pub mod taxonomy;
@@ -19,6 +20,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::Value;
+
+pub use config::InfraConfig;
 
 pub use taxonomy::Taxonomy;
 
@@ -107,6 +110,12 @@ pub struct Plan {
     pub drift: Vec<Drift>,
     /// Provider configurations that change (Pulumi provider resources, Terraform regions).
     pub provider_changes: Vec<String>,
+}
+
+/// `input.infra`: the plans of the check.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct InfraFacts {
+    pub plans: Vec<Plan>,
 }
 
 /// Reads every plan named by `--plan` (files or directories). `base` pairs with CDK

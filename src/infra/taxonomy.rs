@@ -53,6 +53,11 @@ impl Taxonomy {
         Ok(Taxonomy { entries, sets })
     }
 
+    /// The entries in lookup order: the user's, then the built-in ones.
+    pub fn entries(&self) -> &[TaxonomyEntry] {
+        &self.entries
+    }
+
     pub fn lookup(&self, resource_type: &str) -> Option<&TaxonomyEntry> {
         self.sets
             .iter()

@@ -6,7 +6,10 @@
 //! worker; each evaluation runs under a wall-clock limit so a runaway policy is an error, not
 //! a hung CI job.
 
+pub mod evaluate;
 pub mod test;
+
+pub use evaluate::{evaluate, Outcome};
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
@@ -147,9 +150,33 @@ impl Level {
 /// A suppression that applied to a finding.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Suppression {
-    /// `inline`, `exception`, `baseline` or `config`.
-    pub kind: String,
+    pub kind: SuppressionKind,
     pub reason: String,
+}
+
+/// What suppressed a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `gate:allow RULE reason` comment on the line or the line above.
+    Inline,
+    /// An entry of the exceptions file.
+    Exception,
+    /// The baseline lists the finding.
+    Baseline,
+    /// The configuration.
+    Config,
+}
+
+impl SuppressionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Exception => "exception",
+            SuppressionKind::Baseline => "baseline",
+            SuppressionKind::Config => "config",
+        }
+    }
 }
 
 /// One finding, as a policy produced it and Rust completed it.
@@ -202,12 +229,70 @@ fn default_severity() -> f64 {
     5.0
 }
 
+/// Whether the change may merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Pass,
+    Warn,
+    Fail,
+}
+
+/// The score's band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pass => "pass",
+            Decision::Warn => "warn",
+            Decision::Fail => "fail",
+        }
+    }
+}
+
+impl Band {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::Medium => "medium",
+            Band::High => "high",
+            Band::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for SuppressionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Band {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Stage 2's answer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Verdict {
     pub score: u32,
-    pub band: String,
-    pub decision: String,
+    pub band: Band,
+    pub decision: Decision,
     #[serde(default)]
     pub reasons: Vec<String>,
     /// The findings that make up the score, largest first, with the points each added.
@@ -366,16 +451,29 @@ impl Engine {
         let v = self
             .query(input, "data.gate.verdict.result")?
             .ok_or_else(|| anyhow!("gate.verdict: `result` is undefined"))?;
+        // The decision and band are checked by name first, so a policy's typo is named.
+        for (key, allowed, what) in [
+            (
+                "decision",
+                &["pass", "warn", "fail"][..],
+                "pass, warn or fail",
+            ),
+            (
+                "band",
+                &["low", "medium", "high", "critical"][..],
+                "low, medium, high or critical",
+            ),
+        ] {
+            if let Some(x) = v.get(key) {
+                if !x.as_str().is_some_and(|s| allowed.contains(&s)) {
+                    bail!("gate.verdict: {key} {x} is not {what}");
+                }
+            }
+        }
         let verdict: Verdict = serde_json::from_value(v)
             .map_err(|e| anyhow!("gate.verdict: `result` has the wrong shape: {e}"))?;
         if verdict.score > 100 {
             bail!("gate.verdict: score {} is outside 0..100", verdict.score);
-        }
-        if !matches!(verdict.decision.as_str(), "pass" | "warn" | "fail") {
-            bail!(
-                "gate.verdict: decision {:?} is not pass, warn or fail",
-                verdict.decision
-            );
         }
         Ok(verdict)
     }
@@ -476,36 +574,9 @@ fn parse_rules(pkg: &str, value: serde_json::Value) -> Result<Vec<RuleMeta>> {
     Ok(out)
 }
 
-/// Converts the facts into the Rego input. The file list of a whole tree (tens of thousands of
-/// entries) dominates; it is converted in parallel chunks and put back in order.
-pub fn facts_to_value(facts: &mut crate::facts::Facts) -> Result<regorus::Value> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 1024;
-    if facts.change.files.len() <= CHUNK {
-        return to_value(facts);
-    }
-    let files = std::mem::take(&mut facts.change.files);
-    let rest = to_value(facts);
-    let chunks: Result<Vec<regorus::Value>> = files.par_chunks(CHUNK).map(to_value).collect();
-    facts.change.files = files;
-    let (mut value, chunks) = (rest?, chunks?);
-    let mut all = Vec::with_capacity(facts.change.files.len());
-    for c in &chunks {
-        all.extend(c.as_array()?.iter().cloned());
-    }
-    value
-        .as_object_mut()?
-        .get_mut(&regorus::Value::from("change"))
-        .ok_or_else(|| anyhow!("policy input has no change"))?
-        .as_object_mut()?
-        .insert(regorus::Value::from("files"), regorus::Value::from(all));
-    Ok(value)
-}
-
 /// Converts any serializable value into a regorus value.
 pub fn to_value<T: Serialize + ?Sized>(v: &T) -> Result<regorus::Value> {
-    let json = serde_json::to_string(v).context("cannot serialize policy input")?;
-    regorus::Value::from_json_str(&json).map_err(|e| anyhow!("cannot convert policy input: {e}"))
+    crate::facts::to_rego_value(v)
 }
 
 impl Engine {

@@ -7,8 +7,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::Render;
-use crate::pipeline::Outcome;
-use crate::policy::Level;
+use crate::policy::{Level, Outcome};
 
 pub struct GithubReport;
 
@@ -71,7 +70,7 @@ impl Render for GithubReport {
             escape_property("gate verdict"),
             escape_data(&format!(
                 "{} - risk {}/100 ({})",
-                v.decision.to_uppercase(),
+                v.decision.as_str().to_uppercase(),
                 v.score,
                 v.band
             ))

@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Render;
-use crate::pipeline::Outcome;
+use crate::policy::Outcome;
 
 pub struct JsonReport;
 

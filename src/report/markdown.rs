@@ -7,7 +7,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::{counts, location, Render};
-use crate::pipeline::Outcome;
+use crate::policy::Outcome;
 
 pub struct MarkdownReport;
 
@@ -34,7 +34,7 @@ impl Render for MarkdownReport {
         writeln!(
             s,
             "## {icon} gate: {} — risk {}/100 ({})\n",
-            v.decision.to_uppercase(),
+            v.decision.as_str().to_uppercase(),
             v.score,
             v.band
         )?;

@@ -10,8 +10,7 @@ pub mod text;
 
 use anyhow::Result;
 
-use crate::pipeline::Outcome;
-use crate::policy::{Finding, Level};
+use crate::policy::{Finding, Level, Outcome};
 
 pub trait Render {
     fn render(&self, outcome: &Outcome) -> Result<String>;

@@ -15,8 +15,7 @@ use serde_sarif::sarif::{
 };
 
 use super::Render;
-use crate::pipeline::Outcome;
-use crate::policy::Level;
+use crate::policy::{Level, Outcome, SuppressionKind};
 
 pub struct SarifReport;
 
@@ -147,7 +146,7 @@ impl Render for SarifReport {
                     r.rule_index = Some(i as i64);
                 }
                 if let Some(s) = &f.suppressed {
-                    let kind = if s.kind == "inline" {
+                    let kind = if s.kind == SuppressionKind::Inline {
                         "inSource"
                     } else {
                         "external"

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::{counts, location, Render};
-use crate::pipeline::Outcome;
+use crate::policy::Outcome;
 
 pub struct TextReport {
     pub color: bool,
@@ -76,7 +76,7 @@ impl Render for TextReport {
         writeln!(
             s,
             "gate: {}  risk {}/100 ({})",
-            v.decision.to_uppercase(),
+            v.decision.as_str().to_uppercase(),
             v.score,
             v.band
         )?;

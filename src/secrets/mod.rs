@@ -8,12 +8,15 @@
 
 mod keywords;
 pub mod redact;
+pub mod scan;
 mod scanner;
 
 pub use scanner::{Candidate, Scanner};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::weakening::{added, checked, FieldRule};
 
 /// The catalog shipped with gate.
 pub const BUILTIN_RULES: &str = include_str!("rules.yaml");
@@ -114,6 +117,53 @@ pub struct SecretsConfig {
     /// matching candidates are reported as examples, never as leaks.
     pub allowlist: Vec<String>,
 }
+
+impl SecretsConfig {
+    /// How `after` weakens this section: built-in detectors disabled, values allowlisted, the
+    /// user's detectors removed or changed, or added ones that rank below a provider format
+    /// (user detectors run first and win where both match, so a low-severity or low-confidence
+    /// one can hide a built-in finding).
+    pub fn weakened_by(&self, after: &SecretsConfig) -> Vec<String> {
+        let mut w = Vec::new();
+        for id in added(&self.disable, &after.disable) {
+            w.push(format!("disables secret detector {id}"));
+        }
+        for p in added(&self.allowlist, &after.allowlist) {
+            w.push(format!("allowlists secret values matching {p}"));
+        }
+        for r in &self.rules {
+            match after.rules.iter().find(|a| a.id == r.id) {
+                None => w.push(format!("removes secret detector {}", r.id)),
+                Some(a) if a != r => w.push(format!("changes secret detector {}", r.id)),
+                Some(_) => {}
+            }
+        }
+        for r in after
+            .rules
+            .iter()
+            .filter(|a| !self.rules.iter().any(|r| r.id == a.id))
+        {
+            if !matches!(r.severity.as_str(), "critical" | "high") || r.confidence != "high" {
+                w.push(format!(
+                    "adds secret detector {} ({} severity, {} confidence), which takes precedence over the built-in ones",
+                    r.id, r.severity, r.confidence
+                ));
+            }
+        }
+        w
+    }
+}
+
+/// The fields of `secrets:` and how each can weaken the gate.
+pub const WEAKENINGS: &[FieldRule] = &[
+    checked(
+        "rules",
+        "{rules: [{id: acme, name: Acme key, provider: acme, regex: 'acme_[a-z0-9]{32}'}]}",
+        "{rules: []}",
+    ),
+    checked("disable", "{disable: []}", "{disable: [aws-access-key-id]}"),
+    checked("allowlist", "{allowlist: []}", "{allowlist: ['.*']}"),
+];
 
 /// The catalog for a run: the user's rules, then the built-in ones not disabled.
 pub fn catalog(cfg: &SecretsConfig) -> Result<Vec<RuleSpec>> {

@@ -114,15 +114,25 @@ static_re!(
 );
 
 impl Lang {
+    pub const ALL: [Lang; 7] = [
+        Lang::Python,
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Tsx,
+        Lang::Go,
+        Lang::Rust,
+        Lang::Java,
+    ];
+
+    /// The parseable language of a path (from the shared language table).
     pub fn of(path: &str) -> Option<Lang> {
-        let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-        Some(match ext.as_str() {
-            "py" => Lang::Python,
-            "js" | "mjs" | "cjs" | "jsx" => Lang::JavaScript,
-            "ts" | "mts" | "cts" => Lang::TypeScript,
+        Some(match crate::paths::language(path)? {
+            "python" => Lang::Python,
+            "javascript" => Lang::JavaScript,
+            "typescript" => Lang::TypeScript,
             "tsx" => Lang::Tsx,
             "go" => Lang::Go,
-            "rs" => Lang::Rust,
+            "rust" => Lang::Rust,
             "java" => Lang::Java,
             _ => return None,
         })

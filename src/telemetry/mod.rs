@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser};
 
 use crate::change::{ChangeSet, FileChange, FileStatus};
-use crate::facts::TelemetryFact;
+use crate::weakening::{added, checked, FieldRule};
 
 pub use lang::Lang;
 
@@ -69,6 +69,66 @@ impl TelemetryConfig {
         Ok((self.budget_mb * 1e6).round() as u64)
     }
 }
+
+/// One function or block of a changed file, and whether it is observable (`input.telemetry`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TelemetryFact {
+    pub path: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub language: String,
+    /// The function (for outbound calls: `function: callee`).
+    pub function: String,
+    /// `http_handler`, `error_handler`, `outbound_call`, `entrypoint`.
+    pub kind: String,
+    /// A log, trace or metric call is there.
+    pub instrumented: bool,
+    /// `logging`, `span`, `metric`.
+    pub signals: Vec<String>,
+    /// Error handlers: the error is re-raised, thrown or returned.
+    pub handled: bool,
+    /// The function (or block) itself is added by the change, not only edited.
+    pub new: bool,
+    /// The file is under a `critical:` path.
+    pub critical: bool,
+}
+
+impl TelemetryConfig {
+    /// The section's own checks (the budget is a number of megabytes).
+    pub fn validate(&self) -> Result<()> {
+        self.budget_bytes().map(|_| ())
+    }
+
+    /// How `after` weakens this section: more calls counted as instrumentation (every added
+    /// pattern can make an unobserved handler look observed), a smaller parse budget.
+    pub fn weakened_by(&self, after: &TelemetryConfig) -> Vec<String> {
+        let mut w = Vec::new();
+        for (what, b, a) in [
+            ("logging", &self.logging, &after.logging),
+            ("tracing", &self.tracing, &after.tracing),
+            ("metrics", &self.metrics, &after.metrics),
+        ] {
+            for p in added(b, a) {
+                w.push(format!("counts calls matching {p} as {what}"));
+            }
+        }
+        if after.budget_mb < self.budget_mb {
+            w.push(format!(
+                "lowers the telemetry budget {} MB -> {} MB",
+                self.budget_mb, after.budget_mb
+            ));
+        }
+        w
+    }
+}
+
+/// The fields of `telemetry:` and how each can weaken the gate.
+pub const WEAKENINGS: &[FieldRule] = &[
+    checked("logging", "{logging: []}", "{logging: ['.']}"),
+    checked("tracing", "{tracing: []}", "{tracing: ['.']}"),
+    checked("metrics", "{metrics: []}", "{metrics: ['.']}"),
+    checked("budget_mb", "{budget_mb: 8}", "{budget_mb: 0.5}"),
+];
 
 /// How much of the change telemetry analysis covered (`coverage.telemetry` in the facts).
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]

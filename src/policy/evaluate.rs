@@ -1,0 +1,115 @@
+//! Evaluation: stage 1 (every package's findings), the configuration's rule switches and the
+//! suppressions, then stage 2 (the verdict) on the same facts value, and the [`Outcome`]
+//! every report renders.
+//!
+//! Suppressions are applied by the caller's closure between the stages (the suppress stage
+//! sits above policy); [`LineLookup`] gives it the changed files' lines for inline
+//! `gate:allow` comments.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use serde::Serialize;
+
+use super::{to_value, Engine, Finding, RuleMeta, Verdict};
+use crate::change::ChangeSet;
+use crate::facts::Facts;
+use crate::timing::Timer;
+
+/// Everything a report needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub facts: Facts,
+    pub findings: Vec<Finding>,
+    pub rules: BTreeMap<String, RuleMeta>,
+    pub verdict: Verdict,
+}
+
+/// Stage 1 and stage 2 of the policy evaluation. Findings of `disabled` rules are dropped;
+/// `suppress` marks the suppressed ones before stage 2 weighs the rest.
+pub fn evaluate(
+    mut facts: Facts,
+    engine: &Engine,
+    disabled: &[String],
+    suppress: impl FnOnce(&mut [Finding]),
+) -> Result<Outcome> {
+    let t = Timer::start();
+    let input = facts.to_rego()?;
+    t.lap("facts to Rego input");
+    let (mut findings, rules) = engine.findings(&input)?;
+    t.lap("stage 1 (findings)");
+    findings.retain(|f| !disabled.iter().any(|d| d == &f.rule));
+    findings.sort_by(|a, b| {
+        (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
+            &b.path,
+            b.line,
+            &b.rule,
+            &b.resource,
+            &b.message,
+            b.level,
+        ))
+    });
+    findings.dedup();
+    for f in &findings {
+        if !rules.contains_key(&f.rule) {
+            bail!(
+                "policy gate.{} produced finding {} but declares no `rules[{:?}]` metadata",
+                f.category,
+                f.rule,
+                f.rule
+            );
+        }
+    }
+    suppress(&mut findings);
+    let active: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    // Stage 2 sees the same facts value as stage 1 (shared, not converted again).
+    let mut stage2 = BTreeMap::new();
+    stage2.insert(regorus::Value::from("facts"), input);
+    stage2.insert(regorus::Value::from("findings"), to_value(&active)?);
+    let stage2 = regorus::Value::from(stage2);
+    t.lap("suppressions and stage 2 input");
+    let verdict = engine.verdict(&stage2)?;
+    t.lap("stage 2 (verdict)");
+    Ok(Outcome {
+        facts,
+        findings,
+        rules,
+        verdict,
+    })
+}
+
+/// Lines of changed files for inline suppressions: added lines from the diff, others from
+/// the post-image (read once per file).
+pub struct LineLookup<'a> {
+    cs: &'a ChangeSet,
+    files: BTreeMap<String, Option<Vec<String>>>,
+}
+
+impl<'a> LineLookup<'a> {
+    pub fn new(cs: &'a ChangeSet) -> Self {
+        LineLookup {
+            cs,
+            files: BTreeMap::new(),
+        }
+    }
+
+    pub fn get(&mut self, path: &str, line: u32) -> Option<String> {
+        let f = self.cs.files.iter().find(|f| f.path == path)?;
+        if let Some(l) = f.added_lines().find(|l| l.line == line) {
+            return Some(String::from_utf8_lossy(&l.text).into_owned());
+        }
+        let post = &self.cs.post;
+        let lines = self.files.entry(path.to_string()).or_insert_with(|| {
+            post.read(path).ok().flatten().map(|b| {
+                String::from_utf8_lossy(&b)
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+        });
+        lines
+            .as_ref()?
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)
+            .cloned()
+    }
+}

@@ -1,0 +1,484 @@
+//! The secret scan of a change: every changed file's added lines (or, with `--all`, the whole
+//! file) through the scanner, each candidate turned into a [`SecretFact`], and the secret
+//! masked in the change's own lines before anything else reads them.
+//!
+//! The masking is the guarantee that no secret reaches a policy or a report: the change's
+//! lines are what `input.change` carries and what inline suppressions read, so after this
+//! scan they hold the redacted form only. The scanner of the default settings is built once
+//! per process (on another thread, while git answers).
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{redact, Scanner, SecretsConfig};
+use crate::change::{self, ChangeSet, FileChange, Snapshot};
+use crate::paths::PathRules;
+
+/// One secret candidate (`input.secrets`): where it is, which detector found it, and its
+/// redacted form and fingerprint, never the value.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecretFact {
+    /// Detector id from the catalog (`aws-access-key-id`).
+    pub rule: String,
+    pub name: String,
+    pub provider: String,
+    pub severity: String,
+    /// `high` for provider formats, `low` for generic assignments.
+    pub confidence: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    /// Shannon entropy in bits per byte, rounded to two decimals.
+    pub entropy: f64,
+    pub redacted: String,
+    pub fingerprint: String,
+    pub in_test_path: bool,
+    /// A documented example or placeholder value in a provider format.
+    pub allowlisted: bool,
+}
+
+/// The secret scanner: the user's detectors and the built-in catalog.
+pub fn build_scanner(cfg: &SecretsConfig) -> Result<Arc<Scanner>> {
+    if *cfg == SecretsConfig::default() {
+        return default_scanner();
+    }
+    build_scanner_now(cfg).map(Arc::new)
+}
+
+/// The scanner of the default secret settings, built once per process.
+fn default_scanner() -> Result<Arc<Scanner>> {
+    static SCANNER: OnceLock<Result<Arc<Scanner>, String>> = OnceLock::new();
+    SCANNER
+        .get_or_init(|| {
+            build_scanner_now(&SecretsConfig::default())
+                .map(Arc::new)
+                .map_err(|e| format!("{e:#}"))
+        })
+        .clone()
+        .map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Starts building the default scanner on another thread: most configurations use it, and it
+/// is then ready by the time git has answered.
+pub fn prefetch_scanner() {
+    std::thread::spawn(|| {
+        let _ = default_scanner();
+    });
+}
+
+fn build_scanner_now(cfg: &SecretsConfig) -> Result<Scanner> {
+    let scanner = Scanner::new(super::catalog(cfg)?)?.with_allowlist(&cfg.allowlist)?;
+    // The user's rules come first in the catalog: compile them now, so a bad regex is an
+    // error naming the rule before anything is scanned.
+    for r in 0..cfg.rules.len() {
+        scanner.regex(r)?;
+    }
+    Ok(scanner)
+}
+
+/// Scans every file of the change (in parallel, results in file order), masking each found
+/// value in the change's lines.
+pub fn scan_change(
+    cs: &mut ChangeSet,
+    scanner: &Scanner,
+    paths: &PathRules,
+) -> Result<Vec<SecretFact>> {
+    let post = cs.post.clone();
+    let found: Vec<Result<Vec<SecretFact>>> = cs
+        .files
+        .par_iter_mut()
+        .map(|f| scan_file(f, &post, scanner, paths))
+        .collect();
+    let mut secrets = Vec::new();
+    for r in found {
+        secrets.extend(r?);
+    }
+    Ok(secrets)
+}
+
+/// Masks string values in plan attributes that the secret scanner recognizes (a key in
+/// `user_data` that the tool did not mark sensitive, say).
+pub fn redact_values(v: &mut serde_json::Value, scanner: &Scanner) {
+    match v {
+        serde_json::Value::String(s) => {
+            let found = scanner.scan(s.as_bytes());
+            if let Some(c) = found.iter().find(|c| !c.allowlisted) {
+                *s = format!(
+                    "(redacted {}: {})",
+                    c.rule_id(scanner),
+                    redact::redact(&c.secret)
+                );
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| redact_values(x, scanner)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| redact_values(x, scanner)),
+        _ => {}
+    }
+}
+
+/// Files at least this large are not read whole in `--all` mode (logs, dumps, media).
+const MAX_WHOLE_FILE: u64 = 64 * 1024 * 1024;
+
+fn scan_file(
+    f: &mut FileChange,
+    post: &Snapshot,
+    scanner: &Scanner,
+    paths: &PathRules,
+) -> Result<Vec<SecretFact>> {
+    if f.binary {
+        return Ok(Vec::new());
+    }
+    if f.whole_file {
+        // Only `--all` scans whole files, and it reads the work tree.
+        let Snapshot::WorkTree(root) = post else {
+            bail!(
+                "cannot read {}: whole files are read from the work tree",
+                f.path
+            );
+        };
+        return scan_whole_file(f, root, scanner, paths);
+    }
+    // The added lines, one after the other, and the line number of each.
+    let buf = f.added_text();
+    let line_map: Vec<u32> = f.added_lines().map(|l| l.line).collect();
+    Ok(scan_buffer(f, &buf, Some(&line_map), scanner, paths))
+}
+
+/// Scans a whole file of the work tree, read into a buffer each worker thread reuses.
+fn scan_whole_file(
+    f: &mut FileChange,
+    root: &Path,
+    scanner: &Scanner,
+    paths: &PathRules,
+) -> Result<Vec<SecretFact>> {
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
+            change::WorkTreeRead::Read => {}
+            change::WorkTreeRead::TooLarge => return Ok(Vec::new()),
+            change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
+                bail!("cannot read {}: it vanished while gate was running", f.path)
+            }
+        }
+        if looks_binary(&buf) {
+            f.binary = true;
+            return Ok(Vec::new());
+        }
+        let out = scan_buffer(f, &buf, None, scanner, paths);
+        if buf.capacity() > 4 * MAX_KEPT_BUFFER {
+            // One huge file does not pin its size for the rest of the run.
+            *buf = Vec::with_capacity(MAX_KEPT_BUFFER);
+        }
+        Ok(out)
+    })
+}
+
+/// Read buffers above this size are not kept for the next file.
+const MAX_KEPT_BUFFER: usize = 1 << 20;
+
+/// Scans `buf`, the contents of `f` (whole, or its added lines when `line_map` gives their
+/// line numbers), masking found values in the change's lines.
+fn scan_buffer(
+    f: &mut FileChange,
+    buf: &[u8],
+    line_map: Option<&[u32]>,
+    scanner: &Scanner,
+    paths: &PathRules,
+) -> Vec<SecretFact> {
+    if buf.is_empty() {
+        return Vec::new();
+    }
+    let cands = scanner.scan_file(buf, Some(&f.path));
+    if cands.is_empty() {
+        return Vec::new();
+    }
+    let line_of = |idx: usize| -> u32 {
+        match line_map {
+            Some(m) => m.get(idx).copied().unwrap_or(0),
+            None => u32::try_from(idx + 1).unwrap_or(u32::MAX),
+        }
+    };
+    let in_test = paths.is_test(&f.path);
+    let mut out = Vec::with_capacity(cands.len());
+    let mut masks = Vec::new();
+    for c in &cands {
+        let rule = &scanner.rules()[c.rule];
+        let masked = redact::redact(&c.secret);
+        let (line, end_line) = (line_of(c.line), line_of(c.end_line));
+        if line_map.is_some() {
+            masks.push(Mask {
+                lines: line..=end_line,
+                secret: &c.secret,
+                masked: masked.clone(),
+            });
+        }
+        out.push(SecretFact {
+            rule: rule.id.clone(),
+            name: rule.name.clone(),
+            provider: rule.provider.clone(),
+            severity: rule.severity.clone(),
+            confidence: rule.confidence.clone(),
+            path: f.path.clone(),
+            line,
+            column: u32::try_from(c.column).unwrap_or(u32::MAX),
+            end_line,
+            entropy: (c.entropy * 100.0).round() / 100.0,
+            redacted: masked,
+            fingerprint: redact::fingerprint(&c.secret),
+            in_test_path: in_test,
+            allowlisted: c.allowlisted,
+        });
+    }
+    mask_in_lines(f, &masks);
+    out
+}
+
+/// A found secret to mask in the added lines it spans.
+struct Mask<'a> {
+    lines: std::ops::RangeInclusive<u32>,
+    secret: &'a [u8],
+    masked: String,
+}
+
+impl Mask<'_> {
+    /// The secret's lines (a PEM block has several), without line ends; pieces shorter than
+    /// four bytes are too common to replace and reveal next to nothing.
+    fn pieces(&self) -> impl Iterator<Item = &[u8]> {
+        self.secret
+            .split(|&b| b == b'\n')
+            .map(|p| p.strip_suffix(b"\r").unwrap_or(p))
+            .filter(|p| p.len() >= 4)
+    }
+}
+
+/// Replaces every occurrence of each secret (each of its lines, for multi-line secrets) in
+/// the added lines it spans by its masked form. Occurrences are found in the original line
+/// and overlapping ones are merged before anything is replaced, so one secret that contains
+/// another (or overlaps it) is masked whole, not left half visible by the first replacement.
+fn mask_in_lines(f: &mut FileChange, masks: &[Mask<'_>]) {
+    if masks.is_empty() {
+        return;
+    }
+    let mut by_line: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, m) in masks.iter().enumerate() {
+        for line in m.lines.clone() {
+            by_line.entry(line).or_default().push(i);
+        }
+    }
+    for h in &mut f.hunks {
+        for l in &mut h.added {
+            let Some(here) = by_line.get(&l.line) else {
+                continue;
+            };
+            let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+            for &i in here {
+                for p in masks[i].pieces() {
+                    for at in memchr::memmem::find_iter(&l.text, p) {
+                        hits.push((at, at + p.len(), i));
+                    }
+                }
+            }
+            if !hits.is_empty() {
+                l.text = replace_ranges(&l.text, hits, masks).into_boxed_slice();
+            }
+        }
+    }
+}
+
+/// `text` with each union of overlapping `(start, end, mask)` ranges replaced by the masked
+/// form of the mask that starts it.
+fn replace_ranges(
+    text: &[u8],
+    mut hits: Vec<(usize, usize, usize)>,
+    masks: &[Mask<'_>],
+) -> Vec<u8> {
+    hits.sort_unstable_by_key(|&(s, e, i)| (s, std::cmp::Reverse(e), i));
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    let mut it = hits.into_iter().peekable();
+    while let Some((start, mut end, i)) = it.next() {
+        while let Some(&(s, e, _)) = it.peek() {
+            if s >= end {
+                break;
+            }
+            end = end.max(e);
+            it.next();
+        }
+        out.extend_from_slice(&text[at..start]);
+        out.extend_from_slice(masks[i].masked.as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&text[at..]);
+    out
+}
+
+/// Git's heuristic: a NUL byte in the first 8000 bytes.
+fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::diff;
+    use crate::paths::PathLists;
+
+    /// A scanner of test detectors (not the catalog, which changes): a `key_` value that can
+    /// contain a token (listed first, so it wins where both match), `tok_` tokens, and a
+    /// multi-line block.
+    fn scanner() -> Scanner {
+        let rules = super::super::parse_rules(
+            r#"
+- id: test-key
+  name: test key
+  provider: test
+  keywords: [key_]
+  regex: 'key_[A-Za-z0-9_]{24,}'
+  secret_group: 0
+- id: test-token
+  name: test token
+  provider: test
+  keywords: [tok_]
+  regex: 'tok_[A-Za-z0-9]{16}'
+  secret_group: 0
+- id: test-block
+  name: test block
+  provider: test
+  keywords: ['-----begin test block-----']
+  regex: '(?s)-----BEGIN TEST BLOCK-----.*?-----END TEST BLOCK-----'
+  secret_group: 0
+  multiline: 4096
+"#,
+            "test rules",
+        )
+        .expect("rules parse");
+        Scanner::new(rules).expect("scanner builds")
+    }
+
+    /// The change's added lines after a scan of `diff`, and the facts found.
+    fn scan(diff_text: &[u8]) -> (Vec<Vec<u8>>, Vec<SecretFact>) {
+        let mut cs = ChangeSet {
+            base: None,
+            head: None,
+            files: diff::parse(diff_text).expect("diff parses"),
+            post: Snapshot::None,
+            pre: Snapshot::None,
+            root: None,
+        };
+        let paths = PathRules::new(PathLists::default()).expect("paths");
+        let facts = scan_change(&mut cs, &scanner(), &paths).expect("scan");
+        let lines = cs.files[0].added_lines().map(|l| l.text.to_vec()).collect();
+        (lines, facts)
+    }
+
+    fn added_file(lines: &[&[u8]]) -> Vec<u8> {
+        let mut d = format!(
+            "diff --git a/app/x.py b/app/x.py\nnew file mode 100644\n--- /dev/null\n+++ b/app/x.py\n@@ -0,0 +1,{} @@\n",
+            lines.len()
+        )
+        .into_bytes();
+        for l in lines {
+            d.push(b'+');
+            d.extend_from_slice(l);
+            d.push(b'\n');
+        }
+        d
+    }
+
+    fn assert_absent(lines: &[Vec<u8>], secret: &[u8]) {
+        for l in lines {
+            assert!(
+                memchr::memmem::find(l, secret).is_none(),
+                "{:?} still contains {:?}",
+                String::from_utf8_lossy(l),
+                String::from_utf8_lossy(secret)
+            );
+        }
+    }
+
+    #[test]
+    fn a_multi_line_secret_is_masked_on_every_line() {
+        let block: [&[u8]; 4] = [
+            b"-----BEGIN TEST BLOCK-----",
+            b"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC",
+            b"BKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+            b"-----END TEST BLOCK-----",
+        ];
+        let mut lines: Vec<&[u8]> = vec![b"KEY = \"\"\""];
+        lines.extend(block);
+        lines.push(b"\"\"\"");
+        let (after, facts) = scan(&added_file(&lines));
+        assert_eq!(facts.len(), 1);
+        assert_eq!((facts[0].line, facts[0].end_line), (2, 5));
+        for piece in block {
+            assert_absent(&after, piece);
+        }
+        assert_eq!(after[0], lines[0], "lines outside the secret are untouched");
+        assert_eq!(after[1], facts[0].redacted.as_bytes());
+    }
+
+    #[test]
+    fn a_secret_repeated_on_a_line_is_masked_each_time() {
+        let secret = b"tok_A1b2C3d4E5f6G7h8";
+        let line = [&b"a = '"[..], secret, b"'; b = '", secret, b"'"].concat();
+        let (after, facts) = scan(&added_file(&[&line]));
+        assert!(!facts.is_empty());
+        assert_absent(&after, secret);
+        let masked = redact::redact(secret);
+        assert_eq!(
+            after[0],
+            format!("a = '{masked}'; b = '{masked}'").into_bytes()
+        );
+    }
+
+    /// A token found on its own, and a longer key elsewhere on the line that contains the same
+    /// token: masking the token everywhere first would break the key's occurrence and leave
+    /// the rest of the key visible.
+    #[test]
+    fn overlapping_candidates_are_masked_whole() {
+        let token = b"tok_A1b2C3d4E5f6G7h8";
+        let key = b"key_Zq9Wx8Vc7tok_A1b2C3d4E5f6G7h8Yy";
+        let line = [&b"t = '"[..], token, b"'; k = '", key, b"'"].concat();
+        let (after, facts) = scan(&added_file(&[&line]));
+        assert_eq!(facts.len(), 2, "{facts:?}");
+        assert_absent(&after, token);
+        assert_absent(&after, key);
+        assert_absent(&after, b"Zq9Wx8Vc7");
+    }
+
+    #[test]
+    fn non_utf8_lines_are_masked_as_bytes() {
+        let secret = b"tok_A1b2C3d4E5f6G7h8";
+        let line = [&b"\xff\xfe x = '"[..], secret, b"' \xc3\x28"].concat();
+        let (after, facts) = scan(&added_file(&[&line]));
+        assert_eq!(facts.len(), 1);
+        assert_absent(&after, secret);
+        assert!(after[0].starts_with(b"\xff\xfe x = '") && after[0].ends_with(b"' \xc3\x28"));
+    }
+
+    #[test]
+    fn replace_ranges_merges_overlaps() {
+        let m = |s: &'static str| Mask {
+            lines: 1..=1,
+            secret: s.as_bytes(),
+            masked: "#".into(),
+        };
+        let masks = [m("bcd"), m("cdef")];
+        assert_eq!(
+            replace_ranges(b"abcdefg", vec![(1, 4, 0), (2, 6, 1)], &masks),
+            b"a#g"
+        );
+        assert_eq!(
+            replace_ranges(b"abcabc", vec![(0, 3, 0), (3, 6, 0)], &masks),
+            b"##"
+        );
+    }
+}
