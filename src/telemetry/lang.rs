@@ -460,3 +460,25 @@ pub fn registered_names(lang: Lang, source: &[u8]) -> BTreeSet<String> {
     }
     names
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Telemetry's languages are a view of the shared language table: each is program source
+    /// there, and every extension the table gives it maps back to it.
+    #[test]
+    fn languages_agree_with_the_shared_table() {
+        for lang in Lang::ALL {
+            let row = crate::paths::table::LANGUAGES
+                .iter()
+                .find(|l| l.name == lang.name())
+                .unwrap_or_else(|| panic!("{} is not in the language table", lang.name()));
+            assert!(row.source, "{} is not program source", row.name);
+            for ext in row.extensions {
+                assert_eq!(Lang::of(&format!("src/x.{ext}")), Some(lang));
+            }
+        }
+        assert_eq!(Lang::of("a.rb"), None);
+    }
+}

@@ -105,6 +105,33 @@ fn ai_coauthored_commit_is_detected_and_shown_in_every_format() {
     );
 }
 
+/// Switching secret detection off in `.gate.yaml` (disabling the AWS and GitHub detectors,
+/// allowlisting every value) is tampering and fails, like raising the threshold; it used to
+/// only warn.
+#[test]
+fn disabling_secret_detectors_in_the_change_fails_as_tampering() {
+    let r = Repo::new();
+    r.write(".gate.yaml", "thresholds: {fail: 70, warn: 40}\n");
+    r.commit_all("gate config");
+    r.git(&["checkout", "-q", "-b", "sneaky"]);
+    r.write(
+        ".gate.yaml",
+        "thresholds: {fail: 70, warn: 40}\nsecrets:\n  disable: [aws-access-key-id, github-pat-classic]\n  allowlist: ['.*']\n",
+    );
+    r.commit_all("quiet the scanner");
+    let o = r.gate(&["check", "--base", "main"]);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 1, "{out}");
+    for what in [
+        "tampering",
+        "disables secret detector aws-access-key-id",
+        "disables secret detector github-pat-classic",
+        "allowlists secret values matching .*",
+    ] {
+        assert!(out.contains(what), "{what}:\n{out}");
+    }
+}
+
 #[test]
 fn disabling_a_rule_in_the_change_is_tampering_judged_by_the_base_config() {
     let r = Repo::new();
