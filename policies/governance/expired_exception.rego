@@ -18,10 +18,17 @@ warn contains {
 	"line": 1,
 	"risk": 20,
 	"risk_reason": "expired exception",
-	"fingerprint": concat("|", [e.rule, object.get(e, "path", ""), e.expires]),
+	"fingerprint": concat("|", [e.rule, text(e, "path"), text(e, "resource"), text(e, "fingerprint"), e.expires]),
 } if {
 	some e in input.exceptions
 	e.expired
 }
 
-scope(e) := sprintf(" on %s", [e.path]) if e.path != null else := ""
+# An exception is scoped by any of path, resource and fingerprint, or by none (every finding
+# of the rule); absent and null fields are the same.
+scope(e) := concat("", [sprintf(" %s %s", [label, text(e, k)]) |
+	some [k, label] in [["path", "on"], ["resource", "for resource"], ["fingerprint", "for fingerprint"]]
+	text(e, k) != ""
+])
+
+text(e, k) := e[k] if is_string(e[k]) else := ""
