@@ -24,6 +24,7 @@ pub mod report;
 pub mod secrets;
 pub mod settings;
 pub mod smells;
+pub mod supervise;
 pub mod suppress;
 pub mod telemetry;
 pub mod timing;

@@ -16,6 +16,12 @@ use gate::policy::{self, Decision, Engine};
 use gate::report;
 
 fn main() -> ExitCode {
+    // The check runs in a supervised worker: an abort or a kill is exit 2, never a verdict.
+    if gate::supervise::is_worker() {
+        gate::supervise::watch_parent();
+    } else if let Some(code) = gate::supervise::run() {
+        return ExitCode::from(code);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -7,6 +7,7 @@
 //! a hung CI job.
 
 pub mod evaluate;
+pub mod limits;
 pub mod test;
 
 pub use evaluate::{evaluate, Outcome};
@@ -307,6 +308,7 @@ pub struct Engine {
     /// Finding packages (`gate.secrets` ...), without `data.`, sorted.
     packages: Vec<String>,
     has_verdict: bool,
+    timeout: Duration,
 }
 
 impl Engine {
@@ -323,6 +325,7 @@ impl Engine {
     ) -> Result<Engine> {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
+        limits::install(&mut engine)?;
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: timeout,
             check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
@@ -355,6 +358,7 @@ impl Engine {
             engine,
             packages,
             has_verdict,
+            timeout,
         })
     }
 
@@ -366,6 +370,7 @@ impl Engine {
     fn query(&self, input: &regorus::Value, query: &str) -> Result<Option<serde_json::Value>> {
         let mut e = self.engine.clone();
         e.set_input(input.clone());
+        let _watch = limits::watchdog(query, self.timeout);
         let results = e
             .eval_query(query.to_string(), false)
             .map_err(|err| anyhow!("policy error evaluating {query}: {err}"))?;
