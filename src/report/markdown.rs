@@ -1,6 +1,7 @@
 //! A summary fit for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the verdict, the
-//! score's contributors, and a findings table. Table cells are escaped, and the document is
-//! cut (with a note) before GitHub's 1 MiB limit for step summaries.
+//! score's contributors, and a findings table. Text from the change is escaped ([`escape`]) or
+//! quoted as code ([`code`]), and the document is cut (with a note) before GitHub's 1 MiB
+//! limit for step summaries.
 
 use std::fmt::Write;
 
@@ -14,12 +15,65 @@ pub struct MarkdownReport;
 /// GitHub rejects step summaries over 1 MiB; stay well below it.
 const LIMIT: usize = 900 * 1024;
 
+/// Makes untrusted text inert in Markdown (GitHub Flavored): a name cannot become emphasis,
+/// a link or image, an autolink, a mention (`@user`) or issue reference (`#1`), math, HTML,
+/// or a table cell break. The punctuation with an inline meaning is backslash-escaped (not
+/// `(`, `)` or `!`: they mean something only after or before a `[`, which is escaped), `<`,
+/// `>` and `&` become entities, the `://` and `www.` that start autolinks are broken by an
+/// escape, and line breaks become spaces (the text is always inline, never at a line start,
+/// so list, heading and rule markers need no escape).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        match c {
+            // `_` inside a word (`aws_db_instance`) is never emphasis.
+            '_' if prev.is_alphanumeric() && next.is_alphanumeric() => out.push('_'),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '$' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ':' if chars.peek() == Some(&'/') => out.push_str("\\:"),
+            '.' if out.ends_with("www") || out.ends_with("WWW") => out.push_str("\\."),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+        prev = c;
+    }
+    out
+}
+
+/// Untrusted text as a code span: shown verbatim, interpreted as nothing. The fence is one
+/// backtick longer than the longest run inside, padded when the text starts or ends with a
+/// backtick; `|` is escaped (GFM splits table cells before it parses code spans).
+pub fn code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", s.replace('|', "\\|"))
+}
+
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    escape(s)
 }
 
 impl Render for MarkdownReport {
@@ -57,7 +111,7 @@ impl Render for MarkdownReport {
                 .provenance
                 .signals
                 .iter()
-                .map(|x| format!("{} `{}`", x.kind, cell(&x.value)))
+                .map(|x| format!("{} {}", escape(&x.kind), code(&x.value)))
                 .collect();
             writeln!(s, "🤖 **AI-authored change** — {}\n", sig.join(", "))?;
         }
@@ -91,10 +145,10 @@ impl Render for MarkdownReport {
         )?;
         for (shown, f) in o.findings.iter().enumerate() {
             let mut row = format!(
-                "| {} | `{}` | `{}` | {}{} | {} |\n",
+                "| {} | {} | {} | {}{} | {} |\n",
                 f.level.as_str(),
-                cell(&f.rule),
-                cell(&location(f)),
+                code(&f.rule),
+                code(&location(f)),
                 cell(&f.message),
                 f.suppressed
                     .as_ref()
@@ -110,5 +164,38 @@ impl Render for MarkdownReport {
             s.push_str(&row);
         }
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, escape};
+
+    #[test]
+    fn escaping_makes_names_inert() {
+        assert_eq!(escape("**PASS**"), "\\*\\*PASS\\*\\*");
+        assert_eq!(escape("__b__"), "\\_\\_b\\_\\_");
+        assert_eq!(escape("aws_db_instance _x_"), "aws_db_instance \\_x\\_");
+        assert_eq!(
+            escape("[x](https://evil.example/p)"),
+            "\\[x\\](https\\://evil.example/p)"
+        );
+        assert_eq!(escape("see www.evil.example"), "see www\\.evil.example");
+        assert_eq!(escape("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(escape("a|b\nc"), "a\\|b c");
+        assert_eq!(escape("# h"), "\\# h");
+        assert_eq!(escape("a@b.c"), "a\\@b.c");
+        assert_eq!(escape("left-pad 1.3.0"), "left-pad 1.3.0");
+        assert_eq!(escape("$x$ ~~y~~ (z)"), "\\$x\\$ \\~\\~y\\~\\~ (z)");
+        assert_eq!(escape("&amp;"), "&amp;amp;");
+    }
+
+    #[test]
+    fn code_spans_cannot_be_broken_out_of() {
+        assert_eq!(code("a.py:3"), "`a.py:3`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("a\nb"), "`a b`");
     }
 }

@@ -229,11 +229,14 @@ fn pascal(name: &str) -> String {
         .collect()
 }
 
-/// A relative URI reference: percent-encodes what RFC 3986 does not allow in a path.
-fn uri_escape(path: &str) -> String {
+/// A repository path as a relative URI reference (RFC 3986 section 4.2) under `%SRCROOT%`:
+/// every byte but the unreserved characters and `/` is percent-encoded, so no name can give
+/// the reference a scheme (`javascript:alert(1)`), a query, a fragment, an authority or an
+/// escape of its own (`%2e`).
+pub fn uri_escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -254,5 +257,11 @@ mod tests {
         );
         assert_eq!(uri_escape("dir/a b#c%.py"), "dir/a%20b%23c%25.py");
         assert_eq!(uri_escape("café"), "caf%C3%A9");
+        assert_eq!(
+            uri_escape("javascript:alert(1)"),
+            "javascript%3Aalert%281%29"
+        );
+        assert_eq!(uri_escape("d/a%2e[1]?#.env"), "d/a%252e%5B1%5D%3F%23.env");
+        assert_eq!(uri_escape("x@evil:80/y"), "x%40evil%3A80/y");
     }
 }
