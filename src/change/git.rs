@@ -13,7 +13,11 @@ fn git(root: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("-C").arg(root);
     // Diff output must not depend on the user's configuration: no colour, no external diff
-    // drivers, quoted unusual paths, standard prefixes.
+    // drivers, quoted unusual paths, standard prefixes, submodules as one line, no signature
+    // lines in logs. Attributes (a `.gitattributes` the change adds: `* -diff`, `binary`, a
+    // `diff=` driver) must not change what git shows either: the global and system attribute
+    // files are not read, and `--text --no-ext-diff --no-textconv` (DIFF_ARGS) make the
+    // in-tree ones irrelevant to the diff (gate decides itself what is binary).
     cmd.args([
         "-c",
         "core.quotepath=on",
@@ -23,9 +27,19 @@ fn git(root: &Path) -> Command {
         "diff.noprefix=false",
         "-c",
         "diff.mnemonicprefix=false",
+        "-c",
+        "diff.submodule=short",
+        "-c",
+        "diff.relative=false",
+        "-c",
+        "log.showSignature=false",
+        "-c",
+        "core.attributesFile=/dev/null",
     ]);
     cmd.env("GIT_TERMINAL_PROMPT", "0");
+    cmd.env("GIT_ATTR_NOSYSTEM", "1");
     cmd.env_remove("GIT_EXTERNAL_DIFF");
+    cmd.env_remove("GIT_DIFF_OPTS");
     cmd
 }
 
@@ -117,6 +131,7 @@ const DIFF_ARGS: &[&str] = &[
     "--no-color",
     "--no-ext-diff",
     "--no-textconv",
+    "--text",
     "--find-renames",
     "--full-index",
     "--unified=0",
