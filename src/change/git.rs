@@ -224,6 +224,39 @@ pub fn ls_tree(root: &Path, rev: &str, dir: &str) -> Result<Vec<String>> {
     Ok(files)
 }
 
+/// Tracked files that an ignore rule matches (`git ls-files -ci --exclude-standard`),
+/// relative to the repository root.
+pub fn ls_files_ignored(root: &Path) -> Result<Vec<PathBuf>> {
+    let out = stdout_ok(
+        root,
+        &[
+            "-c",
+            "core.quotepath=off",
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ],
+    )?;
+    Ok(out
+        .split(|&b| b == 0)
+        .filter(|s| !s.is_empty())
+        .map(path_from_bytes)
+        .collect())
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}
+
 /// Many blobs at once (`REV:path` or `:path` specs) through one `git cat-file --batch`:
 /// a process per file would dominate the time of a large change.
 pub fn show_many(root: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {

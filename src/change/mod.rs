@@ -190,15 +190,17 @@ pub enum WorkTreeRead {
     /// The contents are in the buffer.
     Read,
     Missing,
-    /// A symlink, directory or special file: not read.
+    /// A symlink, directory or special file, or a path through a symlinked directory: not
+    /// read.
     NotAFile,
     /// At least `limit` bytes: not read.
     TooLarge,
 }
 
 /// Reads `root/path` into `buf` (cleared first, its allocation reused: a whole-tree scan reads
-/// tens of thousands of files), unless it is a symlink (its target is not the file's content
-/// and could lie outside the repository), not a regular file, or at least `limit` bytes.
+/// tens of thousands of files), unless it or a directory on its way is a symlink (its target
+/// is not the file's content and could lie outside the repository), it is not a regular
+/// file, or it is at least `limit` bytes.
 pub fn read_inside_into(
     root: &Path,
     path: &str,
@@ -209,6 +211,19 @@ pub fn read_inside_into(
     buf.clear();
     if !is_safe_relative_path(path) {
         anyhow::bail!("refusing to read {path:?}: the path leaves the repository");
+    }
+    // Every directory on the way must be a real directory: `lnk/package.json`, with `lnk` a
+    // symlink to a directory outside the repository, would read the outside file.
+    let mut dir = root.to_path_buf();
+    let components: Vec<&str> = path.split(['/', '\\']).filter(|c| !c.is_empty()).collect();
+    for c in &components[..components.len().saturating_sub(1)] {
+        dir.push(c);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Ok(WorkTreeRead::NotAFile),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WorkTreeRead::Missing),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+        }
     }
     let full = root.join(path);
     let meta = match std::fs::symlink_metadata(&full) {

@@ -1,7 +1,12 @@
 //! `--all`: a whole tree as a change in which every file is added.
 //!
-//! The walk honours `.gitignore` (and `.ignore`, `.git/info/exclude`) the way ripgrep does,
-//! includes hidden files (a `.env` is exactly where secrets hide) and never follows symlinks.
+//! The walk honours git's ignore rules (`.gitignore`, `.git/info/exclude`, the global excludes
+//! file) the way ripgrep does, includes hidden files (a `.env` is exactly where secrets hide)
+//! and never follows symlinks. Ignore rules decide only about untracked files: a file the
+//! repository tracks is part of the tree under review even when a pattern matches it (a
+//! `.gitignore` the change adds cannot hide a committed `.env`), so tracked files that the
+//! rules match are listed by git and added. ripgrep's own `.ignore` files are not read: git
+//! does not know them, and they would hide tracked files from the walk.
 //! Files are not read here: analyzers read each one once, in parallel, from the snapshot, so
 //! memory stays flat however large the tree is.
 
@@ -33,6 +38,7 @@ pub fn walk(dir: &Path) -> Result<ChangeSet> {
         .hidden(false)
         .follow_links(false)
         .require_git(false)
+        .ignore(false)
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel()
         .run(|| {
@@ -58,9 +64,11 @@ pub fn walk(dir: &Path) -> Result<ChangeSet> {
         // Fail closed: a directory we were asked to check and could not read.
         bail!("cannot walk {}: {first}", dir.display());
     }
+    let mut found = found.into_inner().unwrap_or_default();
+    found.extend(tracked_but_ignored(&root, &dir)?);
+    found.sort();
+    found.dedup();
     let mut files: Vec<FileChange> = found
-        .into_inner()
-        .unwrap_or_default()
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(&root).ok()?;
@@ -75,6 +83,7 @@ pub fn walk(dir: &Path) -> Result<ChangeSet> {
         })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
     Ok(ChangeSet {
         base: None,
         head: None,
@@ -83,4 +92,24 @@ pub fn walk(dir: &Path) -> Result<ChangeSet> {
         pre: Snapshot::None,
         root: Some(root),
     })
+}
+
+/// Regular files under `dir` that the repository at `root` tracks although an ignore rule
+/// matches them (`git add -f`, or a rule added after the file): `git ls-files -ci`. Nothing
+/// outside a repository.
+fn tracked_but_ignored(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    if !root.join(".git").exists() {
+        return Ok(Vec::new());
+    }
+    let listed = super::git::ls_files_ignored(root)?;
+    Ok(listed
+        .into_iter()
+        .filter(|rel| {
+            rel.components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+        })
+        .map(|rel| root.join(rel))
+        .filter(|p| p.starts_with(dir))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+        .collect())
 }
