@@ -2,6 +2,7 @@
 //! scratch git repositories. One test binary (autotests = false) keeps link time low.
 
 mod architecture;
+mod attacks;
 mod cases;
 mod deps;
 mod git_repos;

@@ -1,0 +1,415 @@
+//! The attack suite of issue #16: a hostile change must not blind, bypass or spoof the gate.
+//! Each test plays one attack as a pull-request author would, on a scratch repository checked
+//! with `gate check --base main` (or the input mode the attack needs).
+
+use std::path::Path;
+
+use crate::util::{code, gate, stderr, stdout, Repo};
+
+/// A GitHub token in its provider's format (synthetic).
+const TOKEN: &str = "ghp_R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u";
+
+/// A repository with `main` and a branch `pr` checked out, ready for the attack's files.
+fn pr_repo() -> Repo {
+    let r = Repo::new();
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr: {}", stdout(o), stderr(o)))
+}
+
+/// The findings of a JSON report with `rule`.
+fn findings_of(doc: &serde_json::Value, rule: &str) -> Vec<serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .map(|a| a.iter().filter(|f| f["rule"] == rule).cloned().collect())
+        .unwrap_or_default()
+}
+
+// 1. .gitattributes cannot make git hide the change.
+
+#[test]
+fn gitattributes_cannot_blind_the_diff() {
+    for attrs in [
+        "* -diff\n",
+        "* binary\n",
+        "* diff=hide\n",
+        "*.env -text\n*.txt -diff\n",
+    ] {
+        let r = pr_repo();
+        // A diff driver the CI machine happens to have: binary, with a textconv that hides.
+        r.git(&["config", "diff.hide.binary", "true"]);
+        r.git(&[
+            "config",
+            "diff.hide.textconv",
+            "sh -c 'echo nothing to see'",
+        ]);
+        r.git(&["config", "diff.hide.command", "true"]);
+        r.write(".gitattributes", attrs);
+        r.write("app.env", &format!("TOKEN={TOKEN}\n"));
+        r.write("requirements.txt", "reqeusts==2.31.0\n");
+        r.commit_all("add config");
+        let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+        assert_eq!(code(&o), 1, "{attrs:?}: {}", stdout(&o));
+        let doc = json(&o);
+        assert!(
+            findings_of(&doc, "GATE-SEC-001")
+                .iter()
+                .any(|f| f["path"] == "app.env"),
+            "{attrs:?}: the token is found: {}",
+            stdout(&o)
+        );
+        assert!(
+            findings_of(&doc, "GATE-DEP-003")
+                .iter()
+                .any(|f| f["message"].as_str().unwrap_or("").contains("reqeusts")),
+            "{attrs:?}: the typo-squat is found: {}",
+            stdout(&o)
+        );
+        assert!(
+            doc["change"]["stats"]["additions"].as_u64() >= Some(3),
+            "{attrs:?}: {}",
+            doc["change"]
+        );
+    }
+}
+
+#[test]
+fn gitattributes_cannot_blind_staged_checks() {
+    let r = Repo::new();
+    r.write(".gitattributes", "* -diff\n");
+    r.write("app.env", &format!("TOKEN={TOKEN}\n"));
+    r.git(&["add", "-A"]);
+    let o = r.gate(&["check", "--staged"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("app.env:1"), "{}", stdout(&o));
+}
+
+// 5. A file gate did not read is never a silent skip.
+
+#[test]
+fn a_tracked_file_that_gitignore_matches_is_scanned_under_all() {
+    let r = Repo::new();
+    r.write(".gitignore", "*.env\n");
+    r.write("prod.env", &format!("TOKEN={TOKEN}\n"));
+    r.git(&["add", "-f", "prod.env", ".gitignore"]);
+    r.git(&["commit", "-q", "-m", "tracked env"]);
+    let o = r.gate(&["check", "--all"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("prod.env:1"), "{}", stdout(&o));
+}
+
+// 6. Names cannot inject terminal controls, workflow commands or Markdown.
+
+/// A file and a dependency whose names try to spoof the text report.
+fn spoofing_repo() -> Repo {
+    let r = pr_repo();
+    let name = "x\u{1b}[2J\rgate: PASS  risk 0 (low)\n::warning::injected\n.env";
+    std::fs::write(r.path().join(name), format!("TOKEN={TOKEN}\n")).expect("write");
+    r.write(
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"evil\\u001b[2J\\n::error::owned\\ngate: PASS\": \"1.0.0\"\n  }\n}\n",
+    );
+    r.commit_all("names");
+    r
+}
+
+#[test]
+fn text_report_neutralises_control_characters_and_workflow_commands() {
+    let r = spoofing_repo();
+    let o = r.gate(&["check", "--base", "main"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        !out.contains('\u{1b}'),
+        "ESC reaches the terminal:\n{out:?}"
+    );
+    assert!(!out.contains('\r'), "CR reaches the terminal:\n{out:?}");
+    for line in out.lines() {
+        assert!(
+            !line.starts_with("::"),
+            "a workflow command at column 0: {line:?}\n{out}"
+        );
+    }
+    let verdicts: Vec<&str> = out.lines().filter(|l| l.starts_with("gate: ")).collect();
+    assert_eq!(verdicts.len(), 1, "{out}");
+    assert!(verdicts[0].starts_with("gate: FAIL"), "{out}");
+}
+
+/// The Markdown outside code spans (CommonMark: a run of n backticks up to the next run of
+/// exactly n), where text is interpreted.
+fn outside_code_spans(md: &str) -> String {
+    let b = md.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    let run_at = |i: usize| b[i..].iter().take_while(|&&c| c == b'`').count();
+    while i < b.len() {
+        if b[i] == b'`' && (i == 0 || b[i - 1] != b'\\') {
+            let n = run_at(i);
+            let mut j = i + n;
+            let mut close = None;
+            while j < b.len() {
+                if b[j] == b'`' {
+                    let m = run_at(j);
+                    if m == n {
+                        close = Some(j + m);
+                        break;
+                    }
+                    j += m;
+                } else {
+                    j += 1;
+                }
+            }
+            match close {
+                Some(end) => {
+                    out.push(' ');
+                    i = end;
+                }
+                None => {
+                    out.push_str(&md[i..i + n]);
+                    i += n;
+                }
+            }
+        } else {
+            let next = md[i..].find('`').map_or(md.len(), |k| i + k.max(1));
+            out.push_str(&md[i..next]);
+            i = next;
+        }
+    }
+    out
+}
+
+#[test]
+fn markdown_report_escapes_emphasis_links_and_html_from_names() {
+    let r = pr_repo();
+    for name in [
+        "**PASS**.env",
+        "[x](http:evil.example).env",
+        "<img src=x>.env",
+        "a`**b**`c.env",
+    ] {
+        std::fs::write(r.path().join(name), format!("TOKEN={TOKEN}\n")).expect("write");
+    }
+    r.write(
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"[y](https://evil.example/p)\": \"1.0.0\",\n    \"__BOLD__\": \"1.0.0\",\n    \"@everyone<b>\": \"1.0.0\"\n  }\n}\n",
+    );
+    r.commit_all("names");
+    let o = r.gate(&["check", "--base", "main", "--format", "markdown"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let md = stdout(&o);
+    let live = outside_code_spans(&md);
+    for raw in [
+        "**PASS**",
+        "**b**",
+        "[x](http",
+        "[y](https",
+        "https://",
+        "<img",
+        "<b>",
+        "__BOLD__",
+        " @everyone",
+    ] {
+        assert!(
+            !live.contains(raw),
+            "{raw:?} reaches the Markdown unescaped:\n{md}"
+        );
+    }
+}
+
+#[test]
+fn sarif_uris_are_relative_references_without_a_scheme() {
+    let r = pr_repo();
+    std::fs::write(
+        r.path().join("javascript:alert(1)"),
+        format!("TOKEN={TOKEN}\n"),
+    )
+    .expect("write");
+    std::fs::create_dir_all(r.path().join("d")).expect("mkdir");
+    std::fs::write(r.path().join("d/a%2e[1]?#.env"), format!("TOKEN={TOKEN}\n")).expect("write");
+    r.commit_all("names");
+    let o = r.gate(&["check", "--base", "main", "--format", "sarif"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let doc = json(&o);
+    let mut uris = Vec::new();
+    for res in doc["runs"][0]["results"].as_array().expect("results") {
+        for loc in res["locations"].as_array().into_iter().flatten() {
+            if let Some(u) = loc["physicalLocation"]["artifactLocation"]["uri"].as_str() {
+                uris.push(u.to_string());
+            }
+        }
+    }
+    assert!(uris.iter().any(|u| u.contains("alert")), "{uris:?}");
+    for u in &uris {
+        let scheme = u
+            .split_once(':')
+            .is_some_and(|(s, _)| !s.contains('/') && !s.is_empty());
+        assert!(!scheme, "{u:?} has a scheme");
+        assert!(
+            !u.contains(['?', '#', '[', ']']),
+            "{u:?} is not a plain path reference"
+        );
+    }
+    assert!(
+        uris.contains(&"d/a%252e%5B1%5D%3F%23.env".to_string()),
+        "{uris:?}"
+    );
+    crate::util::validate_sarif(&stdout(&o));
+}
+
+// 10. An expired exception scoped without a path does not stop every run.
+
+#[test]
+fn expired_exceptions_without_a_path_are_reported_not_fatal() {
+    let r = Repo::new();
+    r.write(
+        ".gate-exceptions.yaml",
+        "- rule: GATE-INF-001\n  resource: aws_db_instance.orders\n  reason: migration\n  owner: '@infra'\n  expires: 2020-01-01\n- rule: GATE-SEC-001\n  fingerprint: 0123456789abcdef0123456789abcdef\n  reason: rotated\n  owner: '@sec'\n  expires: 2020-02-01\n",
+    );
+    r.commit_all("exceptions");
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write("README.md", "# demo\n\nmore\n");
+    r.commit_all("docs");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let gov = findings_of(&json(&o), "GATE-GOV-002");
+    assert_eq!(gov.len(), 2, "{}", stdout(&o));
+    let text: Vec<&str> = gov.iter().filter_map(|f| f["message"].as_str()).collect();
+    assert!(
+        text.iter().any(|m| m.contains("aws_db_instance.orders")),
+        "{text:?}"
+    );
+}
+
+// 11. Policy builtins cannot run past the limits or abort the process.
+
+fn check_with_policy(policy: &str, timeout: &str) -> (std::process::Output, std::time::Duration) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pol = dir.path().join("pol");
+    std::fs::create_dir_all(&pol).expect("mkdir");
+    std::fs::write(pol.join("boom.rego"), policy).expect("write");
+    std::fs::write(
+        dir.path().join("d.diff"),
+        "--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+hello\n",
+    )
+    .expect("write");
+    let start = std::time::Instant::now();
+    let o = gate(
+        dir.path(),
+        &[
+            "check",
+            "--diff",
+            "d.diff",
+            "--policy",
+            "pol",
+            "--policy-timeout",
+            timeout,
+        ],
+        None,
+    );
+    (o, start.elapsed())
+}
+
+fn boom(expr: &str) -> String {
+    format!("package gate.custom.boom\n\nrules[\"CUSTOM-BOOM\"] := {{\"name\": \"Boom\", \"summary\": \"Expands.\"}}\n\ndeny contains {{\"rule\": \"CUSTOM-BOOM\", \"message\": sprintf(\"%d\", [n])}} if {{\n\tn := count({expr})\n}}\n")
+}
+
+#[test]
+fn cidr_expansion_is_bounded() {
+    // A /12 is a million addresses: seconds and hundreds of MB in the builtin, past the limit.
+    let (o, took) = check_with_policy(&boom("net.cidr_expand(\"10.0.0.0/12\")"), "1");
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("net.cidr_expand") && stderr(&o).contains("boom.rego"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(took.as_secs() < 20, "took {took:?}");
+}
+
+#[test]
+fn numeric_ranges_are_bounded_and_never_abort() {
+    for expr in [
+        "numbers.range(0, 1e11)",
+        "numbers.range_step(0, 1e11, 1)",
+        "numbers.range(0, 2e7)",
+    ] {
+        let (o, _) = check_with_policy(&boom(expr), "5");
+        assert_eq!(code(&o), 2, "{expr}: {}{}", stdout(&o), stderr(&o));
+        assert!(
+            stderr(&o).contains("numbers.range"),
+            "{expr}: {}",
+            stderr(&o)
+        );
+    }
+    // Small ranges still work.
+    let (o, _) = check_with_policy(&boom("numbers.range(1, 10)"), "5");
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("CUSTOM-BOOM"), "{}", stdout(&o));
+}
+
+/// Whatever ends the check abnormally (an abort, a signal, the OOM killer), the exit code
+/// is 2 and stderr says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_abnormal_end_of_the_check_is_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pol = dir.path().join("pol");
+    std::fs::create_dir_all(&pol).expect("mkdir");
+    // Busy for a long while (within the policy time limit given below).
+    std::fs::write(
+        pol.join("slow.rego"),
+        boom("[x | some x in numbers.range(1, 50000); some y in numbers.range(1, 50000); x == y]"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("d.diff"),
+        "--- /dev/null\n+++ b/a.txt\n@@ -0,0 +1 @@\n+hello\n",
+    )
+    .expect("write");
+    let child = std::process::Command::new(crate::util::gate_bin())
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--diff",
+            "d.diff",
+            "--policy",
+            "pol",
+            "--policy-timeout",
+            "120",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The process doing the work: gate itself, or the worker it supervises.
+    let pid = child.id();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let worker = descendants(pid).last().copied().unwrap_or(pid);
+    let _ = std::process::Command::new("kill")
+        .args(["-ABRT", &worker.to_string()])
+        .status();
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: error:"), "{}", stderr(&o));
+}
+
+#[cfg(target_os = "linux")]
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        let path = format!("/proc/{p}/task/{p}/children");
+        let kids: Vec<u32> = std::fs::read_to_string(Path::new(&path))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|s| s.parse().ok())
+            .collect();
+        out.extend(&kids);
+        todo.extend(kids);
+    }
+    out
+}
