@@ -135,10 +135,16 @@ fn check(args: CheckArgs) -> Result<u8> {
     for (format, path) in &args.reports {
         write_out(Some(path), &report::render(*format, &outcome)?)?;
     }
-    let code = match outcome.verdict.decision {
+    let mut code = match outcome.verdict.decision {
         Decision::Fail => 1,
         Decision::Pass | Decision::Warn => 0,
     };
+    // A plan of a --plan directory that could not be read: the others were checked and
+    // reported, but the verdict is an error, never a pass.
+    for e in &outcome.facts.infra.errors {
+        eprintln!("gate: error: {}", e.error);
+        code = 2;
+    }
     match write_out(
         args.output.as_deref(),
         &report::render(args.format, &outcome)?,

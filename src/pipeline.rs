@@ -228,7 +228,7 @@ fn other_facts(
     if !opts.plans.is_empty() {
         let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
-        let mut loaded = infra::load_plans(
+        let (mut loaded, errors) = infra::load_plans(
             &opts.plans,
             &opts.cwd,
             opts.plan_base.as_deref(),
@@ -240,8 +240,10 @@ fn other_facts(
                 secret_scan::redact_values(&mut r.before, scanner);
                 secret_scan::redact_values(&mut r.after, scanner);
             }
+            secret_scan::redact_values(&mut plan.raw, scanner);
         }
         facts.infra.plans = loaded;
+        facts.infra.errors = errors;
     }
     if mode != Mode::All {
         let (deps, locks) = crate::deps::analyze(cs, &cfg.config.dependencies)?;

@@ -7,7 +7,7 @@ rules["GATE-INF-004"] := {
 	"name": "IAM wildcard",
 	"summary": "A policy newly allows `*` actions, or any action on `*` resources.",
 	"help": concat("\n", [
-		"**What it finds:** `Allow` statements added by the plan with `Action: \"*\"`, `service:*`, or wildcard actions on `Resource: \"*\"`.",
+		"**What it finds:** `Allow` statements added by the plan with `Action: \"*\"`, `service:*`, or wildcard actions on `Resource: \"*\"`, and `Allow` statements with `NotAction` or `NotResource` (everything except a list), in inline policies, resource policies and documents built with `data.aws_iam_policy_document`.",
 		"",
 		"**Why it matters:** a compromised workload with `*:*` owns the account; wildcards are how least privilege erodes one convenient change at a time.",
 		"",
@@ -18,7 +18,7 @@ rules["GATE-INF-004"] := {
 }
 
 deny contains finding(p, r, "GATE-INF-004",
-	sprintf("%s grants administrator access (Action * on Resource *)", [label(r)]),
+	sprintf("%s grants administrator access (%s)", [label(r), admin_text(w)]),
 	85, "full administrator policy") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -27,10 +27,24 @@ deny contains finding(p, r, "GATE-INF-004",
 }
 
 warn contains finding(p, r, "GATE-INF-004",
-	sprintf("%s allows wildcard actions %v on %v", [label(r), w.actions, w.resources]),
+	sprintf("%s allows %s on %v%s", [label(r), actions_text(w), w.resources, negated_note(w)]),
 	45, "wildcard IAM actions") if {
 	some p in input.infra.plans
 	some r in p.resources
 	some w in r.iam_wildcards
 	not w.full_admin
 }
+
+negated(w) := object.get(w, "negated", [])
+
+admin_text(w) := sprintf("Allow with NotAction on Resource *: every action except %v", [w.actions]) if {
+	"NotAction" in negated(w)
+} else := "Action * on Resource *"
+
+actions_text(w) := sprintf("every action except %v (NotAction)", [w.actions]) if {
+	"NotAction" in negated(w)
+} else := sprintf("wildcard actions %v", [w.actions])
+
+negated_note(w) := " (NotResource: every resource except the listed ones)" if {
+	"NotResource" in negated(w)
+} else := ""

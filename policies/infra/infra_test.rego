@@ -84,3 +84,86 @@ test_iam_role_deletion_warns if {
 	some w in data.gate.infra.warn with input as plan([r]) with data.gate.config as cfg
 	w.rule == "GATE-INF-006"
 }
+
+dep(over) := object.union({
+	"address": "aws_instance.app", "type": "aws_instance", "effect": "replaced", "caused": true,
+	"via": ["aws_vpc.main"], "attributes": ["subnet_id"], "references": ["id"], "depth": 1,
+	"category": "compute", "criticality": "medium", "stateful": false, "plan": null,
+}, over)
+
+vpc(over) := res(object.union({
+	"address": "aws_vpc.main", "type": "aws_vpc", "category": "network", "criticality": "high",
+	"stateful": false, "actions": ["delete", "create"], "replace": true, "replace_reasons": ["cidr_block"],
+	"caused_by": [], "identity_changes": ["id"],
+}, over))
+
+test_replacement_taking_workloads_and_data_is_denied_naming_them if {
+	r := vpc({"downstream": [dep({}), dep({"address": "aws_db_instance.main", "type": "aws_db_instance", "effect": "re-pointed", "category": "datastore", "criticality": "critical", "stateful": true, "depth": 2})]})
+	some d in data.gate.infra.deny with input as plan([r]) with data.gate.config as cfg
+	d.rule == "GATE-INF-009"
+	contains(d.message, "replaced: aws_instance.app")
+	contains(d.message, "aws_db_instance.main (datastore)")
+}
+
+test_dependents_of_a_non_root_are_reported_with_the_root_only if {
+	sub := vpc({"address": "aws_subnet.a", "type": "aws_subnet", "caused_by": ["aws_vpc.main"], "downstream": [dep({})]})
+	count([d | some d in data.gate.infra.deny with input as plan([sub]) with data.gate.config as cfg; d.rule == "GATE-INF-009"]) == 0
+}
+
+test_replacement_without_dependents_counts_like_a_deletion if {
+	r := vpc({"downstream": []})
+	some w in data.gate.infra.warn with input as plan([r]) with data.gate.config as cfg
+	w.rule == "GATE-INF-006"
+	contains(w.message, "counts as deleting it")
+}
+
+test_engine_change_is_data_loss_even_with_a_snapshot if {
+	r := res({"actions": ["delete", "create"], "replace": true, "mitigations": ["final_snapshot"], "data_migration": "engine mysql -> postgres"})
+	some d in data.gate.infra.deny with input as plan([r]) with data.gate.config as cfg
+	d.rule == "GATE-INF-010"
+	contains(d.message, "even with final_snapshot")
+	count([w | some w in data.gate.infra.warn with input as plan([r]) with data.gate.config as cfg; w.rule == "GATE-INF-001"]) == 0
+}
+
+test_new_endpoint_names_who_must_follow if {
+	r := res({"actions": ["delete", "create"], "replace": true, "identity_changes": ["address"], "caused_by": [], "downstream": [
+		dep({"address": "aws_route53_record.db", "type": "aws_route53_record", "effect": "re-pointed", "attributes": ["records"], "category": "dns"}),
+		dep({"address": "aws_instance.app", "effect": "re-pointed", "attributes": ["user_data"]}),
+	]})
+	some w in data.gate.infra.warn with input as plan([r]) with data.gate.config as cfg
+	w.rule == "GATE-INF-011"
+	contains(w.message, "aws_route53_record.db (re-pointed: records)")
+	contains(w.message, "stops and starts")
+}
+
+test_admin_managed_policy_denied_full_access_warned if {
+	a := res({"type": "aws_iam_role_policy_attachment", "category": "iam", "stateful": false, "actions": ["create"], "managed_policies": ["AdministratorAccess"]})
+	some d in data.gate.infra.deny with input as plan([a]) with data.gate.config as cfg
+	d.rule == "GATE-INF-012"
+	s := res({"type": "aws_iam_role_policy_attachment", "category": "iam", "stateful": false, "actions": ["create"], "managed_policies": ["AmazonS3FullAccess"]})
+	count(data.gate.infra.deny) == 0 with input as plan([s]) with data.gate.config as cfg
+	some w in data.gate.infra.warn with input as plan([s]) with data.gate.config as cfg
+	w.rule == "GATE-INF-012"
+}
+
+test_not_action_on_everything_is_admin if {
+	pol := res({"type": "aws_iam_policy", "category": "iam", "stateful": false, "actions": ["create"],
+		"iam_wildcards": [{"actions": ["iam:*"], "resources": ["*"], "full_admin": true, "negated": ["NotAction"]}]})
+	some d in data.gate.infra.deny with input as plan([pol]) with data.gate.config as cfg
+	d.rule == "GATE-INF-004"
+	contains(d.message, "every action except")
+}
+
+test_errored_incomplete_and_unreadable_plans_are_denied if {
+	p := {"infra": {"plans": [{"path": "p.json", "tool": "terraform", "resources": [], "drift": [], "provider_changes": [], "errored": true, "complete": false,
+		"summary": {"create": 0, "update": 0, "delete": 0, "replace": 0}}], "errors": [{"path": "bad.json", "error": "bad.json:1:2: not valid JSON"}]}}
+	ds := [d | some d in data.gate.infra.deny with input as p with data.gate.config as cfg; d.rule == "GATE-INF-013"]
+	count(ds) == 2
+}
+
+test_findings_point_at_the_source_when_found if {
+	r := res({"actions": ["delete"], "source": {"path": "infra/main.tf", "line": 12, "kind": "resource"}})
+	some d in data.gate.infra.deny with input as plan([r]) with data.gate.config as cfg
+	d.path == "infra/main.tf"
+	d.line == 12
+}

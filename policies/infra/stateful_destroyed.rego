@@ -38,6 +38,8 @@ warn contains finding(p, r, "GATE-INF-001",
 	r.stateful
 	destroys(r)
 	count(r.mitigations) > 0
+	# Across engines or key schemas the mitigation does not bring the data back: GATE-INF-010.
+	object.get(r, "data_migration", null) == null
 }
 
 reason_note(r) := sprintf("; replacement forced by %s", [concat(", ", r.replace_reasons)]) if {

@@ -10,7 +10,8 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use super::{changed_keys, count, parse_json, Plan, ResourceChange, Summary};
+use super::graph::Edge;
+use super::{changed_keys, count, parse_json, Plan, ResourceChange};
 
 pub fn detect_change_set(doc: &Value) -> bool {
     doc.get("Changes").is_some_and(Value::is_array)
@@ -31,10 +32,8 @@ fn empty_plan(name: &str, tool: &str) -> Plan {
     Plan {
         path: name.to_string(),
         tool: tool.into(),
-        resources: Vec::new(),
-        summary: Summary::default(),
-        drift: Vec::new(),
-        provider_changes: Vec::new(),
+        complete: true,
+        ..Plan::default()
     }
 }
 
@@ -91,6 +90,44 @@ pub fn parse_change_set(doc: &Value, name: &str) -> Result<Plan> {
         };
         let mut changed = BTreeSet::new();
         let mut reasons = BTreeSet::new();
+        let logical = s("LogicalResourceId");
+        for d in rc
+            .get("Details")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let source = d
+                .get("ChangeSource")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if !matches!(source, "ResourceReference" | "ResourceAttribute") {
+                continue;
+            }
+            let Some(entity) = d.get("CausingEntity").and_then(Value::as_str) else {
+                continue;
+            };
+            let (target, attr) = entity.split_once('.').unwrap_or((entity, ""));
+            let prop = d
+                .pointer("/Target/Name")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            plan.edges.push(Edge {
+                from: logical.clone(),
+                to: target.to_string(),
+                kind: "causing_entity".into(),
+                attributes: if prop.is_empty() {
+                    vec![]
+                } else {
+                    vec![prop.to_string()]
+                },
+                target_attributes: if attr.is_empty() {
+                    vec!["Ref".to_string()]
+                } else {
+                    vec![attr.to_string()]
+                },
+            });
+        }
         for d in rc
             .get("Details")
             .and_then(Value::as_array)
@@ -206,6 +243,11 @@ const REPLACING: &[(&str, &[&str])] = &[
         "AWS::EC2::SecurityGroup",
         &["GroupName", "GroupDescription", "VpcId"],
     ),
+    ("AWS::EC2::VPC", &["CidrBlock", "InstanceTenancy"]),
+    (
+        "AWS::EC2::Subnet",
+        &["CidrBlock", "VpcId", "AvailabilityZone", "Ipv6CidrBlock"],
+    ),
     ("AWS::IAM::Role", &["RoleName", "Path"]),
     ("AWS::KMS::Key", &["KeySpec", "KeyUsage"]),
     ("AWS::Route53::HostedZone", &["Name"]),
@@ -213,6 +255,22 @@ const REPLACING: &[(&str, &[&str])] = &[
     ("AWS::SQS::Queue", &["QueueName", "FifoQueue"]),
     ("AWS::SNS::Topic", &["TopicName", "FifoTopic"]),
 ];
+
+/// Whether changing any of `props` (compared case-insensitively) replaces a `ty`.
+pub fn replaces_any(ty: &str, props: &BTreeSet<String>) -> bool {
+    let noun = ty
+        .rsplit("::")
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    props.iter().any(|p| {
+        let p = p.to_ascii_lowercase();
+        REPLACING
+            .iter()
+            .any(|(t, ps)| *t == ty && ps.iter().any(|x| x.to_ascii_lowercase() == p))
+            || (!noun.is_empty() && p == format!("{noun}name"))
+    })
+}
 
 fn replaces(ty: &str, prop: &str) -> bool {
     if REPLACING
@@ -351,8 +409,207 @@ pub fn parse_template_pair(
     Ok(plan)
 }
 
+/// References inside a property value: (logical id, attribute read, kind).
+fn template_refs(
+    v: &Value,
+    ids: &BTreeSet<&str>,
+    out: &mut Vec<(String, String, &'static str)>,
+    depth: usize,
+) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(r)) = o.get("Ref") {
+                if ids.contains(r.as_str()) {
+                    out.push((r.clone(), "Ref".into(), "ref"));
+                }
+            }
+            match o.get("Fn::GetAtt") {
+                Some(Value::Array(a)) => {
+                    if let Some(id) = a.first().and_then(Value::as_str) {
+                        if ids.contains(id) {
+                            let attr = a.get(1).and_then(Value::as_str).unwrap_or_default();
+                            out.push((id.to_string(), attr.to_string(), "getatt"));
+                        }
+                    }
+                }
+                Some(Value::String(s)) => {
+                    let (id, attr) = s.split_once('.').unwrap_or((s, ""));
+                    if ids.contains(id) {
+                        out.push((id.to_string(), attr.to_string(), "getatt"));
+                    }
+                }
+                _ => {}
+            }
+            if let Some(sub) = o.get("Fn::Sub") {
+                let (text, vars) = match sub {
+                    Value::String(t) => (Some(t.as_str()), None),
+                    Value::Array(a) => (
+                        a.first().and_then(Value::as_str),
+                        a.get(1).and_then(Value::as_object),
+                    ),
+                    _ => (None, None),
+                };
+                if let Some(t) = text {
+                    for (name, attr) in sub_vars(t) {
+                        if vars.is_some_and(|m| m.contains_key(&name)) {
+                            continue;
+                        }
+                        if ids.contains(name.as_str()) {
+                            out.push((name, attr, "sub"));
+                        }
+                    }
+                }
+            }
+            for x in o.values() {
+                template_refs(x, ids, out, depth + 1);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| template_refs(x, ids, out, depth + 1)),
+        _ => {}
+    }
+}
+
+/// `${Name}` / `${Name.Attr}` in an `Fn::Sub` string (`${!Literal}` is not a reference).
+fn sub_vars(t: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let Some(j) = after.find('}') else { break };
+        let inner = after[..j].trim();
+        if !inner.starts_with('!') {
+            let (n, a) = inner.split_once('.').unwrap_or((inner, ""));
+            out.push((n.to_string(), a.to_string()));
+        }
+        rest = &after[j + 1..];
+    }
+    out
+}
+
+/// An export or import name as a string: a literal, or an `Fn::Sub` with the stack name.
+fn name_of(v: &Value, stack: Option<&str>) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => {
+            let t = match o.get("Fn::Sub")? {
+                Value::String(t) => t.clone(),
+                Value::Array(a) => a.first()?.as_str()?.to_string(),
+                _ => return None,
+            };
+            let stack = stack?;
+            Some(t.replace("${AWS::StackName}", stack))
+        }
+        _ => None,
+    }
+}
+
+/// The template's graph: `Ref`, `Fn::GetAtt`, `Fn::Sub` and `DependsOn` edges between
+/// resources of `head` (and of `base`, for resources the change deletes), the exports it
+/// declares and the `Fn::ImportValue`s it uses. `stack` resolves `${AWS::StackName}`.
+pub fn template_graph(plan: &mut Plan, base: Option<&Value>, head: &Value, stack: Option<&str>) {
+    plan.from_template = true;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for doc in [Some(head), base].into_iter().flatten() {
+        let Some(res) = doc.get("Resources").and_then(Value::as_object) else {
+            continue;
+        };
+        let ids: BTreeSet<&str> = res.keys().map(String::as_str).collect();
+        for (id, r) in res {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(t) = r.get("Type").and_then(Value::as_str) {
+                plan.types.insert(id.clone(), t.to_string());
+            }
+            if let Some(props) = r.get("Properties").and_then(Value::as_object) {
+                for (prop, v) in props {
+                    let mut refs = Vec::new();
+                    template_refs(v, &ids, &mut refs, 0);
+                    for (to, attr, kind) in refs {
+                        plan.edges.push(Edge {
+                            from: id.clone(),
+                            to,
+                            kind: kind.into(),
+                            attributes: vec![prop.clone()],
+                            target_attributes: vec![attr],
+                        });
+                    }
+                    let mut imports = Vec::new();
+                    collect_imports(v, stack, &mut imports, 0);
+                    for n in imports {
+                        plan.imports.push((id.clone(), n));
+                    }
+                }
+            }
+            let deps = match r.get("DependsOn") {
+                Some(Value::String(d)) => vec![d.clone()],
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for d in deps.into_iter().filter(|d| ids.contains(d.as_str())) {
+                plan.edges.push(Edge {
+                    from: id.clone(),
+                    to: d,
+                    kind: "depends_on".into(),
+                    attributes: vec![],
+                    target_attributes: vec![],
+                });
+            }
+        }
+        if std::ptr::eq(doc, head) {
+            if let Some(outs) = doc.get("Outputs").and_then(Value::as_object) {
+                for o in outs.values() {
+                    let Some(name) = o.pointer("/Export/Name").and_then(|n| name_of(n, stack))
+                    else {
+                        continue;
+                    };
+                    let mut refs = Vec::new();
+                    if let Some(v) = o.get("Value") {
+                        template_refs(v, &ids, &mut refs, 0);
+                    }
+                    let producers: BTreeSet<String> =
+                        refs.into_iter().map(|(id, _, _)| id).collect();
+                    if !producers.is_empty() {
+                        plan.exports.insert(name, producers.into_iter().collect());
+                    }
+                }
+            }
+        }
+    }
+    plan.imports.sort();
+    plan.imports.dedup();
+}
+
+fn collect_imports(v: &Value, stack: Option<&str>, out: &mut Vec<String>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            if let Some(n) = o.get("Fn::ImportValue").and_then(|n| name_of(n, stack)) {
+                out.push(n);
+            }
+            for x in o.values() {
+                collect_imports(x, stack, out, depth + 1);
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| collect_imports(x, stack, out, depth + 1)),
+        _ => {}
+    }
+}
+
 fn read_json(path: &Path, shown: &str) -> Result<Value> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = super::decode_text(bytes, shown)?;
     parse_json(&bytes, shown)
 }
 
@@ -360,7 +617,7 @@ fn read_json(path: &Path, shown: &str) -> Result<Value> {
 type Constructs = BTreeMap<String, String>;
 
 /// The stacks of a cloud assembly: artifact id -> (template file, constructs).
-fn stacks(dir: &Path, shown: &str) -> Result<BTreeMap<String, (String, Constructs)>> {
+fn stacks(dir: &Path, shown: &str) -> Result<BTreeMap<String, (String, Constructs, String)>> {
     let manifest = read_json(
         &dir.join("manifest.json"),
         &format!("{shown}/manifest.json"),
@@ -400,7 +657,12 @@ fn stacks(dir: &Path, shown: &str) -> Result<BTreeMap<String, (String, Construct
                 }
             }
         }
-        out.insert(id.clone(), (template.to_string(), constructs));
+        let stack_name = a
+            .pointer("/properties/stackName")
+            .and_then(Value::as_str)
+            .unwrap_or(id)
+            .to_string();
+        out.insert(id.clone(), (template.to_string(), constructs, stack_name));
     }
     if out.is_empty() {
         bail!("{shown}/manifest.json: no CloudFormation stack artifacts");
@@ -417,15 +679,16 @@ pub fn load_cdk_stacks(dir: &Path, base: Option<&Path>, shown: &str) -> Result<V
         None => None,
     };
     let mut plans = Vec::new();
-    for (id, (template, constructs)) in &head {
+    for (id, (template, constructs, stack_name)) in &head {
         let name = format!("{shown}/{template}");
         let path = dir.join(template);
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = super::decode_text(bytes, &name)?;
         let doc = parse_json(&bytes, &name)?;
         let base_doc = match (&base_stacks, base) {
             (Some(bs), Some(bdir)) => match bs.get(id) {
-                Some((bt, _)) => Some(read_json(
+                Some((bt, _, _)) => Some(read_json(
                     &bdir.join(bt),
                     &format!("{}/{bt}", bdir.display()),
                 )?),
@@ -435,6 +698,8 @@ pub fn load_cdk_stacks(dir: &Path, base: Option<&Path>, shown: &str) -> Result<V
         };
         let mut plan = parse_template_pair(base_doc.as_ref(), &doc, &name, Some(constructs))?;
         plan.tool = "cdk".into();
+        template_graph(&mut plan, base_doc.as_ref(), &doc, Some(stack_name));
+        plan.raw = doc.clone();
         super::locate_lines(&mut plan, &bytes);
         plans.push(plan);
     }

@@ -10,8 +10,11 @@
 
 pub mod cloudformation;
 pub mod config;
+pub mod graph;
+pub mod mermaid;
 pub mod pulumi;
 pub mod signals;
+pub mod source;
 pub mod taxonomy;
 pub mod terraform;
 
@@ -67,6 +70,30 @@ pub struct ResourceChange {
     pub module: Option<String>,
     /// 1-based line of the resource in the plan file, for SARIF locations.
     pub line: Option<u32>,
+    /// Where the repository declares the resource (`resource "aws_vpc" "main"`, the module
+    /// call, the Pulumi or CDK construct), when it holds the configuration.
+    pub source: Option<source::Location>,
+    /// The resources this one references or is ordered after (direct, changed or not).
+    pub depends_on: Vec<String>,
+    /// What this change takes with it: every resource downstream (transitive) and what the
+    /// plan does to each. Filled for updates, deletions and replacements.
+    pub downstream: Vec<graph::Downstream>,
+    /// How many downstream resources there are (the list stops at 500).
+    pub downstream_total: usize,
+    /// The deleted, replaced or re-identified resources upstream whose change reaches this one.
+    pub caused_by: Vec<String>,
+    /// Identity attributes (id, arn, endpoint, address ...) whose value the change gives anew:
+    /// dependents that read them must follow.
+    pub identity_changes: Vec<String>,
+    /// Why a backup or final snapshot cannot bring the data back into the replacement (an
+    /// engine or key-schema change), when that is so.
+    pub data_migration: Option<String>,
+    /// AWS-managed policies this change attaches that grant broad access
+    /// (`AdministratorAccess`, `*FullAccess`, `PowerUserAccess`, `IAMFullAccess`).
+    pub managed_policies: Vec<String>,
+    /// IAM policy documents that reach this resource from a `data.aws_iam_policy_document`
+    /// whose output the plan cannot show yet (read at apply), as JSON policy documents.
+    pub policy_documents: Vec<Value>,
     /// Attribute values after redaction (sensitive values are `"(sensitive)"`).
     pub before: Value,
     pub after: Value,
@@ -98,7 +125,22 @@ pub struct Drift {
     pub actions: Vec<String>,
 }
 
+/// A Terraform 1.14 action the plan invokes (`action_invocations`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ActionInvocation {
+    pub address: String,
+    #[serde(rename = "type")]
+    pub action_type: String,
+    pub provider: String,
+    /// The resource whose lifecycle event triggers it, if any.
+    pub trigger: Option<String>,
+    /// `before_create`, `after_update` ... (as Terraform writes it), or `invoke`.
+    pub event: Option<String>,
+    /// The action's configuration, sensitive values redacted.
+    pub config: Value,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Plan {
     /// The plan file (or cdk.out directory) as given, repository-relative when inside it.
     pub path: String,
@@ -110,28 +152,70 @@ pub struct Plan {
     pub drift: Vec<Drift>,
     /// Provider configurations that change (Pulumi provider resources, Terraform regions).
     pub provider_changes: Vec<String>,
+    /// The tool reported errors while planning (`"errored": true`): the plan is partial.
+    pub errored: bool,
+    /// The plan is complete (`"complete": false` means more changes follow another apply).
+    pub complete: bool,
+    /// Terraform 1.14 actions the plan invokes.
+    pub action_invocations: Vec<ActionInvocation>,
+    /// The dependency graph: `from` references or is ordered after `to`.
+    pub edges: Vec<graph::Edge>,
+    /// The plan document as the tool wrote it, sensitive values redacted (for user policies
+    /// written against the tool's own format, as for conftest).
+    pub raw: Value,
+    /// Types of graph nodes the plan leaves unchanged (not listed in `resources`).
+    #[serde(skip)]
+    pub types: std::collections::BTreeMap<String, String>,
+    /// CloudFormation exports: name -> logical ids of the resources they expose.
+    #[serde(skip)]
+    pub exports: std::collections::BTreeMap<String, Vec<String>>,
+    /// CloudFormation imports: (consumer logical id, export name).
+    #[serde(skip)]
+    pub imports: Vec<(String, String)>,
+    /// A CloudFormation template diff (not a change set): referencing resources are implied.
+    #[serde(skip)]
+    pub from_template: bool,
+    /// Data sources the plan reads again at apply (walked through like changed resources).
+    #[serde(skip)]
+    pub read_nodes: std::collections::BTreeSet<String>,
+    /// Terraform module call prefix (`module.app.`) -> its `source`.
+    #[serde(skip)]
+    pub module_sources: std::collections::BTreeMap<String, String>,
+}
+
+/// A plan that could not be read: the others are still checked, and the verdict is an error.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PlanError {
+    pub path: String,
+    pub error: String,
 }
 
 /// `input.infra`: the plans of the check.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct InfraFacts {
     pub plans: Vec<Plan>,
+    /// Plans of a `--plan` directory that could not be read (the verdict is an error).
+    pub errors: Vec<PlanError>,
 }
 
 /// Reads every plan named by `--plan` (files or directories). `base` pairs with CDK
-/// assemblies for a resource-level diff of two synths.
+/// assemblies for a resource-level diff of two synths. A named path that does not exist is an
+/// error; a file of a `--plan` directory that cannot be read or parsed is returned in the
+/// second list (with its path) while the other plans are still read.
 pub fn load_plans(
     paths: &[PathBuf],
     cwd: &Path,
     base: Option<&Path>,
     root: &Path,
     taxonomy: &Taxonomy,
-) -> Result<Vec<Plan>> {
+) -> Result<(Vec<Plan>, Vec<PlanError>)> {
     use rayon::prelude::*;
     let mut inputs = Vec::new();
     for p in paths {
         expand(p, cwd, &mut inputs)?;
     }
+    let from_dir: Vec<bool> = inputs.iter().map(|(_, d)| *d).collect();
+    let inputs: Vec<PathBuf> = inputs.into_iter().map(|(p, _)| p).collect();
     let base = base.map(|b| {
         if b.is_absolute() {
             b.to_path_buf()
@@ -140,24 +224,39 @@ pub fn load_plans(
         }
     });
     let base = base.as_deref();
-    let mut plans: Vec<Plan> = inputs
+    let results: Vec<Result<Vec<Plan>>> = inputs
         .par_iter()
         .map(|p| load_one(p, cwd, base, root, taxonomy))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .flatten()
         .collect();
+    let mut plans = Vec::new();
+    let mut errors = Vec::new();
+    for ((res, given), in_dir) in results.into_iter().zip(&inputs).zip(from_dir) {
+        match res {
+            Ok(ps) => plans.extend(ps),
+            Err(e) if in_dir => errors.push(PlanError {
+                path: display_path(given, cwd, root),
+                error: format!("{e:#}"),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
     plans.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(plans)
+    graph::link_across(&mut plans);
+    let index = source::Index::build(root);
+    for plan in &mut plans {
+        index.locate(plan);
+    }
+    Ok((plans, errors))
 }
 
-/// Lists the plan files (or CDK assemblies) a `--plan` argument names, as the user wrote them.
-fn expand(p: &Path, cwd: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// Lists the plan files (or CDK assemblies) a `--plan` argument names, as the user wrote them,
+/// each with whether it was found in a directory.
+fn expand(p: &Path, cwd: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
     let meta = std::fs::metadata(cwd.join(p))
         .with_context(|| format!("cannot read plan {}", p.display()))?;
     if meta.is_dir() {
-        if p.join("manifest.json").is_file() {
-            out.push(p.to_path_buf());
+        if cwd.join(p).join("manifest.json").is_file() {
+            out.push((p.to_path_buf(), false));
             return Ok(());
         }
         let mut files: Vec<PathBuf> = std::fs::read_dir(cwd.join(p))
@@ -172,9 +271,9 @@ fn expand(p: &Path, cwd: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
                 p.display()
             );
         }
-        out.extend(files);
+        out.extend(files.into_iter().map(|f| (f, true)));
     } else {
-        out.push(p.to_path_buf());
+        out.push((p.to_path_buf(), false));
     }
     Ok(())
 }
@@ -200,6 +299,36 @@ pub fn parse_json(bytes: &[u8], name: &str) -> Result<Value> {
         .map_err(|e| anyhow::anyhow!("{name}:{}:{}: not valid JSON: {e}", e.line(), e.column()))
 }
 
+/// The text of a plan file as UTF-8: a UTF-8 byte order mark is dropped, and UTF-16 (with a
+/// byte order mark, as Windows PowerShell's `>` writes it, or without one, told by its zero
+/// bytes) is decoded.
+pub fn decode_text(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return Ok(rest.to_vec());
+    }
+    let (le, body) = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => (true, bytes.as_slice()),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => (false, bytes.as_slice()),
+        _ => return Ok(bytes),
+    };
+    if body.len() % 2 != 0 {
+        bail!("{name}: UTF-16 text with an odd number of bytes");
+    }
+    let units = body.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .collect::<std::result::Result<String, _>>()
+        .map_err(|e| anyhow::anyhow!("{name}: invalid UTF-16 text: {e}"))?;
+    Ok(text.into_bytes())
+}
+
 fn load_one(
     given: &Path,
     cwd: &Path,
@@ -214,7 +343,13 @@ fn load_one(
     } else {
         let bytes =
             std::fs::read(p).with_context(|| format!("cannot read plan {}", p.display()))?;
+        let bytes = decode_text(bytes, &shown)?;
         let doc = parse_json(&bytes, &shown)?;
+        if let Some(what) = terraform::state_kind(&doc) {
+            bail!(
+                "{shown}: this is {what}, not a plan: a state says what exists, not what would change. Give gate the plan: `terraform plan -out plan.tfplan && terraform show -json plan.tfplan > plan.json`"
+            );
+        }
         if cloudformation::detect_cdk_manifest(&doc) {
             let dir = p
                 .parent()
@@ -231,9 +366,14 @@ fn load_one(
             } else if pulumi::detect(&doc) {
                 pulumi::parse(&doc, &shown)?
             } else if cloudformation::detect_change_set(&doc) {
-                cloudformation::parse_change_set(&doc, &shown)?
+                let mut p = cloudformation::parse_change_set(&doc, &shown)?;
+                p.raw = doc.clone();
+                p
             } else if cloudformation::detect_template(&doc) {
-                cloudformation::parse_template_pair(None, &doc, &shown, None)?
+                let mut p = cloudformation::parse_template_pair(None, &doc, &shown, None)?;
+                cloudformation::template_graph(&mut p, None, &doc, None);
+                p.raw = doc.clone();
+                p
             } else {
                 bail!(
                     "{shown}: not a plan gate knows (expected `terraform show -json`, `pulumi preview --json`, a CloudFormation change set or template, or a cdk.out directory)"
@@ -249,6 +389,9 @@ fn load_one(
             signals::derive(r);
         }
         plan.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        let types = std::mem::take(&mut plan.types);
+        graph::link(plan, &types);
+        plan.types = types;
         plan.drift.sort_by(|a, b| a.address.cmp(&b.address));
         plan.provider_changes.sort();
         plan.provider_changes.dedup();

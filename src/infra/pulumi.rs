@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 use serde_json::Value;
 
-use super::{count, Plan, ResourceChange, Summary};
+use super::graph::Edge;
+use super::{count, Plan, ResourceChange};
 
 /// Pulumi's marker for a secret value inside state.
 const SECRET_SIG: &str = "4dabf18193072939515e22adb298388d";
@@ -28,7 +29,7 @@ pub fn split_urn(urn: &str) -> (String, String) {
     }
 }
 
-fn redact_secrets(v: &mut Value) {
+pub fn redact_secrets(v: &mut Value) {
     match v {
         Value::Object(o) => {
             if o.contains_key(SECRET_SIG) {
@@ -73,10 +74,8 @@ pub fn parse(doc: &Value, name: &str) -> Result<Plan> {
     let mut plan = Plan {
         path: name.to_string(),
         tool: "pulumi".into(),
-        resources: Vec::new(),
-        summary: Summary::default(),
-        drift: Vec::new(),
-        provider_changes: Vec::new(),
+        complete: true,
+        ..Plan::default()
     };
     // One entry per URN: a replacement may appear as `replace` plus `create-replacement` and
     // `delete-replaced` steps; they fold into one replaced resource.
@@ -207,6 +206,10 @@ pub fn parse(doc: &Value, name: &str) -> Result<Plan> {
                 .push(format!("{ty}::{res_name}: provider {op}"));
         }
     }
+    plan.edges = edges(steps, &mut plan.types);
+    let mut raw = doc.clone();
+    redact_secrets(&mut raw);
+    plan.raw = raw;
     for (_, mut r) in by_urn {
         r.changed_attributes.sort();
         count(&mut plan.summary, &r.actions, r.replace);
@@ -223,6 +226,121 @@ pub fn parse(doc: &Value, name: &str) -> Result<Plan> {
         plan.resources.push(r);
     }
     Ok(plan)
+}
+
+/// A URN's resource address (`type::name`), the type from the state when it says.
+fn address_of(urn: &str, ty: Option<&str>) -> String {
+    let (t, name) = split_urn(urn);
+    format!("{}::{name}", ty.unwrap_or(&t))
+}
+
+/// `urn:...::default_6_0_0::04da6b54-...` (a provider reference) -> the provider's URN.
+fn provider_urn(reference: &str) -> &str {
+    reference
+        .rsplit_once("::")
+        .map(|(u, _)| u)
+        .unwrap_or(reference)
+}
+
+/// Edges from each resource's state: `dependencies` (attributes from
+/// `propertyDependencies`), `parent` and `provider`.
+fn edges(steps: &[Value], types: &mut std::collections::BTreeMap<String, String>) -> Vec<Edge> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut addr: BTreeMap<String, String> = BTreeMap::new();
+    for step in steps {
+        for which in ["oldState", "newState"] {
+            let st = step.get(which).unwrap_or(&Value::Null);
+            let urn = st
+                .get("urn")
+                .or_else(|| step.get("urn"))
+                .and_then(Value::as_str);
+            if let Some(urn) = urn {
+                let ty = st.get("type").and_then(Value::as_str);
+                let a = address_of(urn, ty);
+                if let Some(t) = ty {
+                    types.insert(a.clone(), t.to_string());
+                }
+                addr.insert(urn.to_string(), a);
+            }
+        }
+    }
+    let name = |urn: &str| {
+        addr.get(urn)
+            .cloned()
+            .unwrap_or_else(|| address_of(urn, None))
+    };
+    let mut merged: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
+    for step in steps {
+        for which in ["oldState", "newState"] {
+            let st = step.get(which).unwrap_or(&Value::Null);
+            let Some(urn) = st
+                .get("urn")
+                .or_else(|| step.get("urn"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            if st.get("type").and_then(Value::as_str) == Some("pulumi:pulumi:Stack") {
+                continue;
+            }
+            let from = name(urn);
+            let mut by_prop: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+            if let Some(pd) = st.get("propertyDependencies").and_then(Value::as_object) {
+                for (prop, deps) in pd {
+                    for d in deps
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
+                        by_prop.entry(d).or_default().insert(prop.clone());
+                    }
+                }
+            }
+            for d in st
+                .get("dependencies")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let attrs = by_prop.remove(d).unwrap_or_default();
+                merged
+                    .entry((from.clone(), name(d), "dependency".into()))
+                    .or_default()
+                    .extend(attrs);
+            }
+            for (d, attrs) in by_prop {
+                merged
+                    .entry((from.clone(), name(d), "property".into()))
+                    .or_default()
+                    .extend(attrs);
+            }
+            if let Some(p) = st.get("parent").and_then(Value::as_str) {
+                if !p.contains("::pulumi:pulumi:Stack::") {
+                    merged
+                        .entry((from.clone(), name(p), "parent".into()))
+                        .or_default();
+                }
+            }
+            if let Some(p) = st.get("provider").and_then(Value::as_str) {
+                merged
+                    .entry((from.clone(), name(provider_urn(p)), "provider".into()))
+                    .or_default();
+            }
+        }
+    }
+    merged
+        .into_iter()
+        .filter(|((f, t, _), _)| f != t)
+        .map(|((from, to, kind), attrs)| Edge {
+            from,
+            to,
+            kind,
+            attributes: attrs.into_iter().collect(),
+            target_attributes: Vec::new(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,5 +376,60 @@ mod tests {
         assert_eq!(r.replace_reasons, vec!["engine"]);
         assert_eq!(r.after["password"], json!("(sensitive)"));
         assert_eq!(plan.summary.replace, 1);
+    }
+
+    #[test]
+    fn dependencies_parents_and_providers_are_edges() {
+        let doc = json!({"steps": [
+            {"op": "same", "urn": "urn:pulumi:s::p::pulumi:providers:aws::default",
+             "newState": {"urn": "urn:pulumi:s::p::pulumi:providers:aws::default", "type": "pulumi:providers:aws"}},
+            {"op": "replace", "urn": "urn:pulumi:s::p::aws:ec2/vpc:Vpc::main",
+             "newState": {"type": "aws:ec2/vpc:Vpc", "provider": "urn:pulumi:s::p::pulumi:providers:aws::default::0d1e"}},
+            {"op": "update", "urn": "urn:pulumi:s::p::aws:ec2/subnet:Subnet::a",
+             "newState": {"type": "aws:ec2/subnet:Subnet", "dependencies": ["urn:pulumi:s::p::aws:ec2/vpc:Vpc::main"],
+                          "propertyDependencies": {"vpcId": ["urn:pulumi:s::p::aws:ec2/vpc:Vpc::main"]},
+                          "parent": "urn:pulumi:s::p::my:Network::net"},
+             "detailedDiff": {"vpcId": {"kind": "update"}}}
+        ]});
+        let plan = parse(&doc, "p.json").expect("parses");
+        let got: Vec<(&str, &str, &str, Vec<String>)> = plan
+            .edges
+            .iter()
+            .map(|e| {
+                (
+                    e.from.as_str(),
+                    e.to.as_str(),
+                    e.kind.as_str(),
+                    e.attributes.clone(),
+                )
+            })
+            .collect();
+        assert!(
+            got.contains(&(
+                "aws:ec2/subnet:Subnet::a",
+                "aws:ec2/vpc:Vpc::main",
+                "dependency",
+                vec!["vpcId".to_string()]
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                "aws:ec2/subnet:Subnet::a",
+                "my:Network::net",
+                "parent",
+                vec![]
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                "aws:ec2/vpc:Vpc::main",
+                "pulumi:providers:aws::default",
+                "provider",
+                vec![]
+            )),
+            "{got:?}"
+        );
     }
 }

@@ -22,8 +22,11 @@ pub struct Ingress {
 pub struct IamWildcard {
     pub actions: Vec<String>,
     pub resources: Vec<String>,
-    /// `*` on `*`: administrator access.
+    /// `*` on `*` (or everything but a few actions, `NotAction`, on `*`): administrator access.
     pub full_admin: bool,
+    /// `NotAction` and/or `NotResource` when the statement allows by exclusion: everything
+    /// except the listed actions (or resources) is allowed.
+    pub negated: Vec<String>,
 }
 
 fn norm(k: &str) -> String {
@@ -283,15 +286,40 @@ fn walk_policies(v: &Value, depth: usize, out: &mut Vec<IamWildcard>) {
                     if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
                         continue;
                     }
-                    let actions = as_strings(s.get("Action"));
-                    let resources = as_strings(s.get("Resource"));
-                    let wild_action = actions.iter().any(|a| a == "*" || a.ends_with(":*"));
-                    let wild_resource = resources.iter().any(|r| r == "*");
-                    if wild_action || (wild_resource && actions.iter().any(|a| a.contains('*'))) {
+                    let not_actions = as_strings(s.get("NotAction"));
+                    let not_resources = as_strings(s.get("NotResource"));
+                    let mut negated = Vec::new();
+                    if s.get("NotAction").is_some() {
+                        negated.push("NotAction".to_string());
+                    }
+                    if s.get("NotResource").is_some() {
+                        negated.push("NotResource".to_string());
+                    }
+                    // With NotAction/NotResource, the lists are the exceptions.
+                    let actions = if negated.iter().any(|n| n == "NotAction") {
+                        not_actions.clone()
+                    } else {
+                        as_strings(s.get("Action"))
+                    };
+                    let resources = if negated.iter().any(|n| n == "NotResource") {
+                        not_resources.clone()
+                    } else {
+                        as_strings(s.get("Resource"))
+                    };
+                    // Everything but the listed: as wide as a wildcard, wider than it reads.
+                    let not_action = s.get("NotAction").is_some();
+                    let not_resource = s.get("NotResource").is_some();
+                    let any_resource = not_resource || resources.iter().any(|r| r == "*");
+                    let wild_action =
+                        not_action || actions.iter().any(|a| a == "*" || a.ends_with(":*"));
+                    if wild_action || (any_resource && actions.iter().any(|a| a.contains('*'))) {
                         out.push(IamWildcard {
-                            full_admin: actions.iter().any(|a| a == "*") && wild_resource,
+                            full_admin: (not_action || actions.iter().any(|a| a == "*"))
+                                && !not_resource
+                                && resources.iter().any(|r| r == "*"),
                             actions,
                             resources,
+                            negated,
                         });
                     }
                 }
@@ -369,6 +397,29 @@ fn protection_of(path: &str) -> Option<&'static str> {
     }
 }
 
+/// A setting named for its absence (`encryption_disabled`, `disable_logging`,
+/// `skip_encryption`): `true` means the protection is off.
+fn negated(path: &str) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.contains("disable") || last.starts_with("skip")
+}
+
+/// Whether a protection leaf is on, off, or neither (unset, unknown).
+fn protection_on(path: &str, v: &Value) -> Option<bool> {
+    let (on, off) = (
+        truthy(v) && !v.is_array() && !v.is_object(),
+        explicitly_off(v),
+    );
+    let empty_list = v.as_array().is_some_and(Vec::is_empty);
+    match (negated(path), on, off || empty_list) {
+        (false, true, _) => Some(true),
+        (false, _, true) => Some(false),
+        (true, true, _) => Some(false),
+        (true, _, true) if off => Some(true),
+        _ => None,
+    }
+}
+
 fn disabled_protections(r: &ResourceChange) -> Vec<String> {
     let mut before = Vec::new();
     let mut after = Vec::new();
@@ -380,16 +431,24 @@ fn disabled_protections(r: &ResourceChange) -> Vec<String> {
         let Some(kind) = protection_of(path) else {
             continue;
         };
-        let was_on = before.iter().any(|(p, b)| p == path && truthy(b));
-        let off = explicitly_off(a) || (a.is_array() && a.as_array().is_some_and(Vec::is_empty));
-        if off && (was_on || (created && kind != "logging" && explicitly_off(a))) {
+        let was_on = before
+            .iter()
+            .any(|(p, b)| p == path && protection_on(p, b) == Some(true));
+        let off = protection_on(path, a) == Some(false);
+        // Created off: only encryption and a public access block are findings. Other
+        // settings created off (`deletion_protection = false`, GCE's default) are defaults,
+        // not something turned off.
+        let created_off = created
+            && matches!(kind, "encryption" | "public_access_block")
+            && (explicitly_off(a) || negated(path));
+        if off && (was_on || created_off) {
             out.push(kind.to_string());
         }
     }
     // A protective block removed entirely (logging { ... } gone).
     for (path, b) in &before {
         if let Some(kind) = protection_of(path) {
-            if truthy(b)
+            if protection_on(path, b) == Some(true)
                 && !after.iter().any(|(p, _)| p == path)
                 && !r.after.is_null()
                 && r.actions.iter().any(|a| a == "update")
@@ -498,6 +557,88 @@ fn mitigations(r: &mut ResourceChange) {
     r.mitigations.sort();
 }
 
+/// AWS-managed policies that grant broad access, by the name at the end of their ARN.
+fn broad_managed_policy(arn: &str) -> bool {
+    let Some(name) = arn
+        .strip_prefix("arn:aws:iam::aws:policy/")
+        .or_else(|| arn.strip_prefix("arn:aws-us-gov:iam::aws:policy/"))
+        .or_else(|| arn.strip_prefix("arn:aws-cn:iam::aws:policy/"))
+    else {
+        return false;
+    };
+    let name = name.rsplit('/').next().unwrap_or(name);
+    name == "AdministratorAccess"
+        || name == "PowerUserAccess"
+        || name == "IAMFullAccess"
+        || name.ends_with("FullAccess")
+}
+
+/// Broad AWS-managed policies named anywhere in `v` (`policy_arn`, `managed_policy_arns`,
+/// `ManagedPolicyArns`, `policyArn`).
+fn managed_policies(v: &Value) -> Vec<String> {
+    let mut ls = Vec::new();
+    leaves(v, String::new(), 0, &mut ls);
+    let mut out: Vec<String> = ls
+        .iter()
+        .filter(|(p, _)| p.contains("policyarn"))
+        .filter_map(|(_, x)| x.as_str())
+        .filter(|a| broad_managed_policy(a))
+        .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Engine families whose snapshots restore into each other.
+fn engine_family(e: &str) -> String {
+    let e = e.to_ascii_lowercase();
+    if e.contains("postgres") {
+        "postgres".into()
+    } else if e.contains("mysql") || e.contains("mariadb") {
+        "mysql".into()
+    } else if e.starts_with("oracle") {
+        "oracle".into()
+    } else if e.starts_with("sqlserver") {
+        "sqlserver".into()
+    } else if e.contains("redis") || e.contains("valkey") {
+        "redis".into()
+    } else {
+        e
+    }
+}
+
+/// Why a replacement's backup cannot bring the data back: the engine family changes (a MySQL
+/// snapshot does not restore into PostgreSQL), or the key schema of a table changes (a backup
+/// restores the old keys).
+fn data_migration(r: &ResourceChange) -> Option<String> {
+    if !r.replace || !r.stateful {
+        return None;
+    }
+    let (b, a) = (&r.before, &r.after);
+    if let (Some(eb), Some(ea)) = (
+        get(b, "engine").and_then(Value::as_str),
+        get(a, "engine").and_then(Value::as_str),
+    ) {
+        if engine_family(eb) != engine_family(ea) {
+            return Some(format!("engine {eb} -> {ea}"));
+        }
+    }
+    for key in [
+        "hash_key",
+        "range_key",
+        "key_schema",
+        "local_secondary_index",
+        "local_secondary_indexes",
+    ] {
+        let (x, y) = (get(b, key), get(a, key));
+        if x.is_some() && y.is_some() && x != y {
+            return Some(format!("key schema ({key}) changes"));
+        }
+    }
+    None
+}
+
 /// Fills the derived fields of a resource change.
 pub fn derive(r: &mut ResourceChange) {
     let after_open = open_ingress(&r.resource_type, &r.after);
@@ -507,12 +648,28 @@ pub fn derive(r: &mut ResourceChange) {
         .filter(|i| !before_open.contains(i))
         .collect();
     let before_iam = iam_wildcards(&r.before);
-    r.iam_wildcards = iam_wildcards(&r.after)
+    let mut after_iam = iam_wildcards(&r.after);
+    for d in &r.policy_documents {
+        after_iam.extend(iam_wildcards(d));
+    }
+    after_iam.sort();
+    after_iam.dedup();
+    r.iam_wildcards = after_iam
         .into_iter()
         .filter(|w| !before_iam.contains(w))
         .collect();
     r.disabled_protections = disabled_protections(r);
-    r.public_exposure = public(r) || !r.new_open_ingress.is_empty();
+    r.public_exposure = public(r)
+        || !r.new_open_ingress.is_empty()
+        || r.policy_documents
+            .iter()
+            .any(|d| policy_allows_anyone(d, 0));
+    let before_managed = managed_policies(&r.before);
+    r.managed_policies = managed_policies(&r.after)
+        .into_iter()
+        .filter(|m| !before_managed.contains(m))
+        .collect();
+    r.data_migration = data_migration(r);
     mitigations(r);
 }
 

@@ -135,6 +135,9 @@ impl Render for MarkdownReport {
         if !v.reasons.is_empty() {
             writeln!(s)?;
         }
+        if let Some(chart) = crate::infra::mermaid::markdown_section(&o.facts.infra.plans) {
+            s.push_str(&chart);
+        }
         if o.findings.is_empty() {
             writeln!(s, "No findings.")?;
             return Ok(s);
