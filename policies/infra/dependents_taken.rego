@@ -40,9 +40,13 @@ blocks(r) if {
 }
 
 takes_message(r) := sprintf("%s %s %s would be %s%s and takes %d dependent resource(s) with it: %s%s", [
-	r.criticality, r.category, label(r), verb(r), reason_note(r), count(taken(r)),
+	r.criticality, r.category, label(r), verb(r), forced_note(r), count(taken(r)),
 	describe(taken(r)), also_note(r),
 ])
+
+forced_note(r) := sprintf(" (replacement forced by %s)", [concat(", ", r.replace_reasons)]) if {
+	count(r.replace_reasons) > 0
+} else := ""
 
 also_note(r) := sprintf("; also %s", [describe(others)]) if {
 	others := [d | some d in downstream(r); not took(d); d.effect in {"re-pointed", "updated"}]
