@@ -87,6 +87,10 @@ pub const IDENTITY: &[&str] = &[
 /// Most dependents listed per changed resource; the count past it is still right in
 /// `downstream_total`.
 pub const MAX_DOWNSTREAM: usize = 500;
+/// Past this many listed dependents in one plan, resources whose change comes from upstream
+/// list at most [`MAX_INHERITED`].
+pub const PLAN_BUDGET: usize = 20_000;
+pub const MAX_INHERITED: usize = 10;
 
 fn top(attr: &str) -> String {
     attr.split(['.', '['])
@@ -152,8 +156,10 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
         .map(|(i, r)| (r.address.clone(), i))
         .collect();
     let mut reverse: BTreeMap<&str, Vec<&Edge>> = BTreeMap::new();
+    let mut forward: BTreeMap<&str, Vec<&Edge>> = BTreeMap::new();
     for e in &edges {
         reverse.entry(e.to.as_str()).or_default().push(e);
+        forward.entry(e.from.as_str()).or_default().push(e);
     }
     let template_diff = matches!(plan.tool.as_str(), "cloudformation" | "cdk")
         && !plan.resources.iter().any(|r| r.action_reason.is_some())
@@ -202,7 +208,7 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
             let mut attrs = BTreeSet::new();
             let mut refs = BTreeSet::new();
             let mut kinds = BTreeSet::new();
-            for e in edges.iter().filter(|e| e.from == addr) {
+            for e in forward.get(addr).map(Vec::as_slice).unwrap_or(&[]) {
                 // Through what it was reached by: walked nodes nearer to the change.
                 let nearer = depth.get(e.to.as_str()).is_some_and(|&t| t < d);
                 if walked.contains(e.to.as_str()) && nearer {
@@ -297,7 +303,6 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
         }
         list.sort_by(|a, b| (a.depth, &a.address).cmp(&(b.depth, &b.address)));
         let total = list.len();
-        list.truncate(MAX_DOWNSTREAM);
         results.push((i, list, total));
     }
     // What dependents read of each resource: the identity attributes that matter.
@@ -358,7 +363,20 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
             .map(|s| s.into_iter().collect())
             .unwrap_or_default();
     }
-    for (i, list, total) in results {
+    // Bounded facts: at most MAX_DOWNSTREAM dependents listed per resource and, past
+    // PLAN_BUDGET entries in a plan, MAX_INHERITED for the resources whose change comes from
+    // upstream (their dependents are listed with the resource the change starts at).
+    let listed: usize = results
+        .iter()
+        .map(|(_, l, _)| l.len().min(MAX_DOWNSTREAM))
+        .sum();
+    for (i, mut list, total) in results {
+        let cap = if listed > PLAN_BUDGET && !plan.resources[i].caused_by.is_empty() {
+            MAX_INHERITED
+        } else {
+            MAX_DOWNSTREAM
+        };
+        list.truncate(cap);
         plan.resources[i].downstream_total = total;
         plan.resources[i].downstream = list;
     }

@@ -180,7 +180,7 @@ pub fn markdown_section(plans: &[Plan]) -> Option<String> {
     if c.drawn < c.total {
         let _ = writeln!(
             s,
-            "\n_{} of {} resources drawn; every dependent is listed in the facts (`infra.plans[].resources[].downstream`)._",
+            "\n_{} of {} resources drawn; the facts list the dependents of each change (`infra.plans[].resources[].downstream`, `downstream_total`)._",
             c.drawn, c.total
         );
     }

@@ -831,6 +831,57 @@ mod tests {
     }
 
     #[test]
+    fn negated_names_read_the_other_way_round() {
+        let mut on = rc(
+            "aws_codebuild_project",
+            &["create"],
+            Value::Null,
+            json!({"artifacts": [{"encryption_disabled": false}]}),
+        );
+        derive(&mut on);
+        assert!(on.disabled_protections.is_empty());
+        let mut off = rc(
+            "aws_codebuild_project",
+            &["update"],
+            json!({"artifacts": [{"encryption_disabled": false}]}),
+            json!({"artifacts": [{"encryption_disabled": true}]}),
+        );
+        derive(&mut off);
+        assert_eq!(off.disabled_protections, vec!["encryption"]);
+    }
+
+    #[test]
+    fn not_action_and_managed_policies() {
+        let doc =
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]}";
+        let mut r = rc(
+            "aws_iam_policy",
+            &["create"],
+            Value::Null,
+            json!({"policy": doc}),
+        );
+        derive(&mut r);
+        assert!(r.iam_wildcards[0].full_admin);
+        assert_eq!(r.iam_wildcards[0].negated, vec!["NotAction"]);
+        let mut a = rc(
+            "aws_iam_role_policy_attachment",
+            &["create"],
+            Value::Null,
+            json!({"policy_arn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"}),
+        );
+        derive(&mut a);
+        assert_eq!(a.managed_policies, vec!["AmazonS3FullAccess"]);
+        let mut n = rc(
+            "aws_iam_role_policy_attachment",
+            &["create"],
+            Value::Null,
+            json!({"policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+        );
+        derive(&mut n);
+        assert!(n.managed_policies.is_empty());
+    }
+
+    #[test]
     fn tags_only_update_has_no_signals() {
         let mut r = rc(
             "aws_s3_bucket",

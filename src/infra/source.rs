@@ -326,6 +326,43 @@ mod tests {
     use crate::infra::ResourceChange;
 
     #[test]
+    fn pulumi_and_cdk_constructs_are_found() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        std::fs::write(
+            root.join("index.ts"),
+            "import * as aws from \"@pulumi/aws\";\n\nconst db = new aws.rds.Instance(\"orders-db\", {\n});\nconst b = new Bucket(this, 'Assets', {});\n",
+        )
+        .expect("write");
+        let idx = Index::build(root);
+        let mut pulumi = Plan {
+            tool: "pulumi".into(),
+            resources: vec![ResourceChange {
+                address: "aws:rds/instance:Instance::orders-db".into(),
+                ..ResourceChange::default()
+            }],
+            ..Plan::default()
+        };
+        idx.locate(&mut pulumi);
+        let s = pulumi.resources[0].source.clone().expect("found");
+        assert_eq!(
+            (s.path.as_str(), s.line, s.kind.as_str()),
+            ("index.ts", 3, "pulumi")
+        );
+        let mut cdk = Plan {
+            tool: "cdk".into(),
+            resources: vec![ResourceChange {
+                address: "Assets1234".into(),
+                construct_path: Some("Shop/Assets".into()),
+                ..ResourceChange::default()
+            }],
+            ..Plan::default()
+        };
+        idx.locate(&mut cdk);
+        assert_eq!(cdk.resources[0].source.as_ref().map(|s| s.line), Some(5));
+    }
+
+    #[test]
     fn resources_and_module_resources_are_found() {
         let dir = tempfile::tempdir().expect("tmp");
         let root = dir.path();

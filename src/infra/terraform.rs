@@ -572,6 +572,45 @@ fn prior_state_resources(doc: &Value) -> Vec<&Value> {
     out
 }
 
+/// Past this many instance pairs, an indexed reference between counted resources pairs
+/// instances by index (see [`pair_instances`]).
+const MAX_PRODUCT: usize = 4096;
+
+/// The instance key of an address: `[3]` -> 3, `["a"]` -> "a".
+fn instance_key(addr: &str) -> Option<&str> {
+    let i = addr.rfind('[')?;
+    addr.ends_with(']').then(|| &addr[i + 1..addr.len() - 1])
+}
+
+/// Pairs counted instances by index (`i` with `i % n`) or for_each instances by key; None when
+/// the keys do not allow it.
+fn pair_instances(froms: &[String], tos: &[String]) -> Option<Vec<(String, String)>> {
+    let mut by_num: BTreeMap<usize, &String> = BTreeMap::new();
+    let mut by_key: BTreeMap<&str, &String> = BTreeMap::new();
+    for t in tos {
+        let k = instance_key(t)?;
+        match k.parse::<usize>() {
+            Ok(n) => {
+                by_num.insert(n, t);
+            }
+            Err(_) => {
+                by_key.insert(k, t);
+            }
+        }
+    }
+    let n = by_num.len();
+    let mut out = Vec::new();
+    for f in froms {
+        let k = instance_key(f)?;
+        let t = match k.parse::<usize>() {
+            Ok(i) if n > 0 => by_num.get(&(i % n)).copied(),
+            _ => by_key.get(k).copied(),
+        }?;
+        out.push((f.clone(), t.clone()));
+    }
+    Some(out)
+}
+
 /// The dependency graph of a plan, between resource instances. `types` gains the types of
 /// every node seen.
 pub fn edges(
@@ -614,7 +653,8 @@ pub fn edges(
             None => vec![cfg.to_string()],
         }
     };
-    let mut config_edges: Vec<Edge> = Vec::new();
+    // Configuration edges, each with whether its expression indexes by count.index/each.
+    let mut config_edges: Vec<(Edge, bool)> = Vec::new();
     if let Some(root) = doc.pointer("/configuration/root_module") {
         let mut sc = BTreeMap::new();
         scopes(root, String::new(), None, None, &mut sc, 0);
@@ -671,41 +711,68 @@ pub fn edges(
                 for (attr, e) in by_attr {
                     let mut refs = Vec::new();
                     references(&e, &mut refs, 0);
+                    let indexed = refs
+                        .iter()
+                        .any(|x| x == "count.index" || x.starts_with("each."));
                     let mut targets = BTreeSet::new();
                     for x in specific(refs) {
                         resolve(&sc, prefix, &x, 0, &mut targets);
                     }
                     for (to, ta) in targets {
-                        config_edges.push(Edge {
-                            from: from.clone(),
-                            to,
-                            kind: "reference".into(),
-                            attributes: vec![attr.clone()],
-                            target_attributes: if ta.is_empty() { vec![] } else { vec![ta] },
-                        });
+                        config_edges.push((
+                            Edge {
+                                from: from.clone(),
+                                to,
+                                kind: "reference".into(),
+                                attributes: vec![attr.clone()],
+                                target_attributes: if ta.is_empty() { vec![] } else { vec![ta] },
+                            },
+                            indexed,
+                        ));
                     }
                 }
                 let mut deps = depends_targets(&sc, prefix, r.get("depends_on"));
                 deps.extend(inherited.iter().cloned());
                 for to in deps {
-                    config_edges.push(Edge {
-                        from: from.clone(),
-                        to,
-                        kind: "depends_on".into(),
-                        attributes: vec![],
-                        target_attributes: vec![],
-                    });
+                    config_edges.push((
+                        Edge {
+                            from: from.clone(),
+                            to,
+                            kind: "depends_on".into(),
+                            attributes: vec![],
+                            target_attributes: vec![],
+                        },
+                        false,
+                    ));
                 }
             }
         }
     }
     let mut out: Vec<Edge> = Vec::new();
-    for e in config_edges {
-        for f in expand(&e.from) {
-            for t in expand(&e.to) {
+    for (e, indexed) in config_edges {
+        let (froms, tos) = (expand(&e.from), expand(&e.to));
+        // `aws_instance.web[count.index]` reading `aws_subnet.s[count.index]` (or
+        // `element(aws_subnet.s[*].id, count.index)`): when both sides are counted and the
+        // expression indexes, instance i reads instance i (modulo the target's count), not
+        // every one; by key for for_each. Past MAX_PRODUCT pairs only: small plans keep every
+        // pair (an over-approximation, never a missed dependent).
+        if indexed && froms.len() * tos.len() > MAX_PRODUCT {
+            if let Some(pairs) = pair_instances(&froms, &tos) {
+                for (f, t) in pairs {
+                    out.push(Edge {
+                        from: f,
+                        to: t,
+                        ..e.clone()
+                    });
+                }
+                continue;
+            }
+        }
+        for f in &froms {
+            for t in &tos {
                 out.push(Edge {
                     from: f.clone(),
-                    to: t,
+                    to: t.clone(),
                     ..e.clone()
                 });
             }
@@ -1027,6 +1094,40 @@ mod tests {
             ]
         );
         assert_eq!(types["module.app.aws_instance.web"], "aws_instance");
+    }
+
+    #[test]
+    fn counted_instances_pair_by_index_or_key() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let got = pair_instances(
+            &v(&[
+                "aws_instance.w[0]",
+                "aws_instance.w[1]",
+                "aws_instance.w[2]",
+            ]),
+            &v(&["aws_subnet.s[0]", "aws_subnet.s[1]"]),
+        )
+        .expect("pairs");
+        assert_eq!(
+            got[2],
+            (
+                "aws_instance.w[2]".to_string(),
+                "aws_subnet.s[0]".to_string()
+            )
+        );
+        let keyed = pair_instances(
+            &v(&[r#"aws_instance.w["a"]"#]),
+            &v(&[r#"aws_subnet.s["a"]"#, r#"aws_subnet.s["b"]"#]),
+        )
+        .expect("pairs");
+        assert_eq!(
+            keyed,
+            vec![(
+                r#"aws_instance.w["a"]"#.to_string(),
+                r#"aws_subnet.s["a"]"#.to_string()
+            )]
+        );
+        assert!(pair_instances(&v(&["aws_instance.w"]), &v(&["aws_subnet.s[0]"])).is_none());
     }
 
     #[test]
