@@ -5,14 +5,22 @@ package gate.infra
 rules["GATE-INF-008"] := {
 	"name": "Drift detected",
 	"summary": "Resources were changed outside the infrastructure tool.",
-	"help": "**What it finds:** `resource_drift` entries in a Terraform plan.\n\n**Why it matters:** applying the plan reverts someone's manual change, or builds on a state nobody reviewed.\n\n**How to fix:** reconcile the drift (import the change into code, or revert it) before applying.",
+	"help": concat("\n", [
+		"**What it finds:** `resource_drift` entries in a Terraform plan: resources whose real state differs from the last applied state.",
+		"",
+		"**Why it matters:** applying the plan reverts someone's manual change, or builds on a state nobody reviewed.",
+		"",
+		"**Example:** someone added a tag or opened a port on `aws_security_group.web` in the console; `terraform plan` lists it under `resource_drift`, and the apply silently reverts it.",
+		"",
+		"**How to fix:** reconcile the drift (import the change into code, or revert it) before applying.",
+	]),
 	"tags": ["infrastructure", "drift"],
 	"security_severity": 3.0,
 }
 
 info contains {
 	"rule": "GATE-INF-008",
-	"message": sprintf("%d resource(s) drifted outside %s: %s", [count(p.drift), p.tool, concat(", ", [d.address | some d in p.drift])]),
+	"message": sprintf("%d resource(s) drifted outside %s: %s; reconcile the drift (import the change into code, or revert it) before applying", [count(p.drift), p.tool, concat(", ", [d.address | some d in p.drift])]),
 	"path": p.path,
 	"line": 1,
 	"risk": 10,

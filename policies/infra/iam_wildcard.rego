@@ -11,6 +11,8 @@ rules["GATE-INF-004"] := {
 		"",
 		"**Why it matters:** a compromised workload with `*:*` owns the account; wildcards are how least privilege erodes one convenient change at a time.",
 		"",
+		"**Example:** `{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}` blocks (administrator access), as does `NotAction: [\"iam:*\"]` on `*`; `\"Action\": \"s3:*\"` warns.",
+		"",
 		"**How to fix:** list the actions the workload calls and scope resources to ARNs. IAM Access Analyzer can generate a policy from CloudTrail activity.",
 	]),
 	"tags": ["infrastructure", "iam", "least-privilege", "external/cwe/cwe-269"],
@@ -18,7 +20,7 @@ rules["GATE-INF-004"] := {
 }
 
 deny contains finding(p, r, "GATE-INF-004",
-	sprintf("%s grants administrator access (%s)", [label(r), admin_text(w)]),
+	sprintf("%s grants administrator access (%s); list the actions the workload calls and scope the resources to ARNs", [label(r), admin_text(w)]),
 	85, "full administrator policy") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -27,7 +29,7 @@ deny contains finding(p, r, "GATE-INF-004",
 }
 
 warn contains finding(p, r, "GATE-INF-004",
-	sprintf("%s allows %s on %v%s", [label(r), actions_text(w), w.resources, negated_note(w)]),
+	sprintf("%s allows %s on %v%s; list the actions the workload calls", [label(r), actions_text(w), w.resources, negated_note(w)]),
 	45, "wildcard IAM actions") if {
 	some p in input.infra.plans
 	some r in p.resources

@@ -11,6 +11,8 @@ rules["GATE-INF-012"] := {
 		"",
 		"**Why it matters:** these are the wildcards nobody writes: `AdministratorAccess` is `*` on `*`, `IAMFullAccess` lets its holder grant itself anything, and `AmazonS3FullAccess` reads and deletes every bucket in the account.",
 		"",
+		"**Example:** `aws_iam_role_policy_attachment` with `policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"` blocks; `arn:aws:iam::aws:policy/AmazonS3FullAccess` warns.",
+		"",
 		"**How to fix:** write a customer-managed policy with the actions and resources the workload uses (IAM Access Analyzer can generate one from CloudTrail), and attach that instead.",
 	]),
 	"tags": ["infrastructure", "iam", "least-privilege", "external/cwe/cwe-269"],

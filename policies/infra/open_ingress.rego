@@ -11,6 +11,8 @@ rules["GATE-INF-002"] := {
 		"",
 		"**Why it matters:** SSH, RDP and database ports open to the world are found by scanners within minutes.",
 		"",
+		"**Example:** an `aws_security_group` with `ingress { from_port = 22, to_port = 22, protocol = \"tcp\", cidr_blocks = [\"0.0.0.0/0\"] }` blocks; the same rule on port 8080 warns; on 443 it is a note.",
+		"",
 		"**How to fix:** restrict the source to known ranges, a VPN or a bastion; use SSM Session Manager or IAP instead of open SSH. The ports treated as administrative are `infra.admin_ports` in .gate.yaml.",
 	]),
 	"tags": ["infrastructure", "network", "exposure", "external/cwe/cwe-284"],
@@ -32,7 +34,7 @@ admin_hit(i) := [port | some port in admin_ports; i.from_port <= port; port <= i
 ports(i) := sprintf("port %d", [i.from_port]) if i.from_port == i.to_port else := sprintf("ports %d-%d", [i.from_port, i.to_port])
 
 deny contains finding(p, r, "GATE-INF-002",
-	sprintf("%s opens %s (%s) to %s, including administrative port(s) %v", [label(r), ports(i), i.protocol, i.cidr, admin_hit(i)]),
+	sprintf("%s opens %s (%s) to %s, including administrative port(s) %v; restrict the source to known ranges, a VPN or a bastion (or use SSM Session Manager/IAP)", [label(r), ports(i), i.protocol, i.cidr, admin_hit(i)]),
 	85, "administrative port open to the internet") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -41,7 +43,7 @@ deny contains finding(p, r, "GATE-INF-002",
 }
 
 warn contains finding(p, r, "GATE-INF-002",
-	sprintf("%s opens %s (%s) to %s", [label(r), ports(i), i.protocol, i.cidr]),
+	sprintf("%s opens %s (%s) to %s; restrict the source to the ranges that need it", [label(r), ports(i), i.protocol, i.cidr]),
 	45, "non-web port open to the internet") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -51,7 +53,7 @@ warn contains finding(p, r, "GATE-INF-002",
 }
 
 info contains finding(p, r, "GATE-INF-002",
-	sprintf("%s opens web %s to %s", [label(r), ports(i), i.cidr]),
+	sprintf("%s opens web %s to %s; fine for a public endpoint, otherwise restrict the source", [label(r), ports(i), i.cidr]),
 	5, "web port open to the internet") if {
 	some p in input.infra.plans
 	some r in p.resources

@@ -11,6 +11,8 @@ rules["GATE-INF-013"] := {
 		"",
 		"**Why it matters:** the changes the plan does not show are exactly the ones nobody reviewed; a clean result on a partial plan is a false pass.",
 		"",
+		"**Example:** a plan document with `\"errored\": true` whose planning stopped on an error in one module, so it lists only the other modules' changes; a `--plan plans/` directory holding one truncated `network.json` beside the good plans.",
+		"",
 		"**How to fix:** fix the errors Terraform printed and plan again; for deferred changes, apply in the stages Terraform asks for and gate each plan; for an unreadable file, regenerate it (`terraform show -json plan.tfplan > plan.json`) or remove it from the directory.",
 	]),
 	"tags": ["infrastructure", "plan-input"],
@@ -44,7 +46,7 @@ deny contains {
 
 deny contains {
 	"rule": "GATE-INF-013",
-	"message": sprintf("plan %s could not be read: %s", [e.path, e.error]),
+	"message": sprintf("plan %s could not be read: %s; regenerate it (`terraform show -json plan.tfplan > plan.json`) or remove it from the directory", [e.path, e.error]),
 	"path": e.path,
 	"line": 1,
 	"risk": 80,

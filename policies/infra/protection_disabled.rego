@@ -11,6 +11,8 @@ rules["GATE-INF-005"] := {
 		"",
 		"**Why it matters:** these settings are what make an incident recoverable and auditable; turning one off rarely shows in a diff review.",
 		"",
+		"**Example:** `storage_encrypted = true` -> `false` on an `aws_db_instance` blocks; `deletion_protection = true` -> `false` or `backup_retention_period = 7` -> `0` warns. Negated names are read as such: `encryption_disabled = false` means encryption is on.",
+		"",
 		"**How to fix:** keep the protection on; if it must go, record why with an exception that has an owner and an expiry date.",
 	]),
 	"tags": ["infrastructure", "encryption", "logging", "resilience"],
@@ -18,7 +20,7 @@ rules["GATE-INF-005"] := {
 }
 
 deny contains finding(p, r, "GATE-INF-005",
-	sprintf("%s turns off encryption", [label(r)]),
+	sprintf("%s turns off encryption; keep it on (or record an exception with an owner and an expiry)", [label(r)]),
 	70, "encryption disabled") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -26,7 +28,7 @@ deny contains finding(p, r, "GATE-INF-005",
 }
 
 warn contains finding(p, r, "GATE-INF-005",
-	sprintf("%s turns off %s", [label(r), kind]),
+	sprintf("%s turns off %s; keep it on (or record an exception with an owner and an expiry)", [label(r), kind]),
 	45, sprintf("%s disabled", [kind])) if {
 	some p in input.infra.plans
 	some r in p.resources

@@ -11,6 +11,8 @@ rules["GATE-INF-007"] := {
 		"",
 		"**Why it matters:** a provider change can replace every resource it manages; a region change moves data across jurisdictions.",
 		"",
+		"**Example:** a Pulumi `pulumi:providers:aws` resource whose `region` goes from `us-east-1` to `eu-west-1`: every resource it manages is recreated in the new region.",
+		"",
 		"**How to fix:** split provider changes into their own reviewed change, and plan the migration of stateful resources.",
 	]),
 	"tags": ["infrastructure", "blast-radius"],
@@ -19,7 +21,7 @@ rules["GATE-INF-007"] := {
 
 warn contains {
 	"rule": "GATE-INF-007",
-	"message": sprintf("provider/region change: %s", [c]),
+	"message": sprintf("provider/region change: %s; review it as its own change and plan the move of the stateful resources it manages", [c]),
 	"path": p.path,
 	"line": 1,
 	"resource": c,

@@ -11,6 +11,8 @@ rules["GATE-INF-003"] := {
 		"",
 		"**Why it matters:** most large data leaks are public buckets and databases.",
 		"",
+		"**Example:** `publicly_accessible = true` on an `aws_db_instance`, an `aws_s3_bucket_policy` with `\"Principal\": \"*\"` and `s3:GetObject`, or `block_public_acls = false` on an `aws_s3_bucket_public_access_block`.",
+		"",
 		"**How to fix:** keep data stores private and serve through an application, a CDN with origin access control, or signed URLs.",
 	]),
 	"tags": ["infrastructure", "exposure", "data", "external/cwe/cwe-200"],
@@ -20,7 +22,7 @@ rules["GATE-INF-003"] := {
 data_store(r) if r.category in {"datastore", "storage", "secrets", "queue"}
 
 deny contains finding(p, r, "GATE-INF-003",
-	sprintf("%s %s becomes publicly reachable", [r.category, label(r)]),
+	sprintf("%s %s becomes publicly reachable; keep it private and serve it through an application, a CDN with origin access control, or signed URLs", [r.category, label(r)]),
 	85, "public data store") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -30,7 +32,7 @@ deny contains finding(p, r, "GATE-INF-003",
 }
 
 deny contains finding(p, r, "GATE-INF-003",
-	sprintf("%s turns off the public access block", [label(r)]),
+	sprintf("%s turns off the public access block; keep every block setting on", [label(r)]),
 	75, "public access block disabled") if {
 	some p in input.infra.plans
 	some r in p.resources

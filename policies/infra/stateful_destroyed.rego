@@ -21,7 +21,7 @@ rules["GATE-INF-001"] := {
 }
 
 deny contains finding(p, r, "GATE-INF-001",
-	sprintf("%s %s would be %s and its data lost%s", [r.category, label(r), verb(r), reason_note(r)]),
+	sprintf("%s %s would be %s and its data lost%s; %s", [r.category, label(r), verb(r), reason_note(r), keep_note(r)]),
 	crit_risk[r.criticality], sprintf("%s stateful %s resource %s without mitigation", [r.criticality, r.category, verb(r)])) if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -31,7 +31,7 @@ deny contains finding(p, r, "GATE-INF-001",
 }
 
 warn contains finding(p, r, "GATE-INF-001",
-	sprintf("%s %s would be %s (mitigated by %s)%s", [r.category, label(r), verb(r), concat(", ", r.mitigations), reason_note(r)]),
+	sprintf("%s %s would be %s (mitigated by %s)%s; make sure the snapshot or retained copy restores before applying", [r.category, label(r), verb(r), concat(", ", r.mitigations), reason_note(r)]),
 	40, "stateful resource destroyed, mitigated") if {
 	some p in input.infra.plans
 	some r in p.resources
@@ -45,3 +45,7 @@ warn contains finding(p, r, "GATE-INF-001",
 reason_note(r) := sprintf("; replacement forced by %s", [concat(", ", r.replace_reasons)]) if {
 	count(r.replace_reasons) > 0
 } else := ""
+
+keep_note(r) := "avoid the change that forces the replacement (or move the state with `moved`), or protect the data first (deletion protection, a final snapshot, prevent_destroy)" if {
+	r.replace
+} else := "keep the data out of the deletion (Terraform `removed { lifecycle { destroy = false } }`, CloudFormation `DeletionPolicy: Retain`, Pulumi `retainOnDelete`), or snapshot it first"
