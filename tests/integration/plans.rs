@@ -515,7 +515,7 @@ fn modules_and_depends_on_on_a_real_plan() {
 
 /// The Mermaid blast-radius chart of the Markdown summary, checked by the real Mermaid parser
 /// (the `mermaid` package under jsdom, installed by .ci/run into target/mermaid-parser, or
-/// MERMAID_PARSER_DIR). Without node or the parser it says it skipped, except in CI.
+/// MERMAID_PARSER_DIR, or a global `npm install -g`). Without node or the parser it says it skipped, except in CI.
 #[test]
 fn markdown_summary_draws_a_blast_radius_that_mermaid_parses() {
     let o = gate(
@@ -532,14 +532,32 @@ fn markdown_summary_draws_a_blast_radius_that_mermaid_parses() {
         chart.contains(":::replace") && chart.contains(":::update"),
         "{chart}"
     );
+    // MERMAID_PARSER_DIR, else .ci/run's target/mermaid-parser, else a global
+    // `npm install -g mermaid jsdom` (the directory above `npm root -g`).
+    let global = std::process::Command::new("npm")
+        .args(["root", "-g"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let root = std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+            root.parent().map(Path::to_path_buf)
+        });
+    let has_parser = |d: &Path| d.join("node_modules").join("mermaid").is_dir();
     let dir = std::env::var_os("MERMAID_PARSER_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("target").join("mermaid-parser"));
+        .unwrap_or_else(|| {
+            let local = manifest_dir().join("target").join("mermaid-parser");
+            match global {
+                Some(g) if !has_parser(&local) && has_parser(&g) => g,
+                _ => local,
+            }
+        });
     let node_ok = std::process::Command::new("node")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !node_ok || !dir.join("node_modules").join("mermaid").is_dir() {
+    if !node_ok || !has_parser(&dir) {
         assert!(
             !crate::util::in_ci(),
             "CI must install the Mermaid parser (.ci/run: npm install mermaid jsdom into {})",
