@@ -14,6 +14,7 @@ pub mod names;
 pub mod npm;
 pub mod python;
 pub mod ruby;
+pub mod version;
 
 use std::collections::{BTreeMap, BTreeSet};
 
