@@ -43,12 +43,42 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Dependencies: the advisory index, and a software bill of materials.
+    #[command(subcommand)]
+    Deps(DepsCommand),
     /// Print a rule's help.
     Explain {
         /// The rule id, e.g. GATE-SEC-001.
         rule: String,
         #[command(flatten)]
         policy: PolicyArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DepsCommand {
+    /// Build (or refresh) the index of the configured OSV advisories, so checks read it in
+    /// milliseconds; prints what it indexed. Checks build it themselves when it is missing.
+    Index {
+        /// Directories or zip files of OSV records, in addition to `dependencies.advisories`.
+        #[arg(long = "advisories", value_name = "PATH")]
+        advisories: Vec<PathBuf>,
+        /// Rebuild even when the cached index matches the sources.
+        #[arg(long)]
+        force: bool,
+        /// Configuration file (default: .gate.yaml at the repository root).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Write a CycloneDX 1.5 JSON bill of materials of the dependencies at a revision (the
+    /// manifests and lockfiles of the work tree by default).
+    Sbom {
+        /// The revision to describe (default: the work tree).
+        #[arg(long, value_name = "REV")]
+        rev: Option<String>,
+        /// Write to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -105,6 +135,10 @@ pub struct InputArgs {
     /// own gate).
     #[arg(long)]
     pub config_from_worktree: bool,
+    /// Directories or zip files of OSV advisories to check dependencies against
+    /// (repeatable; added to `dependencies.advisories`).
+    #[arg(long = "advisories", value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
     /// Treat the change as AI-authored (adds a provenance signal).
     #[arg(long)]
     pub ai: bool,

@@ -32,6 +32,9 @@ pub struct Facts {
     pub dependencies: Vec<DependencyFact>,
     /// Lockfiles that changed, and whether their manifest changed too.
     pub lockfiles: Vec<LockfileChange>,
+    /// Known vulnerabilities and malicious packages among the package versions the change
+    /// brings in, from the configured OSV advisories.
+    pub advisories: Vec<crate::deps::audit::AdvisoryFact>,
     pub telemetry: Vec<TelemetryFact>,
     /// What the analyzers covered and what they left out (and why).
     pub coverage: CoverageFacts,
@@ -48,6 +51,7 @@ pub struct Facts {
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct CoverageFacts {
     pub telemetry: crate::telemetry::Coverage,
+    pub advisories: crate::deps::audit::Coverage,
 }
 
 impl Facts {

@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
 use gate::change::Source;
-use gate::cli::{CheckArgs, Cli, Command, InputArgs, PolicyArgs, PolicyCommand};
+use gate::cli::{CheckArgs, Cli, Command, DepsCommand, InputArgs, PolicyArgs, PolicyCommand};
 use gate::pipeline::{self, Options};
 use gate::policy::{self, Decision, Engine};
 use gate::report;
@@ -57,6 +57,12 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Rules(p) => rules(&p),
         Command::Explain { rule, policy } => explain(&rule, &policy),
         Command::Init { force } => init(force),
+        Command::Deps(DepsCommand::Index {
+            advisories,
+            force,
+            config,
+        }) => deps_index(&advisories, force, config.as_deref()),
+        Command::Deps(DepsCommand::Sbom { rev, output }) => deps_sbom(rev.as_deref(), output.as_deref()),
     }
 }
 
@@ -114,6 +120,7 @@ fn options(input: &InputArgs) -> Result<Options> {
         cwd: cwd()?,
         config_from_worktree: input.config_from_worktree,
         ai: input.ai,
+        advisories: input.advisories.clone(),
     })
 }
 
@@ -286,4 +293,55 @@ fn policy_test(dir: Option<&Path>) -> Result<u8> {
     ));
     write_out(None, &out)?;
     Ok(if failed > 0 { 1 } else { 0 })
+}
+
+/// `gate deps index`: builds or refreshes the advisory index and says what it holds.
+fn deps_index(extra: &[PathBuf], force: bool, config: Option<&Path>) -> Result<u8> {
+    let cwd = cwd()?;
+    let root = gate::change::git::toplevel(&cwd).unwrap_or_else(|| cwd.clone());
+    // The work tree's configuration (`--config`, else .gate.yaml at the root).
+    let (cfg, _) = gate::settings::load_policies(&cwd, config, &[])?;
+    let deps = &cfg.dependencies;
+    let sources: Vec<PathBuf> = deps
+        .advisories
+        .iter()
+        .map(|p| root.join(p))
+        .chain(extra.iter().map(|p| cwd.join(p)))
+        .collect();
+    if sources.is_empty() {
+        bail!("no advisories to index: set dependencies.advisories in .gate.yaml or pass --advisories PATH");
+    }
+    let cache = gate::deps::advisories::cache_dir(deps.cache.as_deref().map(|c| root.join(c)).as_deref());
+    let start = std::time::Instant::now();
+    let idx = gate::deps::advisories::Index::open(&sources, &cache, force)?;
+    let s = &idx.stats;
+    let ecos = s
+        .ecosystems
+        .iter()
+        .map(|(e, n)| format!("{e} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    println!(
+        "{} {} records ({} malicious) for {} packages [{ecos}] from {} files in {} ms; skipped {} withdrawn, {} of other ecosystems, {} not records\n{}",
+        if idx.built { "indexed" } else { "up to date:" },
+        s.records,
+        s.malicious,
+        s.packages,
+        s.files,
+        start.elapsed().as_millis(),
+        s.withdrawn,
+        s.unsupported,
+        s.not_records,
+        idx.path.display()
+    );
+    Ok(0)
+}
+
+/// `gate deps sbom`: a CycloneDX 1.5 document of the dependencies at a revision.
+fn deps_sbom(rev: Option<&str>, output: Option<&Path>) -> Result<u8> {
+    let cwd = cwd()?;
+    let root = gate::change::git::toplevel(&cwd).unwrap_or_else(|| cwd.clone());
+    let doc = gate::deps::sbom::build(&root, rev)?;
+    write_out(output, &(serde_json::to_string_pretty(&doc)? + "\n"))?;
+    Ok(0)
 }

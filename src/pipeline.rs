@@ -38,6 +38,8 @@ pub struct Options {
     pub config_from_worktree: bool,
     /// The change is AI-authored (`--ai`).
     pub ai: bool,
+    /// `--advisories` paths (relative to `cwd`).
+    pub advisories: Vec<PathBuf>,
 }
 
 /// Runs the whole pipeline.
@@ -245,10 +247,21 @@ fn other_facts(
         facts.infra.plans = loaded;
         facts.infra.errors = errors;
     }
-    if mode != Mode::All {
-        let (deps, locks) = crate::deps::analyze(cs, &cfg.config.dependencies)?;
-        facts.dependencies = deps;
-        facts.lockfiles = locks;
+    {
+        let ctx = crate::deps::Context {
+            root: cs.root.clone().unwrap_or_else(|| opts.cwd.clone()),
+            advisories: opts
+                .advisories
+                .iter()
+                .map(|p| opts.cwd.join(p))
+                .collect(),
+            all: mode == Mode::All,
+        };
+        let a = crate::deps::analyze(cs, &cfg.config.dependencies, &ctx)?;
+        facts.dependencies = a.facts;
+        facts.lockfiles = a.lockfiles;
+        facts.advisories = a.advisories;
+        facts.coverage.advisories = a.coverage;
         t.lap("dependencies");
     }
     let commits = match commits {

@@ -16,6 +16,8 @@ info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s", [d.e
 	d.direct
 	added(d)
 	not ai_strict
+	# A whole tree (`--all`) is not a change: every dependency would be "new".
+	not whole_tree
 }
 
 warn contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s in an AI-authored change: confirm it is needed and real", [d.ecosystem, d.name, d.to]), 20, "new dependency in an AI-authored change") if {
@@ -23,4 +25,7 @@ warn contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s in an 
 	d.direct
 	added(d)
 	ai_strict
+	not whole_tree
 }
+
+whole_tree if input.change.mode == "all"

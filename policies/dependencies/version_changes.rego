@@ -7,7 +7,7 @@ rules["GATE-DEP-006"] := {
 	"name": "Risky version change",
 	"summary": "A dependency moves to a new major version, goes back to an older one, or is not pinned.",
 	"help": concat("\n", [
-		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major), downgrades, wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt).",
+		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major and is said so), downgrades (versions are compared normalized: `>=3.6` and `>=3.6.0` are the same), wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt) unless a committed lockfile pins them. The bumps of one change share one risk budget, so a routine group bump stays a warning.",
 		"",
 		"**Why it matters:** a major version changes behaviour by definition; a downgrade can reintroduce fixed vulnerabilities; unpinned requirements install whatever is newest at build time.",
 		"",
@@ -17,10 +17,18 @@ rules["GATE-DEP-006"] := {
 	"security_severity": 4.0,
 }
 
-warn contains finding(d, "GATE-DEP-006", sprintf("%s %s: major version bump %s -> %s", [d.ecosystem, d.name, d.from, d.to]), 30, "major version bump") if {
-	some d in input.dependencies
-	d.direct
-	d.major_bump
+bump_text(d) := "0.x minor bump (breaking under SemVer's 0.x rule)" if d.bump == "minor_0x" else := "major version bump"
+
+bumps := [d | some d in input.dependencies; d.direct; d.major_bump]
+
+# A routine group bump (Dependabot, Renovate) moves many packages at once: their risks share
+# one budget, so the bumps of one change weigh about as much as one major bump.
+bump_base(d) := 15 if d.bump == "minor_0x" else := 30
+
+bump_risk(d) := max([5, floor(bump_base(d) / count(bumps))])
+
+warn contains finding(d, "GATE-DEP-006", sprintf("%s %s: %s %s -> %s; read its changelog for breaking changes", [d.ecosystem, d.name, bump_text(d), d.from, d.to]), bump_risk(d), bump_text(d)) if {
+	some d in bumps
 }
 
 warn contains finding(d, "GATE-DEP-006", sprintf("%s %s downgraded %s -> %s", [d.ecosystem, d.name, d.from, d.to]), 35, "downgrade") if {
@@ -44,6 +52,8 @@ warn contains finding(d, "GATE-DEP-006", sprintf("%s %s is not pinned (%s)", [d.
 	d.source == "registry"
 	not d.pinned
 	loose(d)
+	# The committed lockfile pins it.
+	d.in_lockfile != true
 }
 
 spec(d) := d.to if d.to != "" else := "no version"

@@ -47,6 +47,11 @@ fn declared(text: &str, table: &toml::Table, section: &str, dev: bool, out: &mut
         };
         let pinned = spec.starts_with('=') && exact(&spec)
             || source == SourceKind::Git && (spec.split_whitespace().count() > 2);
+        // `alias = { package = "real-name", ... }`: the crate installed is `real-name`.
+        let target = match v {
+            Value::Table(t) => t.get("package").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        };
         out.push(Declared {
             name: name.clone(),
             line: super::key_line(text, name, from),
@@ -55,7 +60,10 @@ fn declared(text: &str, table: &toml::Table, section: &str, dev: bool, out: &mut
             location,
             pinned,
             dev,
-        });
+            section: section.to_string(),
+            target,
+..Declared::default()
+});
     }
 }
 

@@ -55,8 +55,10 @@ pub fn parse_go_mod(path: &str, text: &str) -> Result<Vec<Declared>> {
                     source: SourceKind::Registry,
                     location: None,
                     pinned: true,
-                    dev: indirect,
-                });
+                    // `// indirect`: required for a dependency's sake, not imported here.
+                    direct: !indirect,
+..Declared::default()
+});
             }
             "replace" => {
                 if let Some((from, to)) = rest.split_once("=>") {
@@ -77,6 +79,10 @@ pub fn parse_go_mod(path: &str, text: &str) -> Result<Vec<Declared>> {
                 SourceKind::Url
             };
             d.location = Some(to.clone());
+            if !local {
+                // go.sum lists the replacement module, not the one replaced.
+                d.target = to.split_whitespace().next().map(str::to_string);
+            }
             d.spec = format!("{} => {to}", d.spec);
         }
     }
@@ -119,7 +125,7 @@ mod tests {
             (d[0].name.as_str(), d[0].line),
             ("github.com/gin-gonic/gin", 6)
         );
-        assert!(d[1].dev, "indirect");
+        assert!(!d[1].direct && !d[1].dev, "indirect");
         assert_eq!(d[2].source, SourceKind::Path);
         assert!(parse_go_mod("go.mod", "module x\nfrobnicate y\n").is_err());
     }

@@ -7,13 +7,17 @@
 //! a local snapshot of a registry's names. A manifest that does not parse is an error naming
 //! the file and line: a gate cannot pass what it cannot read.
 
+pub mod advisories;
+pub mod audit;
 pub mod cargo;
 pub mod go;
 pub mod maven;
 pub mod names;
 pub mod npm;
+pub mod osv;
 pub mod python;
 pub mod ruby;
+pub mod sbom;
 pub mod version;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,12 +27,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::change::{ChangeSet, FileChange, FileStatus};
 use crate::paths::table::{self, DependencyFile};
-use crate::weakening::{added, checked, FieldRule};
+use crate::weakening::{added, checked, removed, FieldRule};
 
 /// Where a dependency comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
+    #[default]
     Registry,
     Git,
     Url,
@@ -56,6 +61,9 @@ pub enum DepChange {
     Downgraded,
     /// Same name, another source (registry to git, another URL or path).
     SourceChanged,
+    /// The requirement is written differently but admits the same lowest version, or what it
+    /// stands for is no longer known (a Maven property now set outside the change).
+    ConstraintChanged,
 }
 
 /// One dependency change (`input.dependencies`).
@@ -71,6 +79,9 @@ pub struct DependencyFact {
     pub from: Option<String>,
     pub to: Option<String>,
     pub major_bump: bool,
+    /// `major`, or `minor_0x` for a 0.x minor bump (breaking by SemVer convention); `None`
+    /// otherwise.
+    pub bump: Option<String>,
     pub direct: bool,
     /// `registry`, `git`, `url`, `path`.
     pub source: String,
@@ -81,13 +92,18 @@ pub struct DependencyFact {
     /// The lockfile says the newly added package runs install scripts (npm).
     pub install_scripts: Option<bool>,
     pub dev: bool,
+    /// The package actually installed when the manifest names it differently (npm
+    /// `npm:` aliases, Cargo `package =`, a Go `replace` by another module).
+    pub package: Option<String>,
+    /// Why the version cannot be resolved (a Maven property or BOM outside the change).
+    pub unresolved: Option<String>,
     /// Popular packages this name is a near miss of.
     pub similar_to: Vec<crate::deps::names::NearMiss>,
     /// Whether the configured registry snapshot lists the name; `None` without a snapshot.
     pub exists_in_registry: Option<bool>,
 }
 
-/// A direct dependency as a manifest declares it.
+/// A dependency as a manifest declares it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Declared {
     pub name: String,
@@ -99,6 +115,35 @@ pub struct Declared {
     pub location: Option<String>,
     pub pinned: bool,
     pub dev: bool,
+    /// False for requirements a manifest records for its dependencies' sake (Go's
+    /// `// indirect`).
+    pub direct: bool,
+    /// The part of the manifest it is declared in (`devDependencies`, a Maven profile, ...):
+    /// the same name in two sections is two declarations.
+    pub section: String,
+    /// The package actually installed when the manifest names it differently (npm
+    /// `"x": "npm:real@1"`, Cargo `package = "real"`, a Go `replace` by another module).
+    pub target: Option<String>,
+    /// Why the version is not known (a Maven property or a BOM outside the change).
+    pub unresolved: Option<String>,
+}
+
+impl Default for Declared {
+    fn default() -> Self {
+        Declared {
+            name: String::new(),
+            spec: String::new(),
+            line: 1,
+            source: SourceKind::Registry,
+            location: None,
+            pinned: false,
+            dev: false,
+            direct: true,
+            section: String::new(),
+            target: None,
+            unresolved: None,
+        }
+    }
 }
 
 /// A package a lockfile resolves.
@@ -117,7 +162,9 @@ pub enum Kind {
     Lockfile(&'static str),
 }
 
-/// What kind of dependency file a path is, by name (from the shared table of ecosystems).
+/// What kind of dependency file a path is, by name (from the shared table of ecosystems:
+/// `requirements*.txt`, `*requirements*.in`, `constraints*.txt`, and every `.txt`/`.in` file
+/// in a `requirements/` directory, the pip-tools layout, are pip requirement files).
 pub fn kind(path: &str) -> Option<Kind> {
     Some(match table::dependency_file(path)? {
         DependencyFile::Manifest(eco) => Kind::Manifest(eco),
@@ -125,7 +172,8 @@ pub fn kind(path: &str) -> Option<Kind> {
     })
 }
 
-/// Lockfiles that pin a manifest, in the manifest's directory.
+/// Lockfiles that pin a manifest, in the manifest's directory (for pip-tools,
+/// `requirements.in` is compiled into `requirements.txt` beside it).
 fn lockfiles_for(manifest: &str) -> Vec<String> {
     table::lockfiles_for(manifest)
 }
@@ -172,6 +220,19 @@ fn parse_lockfile(path: &str, text: &str) -> Result<Vec<Locked>> {
         "poetry.lock" | "uv.lock" => python::parse_lock(path, text),
         "go.sum" => go::parse_go_sum(path, text),
         "Gemfile.lock" | "gems.locked" => ruby::parse_gemfile_lock(path, text),
+        // A compiled requirements file is the lock of its `.in`.
+        n if n.ends_with(".txt") => Ok(python::parse_requirements(path, text)?
+            .into_iter()
+            .filter_map(|d| {
+                let v = python::pinned_version(&d.spec)?;
+                Some(Locked {
+                    name: d.name,
+                    version: v,
+                    source: d.source,
+                    install_script: false,
+                })
+            })
+            .collect()),
         _ => Ok(Vec::new()),
     }
 }
@@ -188,7 +249,7 @@ pub struct LockfileChange {
 }
 
 /// Settings under `dependencies:` in .gate.yaml.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct DepsConfig {
     /// Per ecosystem, a file listing every name the registry serves (one per line, or a TSV
@@ -196,11 +257,38 @@ pub struct DepsConfig {
     pub registry: BTreeMap<String, String>,
     /// Names that are never reported as near misses (internal packages).
     pub allow: Vec<String>,
+    /// Per ecosystem, names added to the built-in popular lists (near misses of these are
+    /// reported as likely typos too).
+    pub popular: BTreeMap<String, Vec<String>>,
+    /// Directories or zip files of OSV records (relative to the repository root): osv.dev's
+    /// per-ecosystem `all.zip` exports, the GitHub, PyPA, Go or RustSec databases, the
+    /// OpenSSF malicious-packages repository.
+    pub advisories: Vec<String>,
+    /// Where indexes of advisories and registry snapshots are cached (default: the user's
+    /// cache directory, `GATE_CACHE_DIR` when set).
+    pub cache: Option<String>,
+    /// Severities of known vulnerabilities that fail the change (GATE-DEP-009); the others
+    /// warn. Malicious packages always fail.
+    pub block_severities: Vec<String>,
+}
+
+impl Default for DepsConfig {
+    fn default() -> Self {
+        DepsConfig {
+            registry: BTreeMap::new(),
+            allow: Vec::new(),
+            popular: BTreeMap::new(),
+            advisories: Vec::new(),
+            cache: None,
+            block_severities: vec!["critical".into(), "high".into()],
+        }
+    }
 }
 
 impl DepsConfig {
     /// How `after` weakens this section: registry snapshots dropped or pointed elsewhere,
-    /// names allowed as near misses.
+    /// names allowed as near misses or dropped from the popular lists, advisory databases
+    /// dropped, the advisory cache moved, severities that no longer block.
     pub fn weakened_by(&self, after: &DepsConfig) -> Vec<String> {
         let mut w = Vec::new();
         for (eco, file) in &self.registry {
@@ -215,6 +303,24 @@ impl DepsConfig {
         for n in added(&self.allow, &after.allow) {
             w.push(format!("allows {n} as a near miss of a popular package"));
         }
+        for (eco, names) in &self.popular {
+            let kept = after.popular.get(eco).map_or(&[][..], |v| v.as_slice());
+            for n in removed(names, kept) {
+                w.push(format!("drops {n} from the popular {eco} names"));
+            }
+        }
+        for a in removed(&self.advisories, &after.advisories) {
+            w.push(format!("stops checking dependencies against the advisories in {a}"));
+        }
+        if after.cache != self.cache {
+            w.push(format!(
+                "moves the advisory cache to {}",
+                after.cache.as_deref().unwrap_or("the default directory")
+            ));
+        }
+        for s in removed(&self.block_severities, &after.block_severities) {
+            w.push(format!("no longer fails on {s} known vulnerabilities"));
+        }
         w
     }
 }
@@ -227,6 +333,14 @@ pub const WEAKENINGS: &[FieldRule] = &[
         "{registry: {}}",
     ),
     checked("allow", "{allow: []}", "{allow: [reqeusts]}"),
+    checked("popular", "{popular: {pypi: [acme-core]}}", "{popular: {}}"),
+    checked("advisories", "{advisories: [osv/PyPI.zip]}", "{advisories: []}"),
+    checked("cache", "{cache: null}", "{cache: .gate-cache}"),
+    checked(
+        "block_severities",
+        "{block_severities: [critical, high]}",
+        "{block_severities: [critical]}",
+    ),
 ];
 
 /// Text of a file before and after the change; `None` where it does not exist.
@@ -337,18 +451,23 @@ pub fn key_line(text: &str, key: &str, from: usize) -> u32 {
         .map_or(1, |p| line_at(text, from.saturating_sub(1) + p) + 1)
 }
 
-/// The lowest version number mentioned in a requirement (`^4.18.0` -> [4, 18, 0]).
+/// The lowest version number mentioned in a requirement (`^4.18.1` -> [4, 18, 1]), without
+/// trailing zeros.
 pub fn version_key(spec: &str) -> Option<Vec<u64>> {
     let start = spec.find(|c: char| c.is_ascii_digit())?;
     let rest = &spec[start..];
     let end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(rest.len());
-    let parts: Vec<u64> = rest[..end]
+    let mut parts: Vec<u64> = rest[..end]
         .split('.')
         .filter(|p| !p.is_empty())
         .filter_map(|p| p.parse().ok())
         .collect();
+    // `3.6` and `3.6.0` are one version.
+    while parts.len() > 1 && parts.last() == Some(&0) {
+        parts.pop();
+    }
     (!parts.is_empty()).then_some(parts)
 }
 
@@ -361,144 +480,416 @@ fn major(v: &[u64]) -> (u64, u64) {
     }
 }
 
-/// Compares all changed manifests and lockfiles of a change.
-pub fn analyze(
-    cs: &ChangeSet,
-    cfg: &DepsConfig,
-) -> Result<(Vec<DependencyFact>, Vec<LockfileChange>)> {
+/// What gate needs besides the change: where relative paths start, the advisories named
+/// on the command line, and whether the change is a whole tree (`--all`).
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub root: std::path::PathBuf,
+    /// `--advisories` paths (absolute or relative to the working directory).
+    pub advisories: Vec<std::path::PathBuf>,
+    pub all: bool,
+}
+
+/// Everything the dependency analysis finds.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub facts: Vec<DependencyFact>,
+    pub lockfiles: Vec<LockfileChange>,
+    pub advisories: Vec<audit::AdvisoryFact>,
+    pub coverage: audit::Coverage,
+}
+
+/// The files `-r`/`-c` lines of a requirements file include, relative to the repository.
+fn includes(manifest: &str, text: &str) -> Vec<String> {
+    let dir = manifest.rsplit_once('/').map_or("", |(d, _)| d);
+    text.lines()
+        .filter_map(|l| {
+            let l = l.split(" #").next().unwrap_or(l).trim();
+            let rest = ["-r", "-c", "--requirement", "--constraint"]
+                .iter()
+                .find_map(|p| {
+                    l.strip_prefix(p)
+                        .filter(|r| r.starts_with([' ', '=', '\t']))
+                })?;
+            let target = rest.trim_start_matches(['=', ' ', '\t']).trim();
+            (!target.is_empty() && !target.contains("://")).then(|| join_path(dir, target))
+        })
+        .collect()
+}
+
+/// `dir/rel` with `.` and `..` resolved (a path outside the repository keeps its `..`).
+fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The version a requirement names exactly, when it names one (`==2.30.0`, `1.2.3`, `=1.2.3`,
+/// a Go or Maven version), for looking advisories up without a lockfile.
+pub fn exact_version(eco: &str, spec: &str) -> Option<String> {
+    let s = spec.trim();
+    let v = match eco {
+        "pypi" => python::pinned_version(s)?,
+        "go" => s.split(" => ").next().unwrap_or(s).trim().to_string(),
+        "maven" => {
+            version::Maven::parse(s)?;
+            s.to_string()
+        }
+        "cargo" => {
+            let t = s.strip_prefix('=')?.trim();
+            exact(t).then(|| t.to_string())?
+        }
+        _ => {
+            let t = s.trim_start_matches("= ").trim_start_matches('=').trim();
+            exact(t).then(|| t.trim_start_matches('v').to_string())?
+        }
+    };
+    (!v.is_empty() && !v.contains("${")).then_some(v)
+}
+
+/// The lockfile beside a manifest, after the change and before it.
+struct Lock {
+    after: Vec<Locked>,
+    before: Option<Vec<Locked>>,
+    changed: bool,
+}
+
+fn lock_for(cs: &ChangeSet, manifest: &str, changed: &BTreeSet<&str>) -> Result<Option<Lock>> {
+    for lf in lockfiles_for(manifest) {
+        let lx = cs.files.iter().find(|x| x.path == lf);
+        let after_text = match lx {
+            Some(lx) => images(cs, lx)?.after,
+            None => cs.post.read(&lf)?.map(|b| utf8(&lf, b)).transpose()?,
+        };
+        let Some(t) = after_text else { continue };
+        let after = parse_lockfile(&lf, &t)?;
+        let before = match lx {
+            Some(lx) => images(cs, lx)?
+                .before
+                .map(|bt| parse_lockfile(&lf, &bt).unwrap_or_default()),
+            None => Some(after.clone()),
+        };
+        return Ok(Some(Lock {
+            after,
+            before,
+            changed: changed.contains(lf.as_str()),
+        }));
+    }
+    Ok(None)
+}
+
+/// Compares all changed manifests and lockfiles of a change, and looks the package versions
+/// it brings in up in the advisories when they are configured.
+pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analysis> {
     let changed: BTreeSet<&str> = cs.files.iter().map(|f| f.path.as_str()).collect();
     let mut facts = Vec::new();
     let mut lock_changes = Vec::new();
+    let mut candidates: Vec<audit::Candidate> = Vec::new();
     // The popular-package lists are indexed only when a dependency needs judging.
     let names_cell: std::cell::OnceCell<names::Names> = std::cell::OnceCell::new();
-    let names = || names_cell.get_or_init(names::Names::builtin);
-    let mut registry = names::RegistrySnapshots::new(&cfg.registry);
-    for f in cs.files.iter().filter(|f| !f.binary && !f.whole_file) {
-        let Some(k) = kind(&f.path) else { continue };
-        let img = images(cs, f)?;
-        match k {
-            Kind::Manifest(eco) => {
-                let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
-                // The committed lockfile after the change, and before it.
-                let mut lock_after: Option<Vec<Locked>> = None;
-                let mut lock_before: Option<Vec<Locked>> = None;
-                let mut lock_changed = false;
-                for lf in lockfiles_for(&f.path) {
-                    let after_text = match cs.files.iter().find(|x| x.path == lf) {
-                        Some(lx) => images(cs, lx)?.after,
-                        None => cs.post.read(&lf)?.map(|b| utf8(&lf, b)).transpose()?,
-                    };
-                    if let Some(t) = after_text {
-                        lock_after = Some(parse_lockfile(&lf, &t)?);
-                        lock_changed = changed.contains(lf.as_str());
-                        if let Some(lx) = cs.files.iter().find(|x| x.path == lf) {
-                            if let Some(bt) = images(cs, lx)?.before {
-                                lock_before = Some(parse_lockfile(&lf, &bt).unwrap_or_default());
-                            }
-                        } else {
-                            lock_before = lock_after.clone();
-                        }
-                        break;
-                    }
-                }
-                for mut d in compare(eco, &f.path, &before, &after) {
-                    if let Some(lock) = &lock_after {
-                        let present = lock.iter().any(|l| names::same(eco, &l.name, &d.name));
-                        d.in_lockfile = Some(present);
-                        let was = lock_before
-                            .as_ref()
-                            .is_some_and(|b| b.iter().any(|l| names::same(eco, &l.name, &d.name)));
-                        d.install_scripts = lock
-                            .iter()
-                            .find(|l| names::same(eco, &l.name, &d.name))
-                            .map(|l| l.install_script && !was);
-                    }
-                    d.lockfile_changed = lock_changed;
-                    if matches!(d.change, DepChange::Added | DepChange::SourceChanged) {
-                        d.similar_to = names().near_misses(eco, &d.name, &cfg.allow);
-                        d.exists_in_registry = registry.contains(eco, &d.name)?;
-                    }
-                    facts.push(d);
-                }
+    let names = || names_cell.get_or_init(|| names::Names::with_extra(&cfg.popular));
+    let cache = advisories::cache_dir(cfg.cache.as_deref().map(|c| ctx.root.join(c)).as_deref());
+    let mut registry = names::RegistrySnapshots::new(&cfg.registry, &ctx.root, &cache);
+    let usable = |f: &&FileChange| !f.binary && (ctx.all || !f.whole_file);
+    // Manifests by name, and the files requirement files include (`-r`, `-c`), whatever
+    // their names, followed to any depth.
+    let mut manifests: Vec<(&FileChange, &'static str)> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut queue: Vec<&FileChange> = Vec::new();
+    for f in cs.files.iter().filter(usable) {
+        if let Some(Kind::Manifest(eco)) = kind(&f.path) {
+            manifests.push((f, eco));
+            seen.insert(&f.path);
+            if eco == "pypi" && !f.path.ends_with(".toml") {
+                queue.push(f);
             }
-            Kind::Lockfile(eco) => {
-                let (before, after) = img.parse(|t| parse_lockfile(&f.path, t))?;
-                let manifest_changed = cs.files.iter().any(|m| {
-                    matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
-                        && lockfiles_for(&m.path).contains(&f.path)
-                });
-                let key = |l: &Locked| (names::normalize(eco, &l.name), l.version.clone());
-                let b: BTreeSet<(String, String)> = before.iter().map(key).collect();
-                let a: BTreeSet<(String, String)> = after.iter().map(key).collect();
-                let bn: BTreeSet<&String> = b.iter().map(|x| &x.0).collect();
-                let an: BTreeSet<&String> = a.iter().map(|x| &x.0).collect();
-                let added = an.difference(&bn).count();
-                let removed = bn.difference(&an).count();
-                let changed_versions = a.difference(&b).filter(|x| bn.contains(&x.0)).count();
-                let direct: BTreeSet<String> = facts
-                    .iter()
-                    .map(|d: &DependencyFact| names::normalize(eco, &d.name))
-                    .collect();
-                // Transitive packages new to the lockfile, with install scripts.
-                for l in after
-                    .iter()
-                    .filter(|l| !bn.contains(&names::normalize(eco, &l.name)))
-                {
-                    if l.install_script && !direct.contains(&names::normalize(eco, &l.name)) {
-                        facts.push(DependencyFact {
-                            ecosystem: eco.to_string(),
-                            manifest: f.path.clone(),
-                            line: Some(find_line(img.after.as_deref().unwrap_or(""), &l.name, 0)),
-                            name: l.name.clone(),
-                            change: DepChange::Added,
-                            from: None,
-                            to: Some(l.version.clone()),
-                            major_bump: false,
-                            direct: false,
-                            source: l.source.as_str().into(),
-                            pinned: true,
-                            in_lockfile: Some(true),
-                            lockfile_changed: true,
-                            install_scripts: Some(true),
-                            dev: false,
-                            similar_to: Vec::new(),
-                            exists_in_registry: None,
-                        });
+        }
+    }
+    while let Some(f) = queue.pop() {
+        let img = images(cs, f)?;
+        for text in [img.before.as_deref(), img.after.as_deref()].into_iter().flatten() {
+            for inc in includes(&f.path, text) {
+                if let Some(g) = cs.files.iter().filter(usable).find(|g| g.path == inc) {
+                    if seen.insert(&g.path) {
+                        manifests.push((g, "pypi"));
+                        queue.push(g);
                     }
-                }
-                if added + removed + changed_versions > 0 {
-                    lock_changes.push(LockfileChange {
-                        path: f.path.clone(),
-                        ecosystem: eco.to_string(),
-                        manifest_changed,
-                        added,
-                        removed,
-                        changed: changed_versions,
-                    });
                 }
             }
         }
     }
+    manifests.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    for (f, eco) in manifests {
+        let img = images(cs, f)?;
+        let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
+        let lock = lock_for(cs, &f.path, &changed)?;
+        let in_lock = |list: &[Locked], d: &DependencyFact| -> Vec<String> {
+            let want = d.package.as_deref().unwrap_or(&d.name);
+            list.iter()
+                .filter(|l| names::same(eco, &l.name, want) || names::same(eco, &l.name, &d.name))
+                .map(|l| l.version.clone())
+                .collect()
+        };
+        for mut d in compare(eco, &f.path, &before, &after) {
+            if let Some(lock) = &lock {
+                let locked = in_lock(&lock.after, &d);
+                // A local replacement (Go `replace x => ../x`, a path dependency) is not in
+                // any lockfile by design.
+                d.in_lockfile = if eco == "go" && d.source == "path" {
+                    None
+                } else {
+                    Some(!locked.is_empty())
+                };
+                let was = lock
+                    .before
+                    .as_ref()
+                    .is_some_and(|b| !in_lock(b, &d).is_empty());
+                let want = d.package.clone().unwrap_or_else(|| d.name.clone());
+                d.install_scripts = lock
+                    .after
+                    .iter()
+                    .find(|l| names::same(eco, &l.name, &want))
+                    .map(|l| l.install_script && !was);
+                d.lockfile_changed = lock.changed;
+            }
+            if d.direct && matches!(d.change, DepChange::Added | DepChange::SourceChanged) {
+                let judged = d.package.as_deref().unwrap_or(&d.name);
+                let siblings: Vec<&str> = before
+                    .iter()
+                    .chain(&after)
+                    .map(|x| x.name.as_str())
+                    .filter(|n| !names::same(eco, n, judged))
+                    .collect();
+                d.similar_to = names().near_misses_in(eco, judged, &cfg.allow, &siblings);
+                d.exists_in_registry = registry.contains(eco, judged)?;
+            }
+            if d.change != DepChange::Removed && d.source == "registry" {
+                let pkg = d.package.clone().unwrap_or_else(|| d.name.clone());
+                let locked: Vec<String> = lock
+                    .as_ref()
+                    .map(|l| in_lock(&l.after, &d))
+                    .unwrap_or_default();
+                let locked_before: Vec<String> = lock
+                    .as_ref()
+                    .and_then(|l| l.before.as_ref())
+                    .map(|b| in_lock(b, &d))
+                    .unwrap_or_default();
+                let from = locked_before
+                    .first()
+                    .cloned()
+                    .or_else(|| d.from.as_deref().and_then(|s| exact_version(eco, s)));
+                let versions: Vec<Option<String>> = if locked.is_empty() {
+                    vec![d.to.as_deref().and_then(|s| exact_version(eco, s))]
+                } else {
+                    locked.into_iter().map(Some).collect()
+                };
+                for v in versions {
+                    candidates.push(audit::Candidate {
+                        ecosystem: eco.to_string(),
+                        name: pkg.clone(),
+                        from: from.clone().filter(|f| Some(f) != v.as_ref()),
+                        version: v,
+                        manifest: f.path.clone(),
+                        line: d.line.unwrap_or(1),
+                        direct: d.direct,
+                        dev: d.dev,
+                    });
+                }
+            }
+            facts.push(d);
+        }
+    }
+    for f in cs.files.iter().filter(usable) {
+        let Some(Kind::Lockfile(eco)) = kind(&f.path) else {
+            continue;
+        };
+        let img = images(cs, f)?;
+        let (before, after) = img.parse(|t| parse_lockfile(&f.path, t))?;
+        let manifest_changed = cs.files.iter().any(|m| {
+            matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
+                && lockfiles_for(&m.path).contains(&f.path)
+        });
+        let key = |l: &Locked| (names::normalize(eco, &l.name), l.version.clone());
+        let b: BTreeSet<(String, String)> = before.iter().map(key).collect();
+        let a: BTreeSet<(String, String)> = after.iter().map(key).collect();
+        let bn: BTreeSet<&String> = b.iter().map(|x| &x.0).collect();
+        let an: BTreeSet<&String> = a.iter().map(|x| &x.0).collect();
+        let added = an.difference(&bn).count();
+        let removed = bn.difference(&an).count();
+        let changed_versions = a.difference(&b).filter(|x| bn.contains(&x.0)).count();
+        let direct: BTreeSet<String> = facts
+            .iter()
+            .map(|d: &DependencyFact| names::normalize(eco, d.package.as_deref().unwrap_or(&d.name)))
+            .collect();
+        let after_text = img.after.as_deref().unwrap_or("");
+        // Every package version new to the lockfile is checked against the advisories.
+        for l in &after {
+            let k = key(l);
+            if b.contains(&k) || l.version.is_empty() || l.source != SourceKind::Registry {
+                continue;
+            }
+            candidates.push(audit::Candidate {
+                ecosystem: eco.to_string(),
+                name: l.name.clone(),
+                version: Some(l.version.clone()),
+                from: before
+                    .iter()
+                    .find(|x| names::normalize(eco, &x.name) == k.0)
+                    .map(|x| x.version.clone()),
+                manifest: f.path.clone(),
+                line: find_line(after_text, &l.name, 0),
+                direct: false,
+                dev: false,
+            });
+        }
+        if ctx.all {
+            // A whole tree has no lockfile churn, and install scripts of every transitive
+            // package are not news.
+            continue;
+        }
+        // Transitive packages new to the lockfile, with install scripts.
+        for l in after
+            .iter()
+            .filter(|l| !bn.contains(&names::normalize(eco, &l.name)))
+        {
+            if l.install_script && !direct.contains(&names::normalize(eco, &l.name)) {
+                facts.push(DependencyFact {
+                    ecosystem: eco.to_string(),
+                    manifest: f.path.clone(),
+                    line: Some(find_line(after_text, &l.name, 0)),
+                    name: l.name.clone(),
+                    change: DepChange::Added,
+                    from: None,
+                    to: Some(l.version.clone()),
+                    major_bump: false,
+                    bump: None,
+                    direct: false,
+                    source: l.source.as_str().into(),
+                    pinned: true,
+                    in_lockfile: Some(true),
+                    lockfile_changed: true,
+                    install_scripts: Some(true),
+                    dev: false,
+                    package: None,
+                    unresolved: None,
+                    similar_to: Vec::new(),
+                    exists_in_registry: None,
+                });
+            }
+        }
+        if added + removed + changed_versions > 0 {
+            lock_changes.push(LockfileChange {
+                path: f.path.clone(),
+                ecosystem: eco.to_string(),
+                manifest_changed,
+                added,
+                removed,
+                changed: changed_versions,
+            });
+        }
+    }
     facts.sort_by(|a, b| (&a.manifest, a.line, &a.name).cmp(&(&b.manifest, b.line, &b.name)));
-    Ok((facts, lock_changes))
+    let mut out = Analysis {
+        facts,
+        lockfiles: lock_changes,
+        ..Analysis::default()
+    };
+    let sources: Vec<std::path::PathBuf> = cfg
+        .advisories
+        .iter()
+        .map(|p| ctx.root.join(p))
+        .chain(ctx.advisories.iter().cloned())
+        .collect();
+    if !sources.is_empty() {
+        out.coverage.configured = true;
+        if !candidates.is_empty() {
+            let index = advisories::Index::open(&sources, &cache, false)?;
+            let (adv, cov) = audit::check(candidates, &index)?;
+            out.advisories = adv;
+            out.coverage = cov;
+        }
+    }
+    Ok(out)
 }
 
-/// The direct dependency changes between two versions of a manifest.
+/// A requirement with its numbers normalized (`>=3.6.0` is `>=3.6`, spaces dropped), so that
+/// rewriting one is not reported as a version change.
+pub fn normalize_spec(spec: &str) -> String {
+    let s: String = spec.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        let trailing_dot = run.ends_with('.');
+        let mut parts: Vec<&str> = run.trim_end_matches('.').split('.').collect();
+        while parts.len() > 1 && parts.last().is_some_and(|p| p.bytes().all(|b| b == b'0')) {
+            parts.pop();
+        }
+        out.push_str(&parts.join("."));
+        if trailing_dot {
+            out.push('.');
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() || (c == '.' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The dependency changes between two versions of a manifest. Declarations are paired by
+/// name within their section first (a peer dependency does not hide a dev dependency of
+/// the same name), then by name alone (a dependency moved between sections).
 fn compare(
     eco: &str,
     manifest: &str,
     before: &[Declared],
     after: &[Declared],
 ) -> Vec<DependencyFact> {
-    let key = |d: &Declared| names::normalize(eco, &d.name);
-    let b: BTreeMap<String, &Declared> = before.iter().map(|d| (key(d), d)).collect();
-    let a: BTreeMap<String, &Declared> = after.iter().map(|d| (key(d), d)).collect();
+    let key = |d: &Declared| (names::normalize(eco, &d.name), d.section.clone());
+    let mut b: BTreeMap<(String, String), &Declared> = BTreeMap::new();
+    for d in before {
+        b.entry(key(d)).or_insert(d);
+    }
+    let mut a: BTreeMap<(String, String), &Declared> = BTreeMap::new();
+    for d in after {
+        a.entry(key(d)).or_insert(d);
+    }
+    let mut pairs: Vec<(&Declared, Option<&Declared>)> = Vec::new();
+    let mut unmatched_after = Vec::new();
+    for (k, d) in &a {
+        match b.remove(k) {
+            Some(old) => pairs.push((d, Some(old))),
+            None => unmatched_after.push(*d),
+        }
+    }
+    for d in unmatched_after {
+        let n = names::normalize(eco, &d.name);
+        let moved = b.keys().find(|(bn, _)| *bn == n).cloned();
+        pairs.push((d, moved.and_then(|k| b.remove(&k))));
+    }
     let mut out = Vec::new();
-    let fact = |d: &Declared,
-                change: DepChange,
-                from: Option<String>,
-                to: Option<String>,
-                major_bump: bool| {
+    let fact = |d: &Declared, change: DepChange, from: Option<String>, to: Option<String>| {
         DependencyFact {
             ecosystem: eco.to_string(),
             manifest: manifest.to_string(),
@@ -507,54 +898,52 @@ fn compare(
             change,
             from,
             to,
-            major_bump,
-            direct: true,
+            major_bump: false,
+            bump: None,
+            direct: d.direct,
             source: d.source.as_str().to_string(),
             pinned: d.pinned,
             in_lockfile: None,
             lockfile_changed: false,
             install_scripts: None,
             dev: d.dev,
+            package: d.target.clone(),
+            unresolved: d.unresolved.clone(),
             similar_to: Vec::new(),
             exists_in_registry: None,
         }
     };
-    for (k, d) in &a {
-        match b.get(k) {
-            None => out.push(fact(d, DepChange::Added, None, Some(d.spec.clone()), false)),
-            Some(old) => {
-                if old.source != d.source || old.location != d.location {
-                    out.push(fact(
-                        d,
-                        DepChange::SourceChanged,
-                        Some(old.spec.clone()),
-                        Some(d.spec.clone()),
-                        false,
-                    ));
-                } else if old.spec != d.spec {
-                    let (vo, vn) = (version_key(&old.spec), version_key(&d.spec));
-                    let (change, major_bump) = match (&vo, &vn) {
-                        (Some(o), Some(n)) if n < o => (DepChange::Downgraded, false),
-                        (Some(o), Some(n)) => (DepChange::Upgraded, major(n) > major(o)),
-                        _ => (DepChange::Upgraded, false),
-                    };
-                    out.push(fact(
-                        d,
-                        change,
-                        Some(old.spec.clone()),
-                        Some(d.spec.clone()),
-                        major_bump,
-                    ));
-                }
-            }
+    for (d, old) in pairs {
+        let Some(old) = old else {
+            out.push(fact(d, DepChange::Added, None, Some(d.spec.clone())));
+            continue;
+        };
+        if old.source != d.source || old.location != d.location || old.target != d.target {
+            out.push(fact(d, DepChange::SourceChanged, Some(old.spec.clone()), Some(d.spec.clone())));
+        } else if normalize_spec(&old.spec) != normalize_spec(&d.spec) {
+            let (vo, vn) = (version_key(&old.spec), version_key(&d.spec));
+            let (change, bump) = match (&vo, &vn) {
+                (Some(o), Some(n)) if n < o => (DepChange::Downgraded, None),
+                (Some(o), Some(n)) if n == o => (DepChange::ConstraintChanged, None),
+                (Some(o), Some(n)) if major(n) > major(o) => (
+                    DepChange::Upgraded,
+                    Some(if n[0] == 0 { "minor_0x" } else { "major" }),
+                ),
+                _ => (DepChange::Upgraded, None),
+            };
+            let mut f = fact(d, change, Some(old.spec.clone()), Some(d.spec.clone()));
+            f.major_bump = bump.is_some();
+            f.bump = bump.map(str::to_string);
+            out.push(f);
+        } else if old.unresolved != d.unresolved && d.unresolved.is_some() {
+            // The written version is the same but what it stands for is no longer known.
+            out.push(fact(d, DepChange::ConstraintChanged, Some(old.spec.clone()), Some(d.spec.clone())));
         }
     }
-    for (k, d) in &b {
-        if !a.contains_key(k) {
-            let mut f = fact(d, DepChange::Removed, Some(d.spec.clone()), None, false);
-            f.line = None;
-            out.push(f);
-        }
+    for d in b.values() {
+        let mut f = fact(d, DepChange::Removed, Some(d.spec.clone()), None);
+        f.line = None;
+        out.push(f);
     }
     out
 }
@@ -575,6 +964,11 @@ mod tests {
     #[test]
     fn versions_and_majors() {
         assert_eq!(version_key("^4.18.2"), Some(vec![4, 18, 2]));
+        assert_eq!(version_key(">=3.6.0"), version_key(">=3.6"));
+        assert_eq!(normalize_spec(">= 3.6.0"), normalize_spec(">=3.6"));
+        assert_eq!(normalize_spec(">=2.31.0,<3.0"), ">=2.31,<3");
+        assert_ne!(normalize_spec(">=2.31,<3"), normalize_spec(">=2.31,<4"));
+        assert_eq!(normalize_spec("v1.10.0"), "v1.10");
         assert_eq!(version_key(">=2.31,<3"), Some(vec![2, 31]));
         assert!(major(&[5, 0, 0]) > major(&[4, 21, 0]));
         assert!(major(&[0, 4]) > major(&[0, 3, 9]));

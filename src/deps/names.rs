@@ -84,18 +84,50 @@ pub struct Names {
     lists: BTreeMap<&'static str, EcosystemNames>,
 }
 
-/// Go modules and Maven coordinates are compared by their last path segment / artifact.
+/// The form names are compared in: Go module paths whole, without a major-version suffix
+/// (`/v2`); Maven coordinates whole (`group:artifact`); other names as they are.
 fn short_form(eco: &str, s: &str) -> String {
     match eco {
-        "go" => s
-            .trim_end_matches(|c: char| c == '/' || c.is_ascii_digit() || c == 'v')
-            .rsplit('/')
-            .next()
-            .unwrap_or(s)
-            .to_string(),
-        "maven" => s.rsplit(':').next().unwrap_or(s).to_string(),
+        "go" => {
+            let t = s.trim_end_matches('/');
+            match t.rsplit_once('/') {
+                Some((head, v))
+                    if v.len() > 1
+                        && v.starts_with('v')
+                        && v[1..].bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    head.to_string()
+                }
+                _ => t.to_string(),
+            }
+        }
         _ => s.to_string(),
     }
+}
+
+/// Whether `name` lies under `parent`: a Go package inside a module (`a/b/c` under `a/b`),
+/// a Maven artifact of the same group.
+fn under(eco: &str, name: &str, parent: &str) -> bool {
+    match eco {
+        "go" => {
+            let p = short_form(eco, parent);
+            name.len() > p.len() && name.starts_with(&p) && name.as_bytes()[p.len()] == b'/'
+        }
+        "maven" => match (name.split_once(':'), parent.split_once(':')) {
+            (Some((g1, _)), Some((g2, _))) => g1 == g2,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The family part of a name: the scope of a scoped npm package (`@types/`), or every word but
+/// the last (`lodash.` of `lodash.get`).
+fn family(s: &str) -> Option<&str> {
+    if s.starts_with('@') {
+        return s.find('/').map(|i| &s[..=i]);
+    }
+    s.rfind(['.', '-', '_']).filter(|&i| i > 0).map(|i| &s[..=i])
 }
 
 fn stripped(s: &str) -> String {
@@ -113,15 +145,22 @@ fn reorder_key(s: &str) -> Option<String> {
 
 impl Names {
     pub fn builtin() -> Names {
+        Names::with_extra(&BTreeMap::new())
+    }
+
+    /// The built-in lists with the user's names added (`dependencies.popular`).
+    pub fn with_extra(extra: &BTreeMap<String, Vec<String>>) -> Names {
         let lists = LISTS
             .iter()
             .map(|(eco, text)| {
                 let mut all = HashSet::new();
                 let mut list = Vec::new();
+                let added = extra.get(*eco).map(Vec::as_slice).unwrap_or(&[]);
                 for l in text
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .chain(added.iter().map(|s| s.trim()).filter(|s| !s.is_empty()))
                 {
                     let n = normalize(eco, l);
                     if all.insert(n.clone()) {
@@ -160,17 +199,49 @@ impl Names {
 
     /// The popular packages `name` is a near miss of, best first.
     pub fn near_misses(&self, eco: &str, name: &str, allow: &[String]) -> Vec<NearMiss> {
+        self.near_misses_in(eco, name, allow, &[])
+    }
+
+    /// Near misses of a name declared beside `siblings` (the manifest's other dependencies):
+    /// a Go package inside a module the manifest or the popular list has, or a Maven artifact
+    /// of a group already there, is never a typo; nor is a member of a family of names
+    /// (`lodash.set` beside `lodash.get`, `@types/*`).
+    pub fn near_misses_in(
+        &self,
+        eco: &str,
+        name: &str,
+        allow: &[String],
+        siblings: &[&str],
+    ) -> Vec<NearMiss> {
         let n = normalize(eco, name);
         if allow.iter().any(|a| normalize(eco, a) == n) || self.is_popular(eco, name) {
             return Vec::new();
         }
+        if siblings
+            .iter()
+            .any(|s| under(eco, &n, &normalize(eco, s)))
+        {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         if let Some(e) = self.lists.get(eco) {
+            if e.list.iter().any(|p| under(eco, &n, &p.name)) {
+                return Vec::new();
+            }
             let short = short_form(eco, &n);
+            let fam = family(&short);
+            // A family is a prefix shared by a popular name, or by two of them.
+            let is_family = |f: &str| {
+                e.all.contains(f.trim_end_matches(['.', '-', '_', '/']))
+                    || e.list.iter().filter(|p| p.short.starts_with(f)).nth(1).is_some()
+            };
+            let family_member = fam.is_some_and(is_family);
             let mut push = |i: usize, kind: &str| {
                 let p = &e.list[i];
+                let same_family = family_member && family(&p.short) == fam;
                 if p.short != short
                     && p.short.len() >= 4
+                    && !same_family
                     && !out.iter().any(|m: &NearMiss| m.name == p.name)
                 {
                     out.push(NearMiss {
@@ -195,6 +266,11 @@ impl Names {
             }
             for (i, p) in e.list.iter().enumerate() {
                 if p.short.len().abs_diff(short.len()) > 2 || p.short.len() < 5 {
+                    continue;
+                }
+                // Go and Maven: under the same owner or group, a similar name is that owner's
+                // other project (registries verify groups; nobody else can publish there).
+                if strict && first_part(eco, &p.short) == first_part(eco, &short) {
                     continue;
                 }
                 match damerau(&short, &p.short, 2) {
@@ -231,6 +307,14 @@ impl Names {
         out.sort_by(|a, b| (rank(&a.kind), &a.name).cmp(&(rank(&b.kind), &b.name)));
         out.truncate(5);
         out
+    }
+}
+
+/// Go: the host and owner (`github.com/gin-gonic`); Maven: the group.
+fn first_part<'a>(eco: &str, s: &'a str) -> &'a str {
+    match eco {
+        "go" => s.rsplit_once('/').map_or(s, |(h, _)| h),
+        _ => s.split_once(':').map_or(s, |(g, _)| g),
     }
 }
 
@@ -303,16 +387,25 @@ fn damerau(a: &str, b: &str, cap: usize) -> usize {
     prev[m]
 }
 
-/// Registry snapshots, loaded on first use.
+/// Registry snapshots, opened on first use through their cached index (a snapshot of
+/// 900,000 names is hashed once; a check then reads a few dozen bytes per name).
 pub struct RegistrySnapshots<'a> {
     paths: &'a BTreeMap<String, String>,
-    loaded: HashMap<String, HashSet<String>>,
+    root: &'a std::path::Path,
+    cache: &'a std::path::Path,
+    loaded: HashMap<String, super::advisories::NameIndex>,
 }
 
 impl<'a> RegistrySnapshots<'a> {
-    pub fn new(paths: &'a BTreeMap<String, String>) -> Self {
+    pub fn new(
+        paths: &'a BTreeMap<String, String>,
+        root: &'a std::path::Path,
+        cache: &'a std::path::Path,
+    ) -> Self {
         RegistrySnapshots {
             paths,
+            root,
+            cache,
             loaded: HashMap::new(),
         }
     }
@@ -323,21 +416,11 @@ impl<'a> RegistrySnapshots<'a> {
             return Ok(None);
         };
         if !self.loaded.contains_key(eco) {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("dependencies.registry.{eco}: cannot read {path}"))?;
-            let set = text
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split('\t').next())
-                .map(|n| normalize(eco, n))
-                .filter(|n| !n.is_empty())
-                .collect();
-            self.loaded.insert(eco.to_string(), set);
+            let idx = super::advisories::NameIndex::open(eco, &self.root.join(path), self.cache)
+                .with_context(|| format!("dependencies.registry.{eco}"))?;
+            self.loaded.insert(eco.to_string(), idx);
         }
-        Ok(self
-            .loaded
-            .get(eco)
-            .map(|s| s.contains(&normalize(eco, name))))
+        self.loaded.get(eco).map(|i| i.contains(name)).transpose()
     }
 }
 

@@ -66,6 +66,11 @@ pub fn parse_package_json(path: &str, text: &str) -> Result<Vec<Declared>> {
         let from = text.find(&format!("\"{section}\"")).unwrap_or(0);
         for (name, spec) in map {
             let spec = spec.as_str().unwrap_or_default().to_string();
+            // `"alias": "npm:real-package@^1.2.0"` installs real-package.
+            let (spec, target) = match alias(&spec) {
+                Some((t, v)) => (v.to_string(), Some(t.to_string())),
+                None => (spec, None),
+            };
             let (source, location) = source_of(&spec);
             out.push(Declared {
                 name: name.clone(),
@@ -75,10 +80,104 @@ pub fn parse_package_json(path: &str, text: &str) -> Result<Vec<Declared>> {
                 source,
                 location,
                 dev,
+                section: section.to_string(),
+                target,
+                ..Declared::default()
             });
         }
     }
+    // Versions forced on the whole tree: npm `overrides` (nested by parent) and yarn
+    // `resolutions` (keyed by a path of package names).
+    if let Some(o) = doc.get("overrides").and_then(Value::as_object) {
+        let from = text.find("\"overrides\"").unwrap_or(0);
+        overrides(text, from, o, "overrides", 0, &mut out);
+    }
+    if let Some(r) = doc.get("resolutions").and_then(Value::as_object) {
+        let from = text.find("\"resolutions\"").unwrap_or(0);
+        for (k, v) in r {
+            let Some(spec) = v.as_str() else { continue };
+            let name = resolution_name(k);
+            out.push(forced(text, from, k, &name, spec, "resolutions"));
+        }
+    }
     Ok(out)
+}
+
+/// `npm:name@range` -> (name, range).
+fn alias(spec: &str) -> Option<(&str, &str)> {
+    let rest = spec.trim().strip_prefix("npm:")?;
+    let at = if let Some(r) = rest.strip_prefix('@') {
+        r.find('@').map(|i| i + 1)
+    } else {
+        rest.find('@')
+    };
+    Some(match at {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, "*"),
+    })
+}
+
+/// The package a yarn resolution key forces: the last name of `**/parent/@scope/name`.
+fn resolution_name(key: &str) -> String {
+    let parts: Vec<&str> = key.split('/').filter(|p| !p.is_empty() && *p != "**").collect();
+    match parts.as_slice() {
+        [.., scope, name] if scope.starts_with('@') => format!("{scope}/{name}"),
+        [.., name] => name.to_string(),
+        [] => key.to_string(),
+    }
+}
+
+/// An override key is a name with an optional version selector: `foo`, `foo@^2`, `@s/x@1`.
+fn override_name(key: &str) -> &str {
+    let at = if let Some(r) = key.strip_prefix('@') {
+        r.find('@').map(|i| i + 1)
+    } else {
+        key.find('@')
+    };
+    at.map_or(key, |i| &key[..i])
+}
+
+fn forced(text: &str, from: usize, key: &str, name: &str, spec: &str, section: &str) -> Declared {
+    let (source, location) = source_of(spec);
+    Declared {
+        name: name.to_string(),
+        line: find_line(text, &format!("\"{key}\""), from),
+        pinned: exact(spec),
+        spec: spec.to_string(),
+        source,
+        location,
+        section: section.to_string(),
+        ..Declared::default()
+    }
+}
+
+fn overrides(
+    text: &str,
+    from: usize,
+    map: &serde_json::Map<String, Value>,
+    section: &str,
+    depth: usize,
+    out: &mut Vec<Declared>,
+) {
+    if depth > 16 {
+        return;
+    }
+    for (k, v) in map {
+        if k == "." {
+            continue;
+        }
+        let name = override_name(k);
+        match v {
+            Value::String(spec) => out.push(forced(text, from, k, name, spec, section)),
+            Value::Object(sub) => {
+                if let Some(spec) = sub.get(".").and_then(Value::as_str) {
+                    out.push(forced(text, from, k, name, spec, section));
+                }
+                overrides(text, from, sub, &format!("{section}>{name}"), depth + 1, out);
+            }
+            _ => {}
+        }
+    }
 }
 
 fn lock_source(resolved: Option<&str>, version: &str) -> SourceKind {
@@ -228,11 +327,37 @@ pub fn parse_pnpm_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
     let doc: serde_yaml::Value = serde_yaml::from_str(text)
         .map_err(|e| located(path, e.location().map_or(1, |l| l.line()), e))?;
     let mut out = Vec::new();
+    // Lockfile format 5.x writes `/name/version_peer@x+other@y` keys.
+    let v5 = match doc.get("lockfileVersion") {
+        Some(serde_yaml::Value::Number(n)) => n.as_f64().is_some_and(|v| v < 6.0),
+        Some(serde_yaml::Value::String(s)) => s.starts_with('5'),
+        _ => false,
+    };
     if let Some(pkgs) = doc.get("packages").and_then(|p| p.as_mapping()) {
         for (k, v) in pkgs {
-            let key = k.as_str().unwrap_or_default().trim_start_matches('/');
-            // `name@1.2.3`, `@scope/name@1.2.3(peer@x)`, or v5 `name/1.2.3`.
+            let raw = k.as_str().unwrap_or_default();
+            let key = raw.trim_start_matches('/');
+            // `name@1.2.3`, `@scope/name@1.2.3(peer@x)`, or v5 `/name/1.2.3_peer@x`.
             let key = key.split('(').next().unwrap_or(key);
+            if v5 {
+                if let Some((name, version)) = pnpm_v5_key(key) {
+                    let install_script = v
+                        .get("requiresBuild")
+                        .and_then(serde_yaml::Value::as_bool)
+                        .unwrap_or(false);
+                    let resolved = v
+                        .get("resolution")
+                        .and_then(|r| r.get("tarball"))
+                        .and_then(|t| t.as_str());
+                    out.push(Locked {
+                        source: lock_source(resolved, &version),
+                        name,
+                        version,
+                        install_script,
+                    });
+                    continue;
+                }
+            }
             let (name, version) = match key
                 .strip_prefix('@')
                 .map_or(key.rfind('@'), |r| r.rfind('@').map(|i| i + 1))
@@ -260,6 +385,19 @@ pub fn parse_pnpm_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
         }
     }
     Ok(out)
+}
+
+/// A pnpm v5 key without its leading `/`: `name/1.2.3_peer@4`, `@scope/name/1.2.3`.
+fn pnpm_v5_key(key: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = key.splitn(if key.starts_with('@') { 3 } else { 2 }, '/').collect();
+    let (name, rest) = match parts.as_slice() {
+        [scope, name, rest] if scope.starts_with('@') => (format!("{scope}/{name}"), *rest),
+        [name, rest] => (name.to_string(), *rest),
+        _ => return None,
+    };
+    // Peer suffixes follow `_`; version strings never contain one.
+    let version = rest.split('_').next().unwrap_or(rest);
+    (!version.is_empty()).then(|| (name, version.to_string()))
 }
 
 #[cfg(test)]

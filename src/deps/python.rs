@@ -54,6 +54,13 @@ fn classify(spec: &str) -> (SourceKind, Option<String>, bool) {
     }
 }
 
+/// The version `==X` (or `===X`) pins, when it pins one exactly.
+pub fn pinned_version(spec: &str) -> Option<String> {
+    let s = spec.split(';').next().unwrap_or(spec).trim();
+    let v = s.strip_prefix("===").or_else(|| s.strip_prefix("=="))?.trim();
+    (!v.is_empty() && !v.contains(['*', ',', ' ', '<', '>', '!', '='])).then(|| v.to_string())
+}
+
 pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
     let mut out = Vec::new();
     let mut logical = String::new();
@@ -106,14 +113,16 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location: location.or(Some(rest.to_string())),
                 pinned: false,
                 dev: false,
-            });
+..Declared::default()
+});
             continue;
         }
         if l.starts_with('-') {
             // -r other.txt, -c constraints.txt, --index-url ...: options, not packages.
             continue;
         }
-        if l.starts_with("git+") || l.starts_with("http") {
+        // A URL line (`https://.../pkg.whl`); `httpx==0.27` is a requirement.
+        if l.starts_with("git+") || l.starts_with("http://") || l.starts_with("https://") {
             let name = l
                 .rsplit("#egg=")
                 .next()
@@ -129,7 +138,8 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location,
                 pinned,
                 dev: false,
-            });
+..Declared::default()
+});
             continue;
         }
         let l = l.split(" --hash").next().unwrap_or(l);
@@ -143,7 +153,8 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location,
                 pinned,
                 dev: false,
-            });
+..Declared::default()
+});
         }
     }
     Ok(out)
@@ -190,14 +201,16 @@ fn poetry_table(text: &str, t: &toml::Table, section: &str, dev: bool, out: &mut
             location,
             pinned,
             dev,
-        });
+            section: section.to_string(),
+..Declared::default()
+});
     }
 }
 
 pub fn parse_pyproject(path: &str, text: &str) -> Result<Vec<Declared>> {
     let doc = toml_doc(path, text)?;
     let mut out = Vec::new();
-    let pep621 = |list: &Value, dev: bool, out: &mut Vec<Declared>| {
+    let pep621 = |list: &Value, dev: bool, section: &str, out: &mut Vec<Declared>| {
         for req in list.as_array().map(Vec::as_slice).unwrap_or(&[]) {
             let Some(r) = req.as_str() else { continue };
             if let Some((name, spec)) = split_requirement(r) {
@@ -210,23 +223,25 @@ pub fn parse_pyproject(path: &str, text: &str) -> Result<Vec<Declared>> {
                     location,
                     pinned,
                     dev,
+                    section: section.to_string(),
+                    ..Declared::default()
                 });
             }
         }
     };
     if let Some(project) = doc.get("project") {
         if let Some(deps) = project.get("dependencies") {
-            pep621(deps, false, &mut out);
+            pep621(deps, false, "project", &mut out);
         }
         if let Some(Value::Table(opt)) = project.get("optional-dependencies") {
-            for list in opt.values() {
-                pep621(list, false, &mut out);
+            for (g, list) in opt {
+                pep621(list, false, &format!("extra:{g}"), &mut out);
             }
         }
     }
     if let Some(Value::Table(groups)) = doc.get("dependency-groups") {
-        for list in groups.values() {
-            pep621(list, true, &mut out);
+        for (g, list) in groups {
+            pep621(list, true, &format!("group:{g}"), &mut out);
         }
     }
     if let Some(poetry) = doc.get("tool").and_then(|t| t.get("poetry")) {

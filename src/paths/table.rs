@@ -7,18 +7,39 @@
 //! default `generated` globs are all views of the same rows, so a file name added here is known
 //! everywhere at once (a test checks the views agree).
 
-/// A file name: exact, or a prefix and a suffix (`requirements*.txt`).
+/// A file name: exact, a prefix and a suffix (`requirements*.txt`), a part and a suffix
+/// (`*requirements*.in`), or any name with a suffix in a directory of a given name
+/// (`requirements/*.txt`, the pip-tools layout).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Name {
     Exact(&'static str),
     Affix(&'static str, &'static str),
+    Contains(&'static str, &'static str),
+    InDir(&'static str, &'static str),
 }
 
 impl Name {
+    /// Whether the file name matches (an `InDir` name needs the path: see [`Name::matches_path`]).
     pub fn matches(self, name: &str) -> bool {
         match self {
             Name::Exact(n) => name == n,
             Name::Affix(prefix, suffix) => name.starts_with(prefix) && name.ends_with(suffix),
+            Name::Contains(part, suffix) => {
+                name.ends_with(suffix) && name[..name.len() - suffix.len()].contains(part)
+            }
+            Name::InDir(..) => false,
+        }
+    }
+
+    /// Whether a path (`/`-separated) matches.
+    pub fn matches_path(self, path: &str) -> bool {
+        match self {
+            Name::InDir(dir, suffix) => {
+                let mut parts = path.rsplit('/');
+                let name = parts.next().unwrap_or(path);
+                name.len() > suffix.len() && name.ends_with(suffix) && parts.next() == Some(dir)
+            }
+            other => other.matches(file_name(path)),
         }
     }
 }
@@ -32,9 +53,12 @@ pub struct Ecosystem {
     pub manifests: &'static [Name],
     pub lockfiles: &'static [&'static str],
     pub pairs: &'static [(&'static str, &'static [&'static str])],
+    /// Manifests compiled into another manifest beside them, by suffix (pip-tools compiles
+    /// `requirements.in` into `requirements.txt`): the compiled file pins the source one.
+    pub compiled: &'static [(&'static str, &'static str)],
 }
 
-use Name::{Affix, Exact};
+use Name::{Affix, Contains, Exact, InDir};
 
 const NPM_LOCKS: &[&str] = &[
     "package-lock.json",
@@ -49,29 +73,38 @@ pub const ECOSYSTEMS: &[Ecosystem] = &[
         manifests: &[Exact("package.json")],
         lockfiles: NPM_LOCKS,
         pairs: &[("package.json", NPM_LOCKS)],
+        compiled: &[],
     },
     Ecosystem {
         id: "cargo",
         manifests: &[Exact("Cargo.toml")],
         lockfiles: &["Cargo.lock"],
         pairs: &[("Cargo.toml", &["Cargo.lock"])],
+        compiled: &[],
     },
     Ecosystem {
         id: "pypi",
         manifests: &[
             Exact("pyproject.toml"),
-            Affix("requirements", ".txt"),
+            Contains("requirements", ".txt"),
+            Contains("requirements", ".in"),
             Affix("constraints", ".txt"),
-            Affix("requirements", ".in"),
+            Affix("constraints", ".in"),
+            InDir("requirements", ".txt"),
+            InDir("requirements", ".in"),
+            InDir("requirements.d", ".txt"),
+            InDir("requirements.d", ".in"),
         ],
         lockfiles: &["poetry.lock", "uv.lock"],
         pairs: &[("pyproject.toml", &["poetry.lock", "uv.lock"])],
+        compiled: &[(".in", ".txt")],
     },
     Ecosystem {
         id: "go",
         manifests: &[Exact("go.mod")],
         lockfiles: &["go.sum"],
         pairs: &[("go.mod", &["go.sum"])],
+        compiled: &[],
     },
     Ecosystem {
         id: "rubygems",
@@ -81,12 +114,14 @@ pub const ECOSYSTEMS: &[Ecosystem] = &[
             ("Gemfile", &["Gemfile.lock"]),
             ("gems.rb", &["gems.locked"]),
         ],
+        compiled: &[],
     },
     Ecosystem {
         id: "maven",
         manifests: &[Exact("pom.xml")],
         lockfiles: &[],
         pairs: &[],
+        compiled: &[],
     },
 ];
 
@@ -104,7 +139,7 @@ pub fn dependency_file(path: &str) -> Option<DependencyFile> {
         if e.lockfiles.contains(&name) {
             return Some(DependencyFile::Lockfile(e.id));
         }
-        if e.manifests.iter().any(|m| m.matches(name)) {
+        if e.manifests.iter().any(|m| m.matches_path(path)) {
             return Some(DependencyFile::Manifest(e.id));
         }
     }
@@ -115,19 +150,29 @@ pub fn dependency_file(path: &str) -> Option<DependencyFile> {
 /// looked for.
 pub fn lockfiles_for(manifest: &str) -> Vec<String> {
     let (dir, name) = manifest.rsplit_once('/').unwrap_or(("", manifest));
-    ECOSYSTEMS
+    let join = |l: &str| {
+        if dir.is_empty() {
+            l.to_string()
+        } else {
+            format!("{dir}/{l}")
+        }
+    };
+    let mut out: Vec<String> = ECOSYSTEMS
         .iter()
         .flat_map(|e| e.pairs.iter())
         .filter(|(m, _)| *m == name)
         .flat_map(|(_, locks)| locks.iter())
-        .map(|l| {
-            if dir.is_empty() {
-                (*l).to_string()
-            } else {
-                format!("{dir}/{l}")
+        .map(|l| join(l))
+        .collect();
+    if let Some(DependencyFile::Manifest(eco)) = dependency_file(manifest) {
+        let e = ECOSYSTEMS.iter().find(|e| e.id == eco);
+        for (from, to) in e.map_or(&[][..], |e| e.compiled) {
+            if let Some(stem) = name.strip_suffix(from) {
+                out.push(join(&format!("{stem}{to}")));
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// A language: the extensions (lower case) and file names that say a file is written in it.
@@ -429,6 +474,8 @@ mod tests {
                 let sample = match m {
                     Name::Exact(n) => (*n).to_string(),
                     Name::Affix(p, s) => format!("{p}-dev{s}"),
+                    Name::Contains(p, s) => format!("dev-{p}-x{s}"),
+                    Name::InDir(d, s) => format!("{d}/dev-{s}"),
                 };
                 assert!(seen.insert(sample.clone()), "{sample} is listed twice");
                 assert_eq!(
@@ -466,6 +513,20 @@ mod tests {
     }
 
     #[test]
+    fn pip_tools_layouts() {
+        assert_eq!(
+            lockfiles_for("requirements/dev.in"),
+            vec!["requirements/dev.txt".to_string()]
+        );
+        assert_eq!(lockfiles_for("requirements.txt"), Vec::<String>::new());
+        assert_eq!(
+            dependency_file("src/requirements.d/base.txt"),
+            Some(DependencyFile::Manifest("pypi"))
+        );
+        assert_eq!(dependency_file("requirements/.txt"), None);
+    }
+
+    #[test]
     fn roles() {
         let in_policies = |p: &str| p.starts_with("policies/");
         let cases = [
@@ -476,6 +537,10 @@ mod tests {
             ("docs/CODEOWNERS", Some(Role::Codeowners)),
             ("db/migrations/0001.sql", Some(Role::Migration)),
             ("gems.rb", Some(Role::Manifest)),
+            ("requirements/dev.txt", Some(Role::Manifest)),
+            ("ci/test-requirements.in", Some(Role::Manifest)),
+            ("requirements/README.md", None),
+            ("docs/notes.txt", None),
             ("npm-shrinkwrap.json", Some(Role::Lockfile)),
             ("infra/main.tf", Some(Role::Iac)),
             ("src/main.rs", None),
