@@ -62,7 +62,9 @@ fn run(cli: Cli) -> Result<u8> {
             force,
             config,
         }) => deps_index(&advisories, force, config.as_deref()),
-        Command::Deps(DepsCommand::Sbom { rev, output }) => deps_sbom(rev.as_deref(), output.as_deref()),
+        Command::Deps(DepsCommand::Sbom { rev, output }) => {
+            deps_sbom(rev.as_deref(), output.as_deref())
+        }
     }
 }
 
@@ -311,7 +313,8 @@ fn deps_index(extra: &[PathBuf], force: bool, config: Option<&Path>) -> Result<u
     if sources.is_empty() {
         bail!("no advisories to index: set dependencies.advisories in .gate.yaml or pass --advisories PATH");
     }
-    let cache = gate::deps::advisories::cache_dir(deps.cache.as_deref().map(|c| root.join(c)).as_deref());
+    let cache =
+        gate::deps::advisories::cache_dir(deps.cache.as_deref().map(|c| root.join(c)).as_deref());
     let start = std::time::Instant::now();
     let idx = gate::deps::advisories::Index::open(&sources, &cache, force)?;
     let s = &idx.stats;

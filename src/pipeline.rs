@@ -250,11 +250,7 @@ fn other_facts(
     {
         let ctx = crate::deps::Context {
             root: cs.root.clone().unwrap_or_else(|| opts.cwd.clone()),
-            advisories: opts
-                .advisories
-                .iter()
-                .map(|p| opts.cwd.join(p))
-                .collect(),
+            advisories: opts.advisories.iter().map(|p| opts.cwd.join(p)).collect(),
             all: mode == Mode::All,
         };
         let a = crate::deps::analyze(cs, &cfg.config.dependencies, &ctx)?;

@@ -42,7 +42,7 @@ rules["GATE-DEP-011"] := {
 	"summary": "The change moves a dependency away from versions known advisories affect.",
 	"help": "**What it finds:** upgrades of direct or transitive packages from a version the configured advisories affect to one they do not.\n\n**Why it matters:** a reviewer should know a bump is a security fix: it is worth merging soon, and backporting.\n\n**Example:** `requests` 2.30.0 -> 2.31.0 fixes PYSEC-2023-74.\n\n**How to fix:** nothing to fix; consider releasing the change promptly.",
 	"tags": ["dependencies", "vulnerability"],
-	"security_severity": 0.0,
+	"security_severity": 0.1,
 }
 
 adv_loc(a) := {"path": a.manifest, "line": a.line}

@@ -19,3 +19,9 @@ finding(d, rule, msg, risk, why) := object.union(loc(d), {
 })
 
 added(d) if d.change == "added"
+
+# The name a finding shows: the package installed, and the manifest's alias for it.
+shown(d) := sprintf("%s (as %s)", [d.package, d.name]) if {
+	d.package != null
+	d.package != d.name
+} else := d.name

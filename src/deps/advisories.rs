@@ -35,7 +35,11 @@ pub fn cache_dir(configured: Option<&Path>) -> PathBuf {
     if let Some(p) = configured {
         return p.to_path_buf();
     }
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(p) = env("GATE_CACHE_DIR") {
         return p;
     }
@@ -174,7 +178,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot create the cache directory {}", dir.display()))?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
-        path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         std::process::id()
     ));
     {
@@ -263,8 +268,7 @@ fn collect(files: &[SourceFile]) -> Result<(Vec<(String, Advisory)>, IndexStats)
         if name.ends_with(".zip") {
             let bytes = std::fs::read(&f.path)
                 .with_context(|| format!("advisories: cannot read {name}"))?;
-            let entries =
-                zip::entries(&bytes).map_err(|e| anyhow!("advisories: {name}: {e}"))?;
+            let entries = zip::entries(&bytes).map_err(|e| anyhow!("advisories: {name}: {e}"))?;
             let one: Vec<One> = entries
                 .par_iter()
                 .filter(|e| is_record_name(&e.name))
@@ -342,7 +346,8 @@ fn build_index(files: &[SourceFile]) -> Result<Vec<u8>> {
     for (k, mut advisories) in by_key {
         advisories.sort_by(|a, b| a.id.cmp(&b.id));
         // The same record read twice (two copies of one database) counts once.
-        advisories.dedup_by(|a, b| a.id == b.id && a.ranges == b.ranges && a.versions == b.versions);
+        advisories
+            .dedup_by(|a, b| a.id == b.id && a.ranges == b.ranges && a.versions == b.versions);
         let blob = serde_json::to_vec(&Blob {
             key: k.clone(),
             advisories,
@@ -395,7 +400,12 @@ impl Index {
     }
 
     fn open_file(path: PathBuf, built: bool) -> Result<Index> {
-        let bad = || anyhow!("advisory index {} is damaged: rebuild it with `gate deps index`", path.display());
+        let bad = || {
+            anyhow!(
+                "advisory index {} is damaged: rebuild it with `gate deps index`",
+                path.display()
+            )
+        };
         let mut file = std::fs::File::open(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut head = [0u8; HEADER as usize];
@@ -471,7 +481,10 @@ impl Index {
             file.seek(SeekFrom::Start(off))?;
             file.read_exact(&mut b)?;
             let blob: Blob = serde_json::from_slice(&b).map_err(|_| {
-                anyhow!("advisory index {} is damaged: rebuild it with `gate deps index`", self.path.display())
+                anyhow!(
+                    "advisory index {} is damaged: rebuild it with `gate deps index`",
+                    self.path.display()
+                )
             })?;
             if blob.key == k {
                 return Ok(blob.advisories);
@@ -491,12 +504,19 @@ pub struct NameIndex {
 
 impl NameIndex {
     pub fn open(eco: &str, snapshot: &Path, cache: &Path) -> Result<NameIndex> {
-        let m = std::fs::metadata(snapshot)
-            .with_context(|| format!("dependencies.registry.{eco}: cannot read {}", snapshot.display()))?;
+        let m = std::fs::metadata(snapshot).with_context(|| {
+            format!(
+                "dependencies.registry.{eco}: cannot read {}",
+                snapshot.display()
+            )
+        })?;
         let files = vec![file_entry(snapshot.to_path_buf(), &m)];
         let (path, _) = cached(cache, &format!("names-{eco}"), &files, false, || {
             let text = std::fs::read_to_string(snapshot).with_context(|| {
-                format!("dependencies.registry.{eco}: cannot read {}", snapshot.display())
+                format!(
+                    "dependencies.registry.{eco}: cannot read {}",
+                    snapshot.display()
+                )
             })?;
             let mut hashes: Vec<u64> = text
                 .lines()
@@ -516,8 +536,8 @@ impl NameIndex {
             }
             Ok(out)
         })?;
-        let mut file =
-            std::fs::File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut file = std::fs::File::open(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let mut head = [0u8; 16];
         file.read_exact(&mut head)?;
         let count = u64_at(&head, 8);
@@ -587,7 +607,9 @@ pub mod zip {
         let mut cd = u64::from(u32_at(b, eocd + 16).ok_or_else(|| bad("short"))?);
         if count == 0xFFFF || cd == 0xFFFF_FFFF {
             // ZIP64: the locator just before the record points at the ZIP64 record.
-            let loc = eocd.checked_sub(20).ok_or_else(|| bad("no zip64 locator"))?;
+            let loc = eocd
+                .checked_sub(20)
+                .ok_or_else(|| bad("no zip64 locator"))?;
             if u32_at(b, loc) != Some(0x0706_4b50) {
                 return Err(bad("no zip64 locator"));
             }
@@ -736,7 +758,10 @@ mod tests {
         let sources = vec![dir.clone(), zip.clone()];
         let idx = Index::open(&sources, &cache, false).expect("builds");
         assert!(idx.built);
-        assert_eq!((idx.stats.records, idx.stats.malicious, idx.stats.packages), (2, 1, 2));
+        assert_eq!(
+            (idx.stats.records, idx.stats.malicious, idx.stats.packages),
+            (2, 1, 2)
+        );
         let r = idx.lookup("pypi", "requests").expect("lookup");
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].id, "GHSA-j8r2-6x86-q33q");
@@ -755,7 +780,11 @@ mod tests {
         let reused = Index::open(&[copy.clone(), zip2], &cache, false).expect("opens");
         assert!(!reused.built);
         // Changed content: a new index.
-        std::fs::write(copy.join("sub/other.json"), REQ.replace("GHSA-j8r2-6x86-q33q", "GHSA-zzzz")).expect("w");
+        std::fs::write(
+            copy.join("sub/other.json"),
+            REQ.replace("GHSA-j8r2-6x86-q33q", "GHSA-zzzz"),
+        )
+        .expect("w");
         let zip3 = t.path().join("npm.zip");
         let changed = Index::open(&[copy, zip3], &cache, false).expect("opens");
         assert!(changed.built);

@@ -193,7 +193,11 @@ pub fn check(candidates: Vec<Candidate>, index: &Index) -> Result<(Vec<AdvisoryF
                 .map(|a| (a, None))
                 .collect();
             for (a, fixed) in merge_same(hits) {
-                let kind = if a.malicious { "malicious" } else { "vulnerable" };
+                let kind = if a.malicious {
+                    "malicious"
+                } else {
+                    "vulnerable"
+                };
                 out.push(fact(&a, kind, fixed));
             }
             continue;
@@ -206,7 +210,11 @@ pub fn check(candidates: Vec<Candidate>, index: &Index) -> Result<(Vec<AdvisoryF
             .collect();
         let affected_ids: Vec<String> = hits.iter().map(|(a, _)| a.id.clone()).collect();
         for (a, fixed) in merge_same(hits) {
-            let kind = if a.malicious { "malicious" } else { "vulnerable" };
+            let kind = if a.malicious {
+                "malicious"
+            } else {
+                "vulnerable"
+            };
             out.push(fact(&a, kind, fixed));
         }
         if let Some(from) = &c.from {

@@ -62,8 +62,8 @@ fn declared(text: &str, table: &toml::Table, section: &str, dev: bool, out: &mut
             dev,
             section: section.to_string(),
             target,
-..Declared::default()
-});
+            ..Declared::default()
+        });
     }
 }
 

@@ -57,8 +57,8 @@ pub fn parse_go_mod(path: &str, text: &str) -> Result<Vec<Declared>> {
                     pinned: true,
                     // `// indirect`: required for a dependency's sake, not imported here.
                     direct: !indirect,
-..Declared::default()
-});
+                    ..Declared::default()
+                });
             }
             "replace" => {
                 if let Some((from, to)) = rest.split_once("=>") {

@@ -176,7 +176,11 @@ pub fn parse_pom(path: &str, text: &str) -> Result<Vec<Declared>> {
         let dm = child(*node, "dependencyManagement").and_then(|m| child(m, "dependencies"));
         for d in deps_of(dm) {
             let name = format!("{}:{}", d.group, d.artifact);
-            let v = d.version.as_deref().map(|v| resolve(v, props)).unwrap_or_default();
+            let v = d
+                .version
+                .as_deref()
+                .map(|v| resolve(v, props))
+                .unwrap_or_default();
             if d.kind == "pom" && d.scope == "import" {
                 boms.push(format!("{name}:{v}"));
             }
@@ -204,7 +208,10 @@ pub fn parse_pom(path: &str, text: &str) -> Result<Vec<Declared>> {
                     _ => (
                         "managed".to_string(),
                         Some(if !boms.is_empty() {
-                            format!("the version is managed outside this pom (imported BOM {})", boms.join(", "))
+                            format!(
+                                "the version is managed outside this pom (imported BOM {})",
+                                boms.join(", ")
+                            )
                         } else if let Some((g, a, v)) = &parent_coords {
                             format!("the version is managed by the parent {g}:{a}:{v}")
                         } else {
@@ -246,7 +253,9 @@ pub fn parse_pom(path: &str, text: &str) -> Result<Vec<Declared>> {
                 .map(|v| resolve(v, props))
                 .unwrap_or_else(|| "managed".into());
             let unresolved = unresolved_ref(&spec).map(|p| {
-                format!("{p} is not defined in this pom (it may come from a parent pom or the build)")
+                format!(
+                    "{p} is not defined in this pom (it may come from a parent pom or the build)"
+                )
             });
             let bom = d.kind == "pom" && d.scope == "import";
             out.push(Declared {
@@ -258,7 +267,11 @@ pub fn parse_pom(path: &str, text: &str) -> Result<Vec<Declared>> {
                 direct: bom,
                 section: format!(
                     "{section}{}",
-                    if bom { "import" } else { "dependencyManagement" }
+                    if bom {
+                        "import"
+                    } else {
+                        "dependencyManagement"
+                    }
                 ),
                 unresolved,
                 ..Declared::default()
@@ -315,17 +328,29 @@ mod tests {
                 .unwrap_or_else(|| panic!("{n} in {section:?}: {d:#?}"))
         };
         assert_eq!(
-            find("org.springframework.boot:spring-boot-starter-parent", "parent").spec,
+            find(
+                "org.springframework.boot:spring-boot-starter-parent",
+                "parent"
+            )
+            .spec,
             "3.2.1"
         );
         let core = find("org.apache.logging.log4j:log4j-core", "");
-        assert_eq!((core.spec.as_str(), core.unresolved.is_none()), ("2.14.1", true));
+        assert_eq!(
+            (core.spec.as_str(), core.unresolved.is_none()),
+            ("2.14.1", true)
+        );
         assert_eq!(
             find("org.apache.logging.log4j:log4j-core", "profile:legacy").spec,
             "2.17.1"
         );
         let lib = find("com.example:lib", "");
-        assert!(lib.unresolved.as_deref().is_some_and(|u| u.contains("platform-bom")), "{lib:?}");
+        assert!(
+            lib.unresolved
+                .as_deref()
+                .is_some_and(|u| u.contains("platform-bom")),
+            "{lib:?}"
+        );
         let other = find("com.example:other", "");
         assert!(other
             .unresolved

@@ -310,7 +310,9 @@ impl DepsConfig {
             }
         }
         for a in removed(&self.advisories, &after.advisories) {
-            w.push(format!("stops checking dependencies against the advisories in {a}"));
+            w.push(format!(
+                "stops checking dependencies against the advisories in {a}"
+            ));
         }
         if after.cache != self.cache {
             w.push(format!(
@@ -334,7 +336,11 @@ pub const WEAKENINGS: &[FieldRule] = &[
     ),
     checked("allow", "{allow: []}", "{allow: [reqeusts]}"),
     checked("popular", "{popular: {pypi: [acme-core]}}", "{popular: {}}"),
-    checked("advisories", "{advisories: [osv/PyPI.zip]}", "{advisories: []}"),
+    checked(
+        "advisories",
+        "{advisories: [osv/PyPI.zip]}",
+        "{advisories: []}",
+    ),
     checked("cache", "{cache: null}", "{cache: .gate-cache}"),
     checked(
         "block_severities",
@@ -619,7 +625,10 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
     }
     while let Some(f) = queue.pop() {
         let img = images(cs, f)?;
-        for text in [img.before.as_deref(), img.after.as_deref()].into_iter().flatten() {
+        for text in [img.before.as_deref(), img.after.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             for inc in includes(&f.path, text) {
                 if let Some(g) = cs.files.iter().filter(usable).find(|g| g.path == inc) {
                     if seen.insert(&g.path) {
@@ -731,7 +740,9 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         let changed_versions = a.difference(&b).filter(|x| bn.contains(&x.0)).count();
         let direct: BTreeSet<String> = facts
             .iter()
-            .map(|d: &DependencyFact| names::normalize(eco, d.package.as_deref().unwrap_or(&d.name)))
+            .map(|d: &DependencyFact| {
+                names::normalize(eco, d.package.as_deref().unwrap_or(&d.name))
+            })
             .collect();
         let after_text = img.after.as_deref().unwrap_or("");
         // Every package version new to the lockfile is checked against the advisories.
@@ -919,7 +930,12 @@ fn compare(
             continue;
         };
         if old.source != d.source || old.location != d.location || old.target != d.target {
-            out.push(fact(d, DepChange::SourceChanged, Some(old.spec.clone()), Some(d.spec.clone())));
+            out.push(fact(
+                d,
+                DepChange::SourceChanged,
+                Some(old.spec.clone()),
+                Some(d.spec.clone()),
+            ));
         } else if normalize_spec(&old.spec) != normalize_spec(&d.spec) {
             let (vo, vn) = (version_key(&old.spec), version_key(&d.spec));
             let (change, bump) = match (&vo, &vn) {
@@ -937,7 +953,12 @@ fn compare(
             out.push(f);
         } else if old.unresolved != d.unresolved && d.unresolved.is_some() {
             // The written version is the same but what it stands for is no longer known.
-            out.push(fact(d, DepChange::ConstraintChanged, Some(old.spec.clone()), Some(d.spec.clone())));
+            out.push(fact(
+                d,
+                DepChange::ConstraintChanged,
+                Some(old.spec.clone()),
+                Some(d.spec.clone()),
+            ));
         }
     }
     for d in b.values() {

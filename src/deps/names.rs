@@ -78,6 +78,9 @@ struct EcosystemNames {
     reordered: HashMap<String, Vec<usize>>,
     /// Short name -> popular names (for affix checks).
     by_short: HashMap<String, Vec<usize>>,
+    /// Every word of the popular names (`set` of `set-value`): a family member whose own
+    /// word is one of these is a sibling, not a typo.
+    words: HashSet<String>,
 }
 
 pub struct Names {
@@ -127,7 +130,9 @@ fn family(s: &str) -> Option<&str> {
     if s.starts_with('@') {
         return s.find('/').map(|i| &s[..=i]);
     }
-    s.rfind(['.', '-', '_']).filter(|&i| i > 0).map(|i| &s[..=i])
+    s.rfind(['.', '-', '_'])
+        .filter(|&i| i > 0)
+        .map(|i| &s[..=i])
 }
 
 fn stripped(s: &str) -> String {
@@ -177,6 +182,7 @@ impl Names {
                     stripped: HashMap::new(),
                     reordered: HashMap::new(),
                     by_short: HashMap::new(),
+                    words: HashSet::new(),
                 };
                 for (i, p) in e.list.iter().enumerate() {
                     e.stripped.entry(stripped(&p.short)).or_default().push(i);
@@ -184,6 +190,11 @@ impl Names {
                         e.reordered.entry(k).or_default().push(i);
                     }
                     e.by_short.entry(p.short.clone()).or_default().push(i);
+                    for w in words(&p.short) {
+                        if w.len() >= 2 {
+                            e.words.insert(w.to_string());
+                        }
+                    }
                 }
                 (*eco, e)
             })
@@ -217,10 +228,7 @@ impl Names {
         if allow.iter().any(|a| normalize(eco, a) == n) || self.is_popular(eco, name) {
             return Vec::new();
         }
-        if siblings
-            .iter()
-            .any(|s| under(eco, &n, &normalize(eco, s)))
-        {
+        if siblings.iter().any(|s| under(eco, &n, &normalize(eco, s))) {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -233,9 +241,18 @@ impl Names {
             // A family is a prefix shared by a popular name, or by two of them.
             let is_family = |f: &str| {
                 e.all.contains(f.trim_end_matches(['.', '-', '_', '/']))
-                    || e.list.iter().filter(|p| p.short.starts_with(f)).nth(1).is_some()
+                    || e.list
+                        .iter()
+                        .filter(|p| p.short.starts_with(f))
+                        .nth(1)
+                        .is_some()
             };
-            let family_member = fam.is_some_and(is_family);
+            // A scope (`@types/`) is always a family; a word prefix (`lodash.`) is one when
+            // the differing last word is a real word of the ecosystem's names (`lodash.set`),
+            // not a misspelling (`serde_jsonn`).
+            let last_is_word = fam.is_some_and(|f| e.words.contains(&short[f.len()..]));
+            let family_member =
+                fam.is_some_and(|f| (f.starts_with('@') || last_is_word) && is_family(f));
             let mut push = |i: usize, kind: &str| {
                 let p = &e.list[i];
                 let same_family = family_member && family(&p.short) == fam;
@@ -474,6 +491,56 @@ mod tests {
         assert!(n
             .near_misses("npm", "my-internal-widget-kit", &[])
             .is_empty());
+    }
+
+    #[test]
+    fn paths_families_and_user_names() {
+        let n = Names::builtin();
+        let first = |eco: &str, name: &str, sib: &[&str]| {
+            n.near_misses_in(eco, name, &[], sib)
+                .first()
+                .map(|m| m.name.clone())
+        };
+        // Go: whole module paths; a package inside a module is no typo.
+        assert_eq!(first("go", "github.com/go-openapi/swag/pools", &[]), None);
+        assert_eq!(
+            first("go", "github.com/acme/tool/sub", &["github.com/acme/tool"]),
+            None
+        );
+        assert_eq!(
+            first("go", "github.com/gin-gonik/gin", &[]).as_deref(),
+            Some("github.com/gin-gonic/gin")
+        );
+        assert_eq!(
+            first("go", "github.com/spf13/cobre", &[]),
+            None,
+            "same owner"
+        );
+        // Maven: coordinates whole; the same group is its owner's.
+        assert_eq!(
+            first("maven", "org.apache.logging.log4j:log4j-cor", &[]),
+            None
+        );
+        // Families: siblings with real words, and scopes, are not typos; misspellings are.
+        assert_eq!(first("npm", "lodash.set", &[]), None);
+        assert_eq!(first("npm", "@types/nodee", &[]), None);
+        assert_eq!(
+            first("cargo", "serde_jsonn", &[]).as_deref(),
+            Some("serde-json")
+        );
+        assert_eq!(first("npm", "lodahs", &[]).as_deref(), Some("lodash"));
+        assert_eq!(first("pypi", "reqeusts", &[]).as_deref(), Some("requests"));
+        // The user's popular names.
+        let extra: BTreeMap<String, Vec<String>> =
+            [("pypi".to_string(), vec!["acme-billing-client".to_string()])].into();
+        let u = Names::with_extra(&extra);
+        assert_eq!(
+            u.near_misses("pypi", "acme-biling-client", &[])
+                .first()
+                .map(|m| m.name.as_str()),
+            Some("acme-billing-client")
+        );
+        assert!(u.near_misses("pypi", "acme-billing-client", &[]).is_empty());
     }
 
     #[test]

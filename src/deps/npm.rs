@@ -119,7 +119,10 @@ fn alias(spec: &str) -> Option<(&str, &str)> {
 
 /// The package a yarn resolution key forces: the last name of `**/parent/@scope/name`.
 fn resolution_name(key: &str) -> String {
-    let parts: Vec<&str> = key.split('/').filter(|p| !p.is_empty() && *p != "**").collect();
+    let parts: Vec<&str> = key
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "**")
+        .collect();
     match parts.as_slice() {
         [.., scope, name] if scope.starts_with('@') => format!("{scope}/{name}"),
         [.., name] => name.to_string(),
@@ -173,7 +176,14 @@ fn overrides(
                 if let Some(spec) = sub.get(".").and_then(Value::as_str) {
                     out.push(forced(text, from, k, name, spec, section));
                 }
-                overrides(text, from, sub, &format!("{section}>{name}"), depth + 1, out);
+                overrides(
+                    text,
+                    from,
+                    sub,
+                    &format!("{section}>{name}"),
+                    depth + 1,
+                    out,
+                );
             }
             _ => {}
         }
@@ -389,7 +399,9 @@ pub fn parse_pnpm_lock(path: &str, text: &str) -> Result<Vec<Locked>> {
 
 /// A pnpm v5 key without its leading `/`: `name/1.2.3_peer@4`, `@scope/name/1.2.3`.
 fn pnpm_v5_key(key: &str) -> Option<(String, String)> {
-    let parts: Vec<&str> = key.splitn(if key.starts_with('@') { 3 } else { 2 }, '/').collect();
+    let parts: Vec<&str> = key
+        .splitn(if key.starts_with('@') { 3 } else { 2 }, '/')
+        .collect();
     let (name, rest) = match parts.as_slice() {
         [scope, name, rest] if scope.starts_with('@') => (format!("{scope}/{name}"), *rest),
         [name, rest] => (name.to_string(), *rest),

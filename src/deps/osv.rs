@@ -209,7 +209,7 @@ fn from_raw(raw: RawRecord) -> Parsed {
                 .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
                 .map(str::to_string)
         })
-        .map(|s| truncate(s.trim(), 200))
+        .map(|s| truncate(s.trim(), 160))
         .unwrap_or_default();
     let refs = raw.references.unwrap_or_default();
     let url = refs
@@ -537,14 +537,9 @@ impl Advisory {
             .filter(|f| q.cmp(f) == Some(Ordering::Less))
             .collect();
         if let Some(s) = q.scheme {
-            above.sort_by(|a, b| {
-                super::version::compare(s, a, b).unwrap_or_else(|| a.cmp(b))
-            });
+            above.sort_by(|a, b| super::version::compare(s, a, b).unwrap_or_else(|| a.cmp(b)));
         }
-        above
-            .first()
-            .or(fixed.first())
-            .map(|s| (*s).to_string())
+        above.first().or(fixed.first()).map(|s| (*s).to_string())
     }
 }
 
@@ -573,10 +568,7 @@ fn in_range(events: &[Event], q: &Query) -> bool {
         .collect();
     // Events whose version does not parse are evaluated where the record lists them; the
     // rest are sorted (the spec leaves the order of the list to the database).
-    if sorted
-        .iter()
-        .all(|(v, e)| v.is_some() || zero(e.version()))
-    {
+    if sorted.iter().all(|(v, e)| v.is_some() || zero(e.version())) {
         sorted.sort_by(|(a, _), (b, _)| match (a, b) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Less,
@@ -644,7 +636,10 @@ mod tests {
         );
         assert_eq!(cvss_score("AV:N/AC:L/Au:N/C:P/I:P/A:P"), Some(7.5));
         assert_eq!(cvss_score("AV:N/AC:M/Au:N/C:N/I:P/A:N"), Some(4.3));
-        assert_eq!(cvss_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"), None);
+        assert_eq!(
+            cvss_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+            None
+        );
         assert_eq!(cvss_score("garbage"), None);
     }
 
@@ -697,7 +692,10 @@ mod tests {
         assert!(m.malicious && m.affects_every_version());
         assert!(m.affects(&Query::new("pypi", "0.0.1")));
         assert!(matches!(
-            parse(br#"{"id": "W", "withdrawn": "2024-01-01T00:00:00Z", "affected": []}"#, false),
+            parse(
+                br#"{"id": "W", "withdrawn": "2024-01-01T00:00:00Z", "affected": []}"#,
+                false
+            ),
             Ok(Parsed::Withdrawn)
         ));
         assert!(matches!(
@@ -729,7 +727,10 @@ mod tests {
         assert!(g.affects(&Query::new("go", "v0.0.0-20220722155237-a158d28d115b")));
         assert!(g.affects(&Query::new("go", "v0.16.0")));
         assert!(!g.affects(&Query::new("go", "v0.17.0")));
-        assert_eq!(g.fixed_for(&Query::new("go", "v0.1.0")).as_deref(), Some("0.17.0"));
+        assert_eq!(
+            g.fixed_for(&Query::new("go", "v0.1.0")).as_deref(),
+            Some("0.17.0")
+        );
         let m = one(
             r#"{"id": "M-1", "affected": [{"package": {"ecosystem": "Maven", "name": "org.apache.logging.log4j:log4j-core"},
                 "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "2.0-beta9"}, {"fixed": "2.15.0"}]}]}]}"#,

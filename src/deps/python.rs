@@ -57,7 +57,10 @@ fn classify(spec: &str) -> (SourceKind, Option<String>, bool) {
 /// The version `==X` (or `===X`) pins, when it pins one exactly.
 pub fn pinned_version(spec: &str) -> Option<String> {
     let s = spec.split(';').next().unwrap_or(spec).trim();
-    let v = s.strip_prefix("===").or_else(|| s.strip_prefix("=="))?.trim();
+    let v = s
+        .strip_prefix("===")
+        .or_else(|| s.strip_prefix("=="))?
+        .trim();
     (!v.is_empty() && !v.contains(['*', ',', ' ', '<', '>', '!', '='])).then(|| v.to_string())
 }
 
@@ -113,8 +116,8 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location: location.or(Some(rest.to_string())),
                 pinned: false,
                 dev: false,
-..Declared::default()
-});
+                ..Declared::default()
+            });
             continue;
         }
         if l.starts_with('-') {
@@ -138,8 +141,8 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location,
                 pinned,
                 dev: false,
-..Declared::default()
-});
+                ..Declared::default()
+            });
             continue;
         }
         let l = l.split(" --hash").next().unwrap_or(l);
@@ -153,8 +156,8 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 location,
                 pinned,
                 dev: false,
-..Declared::default()
-});
+                ..Declared::default()
+            });
         }
     }
     Ok(out)
@@ -202,8 +205,8 @@ fn poetry_table(text: &str, t: &toml::Table, section: &str, dev: bool, out: &mut
             pinned,
             dev,
             section: section.to_string(),
-..Declared::default()
-});
+            ..Declared::default()
+        });
     }
 }
 

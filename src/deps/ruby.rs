@@ -64,8 +64,8 @@ pub fn parse_gemfile(_path: &str, text: &str) -> Result<Vec<Declared>> {
             location,
             pinned,
             dev: group_dev,
-..Declared::default()
-});
+            ..Declared::default()
+        });
     }
     Ok(out)
 }

@@ -87,9 +87,8 @@ pub fn build(root: &Path, rev: Option<&str>) -> Result<Value> {
         ),
     };
     let present: BTreeSet<&str> = paths.iter().map(String::as_str).collect();
-    let read = |p: &str| -> Result<Option<String>> {
-        snap.read(p)?.map(|b| utf8(p, b)).transpose()
-    };
+    let read =
+        |p: &str| -> Result<Option<String>> { snap.read(p)?.map(|b| utf8(p, b)).transpose() };
     let mut comps: BTreeMap<String, Component> = BTreeMap::new();
     let mut direct: BTreeSet<String> = BTreeSet::new();
     let mut add = |eco: &'static str,
@@ -119,7 +118,9 @@ pub fn build(root: &Path, rev: Option<&str>) -> Result<Value> {
             Some(Kind::Manifest(eco)) => {
                 let Some(text) = read(p)? else { continue };
                 let declared = parse_manifest(eco, p, &text)?;
-                let locked = lockfiles_for(p).iter().any(|l| present.contains(l.as_str()));
+                let locked = lockfiles_for(p)
+                    .iter()
+                    .any(|l| present.contains(l.as_str()));
                 for d in declared {
                     let name = d.target.clone().unwrap_or(d.name.clone());
                     if locked && d.source == SourceKind::Registry {
@@ -148,7 +149,8 @@ pub fn build(root: &Path, rev: Option<&str>) -> Result<Value> {
         }
     }
     let is_direct = |r: &str, c: &Component| {
-        direct.contains(r) || direct.contains(&format!("{}\0{}", c.eco, names::normalize(c.eco, &c.name)))
+        direct.contains(r)
+            || direct.contains(&format!("{}\0{}", c.eco, names::normalize(c.eco, &c.name)))
     };
     let mut components = Vec::new();
     let mut direct_refs = Vec::new();
@@ -157,7 +159,9 @@ pub fn build(root: &Path, rev: Option<&str>) -> Result<Value> {
             "maven" => c
                 .name
                 .split_once(':')
-                .map_or((None, c.name.clone()), |(g, a)| (Some(g.to_string()), a.to_string())),
+                .map_or((None, c.name.clone()), |(g, a)| {
+                    (Some(g.to_string()), a.to_string())
+                }),
             "npm" => match c.name.strip_prefix('@').and_then(|n| n.split_once('/')) {
                 Some((s, n)) => (Some(format!("@{s}")), n.to_string()),
                 None => (None, c.name.clone()),
@@ -193,9 +197,10 @@ pub fn build(root: &Path, rev: Option<&str>) -> Result<Value> {
         }
         components.push(o);
     }
-    let root_name = root
-        .file_name()
-        .map_or_else(|| "project".to_string(), |n| n.to_string_lossy().into_owned());
+    let root_name = root.file_name().map_or_else(
+        || "project".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut doc = json!({
         "bomFormat": "CycloneDX",
         "specVersion": "1.5",
@@ -232,7 +237,10 @@ mod tests {
 
     #[test]
     fn package_urls() {
-        assert_eq!(purl("pypi", "Django_Rest", Some("3.0")), "pkg:pypi/django-rest@3.0");
+        assert_eq!(
+            purl("pypi", "Django_Rest", Some("3.0")),
+            "pkg:pypi/django-rest@3.0"
+        );
         assert_eq!(
             purl("npm", "@babel/core", Some("7.23.0")),
             "pkg:npm/%40babel/core@7.23.0"
@@ -242,10 +250,17 @@ mod tests {
             "pkg:golang/github.com/gin-gonic/gin@v1.9.1"
         );
         assert_eq!(
-            purl("maven", "org.apache.logging.log4j:log4j-core", Some("2.14.1")),
+            purl(
+                "maven",
+                "org.apache.logging.log4j:log4j-core",
+                Some("2.14.1")
+            ),
             "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         );
-        assert_eq!(purl("cargo", "serde", Some("1.0.0+x")), "pkg:cargo/serde@1.0.0%2Bx");
+        assert_eq!(
+            purl("cargo", "serde", Some("1.0.0+x")),
+            "pkg:cargo/serde@1.0.0%2Bx"
+        );
         assert_eq!(purl("rubygems", "rails", None), "pkg:gem/rails");
     }
 }

@@ -252,7 +252,7 @@ impl Pep440 {
     /// The sort key of `packaging.version`: a dev release of a final version sorts before
     /// its pre-releases; no pre-release sorts after every pre-release; no post release
     /// before any post release; no dev release after every dev release.
-    fn key(&self) -> (u64, &[u64], (u8, u64), (u8, u64), (u8, u64), &[LocalPart]) {
+    fn key(&self) -> Pep440Key<'_> {
         let pre = match (self.pre, self.post, self.dev) {
             (None, None, Some(_)) => (0, 0),
             (None, _, _) => (2, 0),
@@ -263,6 +263,16 @@ impl Pep440 {
         (self.epoch, &self.release, pre, post, dev, &self.local)
     }
 }
+
+/// (epoch, release, pre, post, dev, local), each suffix as (rank, number).
+type Pep440Key<'a> = (
+    u64,
+    &'a [u64],
+    (u8, u64),
+    (u8, u64),
+    (u8, u64),
+    &'a [LocalPart],
+);
 
 impl PartialEq for Pep440 {
     fn eq(&self, other: &Self) -> bool {
@@ -323,13 +333,11 @@ impl Semver {
         let core_end = s.find(['-', '+']).unwrap_or(s.len());
         let (core, rest) = s.split_at(core_end);
         let mut nums = [0u64; 4];
-        let mut n = 0;
-        for part in core.split('.') {
+        for (n, part) in core.split('.').enumerate() {
             if n == 4 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             nums[n] = part.parse().unwrap_or(u64::MAX);
-            n += 1;
         }
         let pre_text = rest
             .strip_prefix('-')
@@ -357,14 +365,14 @@ impl Semver {
 
 impl Ord for Semver {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.nums.cmp(&other.nums).then_with(|| {
-            match (self.pre.is_empty(), other.pre.is_empty()) {
+        self.nums
+            .cmp(&other.nums)
+            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Greater,
                 (false, true) => Ordering::Less,
                 (false, false) => self.pre.cmp(&other.pre),
-            }
-        })
+            })
     }
 }
 impl PartialOrd for Semver {

@@ -5,6 +5,7 @@ mod architecture;
 mod attacks;
 mod cases;
 mod deps;
+mod deps_advisories;
 mod git_repos;
 mod hostile;
 mod integrations;
