@@ -93,7 +93,7 @@ warn contains adv_finding(a, "GATE-DEP-009", vuln_message(a), adv_risk[a.severit
 	not blocking(a)
 }
 
-info contains adv_finding(a, "GATE-DEP-009", sprintf("%s %s %s%s: %s advisory %s%s: %s", [a.ecosystem, a.name, version_text(a), transitive_note(a), a.informational, a.id, aliases_note(a), a.summary]), 10, "informational advisory") if {
+info contains adv_finding(a, "GATE-DEP-009", sprintf("%s %s %s%s: %s advisory %s%s: %s; plan a replacement", [a.ecosystem, a.name, version_text(a), transitive_note(a), a.informational, a.id, aliases_note(a), a.summary]), 10, "informational advisory") if {
 	some a in input.advisories
 	a.kind == "vulnerable"
 	a.informational != null
@@ -112,7 +112,7 @@ fixed_keys := {[a.manifest, a.line, a.ecosystem, a.name, a.version, a.from] |
 
 info contains {
 	"rule": "GATE-DEP-011",
-	"message": sprintf("%s %s %s -> %s fixes %s", [eco, name, from, version, concat(", ", sort(fixed))]),
+	"message": sprintf("%s %s %s -> %s fixes %s; merge it promptly", [eco, name, from, version, concat(", ", sort(fixed))]),
 	"path": manifest,
 	"line": line,
 	"risk": 0,

@@ -6,14 +6,22 @@ package gate.dependencies
 rules["GATE-DEP-008"] := {
 	"name": "Unexplained lockfile change",
 	"summary": "A lockfile changed without a change to its manifest.",
-	"help": "**What it finds:** package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, poetry.lock, uv.lock, go.sum or Gemfile.lock changes whose manifest is not part of the change.\n\n**Why it matters:** lockfile diffs are rarely read; a swapped resolved URL or an added package hides well in thousands of lines.\n\n**How to fix:** regenerate lockfiles in their own reviewed change (`npm update`, `cargo update`), and say why.",
+	"help": concat("\n", [
+		"**What it finds:** package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, poetry.lock, uv.lock, go.sum or Gemfile.lock changes whose manifest is not part of the change.",
+		"",
+		"**Why it matters:** lockfile diffs are rarely read; a swapped resolved URL or an added package hides well in thousands of lines.",
+		"",
+		"**Example:** Cargo.lock moves five versions and adds two packages in a change that does not touch Cargo.toml.",
+		"",
+		"**How to fix:** regenerate lockfiles in their own reviewed change (`npm update`, `cargo update`), and say why.",
+	]),
 	"tags": ["dependencies", "supply-chain", "lockfile"],
 	"security_severity": 4.0,
 }
 
 warn contains {
 	"rule": "GATE-DEP-008",
-	"message": sprintf("%s changed (+%d -%d packages, %d versions moved) but its manifest did not", [l.path, l.added, l.removed, l.changed]),
+	"message": sprintf("%s changed (+%d -%d packages, %d versions moved) but its manifest did not; say why, or regenerate it in its own change", [l.path, l.added, l.removed, l.changed]),
 	"path": l.path,
 	"line": 1,
 	"risk": 30,

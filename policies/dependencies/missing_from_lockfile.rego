@@ -11,6 +11,8 @@ rules["GATE-DEP-002"] := {
 		"",
 		"**Why it matters:** the lockfile is what CI and production install; a manifest-only change resolves whatever the registry serves at build time, which is how typo- and slopsquatted packages get in.",
 		"",
+		"**Example:** `\"left-pad\": \"^1.3.0\"` added to package.json while package-lock.json, committed beside it, was not updated.",
+		"",
 		"**How to fix:** run the package manager's install (`npm install`, `cargo update -p`, `poetry lock`, `go mod tidy`, `bundle install`) and commit the lockfile.",
 	]),
 	"tags": ["dependencies", "supply-chain", "lockfile"],
@@ -23,13 +25,13 @@ missing(d) if {
 	d.in_lockfile == false
 }
 
-warn contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 45, "dependency not locked") if {
+warn contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s; run the package manager's install and commit the lockfile", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 45, "dependency not locked") if {
 	some d in input.dependencies
 	missing(d)
 	not ai_strict
 }
 
-deny contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s (AI-authored change: strict profile)", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 60, "dependency not locked in an AI-authored change") if {
+deny contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s (AI-authored change: strict profile); run the package manager's install and commit the lockfile", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 60, "dependency not locked in an AI-authored change") if {
 	some d in input.dependencies
 	missing(d)
 	ai_strict

@@ -28,14 +28,14 @@ else := sprintf("%s joined or split differently", [m.name]) if m.kind == "separa
 else := sprintf("%s with an extra prefix or suffix", [m.name]) if m.kind == "affix"
 else := sprintf("a popular %s package, not a popular %s one", [m.ecosystem, "package here"])
 
-deny contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s", [d.ecosystem, shown(d), describe(best(d))]), 75, "near miss of a popular package name") if {
+deny contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s; use the exact name, or add it to dependencies.allow if it is right", [d.ecosystem, shown(d), describe(best(d))]), 75, "near miss of a popular package name") if {
 	some d in input.dependencies
 	d.change in {"added", "source_changed"}
 	count(d.similar_to) > 0
 	best(d).kind in {"typo", "separator", "reordered"}
 }
 
-warn contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s", [d.ecosystem, shown(d), describe(best(d))]), 50, "possible confusion with a popular package") if {
+warn contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s; check it is the package you meant, or add it to dependencies.allow", [d.ecosystem, shown(d), describe(best(d))]), 50, "possible confusion with a popular package") if {
 	some d in input.dependencies
 	d.change in {"added", "source_changed"}
 	count(d.similar_to) > 0

@@ -6,12 +6,20 @@ package gate.dependencies
 rules["GATE-DEP-001"] := {
 	"name": "New dependency",
 	"summary": "The change adds a direct dependency.",
-	"help": "**What it finds:** packages added to a manifest (package.json, Cargo.toml, requirements*.txt, pyproject.toml, go.mod, Gemfile, pom.xml).\n\n**Why it matters:** every dependency is code you run and trust; assistants add them freely.\n\n**How to fix:** confirm the package is the one you meant, maintained, and needed.",
+	"help": concat("\n", [
+		"**What it finds:** packages added to a manifest (package.json, Cargo.toml, requirements*.txt, pyproject.toml, go.mod, Gemfile, pom.xml). A note; a warning under the strict profile for AI-authored changes (`ai.strict`).",
+		"",
+		"**Why it matters:** every dependency is code you run and trust; assistants add them freely.",
+		"",
+		"**Example:** `\"left-pad\": \"^1.3.0\"` added to the dependencies of package.json.",
+		"",
+		"**How to fix:** confirm the package is the one you meant, maintained, and needed; nothing else to do.",
+	]),
 	"tags": ["dependencies", "supply-chain"],
 	"security_severity": 2.0,
 }
 
-info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s", [d.ecosystem, d.name, d.to]), 5, "new dependency") if {
+info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s: confirm it is the package you meant and that it is maintained", [d.ecosystem, d.name, d.to]), 5, "new dependency") if {
 	some d in input.dependencies
 	d.direct
 	added(d)

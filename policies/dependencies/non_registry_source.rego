@@ -5,7 +5,15 @@ package gate.dependencies
 rules["GATE-DEP-005"] := {
 	"name": "Dependency from outside a registry",
 	"summary": "A dependency comes from a git repository, a URL or a path.",
-	"help": "**What it finds:** dependencies added or changed to point at git repositories, URLs or local paths.\n\n**Why it matters:** these bypass the registry's immutability and malware scanning; a branch or URL can change under you.\n\n**How to fix:** use a published version, or pin the git dependency to a full commit hash.",
+	"help": concat("\n", [
+		"**What it finds:** direct dependencies added or changed to point at git repositories or URLs.",
+		"",
+		"**Why it matters:** these bypass the registry's immutability and malware scanning; a branch or URL can change under you.",
+		"",
+		"**Example:** `mylib @ git+https://github.com/me/mylib@main` in requirements.txt (a branch, not a commit).",
+		"",
+		"**How to fix:** use a published version, or pin the git dependency to a full commit hash.",
+	]),
 	"tags": ["dependencies", "supply-chain"],
 	"security_severity": 5.0,
 }
@@ -19,4 +27,4 @@ warn contains finding(d, "GATE-DEP-005", sprintf("%s dependency %s comes from %s
 
 risk(d) := 25 if d.pinned else := 40
 
-pin_note(d) := "" if d.pinned else := " (not pinned to a commit)"
+pin_note(d) := "; prefer a published version" if d.pinned else := " (not pinned to a commit); use a published version or pin a full commit hash"

@@ -20,7 +20,7 @@ rules["GATE-DEP-012"] := {
 	"security_severity": 1.0,
 }
 
-info contains finding(d, "GATE-DEP-012", sprintf("%s %s: version not resolved (%s); its version and advisories were not checked", [d.ecosystem, d.name, d.unresolved]), 5, "unresolved version") if {
+info contains finding(d, "GATE-DEP-012", sprintf("%s %s: version not resolved (%s); its version and advisories were not checked: check the version it resolves to, or declare it in this manifest", [d.ecosystem, d.name, d.unresolved]), 5, "unresolved version") if {
 	some d in input.dependencies
 	d.change in {"added", "upgraded", "downgraded", "source_changed", "constraint_changed"}
 	d.unresolved != null

@@ -11,6 +11,8 @@ rules["GATE-DEP-006"] := {
 		"",
 		"**Why it matters:** a major version changes behaviour by definition; a downgrade can reintroduce fixed vulnerabilities; unpinned requirements install whatever is newest at build time.",
 		"",
+		"**Example:** `express` `^4.18.2` -> `^5.0.0` in package.json; `django>=4.2` (no upper pin) in requirements.txt.",
+		"",
 		"**How to fix:** read the changelog and test the upgrade; pin requirements with `==` or use a lockfile.",
 	]),
 	"tags": ["dependencies", "versions"],
@@ -31,7 +33,7 @@ warn contains finding(d, "GATE-DEP-006", sprintf("%s %s: %s %s -> %s; read its c
 	some d in bumps
 }
 
-warn contains finding(d, "GATE-DEP-006", sprintf("%s %s downgraded %s -> %s", [d.ecosystem, d.name, d.from, d.to]), 35, "downgrade") if {
+warn contains finding(d, "GATE-DEP-006", sprintf("%s %s downgraded %s -> %s; say why in the change, and check the versions left behind fixed no vulnerability", [d.ecosystem, d.name, d.from, d.to]), 35, "downgrade") if {
 	some d in input.dependencies
 	d.direct
 	d.change == "downgraded"
@@ -45,7 +47,7 @@ loose(d) if wildcard(d)
 
 loose(d) if unlocked_file(d)
 
-warn contains finding(d, "GATE-DEP-006", sprintf("%s %s is not pinned (%s)", [d.ecosystem, d.name, spec(d)]), 25, "unpinned version") if {
+warn contains finding(d, "GATE-DEP-006", sprintf("%s %s is not pinned (%s); pin an exact version or commit a lockfile", [d.ecosystem, d.name, spec(d)]), 25, "unpinned version") if {
 	some d in input.dependencies
 	d.direct
 	d.change in {"added", "upgraded", "downgraded"}

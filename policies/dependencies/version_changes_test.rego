@@ -1,0 +1,40 @@
+package gate.dependencies_test
+
+# GATE-DEP-006 (version_changes.rego).
+
+test_major_bump_and_downgrade if {
+	m := dep({"ecosystem": "npm", "manifest": "package.json", "name": "express", "change": "upgraded", "from": "^4.18.2", "to": "^5.0.0", "major_bump": true})
+	some w in data.gate.dependencies.warn with input as i([m])
+	w.rule == "GATE-DEP-006"
+	contains(w.message, "major version bump ^4.18.2 -> ^5.0.0")
+	d := dep({"change": "downgraded", "from": "==2.0", "to": "==1.0"})
+	some v in data.gate.dependencies.warn with input as i([d])
+	contains(v.message, "downgraded ==2.0 -> ==1.0; say why")
+}
+
+test_unpinned_requirement_warns if {
+	u := dep({"to": ">=1.0", "pinned": false})
+	ws := rule_findings("warn", "GATE-DEP-006", i([u]))
+	count(ws) == 1
+	contains(ws[0].message, "not pinned (>=1.0); pin")
+}
+
+test_group_bump_shares_one_budget_and_says_0x if {
+	bumps := [dep({"ecosystem": "npm", "manifest": "package.json", "name": sprintf("p%d", [n]), "change": "upgraded", "from": "^0.3.0", "to": "^0.4.0", "major_bump": true, "bump": "minor_0x"}) | some n in numbers.range(1, 10)]
+	ws := rule_findings("warn", "GATE-DEP-006", i(bumps))
+	count(ws) == 10
+	every w in ws {
+		w.risk == 5
+		contains(w.message, "0.x minor bump")
+	}
+}
+
+test_locked_range_is_not_unpinned if {
+	d := dep({"ecosystem": "npm", "manifest": "package.json", "to": "*", "pinned": false, "in_lockfile": true})
+	count([w | some w in data.gate.dependencies.warn with input as i([d]); contains(w.message, "not pinned")]) == 0
+}
+
+test_transitive_bump_is_not_reported if {
+	t := dep({"direct": false, "change": "upgraded", "from": "1.0.0", "to": "2.0.0", "major_bump": true})
+	count(rule_findings("warn", "GATE-DEP-006", i([t]))) == 0
+}
