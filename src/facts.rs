@@ -36,6 +36,8 @@ pub struct Facts {
     /// brings in, from the configured OSV advisories.
     pub advisories: Vec<crate::deps::audit::AdvisoryFact>,
     pub telemetry: Vec<TelemetryFact>,
+    /// The services the changed code belongs to and what observes each one as a whole.
+    pub telemetry_services: Vec<crate::telemetry::ServiceFact>,
     /// What the analyzers covered and what they left out (and why).
     pub coverage: CoverageFacts,
     /// AI-typical smells in added lines: placeholders, duplicated blocks.

@@ -150,6 +150,7 @@ fn derive(
     // Post-images for telemetry, read by git while secrets are scanned (ignored files are
     // dropped by the scan, so they are left out here already).
     let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
+    // In `--all` mode the analysis reads the source files within its budget itself.
     let images = (mode != Mode::All).then(|| {
         let files: Vec<(String, Option<String>)> =
             telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
@@ -183,28 +184,35 @@ fn derive(
     // thread, its files parsed by the worker pool, while this thread reads plans,
     // dependencies, provenance and smells.
     std::thread::scope(|scope| -> Result<()> {
-        // `images` is read for every mode but `--all`, where telemetry does not run.
-        let telemetry = images.map(|reading| {
-            scope.spawn(|| -> Result<_> {
-                let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
-                let images = reading
+        let telemetry = scope.spawn(|| -> Result<_> {
+            let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
+            let images = match images {
+                Some(reading) => reading
                     .join()
-                    .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??;
-                let budget = cfg.config.telemetry.budget_bytes()?;
-                telemetry::analyze(cs, images, &patterns, budget, telemetry_candidate, |p| {
-                    cfg.is_critical(p)
-                })
-            })
+                    .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
+                None => telemetry::Images::new(),
+            };
+            let candidate = |f: &FileChange| !cfg.is_ignored(&f.path) && telemetry_candidate(f);
+            let context = |p: &str| !cfg.is_ignored(p) && !cfg.is_test(p) && !cfg.is_generated(p);
+            let critical = |p: &str| cfg.is_critical(p);
+            let settings = telemetry::Settings {
+                patterns: &patterns,
+                budget: cfg.config.telemetry.budget_bytes()?,
+                context_budget: cfg.config.telemetry.context_bytes()?,
+                is_candidate: &candidate,
+                is_context: &context,
+                is_critical: &critical,
+            };
+            telemetry::analyze(cs, images, &settings)
         });
         let rest = other_facts(opts, cs, mode, settings, &scanner, commits, &mut facts, t);
-        if let Some(h) = telemetry {
-            let (telemetry, coverage) = h
-                .join()
-                .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
-            facts.telemetry = telemetry;
-            facts.coverage.telemetry = coverage;
-            t.lap("telemetry");
-        }
+        let analysis = telemetry
+            .join()
+            .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
+        facts.telemetry = analysis.facts;
+        facts.telemetry_services = analysis.services;
+        facts.coverage.telemetry = analysis.coverage;
+        t.lap("telemetry");
         rest
     })?;
     facts.governance = settings.governance.clone();

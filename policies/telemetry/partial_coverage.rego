@@ -10,9 +10,11 @@ rules["GATE-TEL-005"] := {
 	"help": concat("\n", [
 		"**What it finds:** changed source files that telemetry analysis (GATE-TEL-001 to 004) skipped, listed in `coverage.telemetry.skipped` of the facts with the reason: `budget` (the change's source is larger than `telemetry.budget_mb`, default 8 MB; critical paths are analyzed first, then files in path order), `too_large` (one file over 2 MiB, usually a bundle or generated code) or `no_source` (the post-image could not be read, e.g. a `--diff` of files not in the work tree).",
 		"",
-		"**Why it matters:** no telemetry finding on those files means they were not looked at, not that they are observable.",
+		"**Why it matters:** no telemetry finding on those files means they were not looked at, not that they are observable. The same goes for a service whose setup files did not fit in `telemetry.context_mb` (default 16 MB): without them gate cannot tell whether the service has request telemetry, so it does not say it lacks it.",
 		"",
-		"**How to fix:** split the change, mark generated or vendored paths (`generated:` in .gate.yaml), or raise `telemetry.budget_mb`.",
+		"**Example:** a vendored 3 MB `bundle.js` is listed as too large; a 30 MB change is partly past the budget.",
+		"",
+		"**How to fix:** split the change, mark generated or vendored paths (`generated:` in .gate.yaml), or raise `telemetry.budget_mb` (`telemetry.context_mb` for service setup).",
 	]),
 	"tags": ["telemetry", "coverage"],
 	"security_severity": 1.0,
@@ -61,3 +63,14 @@ info contains {
 	ss := skipped("no_source")
 	count(ss) > 0
 }
+
+info contains {
+	"rule": "GATE-TEL-005",
+	"message": sprintf("service setup not fully read for %s (past the %s context budget, or no snapshot to list): missing request telemetry is not reported there", [concat(", ", [root_name(r) | some r in rs]), size(input.coverage.telemetry.context.budget_bytes)]),
+	"risk": 0,
+} if {
+	rs := input.coverage.telemetry.context.incomplete
+	count(rs) > 0
+}
+
+root_name(r) := "the repository root" if r == "" else := r

@@ -1,17 +1,32 @@
 package gate.telemetry
 
-# GATE-TEL-003: a new outbound call (HTTP, database, queue) in a function without a span.
+# GATE-TEL-003: a new outbound call that is a gap in the service's traces: the service
+# exports spans, but neither the call's function nor an instrumentation of its client
+# library (OpenTelemetry instrumentors, otelhttp/otelgrpc/otelsql, an APM agent, Sentry
+# tracing) traces it. In a service without tracing, missing spans are not the gap to report
+# (GATE-TEL-001/006 report the service).
 
 rules["GATE-TEL-003"] := {
-	"name": "Outbound call without a span",
-	"summary": "A new call to another service, a database or a queue is not traced.",
-	"help": "**What it finds:** added calls to HTTP clients, database drivers and message queues in functions that start no span.\n\n**Why it matters:** latency and failures of dependencies are the first thing to look at in an incident; untraced calls are invisible in traces.\n\n**How to fix:** wrap the call in a span, or use the client's OpenTelemetry instrumentation (then list its wrapper under `telemetry.tracing` in .gate.yaml).",
+	"name": "Outbound call outside the service's traces",
+	"summary": "A new call to another service, a database or a queue bypasses the service's tracing.",
+	"help": concat("\n", [
+		"**What it finds:** added calls to HTTP clients, database drivers and ORMs, queues and cloud APIs, in a service that exports spans, whose client library is not instrumented (no instrumentor, agent or traced transport covers it, e.g. `http.DefaultClient` where only a custom client has `otelhttp.NewTransport`) and whose function starts no span.",
+		"",
+		"**Why it matters:** latency and failures of dependencies are the first thing looked at in an incident; a call missing from an otherwise traced request shows as unexplained time.",
+		"",
+		"**Example:** `resp, err := http.DefaultClient.Do(req)` in a service whose gRPC server and clients use otelgrpc.",
+		"",
+		"**How to fix:** route the call through the instrumented client (`&http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}`), instrument its library (`RequestsInstrumentor().instrument()`, `otelsql`, ...), or wrap it in a span.",
+	]),
 	"tags": ["telemetry", "tracing"],
 	"security_severity": 2.0,
 }
 
-warn contains at(t, "GATE-TEL-003", sprintf("outbound call without a span in %s", [t.function]), 15, "untraced dependency call") if {
+warn contains at(t, "GATE-TEL-003", sprintf("outbound call in %s (%s) is outside the service's traces", [t.function, t.role]), 15, "untraced dependency call") if {
 	some t in input.telemetry
 	t.kind == "outbound_call"
 	not t.instrumented
+	count(t.covered_by) == 0
+	s := service(t)
+	s.tracing
 }

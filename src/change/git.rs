@@ -257,6 +257,45 @@ fn path_from_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
+/// A listed file: path, size, object id.
+pub type ListedFile = (String, Option<u64>, Option<String>);
+
+/// Every file of revision `rev` (or of the index when `rev` is `None`) with its size and
+/// object id, sorted by path. One process: `ls-tree -r -l` for a revision, `ls-files
+/// --format` for the index (git 2.38+; older versions list without sizes).
+pub fn list_files(root: &Path, rev: Option<&str>) -> Result<Vec<ListedFile>> {
+    let out = match rev {
+        Some(rev) => stdout_ok(root, &["ls-tree", "-r", "-l", "-z", "--full-tree", rev])?,
+        None => match stdout_ok(
+            root,
+            &[
+                "ls-files",
+                "-z",
+                "--format=%(objectmode) blob %(objectname) %(objectsize)	%(path)",
+            ],
+        ) {
+            Ok(o) => o,
+            Err(_) => stdout_ok(root, &["ls-files", "-z"])?,
+        },
+    };
+    let mut files = Vec::new();
+    for rec in out.split(|&b| b == 0).filter(|s| !s.is_empty()) {
+        let rec = String::from_utf8_lossy(rec);
+        match rec.split_once('\t') {
+            // `<mode> <type> <id> <size>\t<path>`; submodules (`commit`) and trees are skipped.
+            Some((meta, path)) => {
+                let f: Vec<&str> = meta.split_whitespace().collect();
+                if f.len() == 4 && f[1] == "blob" && f[0] != "120000" {
+                    files.push((path.to_string(), f[3].parse().ok(), Some(f[2].to_string())));
+                }
+            }
+            None => files.push((rec.into_owned(), None, None)),
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Many blobs at once (`REV:path` or `:path` specs) through one `git cat-file --batch`:
 /// a process per file would dominate the time of a large change.
 pub fn show_many(root: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {

@@ -175,6 +175,68 @@ impl Snapshot {
     }
 }
 
+/// A file of a snapshot, from [`Snapshot::list`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: String,
+    /// The size in bytes, when the listing gives it.
+    pub size: Option<u64>,
+    /// The git object id (revisions and the index), to read it without a tree walk.
+    pub id: Option<String>,
+}
+
+impl Snapshot {
+    /// Every regular file of the snapshot (repository-relative, sorted): a work tree is walked
+    /// honouring `.gitignore` without following symlinks, a revision or the index is listed by
+    /// git. Analyzers that need the files around a change (a service's setup) ask this instead
+    /// of the file system or git. `Snapshot::None` lists nothing.
+    pub fn list(&self) -> Result<Vec<Listed>> {
+        let listed = |v: Vec<git::ListedFile>| {
+            v.into_iter()
+                .map(|(path, size, id)| Listed { path, size, id })
+                .collect()
+        };
+        match self {
+            Snapshot::WorkTree(root) => list_work_tree(root),
+            Snapshot::Index(root) => Ok(listed(git::list_files(root, None)?)),
+            Snapshot::Revision { root, rev } => Ok(listed(git::list_files(root, Some(rev))?)),
+            Snapshot::None => Ok(Vec::new()),
+        }
+    }
+}
+
+fn list_work_tree(root: &Path) -> Result<Vec<Listed>> {
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+    {
+        let entry = entry.with_context(|| format!("cannot walk {}", root.display()))?;
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let path = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let size = entry.metadata().ok().map(|m| m.len());
+        out.push(Listed {
+            path,
+            size,
+            id: None,
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
 /// Reads `root/path` unless a symlink or `..` would take it outside `root`.
 fn read_inside(root: &Path, path: &str) -> Result<Option<Vec<u8>>> {
     let mut buf = Vec::new();

@@ -11,8 +11,9 @@
 //! parser is created per file (cheap) because tree-sitter parsers are not shareable.
 
 mod lang;
+pub mod service;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -20,10 +21,11 @@ use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Parser};
 
-use crate::change::{ChangeSet, FileChange, FileStatus};
+use crate::change::{ChangeSet, FileChange, FileStatus, Listed};
 use crate::weakening::{added, checked, FieldRule};
 
 pub use lang::Lang;
+pub use service::ServiceFact;
 
 /// `telemetry:` in `.gate.yaml`: extra instrumentation APIs (regexes) and the parse budget.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -38,12 +40,20 @@ pub struct TelemetryConfig {
     /// How many megabytes of changed source one check parses (critical paths first, then in
     /// path order); the files past it are listed in `coverage.telemetry.skipped`.
     pub budget_mb: f64,
+    /// How many megabytes of the touched services' other files (setup, entrypoints, route
+    /// registrations) one check reads to find service-level telemetry; a service whose files
+    /// do not all fit is marked `context.complete: false` and no rule claims it lacks telemetry.
+    pub context_mb: f64,
 }
 
 /// The default parse budget: tree-sitter parses ~15 MB/s on two cores here, so a check spends
 /// at most about half a second on telemetry, and a typical or even huge pull request (a few
 /// MB of post-images) is analyzed whole.
 pub const DEFAULT_BUDGET_MB: f64 = 8.0;
+
+/// The default service-context budget: reading and scanning a service's files with regexes
+/// runs at a few hundred MB/s, so 16 MB costs well under a tenth of a second.
+pub const DEFAULT_CONTEXT_MB: f64 = 16.0;
 
 impl Default for TelemetryConfig {
     fn default() -> TelemetryConfig {
@@ -52,6 +62,7 @@ impl Default for TelemetryConfig {
             tracing: Vec::new(),
             metrics: Vec::new(),
             budget_mb: DEFAULT_BUDGET_MB,
+            context_mb: DEFAULT_CONTEXT_MB,
         }
     }
 }
@@ -59,44 +70,30 @@ impl Default for TelemetryConfig {
 impl TelemetryConfig {
     /// The budget in bytes; an error names the key when it is not a number of megabytes.
     pub fn budget_bytes(&self) -> Result<u64> {
-        if !self.budget_mb.is_finite() || self.budget_mb < 0.0 || self.budget_mb > 1e6 {
-            anyhow::bail!(
-                "telemetry.budget_mb: expected a number of megabytes from 0 to 1000000, got {}",
-                self.budget_mb
-            );
-        }
-        // In range: the cast cannot truncate meaningfully.
-        Ok((self.budget_mb * 1e6).round() as u64)
+        megabytes("budget_mb", self.budget_mb)
+    }
+
+    /// The service-context budget in bytes.
+    pub fn context_bytes(&self) -> Result<u64> {
+        megabytes("context_mb", self.context_mb)
     }
 }
 
-/// One function or block of a changed file, and whether it is observable (`input.telemetry`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TelemetryFact {
-    pub path: String,
-    pub line: u32,
-    pub end_line: u32,
-    pub language: String,
-    /// The function (for outbound calls: `function: callee`).
-    pub function: String,
-    /// `http_handler`, `error_handler`, `outbound_call`, `entrypoint`.
-    pub kind: String,
-    /// A log, trace or metric call is there.
-    pub instrumented: bool,
-    /// `logging`, `span`, `metric`.
-    pub signals: Vec<String>,
-    /// Error handlers: the error is re-raised, thrown or returned.
-    pub handled: bool,
-    /// The function (or block) itself is added by the change, not only edited.
-    pub new: bool,
-    /// The file is under a `critical:` path.
-    pub critical: bool,
+fn megabytes(key: &str, mb: f64) -> Result<u64> {
+    if !mb.is_finite() || !(0.0..=1e6).contains(&mb) {
+        anyhow::bail!(
+            "telemetry.{key}: expected a number of megabytes from 0 to 1000000, got {mb}"
+        );
+    }
+    // In range: the cast cannot truncate meaningfully.
+    Ok((mb * 1e6).round() as u64)
 }
 
 impl TelemetryConfig {
     /// The section's own checks (the budget is a number of megabytes).
     pub fn validate(&self) -> Result<()> {
-        self.budget_bytes().map(|_| ())
+        self.budget_bytes()?;
+        self.context_bytes().map(|_| ())
     }
 
     /// How `after` weakens this section: more calls counted as instrumentation (every added
@@ -118,6 +115,12 @@ impl TelemetryConfig {
                 self.budget_mb, after.budget_mb
             ));
         }
+        if after.context_mb < self.context_mb {
+            w.push(format!(
+                "lowers the telemetry service-context budget {} MB -> {} MB",
+                self.context_mb, after.context_mb
+            ));
+        }
         w
     }
 }
@@ -128,6 +131,7 @@ pub const WEAKENINGS: &[FieldRule] = &[
     checked("tracing", "{tracing: []}", "{tracing: ['.']}"),
     checked("metrics", "{metrics: []}", "{metrics: ['.']}"),
     checked("budget_mb", "{budget_mb: 8}", "{budget_mb: 0.5}"),
+    checked("context_mb", "{context_mb: 16}", "{context_mb: 1}"),
 ];
 
 /// How much of the change telemetry analysis covered (`coverage.telemetry` in the facts).
@@ -141,6 +145,20 @@ pub struct Coverage {
     pub budget_bytes: u64,
     /// Candidate files not analyzed, sorted by path.
     pub skipped: Vec<Skipped>,
+    /// The services' other files read for their setup.
+    pub context: ContextCoverage,
+}
+
+/// `coverage.telemetry.context`: the files read around the change to find service-level
+/// telemetry, within `telemetry.context_mb`.
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct ContextCoverage {
+    pub files: usize,
+    pub bytes: u64,
+    pub budget_bytes: u64,
+    /// Roots of the services whose files did not all fit in the budget (or could not be
+    /// listed: a `--diff` outside a repository).
+    pub incomplete: Vec<String>,
 }
 
 /// A changed source file telemetry analysis did not parse, and why.
@@ -155,28 +173,42 @@ pub struct Skipped {
     pub bytes: Option<u64>,
 }
 
-const LOGGING: &[&str] = &[
-    // logger.info(, self.log.error(, logging.exception(, log.Printf(, slog.Error(, LOG.warn(
-    r"(?i)\b(?:\w*log|\w*logger|logging|slog|structlog|loguru|winston|pino|bunyan|sugar)\s*\.\s*(?:[a-z_]+)\s*\(",
-    r"\bzap\.[LS]\(\)\s*\.\s*\w+\s*\(",
-    r"\bconsole\.(?:log|error|warn|info|debug|trace)\s*\(",
-    r"\b(?:tracing::|log::)?(?:trace|debug|info|warn|error)!\s*\(",
-    r"(?i)\bcapture_?exception\s*\(",
-    r"\blog\.(?:Error|Warn|Info|Debug|Fatal|Panic)\(\)",
-];
+/// Receivers that are loggers: `log`, `logger`, `logging`, `slog`, `app_logger`,
+/// `requestLogger`, `LOG` (whole words: `catalog.get` is not logging).
+const LOG_RECV: &str = r"(?:\b(?:\w+_)?(?:log|logger|logging|slog|structlog|loguru|winston|pino|bunyan|sugar|zlog|klog|glog|LOG|LOGGER)|\b\w*(?:Log|Logger|LOG|LOGGER))";
+
+/// Logging levels and printf-style methods.
+const LOG_METHOD: &str = r"(?:trace|debug|info|information|warn|warning|error|err|exception|critical|fatal|panic|log|msg|print|printf|println|Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|Error|Errorf|Errorw|Err|Warn|Warnf|Warnw|Warning|Warningf|Info|Infof|Infow|Infoln|Debug|Debugf|Debugw|Trace|Tracef|Log|Logf|ErrorContext|WarnContext|InfoContext|DebugContext|LogAttrs|V)";
+
+fn logging_patterns() -> Vec<String> {
+    vec![
+        // logger.info(, self.log.error(, logging.exception(, log.Printf(, slog.Error(,
+        // LOG.warn(, log.WithError(err).Error(, structlog.get_logger().info(
+        format!(r"{LOG_RECV}(?:\s*\.\s*(?:With\w*|bind|opt|child|Sugar|new|get_logger|getLogger)\s*\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*\))*\s*\.\s*{LOG_METHOD}\s*\("),
+        r"\b(?:structlog|logging)\s*\.\s*(?:get_logger|getLogger)\s*\([^()\n]*\)\s*\.\s*(?:debug|info|warning|warn|error|exception|critical)\s*\(".to_string(),
+        r"\bzap\.[LS]\(\)\s*\.\s*\w+\s*\(".to_string(),
+        r"\bconsole\.(?:log|error|warn|info|debug|trace)\s*\(".to_string(),
+        r"\b(?:tracing::|log::)?(?:trace|debug|info|warn|error|event)!\s*\(".to_string(),
+        r"(?i)\bcapture_?(?:exception|message)\s*\(".to_string(),
+        r"\blog\.(?:Error|Warn|Info|Debug|Fatal|Panic)\(\)".to_string(),
+    ]
+}
 
 const TRACING: &[&str] = &[
     r"\bstart_as_current_span\b|\bstart_span\s*\(|\bstartActiveSpan\s*\(|\bstartSpan\s*\(",
     r"\btracer\.Start\s*\(|\botel\.Tracer\s*\(|\btrace\.get_tracer\b|\bspanBuilder\s*\(",
     r"#\[\s*(?:tracing::)?instrument\b|@WithSpan\b|@(?:\w+\.)?trace(?:d)?\b|@tracer\.",
-    r"\b(?:info_span|debug_span|error_span|trace_span|span)!\s*\(|\.in_current_span\s*\(|\.instrument\s*\(",
-    r"(?i)\bspan\.(?:record_?exception|set_?status|set_?attribute|add_?event|end)\s*\(",
+    r"\b(?:info_span|debug_span|error_span|trace_span|warn_span|span)!\s*\(|\.in_current_span\s*\(|\.instrument\s*\(",
+    // span.RecordError(err), span.SetStatus(...), span?.setStatus(...), span.record_exception(e)
+    r"(?i)\b\w*span\??\.(?:record_?exception|record_?error|set_?status|set_?attributes?|add_?event|end|set_?tag|log_?kv)\s*\(",
 ];
 
 const METRICS: &[&str] = &[
-    r"(?i)\b\w*(?:counter|histogram|gauge|meter|metric|timer|summary)s?\w*\s*\.\s*(?:add|inc|increment|observe|record|set|labels|time|mark|update)\s*\(",
-    r"(?i)\b(?:statsd|metrics|prometheus|meterRegistry|Metrics)\.\w+\s*\(",
-    r"\b(?:counter|histogram|gauge|increment_counter)!\s*\(|\bCounter\.builder\s*\(",
+    // requests_counter.inc(, REQUEST_LATENCY.observe(, orderCounter.add(, meter.record(
+    r"(?i)\b(?:\w+_)?(?:counter|histogram|gauge|meter|metric|metrics|timer|summary|total|seconds|latency|duration)s?\s*\.\s*(?:add|inc|increment|observe|record|set|labels|time|mark|update|dec|decrement)\s*\(",
+    r"\b\w*(?:Counter|Histogram|Gauge|Meter|Metric|Timer|Summary|Latency|Duration)s?\s*\.\s*(?:add|Add|inc|Inc|increment|Increment|observe|Observe|record|Record|set|Set|labels|WithLabelValues|With|time|mark|update|dec|Dec)\s*\(",
+    r"\b(?:statsd|metrics|prometheus|meterRegistry|Metrics|promauto)\.\w+\s*\(",
+    r"\b(?:counter|histogram|gauge|increment_counter)!\s*\(|\bCounter\.builder\s*\(|\bTimer\.builder\s*\(",
 ];
 
 /// `\b` as an ASCII word boundary: identifiers in the built-in patterns are ASCII, and the
@@ -205,7 +237,11 @@ impl Patterns {
             .with_context(|| format!("telemetry.{what}: invalid regex"))
         };
         Ok(Patterns {
-            logging: set(LOGGING, &cfg.logging, "logging")?,
+            logging: {
+                let owned = logging_patterns();
+                let refs: Vec<&str> = owned.iter().map(String::as_str).collect();
+                set(&refs, &cfg.logging, "logging")?
+            },
             tracing: set(TRACING, &cfg.tracing, "tracing")?,
             metrics: set(METRICS, &cfg.metrics, "metrics")?,
         })
@@ -227,17 +263,84 @@ impl Patterns {
     }
 }
 
+/// A touched function or block (`telemetry` in the facts) and what observes it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct TelemetryFact {
+    pub path: String,
+    pub line: u32,
+    pub end_line: u32,
+    pub language: String,
+    /// The function (`Class.method` for methods; for outbound calls: `function: callee`).
+    pub function: String,
+    /// `http_handler` (HTTP routes and RPC methods), `error_handler`, `error_responder`
+    /// (a terminal error handler: Express error middleware, `@app.errorhandler`,
+    /// `@ExceptionHandler`, an `IntoResponse`/`ResponseError` implementation),
+    /// `outbound_call` or `entrypoint`.
+    pub kind: String,
+    /// A log, trace or metric call is in the function or block itself.
+    pub instrumented: bool,
+    /// `logging`, `span`, `metric`.
+    pub signals: Vec<String>,
+    /// Error handlers: the error is re-raised, returned, recorded, answered, passed on,
+    /// stored, or an expected failure answered with a default (see `outcome`).
+    pub handled: bool,
+    /// The function (or block) itself is added by the change, not only edited.
+    pub new: bool,
+    /// The file is under a `critical:` path.
+    pub critical: bool,
+    /// The root of the service the file belongs to (`""`: the repository root).
+    pub service: String,
+    /// Handlers: the route or RPC method when the framework declares it (`GET /users/:id`,
+    /// `CheckoutService/PlaceOrder`); production traces name routes this way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
+    /// Handlers: `http` or `rpc`. Entrypoints: `main`, `job`, `serverless` or `cli`.
+    /// Outbound calls: the library (`http:requests`, `sql`, `orm:gorm`, `grpc`...).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub role: String,
+    /// Service-level instrumentation that observes it (signal ids of the service).
+    pub covered_by: Vec<String>,
+    /// Error handlers: where the error ends up (`propagated`, `recorded`, `exit`, `stderr`,
+    /// `responded`, `passed`, `stored`, `returned`, `printed`, `fallback`, `dropped`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub outcome: String,
+    /// Error handlers and responders: the HTTP status answered (0: not readable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Error handlers: an internal failure answered as a client error (400/404/409/422)
+    /// without being recorded.
+    pub masked: bool,
+}
+
+/// What telemetry analysis found: the touched functions, their services, the coverage.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub facts: Vec<TelemetryFact>,
+    pub services: Vec<ServiceFact>,
+    pub coverage: Coverage,
+}
+
 /// Files larger than this are not parsed (minified bundles, generated code).
 pub const MAX_PARSE: usize = 2 * 1024 * 1024;
 
-/// The changed files telemetry analysis parses.
+/// Whether a path is never analyzed for telemetry: vendored, built or generated by name.
+pub fn is_skipped_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    service::is_vendored(path)
+        || service::is_generated_name(path)
+        // Test modules the test-path patterns may not name.
+        || matches!(name, "tests.py" | "conftest.py" | "test.py")
+}
+
+/// The changed files telemetry analysis parses (in `--all` mode: every source file).
 pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) -> Vec<&FileChange> {
     cs.files
         .iter()
         .filter(|f| {
-            f.status != FileStatus::Deleted && !f.binary && !f.whole_file && f.additions() > 0
+            f.status != FileStatus::Deleted && !f.binary && (f.whole_file || f.additions() > 0)
         })
-        .filter(|f| Lang::of(&f.path).is_some() && is_candidate(f))
+        .filter(|f| Lang::of(&f.path).is_some() && !is_skipped_path(&f.path) && is_candidate(f))
         .collect()
 }
 
@@ -254,27 +357,45 @@ struct Source<'a> {
     len: usize,
 }
 
-/// Analyzes the changed source files of the change, within the parse budget (`budget`
-/// bytes): critical paths first, then in path order, so the same change always covers the
-/// same files whatever the thread count. `images` holds the post-images of the
-/// [`candidates`], read by the caller (ahead, while secrets are scanned); a file it lacks is
-/// analyzed from its added lines if it is new, and listed as `no_source` otherwise.
-pub fn analyze(
-    cs: &ChangeSet,
-    mut images: Images,
-    patterns: &Patterns,
-    budget: u64,
-    is_candidate: impl Fn(&FileChange) -> bool + Sync,
-    is_critical: impl Fn(&str) -> bool + Sync,
-) -> Result<(Vec<TelemetryFact>, Coverage)> {
-    let files = candidates(cs, is_candidate);
+/// The inputs of [`analyze`] besides the change.
+pub struct Settings<'a> {
+    pub patterns: &'a Patterns,
+    /// Parse budget in bytes.
+    pub budget: u64,
+    /// Service-context budget in bytes.
+    pub context_budget: u64,
+    /// Whether a changed file is analyzed (not ignored, not a test, not generated).
+    pub is_candidate: &'a (dyn Fn(&FileChange) -> bool + Sync),
+    /// Whether a file of the snapshot may be read as service context (not ignored, not a
+    /// test, not generated).
+    pub is_context: &'a (dyn Fn(&str) -> bool + Sync),
+    pub is_critical: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Analyzes the changed source files of the change, within the parse budget: critical paths
+/// first, then in path order, so the same change always covers the same files whatever the
+/// thread count. `images` holds post-images read ahead by the caller; a file it lacks is
+/// read from the snapshot (`--all`), or analyzed from its added lines if it is new, and
+/// listed as `no_source` otherwise. The services the parsed files belong to are then found
+/// in the snapshot's listing, their setup files read within the context budget, and each
+/// touched function is told what observes it at the service level.
+pub fn analyze(cs: &ChangeSet, mut images: Images, s: &Settings) -> Result<Analysis> {
+    let files = candidates(cs, s.is_candidate);
     let mut coverage = Coverage {
-        budget_bytes: budget,
+        budget_bytes: s.budget,
         ..Coverage::default()
     };
-    // The source of each file: its post-image, or for an added file without one (a `--diff`
-    // of files not in the work tree) its added lines, which are the whole file. The latter is
-    // only put together for the files within the budget.
+    coverage.context.budget_bytes = s.context_budget;
+    // The snapshot's files: sizes for `--all`, service roots and setup files for every mode.
+    // A snapshot that cannot be listed is an error: service context would be guessed.
+    let listing: Vec<Listed> = cs
+        .post
+        .list()
+        .context("cannot list the changed tree for service setup")?;
+    let sizes: HashMap<&str, (Option<u64>, Option<&str>)> = listing
+        .iter()
+        .map(|l| (l.path.as_str(), (l.size, l.id.as_deref())))
+        .collect();
     let mut sources: Vec<Source> = Vec::new();
     for f in files {
         let Some(lang) = Lang::of(&f.path) else {
@@ -285,6 +406,23 @@ pub fn analyze(
                 let n = b.len();
                 (Some(b), n)
             }
+            None if f.whole_file => match sizes.get(f.path.as_str()) {
+                Some((Some(n), _)) => (None, usize::try_from(*n).unwrap_or(usize::MAX)),
+                _ => match cs.post.read(&f.path)? {
+                    Some(b) => {
+                        let n = b.len();
+                        (Some(b), n)
+                    }
+                    None => {
+                        coverage.skipped.push(Skipped {
+                            path: f.path.clone(),
+                            reason: "no_source",
+                            bytes: None,
+                        });
+                        continue;
+                    }
+                },
+            },
             None if f.status == FileStatus::Added => (None, f.added_len()),
             None => {
                 coverage.skipped.push(Skipped {
@@ -306,20 +444,20 @@ pub fn analyze(
         sources.push(Source {
             file: f,
             lang,
-            critical: is_critical(&f.path),
+            critical: (s.is_critical)(&f.path),
             image,
             len,
         });
     }
     // The budget: critical paths first, then path order (`cs.files` is sorted by path).
-    sources.sort_by_key(|s| (!s.critical, s.file.path.as_str()));
-    let mut left = budget;
+    sources.sort_by_key(|x| (!x.critical, x.file.path.as_str()));
+    let mut left = s.budget;
     let mut parsed = Vec::with_capacity(sources.len());
-    for s in sources {
-        let n = s.len as u64;
+    for x in sources {
+        let n = x.len as u64;
         if n > left {
             coverage.skipped.push(Skipped {
-                path: s.file.path.clone(),
+                path: x.file.path.clone(),
                 reason: "budget",
                 bytes: Some(n),
             });
@@ -330,18 +468,150 @@ pub fn analyze(
         left -= n;
         coverage.files += 1;
         coverage.bytes += n;
-        parsed.push(s);
+        parsed.push(x);
     }
+    // Whole files of `--all` within the budget, read in one go.
+    let unread: Vec<(String, Option<String>)> = parsed
+        .iter()
+        .filter(|x| x.image.is_none() && x.file.whole_file)
+        .map(|x| {
+            let id = sizes
+                .get(x.file.path.as_str())
+                .and_then(|(_, id)| id.map(str::to_string));
+            (x.file.path.clone(), id)
+        })
+        .collect();
+    if !unread.is_empty() {
+        let refs: Vec<(&str, Option<&str>)> = unread
+            .iter()
+            .map(|(p, i)| (p.as_str(), i.as_deref()))
+            .collect();
+        let read = cs.post.read_many(&refs)?;
+        let mut by_path: HashMap<String, Vec<u8>> = unread
+            .into_iter()
+            .zip(read)
+            .filter_map(|((p, _), b)| b.map(|b| (p, b)))
+            .collect();
+        for x in &mut parsed {
+            if x.image.is_none() && x.file.whole_file {
+                x.image = by_path.remove(&x.file.path);
+            }
+        }
+    }
+    // Generated code by its header (`Code generated ... DO NOT EDIT`) is not analyzed.
+    parsed.retain(|x| {
+        x.image
+            .as_deref()
+            .is_none_or(|b| !service::is_generated_header(b))
+    });
+    let parsed: Vec<(Source, Vec<u8>)> = parsed
+        .into_iter()
+        .filter_map(|mut x| {
+            let bytes = match x.image.take() {
+                Some(b) => b,
+                None if x.file.whole_file => return None,
+                None => x.file.added_text(),
+            };
+            Some((x, bytes))
+        })
+        .collect();
     coverage.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // Services: roots from the listing (or, without one, from the change's own paths).
+    let roots = if listing.is_empty() {
+        service::roots(cs.files.iter().map(|f| f.path.as_str()))
+    } else {
+        service::roots(listing.iter().map(|l| l.path.as_str()))
+    };
+    let touched: BTreeSet<String> = parsed
+        .iter()
+        .map(|(x, _)| service::root_of(&x.file.path, &roots).to_string())
+        .collect();
+    let contexts = read_contexts(
+        cs,
+        &listing,
+        &roots,
+        &touched,
+        &parsed,
+        s,
+        &mut coverage.context,
+    )?;
+
+    // Registrations per service, from its context and the parsed files themselves.
+    let mut registries: BTreeMap<String, service::Registry> = BTreeMap::new();
+    for (root, ctx) in &contexts {
+        let reg = registries.entry(root.clone()).or_default();
+        for (path, text) in &ctx.files {
+            if let Some(lang) = Lang::of(path) {
+                service::registrations(lang, text, reg);
+            }
+        }
+    }
+    for (x, bytes) in &parsed {
+        let root = service::root_of(&x.file.path, &roots);
+        if contexts
+            .get(root)
+            .is_some_and(|c| c.files.iter().any(|(p, _)| *p == x.file.path))
+        {
+            continue;
+        }
+        let reg = registries.entry(root.to_string()).or_default();
+        service::registrations(x.lang, &String::from_utf8_lossy(bytes), reg);
+    }
+    // Service facts.
+    let added: BTreeSet<&str> = cs
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Added)
+        .map(|f| f.path.as_str())
+        .collect();
+    let mut services: Vec<ServiceFact> = Vec::new();
+    for root in &touched {
+        let Some(ctx) = contexts.get(root) else {
+            continue;
+        };
+        let mut texts: Vec<service::ContextFile> = ctx
+            .files
+            .iter()
+            .map(|(p, t)| service::ContextFile {
+                path: p,
+                text: t,
+                added: added.contains(p.as_str()),
+            })
+            .collect();
+        let owned: Vec<(String, String)> = parsed
+            .iter()
+            .filter(|(x, _)| service::root_of(&x.file.path, &roots) == root.as_str())
+            .filter(|(x, _)| !ctx.files.iter().any(|(p, _)| *p == x.file.path))
+            .map(|(x, b)| (x.file.path.clone(), String::from_utf8_lossy(b).into_owned()))
+            .collect();
+        texts.extend(owned.iter().map(|(p, t)| service::ContextFile {
+            path: p,
+            text: t,
+            added: added.contains(p.as_str()),
+        }));
+        texts.sort_by(|a, b| a.path.cmp(b.path));
+        services.push(service::scan(root, &texts, ctx.coverage.clone()));
+    }
+
+    let empty = service::Registry::new();
     let results: Vec<Result<Vec<TelemetryFact>>> = parsed
-        .into_par_iter()
-        .map(|s| {
-            let f = s.file;
-            let source = s.image.unwrap_or_else(|| f.added_text());
-            let added: Added = f.added_lines().map(|l| l.line).collect();
-            let mut facts = analyze_source(s.lang, &f.path, &source, &added, patterns)?;
+        .par_iter()
+        .map(|(x, bytes)| {
+            let f = x.file;
+            let added: Added = if f.whole_file {
+                let n = u32::try_from(bytes.iter().filter(|b| **b == b'\n').count() + 1)
+                    .unwrap_or(u32::MAX);
+                (1..=n).collect()
+            } else {
+                f.added_lines().map(|l| l.line).collect()
+            };
+            let root = service::root_of(&f.path, &roots);
+            let reg = registries.get(root).unwrap_or(&empty);
+            let mut facts = analyze_file(x.lang, &f.path, bytes, &added, s.patterns, reg)?;
             for t in &mut facts {
-                t.critical = s.critical;
+                t.critical = x.critical;
+                t.service = root.to_string();
             }
             Ok(facts)
         })
@@ -350,10 +620,179 @@ pub fn analyze(
     for r in results {
         out.extend(r?);
     }
+    let by_root: HashMap<&str, &ServiceFact> =
+        services.iter().map(|s| (s.root.as_str(), s)).collect();
+    for t in &mut out {
+        if let Some(svc) = by_root.get(t.service.as_str()) {
+            apply_service(t, svc);
+        }
+    }
     out.sort_by(|a, b| {
         (&a.path, a.line, &a.kind, &a.function).cmp(&(&b.path, b.line, &b.kind, &b.function))
     });
-    Ok((out, coverage))
+    Ok(Analysis {
+        facts: out,
+        services,
+        coverage,
+    })
+}
+
+/// What the service's own instrumentation observes of one fact.
+fn apply_service(t: &mut TelemetryFact, svc: &ServiceFact) {
+    let ids = |v: &[service::Signal]| -> Vec<String> { v.iter().map(|s| s.id.clone()).collect() };
+    t.covered_by = match t.kind.as_str() {
+        "http_handler" => ids(&svc.requests),
+        "outbound_call" => service::covers_library(&svc.outbound, &t.role)
+            .into_iter()
+            .collect(),
+        "entrypoint" if matches!(t.role.as_str(), "job" | "serverless") => ids(&svc.jobs),
+        "error_responder" => {
+            let mut v: Vec<String> = svc
+                .errors
+                .iter()
+                .filter(|s| s.id != "framework-errors")
+                .map(|s| s.id.clone())
+                .collect();
+            v.append(&mut t.covered_by);
+            v
+        }
+        _ => std::mem::take(&mut t.covered_by),
+    };
+    t.covered_by.sort();
+    t.covered_by.dedup();
+}
+
+/// The files read for one service's setup.
+struct ServiceContext {
+    files: Vec<(String, String)>,
+    coverage: service::Context,
+}
+
+/// Reads the touched services' setup files (manifests, Dockerfiles, entrypoints, route
+/// registrations) from the snapshot: setup-like files first, then entry-like sources, then
+/// the rest in path order, within the context budget shared by all services.
+fn read_contexts(
+    cs: &ChangeSet,
+    listing: &[Listed],
+    roots: &BTreeSet<String>,
+    touched: &BTreeSet<String>,
+    parsed: &[(Source, Vec<u8>)],
+    s: &Settings,
+    cov: &mut ContextCoverage,
+) -> Result<BTreeMap<String, ServiceContext>> {
+    let in_memory: HashMap<&str, &[u8]> = parsed
+        .iter()
+        .map(|(x, b)| (x.file.path.as_str(), b.as_slice()))
+        .collect();
+    let mut out: BTreeMap<String, ServiceContext> = BTreeMap::new();
+    // Files of each touched service, by priority.
+    let mut wanted: Vec<(u8, &str, &Listed)> = Vec::new();
+    for l in listing {
+        let root = service::root_of(&l.path, roots);
+        if !touched.contains(root) || !(s.is_context)(&l.path) {
+            continue;
+        }
+        if let Some(p) = service::context_priority(&l.path) {
+            wanted.push((p, root, l));
+        }
+    }
+    wanted.sort_by(|a, b| (a.0, a.1, &a.2.path).cmp(&(b.0, b.1, &b.2.path)));
+    let mut left = s.context_budget;
+    let mut complete: BTreeMap<&str, bool> = touched
+        .iter()
+        .map(|r| (r.as_str(), !listing.is_empty()))
+        .collect();
+    let mut to_read: Vec<(&str, &Listed)> = Vec::new();
+    for (_, root, l) in &wanted {
+        if in_memory.contains_key(l.path.as_str()) {
+            continue;
+        }
+        let n = l.size.unwrap_or(0);
+        if n > MAX_PARSE as u64 || n > left {
+            if n <= MAX_PARSE as u64 {
+                complete.insert(root, false);
+            }
+            continue;
+        }
+        left -= n;
+        to_read.push((root, l));
+    }
+    let refs: Vec<(&str, Option<&str>)> = to_read
+        .iter()
+        .map(|(_, l)| (l.path.as_str(), l.id.as_deref()))
+        .collect();
+    let read = if refs.is_empty() {
+        Vec::new()
+    } else {
+        cs.post.read_many(&refs)?
+    };
+    let mut texts: HashMap<&str, String> = HashMap::new();
+    for ((_, l), b) in to_read.iter().zip(read) {
+        if let Some(b) = b {
+            if service::is_generated_header(&b) {
+                continue;
+            }
+            cov.files += 1;
+            cov.bytes += b.len() as u64;
+            texts.insert(l.path.as_str(), String::from_utf8_lossy(&b).into_owned());
+        }
+    }
+    for (_, root, l) in &wanted {
+        let text = match in_memory.get(l.path.as_str()) {
+            Some(b) => String::from_utf8_lossy(b).into_owned(),
+            None => match texts.remove(l.path.as_str()) {
+                Some(t) => t,
+                None => continue,
+            },
+        };
+        let e = out
+            .entry(root.to_string())
+            .or_insert_with(|| ServiceContext {
+                files: Vec::new(),
+                coverage: service::Context::default(),
+            });
+        e.coverage.files += 1;
+        e.coverage.bytes += text.len() as u64;
+        e.files.push((l.path.clone(), text));
+    }
+    // Without a listing (a diff outside a repository) the change's own files are the context.
+    if listing.is_empty() {
+        for f in &cs.files {
+            let root = service::root_of(&f.path, roots);
+            if !touched.contains(root) || service::context_priority(&f.path).is_none() {
+                continue;
+            }
+            let text = match in_memory.get(f.path.as_str()) {
+                Some(b) => String::from_utf8_lossy(b).into_owned(),
+                None if f.status == FileStatus::Added => {
+                    String::from_utf8_lossy(&f.added_text()).into_owned()
+                }
+                None => continue,
+            };
+            let e = out
+                .entry(root.to_string())
+                .or_insert_with(|| ServiceContext {
+                    files: Vec::new(),
+                    coverage: service::Context::default(),
+                });
+            e.coverage.files += 1;
+            e.coverage.bytes += text.len() as u64;
+            e.files.push((f.path.clone(), text));
+        }
+    }
+    for root in touched {
+        let done = complete.get(root.as_str()).copied().unwrap_or(false);
+        let e = out.entry(root.clone()).or_insert_with(|| ServiceContext {
+            files: Vec::new(),
+            coverage: service::Context::default(),
+        });
+        e.coverage.complete = done;
+        e.files.sort_by(|a, b| a.0.cmp(&b.0));
+        if !done {
+            cov.incomplete.push(root.clone());
+        }
+    }
+    Ok(out)
 }
 
 fn line_of(n: Node) -> u32 {
@@ -410,13 +849,29 @@ impl Added {
     }
 }
 
-/// Parses one file and classifies what the added lines touch.
+/// Parses one file and classifies what the added lines touch, with no service around it
+/// (handlers registered in other files are not known).
 pub fn analyze_source(
     lang: Lang,
     path: &str,
     source: &[u8],
     added: &Added,
     patterns: &Patterns,
+) -> Result<Vec<TelemetryFact>> {
+    let mut reg = service::Registry::new();
+    service::registrations(lang, &String::from_utf8_lossy(source), &mut reg);
+    analyze_file(lang, path, source, added, patterns, &reg)
+}
+
+/// Parses one file and classifies what the added lines touch; `registry` holds the handlers
+/// its service registers by name.
+pub fn analyze_file(
+    lang: Lang,
+    path: &str,
+    source: &[u8],
+    added: &Added,
+    patterns: &Patterns,
+    registry: &service::Registry,
 ) -> Result<Vec<TelemetryFact>> {
     let mut parser = Parser::new();
     parser
@@ -426,8 +881,8 @@ pub fn analyze_source(
         return Ok(Vec::new());
     };
     let text = |n: Node| -> &str { n.utf8_text(source).unwrap_or("") };
-    // Handlers registered by name (`app.get("/x", handler)`): found once per file.
-    let registered = lang::registered_names(lang, source);
+    let file_text = String::from_utf8_lossy(source);
+    let ctx = lang::file_ctx(lang, source, registry);
     let mut out = Vec::new();
     // Iterative walk: deeply nested input must not overflow the stack.
     // Each node with its preamble: the decorators and attributes written just before it as
@@ -445,7 +900,12 @@ pub fn analyze_source(
             loop {
                 let c = cursor.node();
                 let is_function = lang.is_function(c.kind());
-                if touches(c, added) {
+                // Test code (`#[cfg(test)] mod tests`, `#[test] fn`) is not production code.
+                let test = {
+                    let texts: Vec<&str> = pre.iter().map(|p| text(*p)).collect();
+                    lang.is_test_item(c.kind(), &texts)
+                };
+                if touches(c, added) && !test {
                     let p = if is_function {
                         std::mem::take(&mut pre)
                     } else {
@@ -470,57 +930,63 @@ pub fn analyze_source(
             let wrapper = lang.decorated(node);
             let pre: Vec<&str> = preamble.iter().map(|n| text(*n)).collect();
             let ftext = format!("{}\n{}", pre.join("\n"), text(wrapper));
-            let name = lang.function_name(node, source, path);
+            // The head: decorators, annotations and signature, without the body (a nested
+            // function's `@app.route` is not its parent's).
+            let head_end = node
+                .child_by_field_name("body")
+                .map_or(node.end_byte(), |b| b.start_byte());
+            let head = std::str::from_utf8(
+                &source[wrapper.start_byte()..head_end.max(wrapper.start_byte())],
+            )
+            .unwrap_or("");
+            let htext = format!("{}\n{}", pre.join("\n"), head);
+            let bare = lang.function_name(node, source, path);
+            let name = lang.qualified_name(node, source, path);
             let signals = patterns.signals(&ftext);
             let new = added.contains(line_of(wrapper)) || added.contains(line_of(node));
-            let mut push = |kind: &str,
-                            line: u32,
-                            end: u32,
-                            signals: Vec<String>,
-                            handled: bool,
-                            new: bool| {
-                out.push(TelemetryFact {
-                    path: path.to_string(),
-                    line,
-                    end_line: end,
-                    language: lang.name().to_string(),
-                    function: name.clone(),
-                    kind: kind.to_string(),
-                    instrumented: !signals.is_empty(),
-                    signals,
-                    handled,
-                    new,
-                    critical: false,
-                });
+            let base = TelemetryFact {
+                path: path.to_string(),
+                line: line_of(wrapper),
+                end_line: end_line_of(node),
+                language: lang.name().to_string(),
+                function: name.clone(),
+                instrumented: !signals.is_empty(),
+                signals: signals.clone(),
+                new,
+                ..TelemetryFact::default()
             };
-            if lang.is_handler(node, &ftext, source, path, &registered) {
-                push(
-                    "http_handler",
-                    line_of(wrapper),
-                    end_line_of(node),
-                    signals.clone(),
-                    false,
-                    new,
-                );
-            } else if lang.is_entrypoint(node, &ftext, &name) {
-                push(
-                    "entrypoint",
-                    line_of(wrapper),
-                    end_line_of(node),
-                    signals.clone(),
-                    false,
-                    new,
-                );
+            if let Some(h) = lang.handler(node, &htext, source, path, &ctx) {
+                out.push(TelemetryFact {
+                    kind: "http_handler".into(),
+                    route: h.route,
+                    role: if h.rpc { "rpc" } else { "http" }.into(),
+                    ..base.clone()
+                });
+            } else if let Some((what, logged)) = lang.error_responder(node, &htext, source, path) {
+                let status = responder_status(lang, text(node));
+                out.push(TelemetryFact {
+                    kind: "error_responder".into(),
+                    role: what,
+                    status: Some(status),
+                    covered_by: if logged {
+                        vec!["framework-errors".to_string()]
+                    } else {
+                        Vec::new()
+                    },
+                    ..base.clone()
+                });
+            } else if let Some(role) = lang.entrypoint(node, &htext, &bare, &file_text) {
+                out.push(TelemetryFact {
+                    kind: "entrypoint".into(),
+                    role: role.into(),
+                    ..base.clone()
+                });
             }
             // Outbound calls on added lines of this function (not of nested functions).
             let has_span = signals.iter().any(|s| s == "span");
             let mut seen_lines = BTreeSet::new();
-            for (call_line, call) in lang.outbound_calls(node, source, added) {
+            for (call_line, call, library) in lang.outbound_calls(node, source, added) {
                 if seen_lines.insert(call_line) {
-                    let mut sig = Vec::new();
-                    if has_span {
-                        sig.push("span".to_string());
-                    }
                     out.push(TelemetryFact {
                         path: path.to_string(),
                         line: call_line,
@@ -529,10 +995,14 @@ pub fn analyze_source(
                         function: format!("{name}: {call}"),
                         kind: "outbound_call".into(),
                         instrumented: has_span,
-                        signals: sig,
-                        handled: false,
+                        signals: if has_span {
+                            vec!["span".to_string()]
+                        } else {
+                            Vec::new()
+                        },
                         new: true,
-                        critical: false,
+                        role: library.to_string(),
+                        ..TelemetryFact::default()
                     });
                 }
             }
@@ -541,20 +1011,23 @@ pub fn analyze_source(
             if touches(node, added) {
                 let btext = text(body);
                 let signals = patterns.signals(btext);
-                let handled = lang.handles_error(btext);
-                let func = enclosing_function(lang, node, source, path);
+                let o = lang.outcome(node, btext, !signals.is_empty(), source);
+                let handled = o.outcome != "dropped";
                 out.push(TelemetryFact {
                     path: path.to_string(),
                     line: line_of(node),
                     end_line: end_line_of(node),
                     language: lang.name().to_string(),
-                    function: func,
+                    function: enclosing_function(lang, node, source, path),
                     kind: "error_handler".into(),
                     instrumented: !signals.is_empty(),
                     signals,
                     handled,
                     new: added.contains(line_of(node)),
-                    critical: false,
+                    outcome: o.outcome.to_string(),
+                    status: o.status,
+                    masked: o.masked,
+                    ..TelemetryFact::default()
                 });
             }
         }
@@ -562,11 +1035,25 @@ pub fn analyze_source(
     Ok(out)
 }
 
+/// The highest HTTP status a terminal error responder can answer (0: none read).
+fn responder_status(lang: Lang, body: &str) -> u16 {
+    static CELL: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let re = CELL.get_or_init(|| {
+        Regex::new(r"\b5\d\d\b|INTERNAL_SERVER_ERROR|InternalServerError|internalServerError|SERVICE_UNAVAILABLE|ServiceUnavailable")
+            .expect("static regex")
+    });
+    let _ = lang;
+    if re.is_match(body) {
+        return 500;
+    }
+    lang::status_in(body).unwrap_or(0)
+}
+
 fn enclosing_function(lang: Lang, node: Node, source: &[u8], path: &str) -> String {
     let mut cur = node.parent();
     while let Some(n) = cur {
         if lang.is_function(n.kind()) {
-            return lang.function_name(n, source, path);
+            return lang.qualified_name(n, source, path);
         }
         cur = n.parent();
     }
@@ -610,7 +1097,7 @@ mod tests {
             (
                 "UserControllerBad.java",
                 "UserControllerGood.java",
-                "getUser",
+                "UserController.getUser",
             ),
             ("handlers_bad.rs", "handlers_good.rs", "get_user"),
         ] {
@@ -622,6 +1109,7 @@ mod tests {
             let e = find(&b, "error_handler");
             assert_eq!(e.len(), 1, "{bad}: {b:#?}");
             assert!(!e[0].handled && !e[0].instrumented, "{bad}: {:?}", e[0]);
+            assert_eq!(e[0].outcome, "dropped", "{bad}");
 
             let g = facts(good);
             let h = find(&g, "http_handler");
@@ -673,5 +1161,129 @@ mod tests {
         let e = find(&f, "error_handler");
         assert_eq!(e.len(), 1);
         assert!(e[0].handled, "returning the wrapped error handles it");
+    }
+
+    fn inline(lang: Lang, path: &str, src: &str) -> Vec<TelemetryFact> {
+        let lines = u32::try_from(src.lines().count()).expect("small");
+        let added: Added = (1..=lines).collect();
+        let patterns = Patterns::new(&TelemetryConfig::default()).expect("patterns");
+        analyze_source(lang, path, src.as_bytes(), &added, &patterns).expect("parses")
+    }
+
+    /// Receivers are whole words: `catalog.get` is not logging, `parameters.set` not a
+    /// metric; `span.RecordError`, `span.SetStatus`, `tracing::event!` are known.
+    #[test]
+    fn patterns_are_anchored() {
+        let p = Patterns::new(&TelemetryConfig::default()).expect("patterns");
+        assert!(p.signals("item = catalog.get(item_id)").is_empty());
+        assert!(p.signals("parameters.set(\"a\", 1)").is_empty());
+        assert!(p.signals("dialog.info(\"x\")").is_empty());
+        assert_eq!(p.signals("self.logger.info(\"x\")"), vec!["logging"]);
+        assert_eq!(p.signals("appLogger.error(err)"), vec!["logging"]);
+        assert_eq!(
+            p.signals("log.WithError(err).Error(\"load\")"),
+            vec!["logging"]
+        );
+        assert_eq!(
+            p.signals("structlog.get_logger().info(\"x\")"),
+            vec!["logging"]
+        );
+        assert_eq!(
+            p.signals("tracing::event!(Level::ERROR, ?err)"),
+            vec!["logging"]
+        );
+        assert_eq!(p.signals("span.RecordError(err)"), vec!["span"]);
+        assert_eq!(p.signals("span?.setStatus({ code: 2 })"), vec!["span"]);
+        assert_eq!(
+            p.signals("REQUESTS_TOTAL.labels(route).inc()"),
+            vec!["metric"]
+        );
+        assert_eq!(p.signals("orderCounter.add(1)"), vec!["metric"]);
+    }
+
+    #[test]
+    fn errors_end_where_the_block_sends_them() {
+        let py = inline(
+            Lang::Python,
+            "svc.py",
+            "def a():\n    try:\n        x = int(v)\n    except ValueError:\n        x = 0\n\ndef b():\n    try:\n        save(o)\n    except Exception as e:\n        handle_user_exception(e)\n\ndef c():\n    try:\n        save(o)\n    except Exception as e:\n        print(e, file=sys.stderr)\n\ndef d():\n    try:\n        save(o)\n    except Exception:\n        typer.echo(\"failed\")\n\ndef e():\n    try:\n        save(o)\n    except Exception as e:\n        self.error = e\n\ndef f():\n    try:\n        save(o)\n    except Exception:\n        pass\n",
+        );
+        let outcomes: Vec<(&str, &str)> = py
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.function.as_str(), t.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("a", "fallback"),
+                ("b", "passed"),
+                ("c", "stderr"),
+                ("d", "printed"),
+                ("e", "stored"),
+                ("f", "dropped")
+            ]
+        );
+        let go = inline(
+            Lang::Go,
+            "h.go",
+            "package h\n\nfunc H(w http.ResponseWriter, r *http.Request) {\n\tif err := Save(r); err != nil {\n\t\thttp.Error(w, \"unavailable\", http.StatusServiceUnavailable)\n\t\treturn\n\t}\n\tif err := Save(r); err != nil {\n\t\tw.WriteHeader(http.StatusNotFound)\n\t\treturn\n\t}\n}\n",
+        );
+        let e: Vec<(Option<u16>, bool)> = go
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.status, t.masked))
+            .collect();
+        assert_eq!(e, [(Some(503), false), (Some(404), true)]);
+    }
+
+    /// ORM calls are outbound calls; a web session and a client constructor are not.
+    #[test]
+    fn outbound_calls_include_orms_and_not_sessions() {
+        let py = inline(
+            Lang::Python,
+            "v.py",
+            "def v(request):\n    s = request.session.get(\"k\")\n    c = boto3.client(\"s3\")\n    u = db.session.get(User, 1)\n    o = Order.objects.get(pk=1)\n    q = Order.objects.filter(x=1)\n    r = requests.get(url)\n",
+        );
+        let libs: Vec<&str> = py
+            .iter()
+            .filter(|t| t.kind == "outbound_call")
+            .map(|t| t.role.as_str())
+            .collect();
+        assert_eq!(libs, ["orm:sqlalchemy", "orm:django", "http:requests"]);
+        let go = inline(
+            Lang::Go,
+            "m.go",
+            "package m\n\nfunc F() {\n\tdb.Where(\"a = ?\", 1).First(&u)\n\ttx.Save(&u)\n}\n",
+        );
+        assert_eq!(
+            go.iter().filter(|t| t.role == "orm:gorm").count(),
+            2,
+            "{go:#?}"
+        );
+    }
+
+    /// Not handlers: a Go function merely taking `*gin.Context`, Rust code under
+    /// `#[cfg(test)]`, a Python client stub.
+    #[test]
+    fn look_alikes_are_not_handlers() {
+        let go = inline(
+            Lang::Go,
+            "v.go",
+            "package v\n\nfunc (v *V) Bind(c *gin.Context) error {\n\treturn c.ShouldBind(v)\n}\n",
+        );
+        assert!(go.iter().all(|t| t.kind != "http_handler"), "{go:#?}");
+        let rs = inline(
+            Lang::Rust,
+            "h.rs",
+            "#[cfg(test)]\nmod tests {\n    async fn call(state: web::Data<u32>, body: Json<X>) -> HttpResponse {\n        HttpResponse::Ok().finish()\n    }\n}\n",
+        );
+        assert!(rs.is_empty(), "{rs:#?}");
+        let py = inline(
+            Lang::Python,
+            "c.py",
+            "class CartStub(object):\n    def GetCart(self, request, context):\n        return 1\n",
+        );
+        assert!(py.iter().all(|t| t.kind != "http_handler"), "{py:#?}");
     }
 }
