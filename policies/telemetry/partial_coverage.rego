@@ -69,8 +69,18 @@ info contains {
 	"message": sprintf("service setup not fully read for %s (past the %s context budget, or no snapshot to list): missing request telemetry is not reported there", [concat(", ", [root_name(r) | some r in rs]), size(input.coverage.telemetry.context.budget_bytes)]),
 	"risk": 0,
 } if {
-	rs := input.coverage.telemetry.context.incomplete
+	rs := [r | some r in input.coverage.telemetry.context.incomplete; unjudged(r)]
 	count(rs) > 0
+}
+
+# A service whose setup was not read matters when it gains handlers that observe nothing
+# themselves: GATE-TEL-001/006 would judge them.
+unjudged(root) if {
+	some t in input.telemetry
+	t.service == root
+	t.kind == "http_handler"
+	t.new
+	not t.instrumented
 }
 
 root_name(r) := "the repository root" if r == "" else := r

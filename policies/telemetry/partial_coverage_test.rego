@@ -19,10 +19,21 @@ test_too_large_and_unreadable_are_notes if {
 	n.message == "telemetry not analyzed in 1 file larger than 2 MiB: web/bundle.js"
 }
 
+handler(root) := {"kind": "http_handler", "service": root, "new": true, "instrumented": false, "path": "h.py", "line": 1, "end_line": 2, "function": "h"}
+
 test_unread_service_setup_is_a_note if {
-	c := json.patch(cov([]), [{"op": "replace", "path": "/coverage/telemetry/context/incomplete", "value": ["", "svc/a"]}])
+	c := json.patch(cov([]), [
+		{"op": "replace", "path": "/coverage/telemetry/context/incomplete", "value": ["", "svc/a", "svc/b"]},
+		{"op": "replace", "path": "/telemetry", "value": [handler(""), handler("svc/a")]},
+	])
 	some n in data.gate.telemetry.info with input as c
 	n.message == "service setup not fully read for the repository root, svc/a (past the 16.0 MB context budget, or no snapshot to list): missing request telemetry is not reported there"
+}
+
+# Without new handlers there is nothing the unread setup would decide: no note.
+test_unread_setup_without_new_handlers_is_quiet if {
+	c := json.patch(cov([]), [{"op": "replace", "path": "/coverage/telemetry/context/incomplete", "value": [""]}])
+	count(data.gate.telemetry.info) == 0 with input as c
 }
 
 test_full_coverage_is_quiet if {

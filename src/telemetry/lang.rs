@@ -149,7 +149,7 @@ static_re!(
 fn response_status(lang: Lang, block: &str) -> Option<u16> {
     static_re!(
         go_resp,
-        r"\b(?:http\.Error|c\.JSON|c\.AbortWithError|c\.AbortWithStatus\w*|c\.String|c\.IndentedJSON|c\.Status|w\.WriteHeader|ctx\.JSON|c\.NoContent|renderHTTPError|\w*[Ee]rror[Rr]esponse|writeError|respondError)\s*\(([^\n]*)"
+        r"\b(?:http\.Error|c\.JSON|c\.AbortWithError|c\.AbortWithStatus\w*|c\.String|c\.IndentedJSON|c\.Status|w\.WriteHeader|ctx\.JSON|c\.NoContent|\w*(?:HTTP|Http)Error|\w*[Ee]rror[Rr]esponse|writeError|respondError)\s*\(([^\n]*)"
     );
     // An error status, not any response: `jsonify(...)` alone answers 200.
     static_re!(
