@@ -353,8 +353,8 @@ fn benign_py_types(types: &str) -> bool {
     !parts.is_empty()
         && parts.iter().all(|t| {
             let benign = matches(benign(), t);
-            (benign || !matches!(*t, "Exception" | "BaseException" | "object"))
-                && (benign || !matches(infra(), t))
+            benign
+                || (!matches!(*t, "Exception" | "BaseException" | "object") && !matches(infra(), t))
         })
         && parts
             .iter()
