@@ -211,6 +211,8 @@ fn list_work_tree(root: &Path) -> Result<Vec<Listed>> {
         .hidden(false)
         .follow_links(false)
         .require_git(false)
+        // like `tree::walk`: git's ignore rules only, not ripgrep's `.ignore` files
+        .ignore(false)
         .filter_entry(|e| e.file_name() != ".git")
         .build()
     {
