@@ -37,7 +37,7 @@ macro_rules! static_re {
 
 static_re!(
     py_route,
-    r#"@\s*[\w.]+\.(route|get|post|put|delete|patch|api_route|websocket)\s*\(\s*(?:["']([^"']*)["'])?([^\n]*)"#
+    r#"@\s*([\w.]+)\.(route|get|post|put|delete|patch|api_route|websocket)\s*\(\s*(?:["']([^"']*)["'])?([^\n]*)"#
 );
 static_re!(
     py_api_view,
@@ -705,16 +705,32 @@ impl Lang {
         match self {
             Lang::Python => {
                 if let Some(c) = py_route().captures(ftext) {
-                    let mut method = c[1].to_ascii_uppercase();
-                    if matches!(method.as_str(), "ROUTE" | "API_ROUTE" | "WEBSOCKET") {
-                        static_re!(methods, r#"methods\s*=\s*\[\s*['"](\w+)['"]"#);
-                        method = methods()
-                            .captures(&c[3])
-                            .map_or(String::new(), |m| m[1].to_ascii_uppercase());
+                    let mut method = c[2].to_ascii_uppercase();
+                    if matches!(method.as_str(), "ROUTE" | "API_ROUTE") {
+                        // Every declared method (`GET,POST`); Flask and FastAPI default to GET.
+                        static_re!(methods, r"methods\s*=\s*[\[(]([^\])]*)[\])]");
+                        static_re!(word, r#"['"](\w+)['"]"#);
+                        method = methods().captures(&c[4]).map_or("GET".to_string(), |m| {
+                            word()
+                                .captures_iter(&m[1])
+                                .map(|w| w[1].to_ascii_uppercase())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        });
+                    } else if method == "WEBSOCKET" {
+                        method = String::new();
                     }
-                    let route = c
-                        .get(2)
-                        .map(|p| format!("{method} {}", p.as_str()).trim().to_string());
+                    // The router's own prefix, when the file declares it
+                    // (`APIRouter(prefix="/items")`, `Blueprint(..., url_prefix="/api")`).
+                    let prefix = ctx
+                        .route_prefixes
+                        .get(c[1].rsplit('.').next().unwrap_or(&c[1]))
+                        .map_or("", String::as_str);
+                    let route = c.get(3).map(|p| {
+                        format!("{method} {}", join_route(prefix, p.as_str()))
+                            .trim()
+                            .to_string()
+                    });
                     return http(route);
                 }
                 if matches(py_api_view(), ftext) {
@@ -945,7 +961,11 @@ impl Lang {
                         .enclosing_class(n)
                         .and_then(|cl| {
                             let head = cl.utf8_text(source).ok()?;
-                            let body_at = head.find('{').unwrap_or(head.len());
+                            // The body by its node: a `{` may be in the path
+                            // (`@RequestMapping("/owners/{ownerId}")`).
+                            let body_at = cl
+                                .child_by_field_name("body")
+                                .map_or(head.len(), |b| b.start_byte() - cl.start_byte());
                             let start = cl.start_byte().saturating_sub(300);
                             let pre = std::str::from_utf8(&source[start..cl.start_byte()]).ok()?;
                             java_class_route()
@@ -1562,6 +1582,25 @@ pub struct FileCtx<'a> {
     pub wrapped_default: BTreeSet<String>,
     /// Byte ranges of Rust `#[cfg(test)]` items.
     pub test_ranges: Vec<(usize, usize)>,
+    /// Python: router variable -> the prefix it declares (`router = APIRouter(prefix="/x")`,
+    /// `bp = Blueprint("x", __name__, url_prefix="/x")`).
+    pub route_prefixes: HashMap<String, String>,
+}
+
+/// A router prefix and a route declared under it: `/items` + `/{id}` is `/items/{id}`,
+/// `/items` + `/` is `/items/` (as the framework matches it).
+fn join_route(prefix: &str, route: &str) -> String {
+    if prefix.is_empty() {
+        return route.to_string();
+    }
+    let prefix = prefix.trim_end_matches('/');
+    if route.is_empty() {
+        prefix.to_string()
+    } else if route.starts_with('/') {
+        format!("{prefix}{route}")
+    } else {
+        format!("{prefix}/{route}")
+    }
 }
 
 impl FileCtx<'_> {
@@ -1608,8 +1647,22 @@ pub fn file_ctx<'a>(lang: Lang, source: &[u8], registry: &'a Registry) -> FileCt
     let text = String::from_utf8_lossy(source);
     let mut classes = HashMap::new();
     let mut wrapped_default = BTreeSet::new();
+    let mut route_prefixes = HashMap::new();
     match lang {
         Lang::Python => {
+            static_re!(
+                router,
+                r#"(?m)^\s*(\w+)\s*(?::\s*[\w.]+\s*)?=\s*(?:[\w.]+\.)?(?:APIRouter|Blueprint)\s*\(([^)]*)\)"#
+            );
+            static_re!(
+                prefix_arg,
+                r#"\b(?:prefix|url_prefix)\s*=\s*["']([^"']*)["']"#
+            );
+            for c in router().captures_iter(&text) {
+                if let Some(p) = prefix_arg().captures(&c[2]) {
+                    route_prefixes.insert(c[1].to_string(), p[1].to_string());
+                }
+            }
             static_re!(class, r"(?m)^\s*class\s+(\w+)\s*\(([^)]*)\)\s*:");
             for c in class().captures_iter(&text) {
                 let bases: Vec<String> = c[2]
@@ -1636,6 +1689,7 @@ pub fn file_ctx<'a>(lang: Lang, source: &[u8], registry: &'a Registry) -> FileCt
         classes,
         wrapped_default,
         test_ranges: Vec::new(),
+        route_prefixes,
     }
 }
 

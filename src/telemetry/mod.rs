@@ -1085,6 +1085,50 @@ mod tests {
         fs.iter().filter(|f| f.kind == kind).collect()
     }
 
+    /// Routes as production traces name them (`http.route`): the declared methods, the
+    /// prefix the file declares for the router or the controller.
+    #[test]
+    fn routes_with_their_methods_and_prefixes() {
+        let routes = |path: &str, src: &str| -> Vec<(String, String)> {
+            let lines = u32::try_from(src.lines().count()).expect("small");
+            let added: Added = (1..=lines).collect();
+            let lang = Lang::of(path).expect("language");
+            let patterns = Patterns::new(&TelemetryConfig::default()).expect("patterns");
+            let mut v: Vec<(String, String)> =
+                analyze_source(lang, path, src.as_bytes(), &added, &patterns)
+                    .expect("parses")
+                    .into_iter()
+                    .filter(|f| f.kind == "http_handler")
+                    .map(|f| (f.function, f.route.unwrap_or_default()))
+                    .collect();
+            v.sort();
+            v
+        };
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // A `{` in the class-level path does not end the class head.
+        let java = "@RestController\n@RequestMapping(\"/owners/{ownerId}\")\nclass PetController {\n    @GetMapping(\"/pets/new\")\n    public String form() { return \"x\"; }\n}\n";
+        assert_eq!(
+            routes("PetController.java", java),
+            vec![pair("PetController.form", "GET /owners/{ownerId}/pets/new")]
+        );
+        let flask = "from flask import Blueprint\nbp = Blueprint('auth', __name__, url_prefix='/auth')\n\n@bp.route('/login', methods=['GET', 'POST'])\ndef login():\n    return 'x'\n\n@bp.route('/logout')\ndef logout():\n    return 'x'\n";
+        assert_eq!(
+            routes("auth.py", flask),
+            vec![
+                pair("login", "GET,POST /auth/login"),
+                pair("logout", "GET /auth/logout"),
+            ]
+        );
+        let fastapi = "from fastapi import APIRouter\nrouter = APIRouter(prefix=\"/items\", tags=[\"items\"])\n\n@router.get(\"/\")\ndef read_items():\n    return []\n\n@router.delete(\"/{id}\")\ndef delete_item(id: int):\n    return None\n";
+        assert_eq!(
+            routes("items.py", fastapi),
+            vec![
+                pair("delete_item", "DELETE /items/{id}"),
+                pair("read_items", "GET /items/"),
+            ]
+        );
+    }
+
     /// Each language: the bad version has an uninstrumented handler and a swallowed error; the
     /// good version has neither.
     #[test]
