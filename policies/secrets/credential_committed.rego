@@ -35,5 +35,6 @@ deny contains {
 	some s in input.secrets
 	s.confidence != "low"
 	not s.allowlisted
+	not s.public
 	not s.in_test_path
 }

@@ -30,5 +30,6 @@ warn contains {
 	some s in input.secrets
 	s.confidence != "low"
 	not s.allowlisted
+	not s.public
 	s.in_test_path
 }

@@ -5,6 +5,7 @@ secret(over) := object.union({
 	"severity": "critical", "confidence": "high", "path": "app/settings.py", "line": 3,
 	"column": 20, "end_line": 3, "entropy": 3.9, "redacted": "AKI…XYZ",
 	"fingerprint": "0123456789abcdef0123456789abcdef", "in_test_path": false, "allowlisted": false,
+	"public": false,
 }, over)
 
 test_live_key_is_denied_with_location_and_risk if {
@@ -34,6 +35,21 @@ test_example_key_is_info_only if {
 	i.rule == "GATE-SEC-004"
 }
 
+test_public_identifier_is_a_note if {
+	s := secret({"rule": "gcp-api-key", "public": true})
+	count(data.gate.secrets.deny) == 0 with input as {"secrets": [s]}
+	count(data.gate.secrets.warn) == 0 with input as {"secrets": [s]}
+	is := data.gate.secrets.info with input as {"secrets": [s]}
+	some i in is
+	i.rule == "GATE-SEC-005"
+	contains(i.message, "public client identifier")
+}
+
+test_public_identifier_in_test_path_is_a_note if {
+	s := secret({"public": true, "in_test_path": true})
+	count(data.gate.secrets.warn) == 0 with input as {"secrets": [s]}
+}
+
 test_generic_high_entropy_denies_low_entropy_warns if {
 	hi := secret({"rule": "generic-credential-assignment", "confidence": "low", "entropy": 4.1})
 	lo := secret({"rule": "generic-credential-assignment", "confidence": "low", "entropy": 3.3})
@@ -45,7 +61,7 @@ test_generic_high_entropy_denies_low_entropy_warns if {
 }
 
 test_every_rule_has_metadata if {
-	ids := {"GATE-SEC-001", "GATE-SEC-002", "GATE-SEC-003", "GATE-SEC-004"}
+	ids := {"GATE-SEC-001", "GATE-SEC-002", "GATE-SEC-003", "GATE-SEC-004", "GATE-SEC-005"}
 	every id in ids {
 		data.gate.secrets.rules[id].security_severity > 0
 	}

@@ -40,6 +40,9 @@ pub struct SecretFact {
     pub in_test_path: bool,
     /// A documented example or placeholder value in a provider format.
     pub allowlisted: bool,
+    /// A value the provider documents as publishable (a Firebase web API key, a Stripe
+    /// publishable key): a note (GATE-SEC-005), not a leak.
+    pub public: bool,
 }
 
 /// The secret scanner: the user's detectors and the built-in catalog.
@@ -235,6 +238,7 @@ fn scan_buffer(
             fingerprint: redact::fingerprint(&c.secret),
             in_test_path: in_test,
             allowlisted: c.allowlisted,
+            public: c.public,
         });
     }
     mask_in_lines(f, &masks);

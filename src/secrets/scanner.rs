@@ -1,13 +1,13 @@
 //! The scanning engine: keyword prefilter, windowed regexes, entropy and example filtering.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::keywords::Keywords;
-use super::{entropy, RuleSpec};
+use super::{checksum, entropy, RuleSpec};
 
 /// A possible secret in a scanned buffer.
 #[derive(Debug, Clone)]
@@ -27,6 +27,8 @@ pub struct Candidate {
     /// A documented example value or obvious placeholder in a provider format: reported to
     /// policies (never silently dropped) but marked so they can treat it as harmless.
     pub allowlisted: bool,
+    /// A value the provider documents as publishable (a client-side identifier).
+    pub public: bool,
 }
 
 impl Candidate {
@@ -47,8 +49,74 @@ pub struct Scanner {
     keywords: Keywords,
     /// Keyword index -> rules that keyword enables.
     keyword_rules: Vec<Vec<usize>>,
+    /// Keyword index -> whether a proximity rule uses it (each of its hits then counts).
+    keyword_near: Vec<bool>,
     /// Rules with no keyword, run on every buffer.
     unconditional: Vec<usize>,
+    /// For proximity rules, the shape of their value.
+    shapes: Vec<Option<Shape>>,
+}
+
+/// The bytes a rule's value may hold and its length range, read from the regex.
+struct Shape {
+    alphabet: [bool; 256],
+    min: usize,
+    max: Option<usize>,
+}
+
+impl Shape {
+    fn of(rule: &RuleSpec) -> Option<Shape> {
+        use regex_syntax::hir::{Class, Hir, HirKind};
+        fn group(h: &Hir, i: usize) -> Option<&Hir> {
+            match h.kind() {
+                HirKind::Capture(c) if c.index as usize == i => Some(&c.sub),
+                HirKind::Capture(c) => group(&c.sub, i),
+                HirKind::Repetition(r) => group(&r.sub, i),
+                HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().find_map(|x| group(x, i)),
+                _ => None,
+            }
+        }
+        fn bytes(h: &Hir, a: &mut [bool; 256]) {
+            match h.kind() {
+                HirKind::Literal(l) => l.0.iter().for_each(|&b| a[usize::from(b)] = true),
+                HirKind::Class(Class::Bytes(c)) => {
+                    for r in c.ranges() {
+                        (r.start()..=r.end()).for_each(|b| a[usize::from(b)] = true);
+                    }
+                }
+                HirKind::Class(Class::Unicode(c)) => {
+                    for r in c.ranges() {
+                        let (lo, hi) = (u32::from(r.start()), u32::from(r.end()).min(255));
+                        (lo..=hi).for_each(|b| a[b as usize] = true);
+                    }
+                }
+                HirKind::Repetition(r) => bytes(&r.sub, a),
+                HirKind::Capture(c) => bytes(&c.sub, a),
+                HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|x| bytes(x, a)),
+                HirKind::Empty | HirKind::Look(_) => {}
+            }
+        }
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(&rule.regex)
+            .ok()?;
+        let g = group(&hir, rule.secret_group)?;
+        let mut alphabet = [false; 256];
+        bytes(g, &mut alphabet);
+        Some(Shape {
+            alphabet,
+            min: g.properties().minimum_len()?,
+            max: g.properties().maximum_len(),
+        })
+    }
+
+    /// At most two characters outside the alphabet, and a length at most four away.
+    fn near_miss(&self, v: &[u8]) -> bool {
+        let outside = v.iter().filter(|&&b| !self.alphabet[usize::from(b)]).count();
+        outside <= 2 && v.len() + 4 >= self.min && self.max.is_none_or(|m| v.len() <= m + 4)
+    }
 }
 
 /// Values published in provider documentation as examples.
@@ -109,13 +177,23 @@ impl Scanner {
         // Every occurrence is reported, overlapping ones included, so a keyword inside a
         // longer one still enables its rules.
         let keywords = Keywords::new(&keyword_list)?;
+        let keyword_near = keyword_rules
+            .iter()
+            .map(|rs| rs.iter().any(|&r| rules[r].near > 0))
+            .collect();
+        let shapes = rules
+            .iter()
+            .map(|r| if r.near > 0 { Shape::of(r) } else { None })
+            .collect();
         Ok(Scanner {
+            shapes,
             rules,
             allowlist: None,
             paths,
             regexes,
             keywords,
             keyword_rules,
+            keyword_near,
             unconditional,
         })
     }
@@ -149,6 +227,14 @@ impl Scanner {
         (0..self.rules.len()).try_for_each(|r| self.regex(r).map(|_| ()))
     }
 
+    /// Whether proximity rule `r`, whose keywords produced `zones`, vetoes the generic
+    /// candidate `c`: the value sits beside `r`'s keyword and is a near miss of its format.
+    fn vetoes(&self, r: usize, zones: &[(usize, usize)], c: &Candidate) -> bool {
+        self.shapes[r]
+            .as_ref()
+            .is_some_and(|shape| in_zones(zones, c.start) && shape.near_miss(&c.secret))
+    }
+
     /// Marks values matching any of `patterns` as examples.
     pub fn with_allowlist(mut self, patterns: &[String]) -> Result<Scanner> {
         if !patterns.is_empty() {
@@ -173,11 +259,20 @@ impl Scanner {
     /// names do not run).
     pub fn scan_file(&self, buf: &[u8], path: Option<&str>) -> Vec<Candidate> {
         let name = path.map(|p| p.rsplit('/').next().unwrap_or(p));
-        let applies = |r: usize| match (&self.paths[r], name) {
-            (Some(set), Some(n)) => set.is_match(n),
-            (Some(_), None) | (None, _) => true,
+        // Lockfiles are full of hashes and ids: only self-identifying formats run there.
+        let lockfile = name.is_some_and(is_lockfile);
+        let applies = |r: usize| {
+            let rule = &self.rules[r];
+            if lockfile && (rule.near > 0 || rule.confidence == "low") {
+                return false;
+            }
+            match (&self.paths[r], name) {
+                (Some(set), Some(n)) => set.is_match(n),
+                (Some(_), None) | (None, _) => true,
+            }
         };
-        // Per rule, the windows (line spans around keyword hits) its regex must look at.
+        // Per rule, the windows (line spans around keyword hits) its regex must look at; for
+        // proximity rules, the zones a value must start in.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         let mut last_line_for_keyword: Vec<usize> = vec![usize::MAX; self.keyword_rules.len()];
         // The line of the last hit: hits on the same line reuse it, so a 10 MB line full of
@@ -189,15 +284,26 @@ impl Scanner {
                 line = (line_start(buf, start), line_end(buf, end));
             }
             let (ls, le) = line;
-            if last_line_for_keyword[k] == ls {
+            let near_kw = self.keyword_near[k];
+            if last_line_for_keyword[k] == ls && !near_kw {
                 continue;
             }
             last_line_for_keyword[k] = ls;
+            let word = !near_kw || word_start(buf, start);
             for &r in &self.keyword_rules[k] {
                 if !applies(r) {
                     continue;
                 }
-                let extra = self.rules[r].multiline;
+                let rule = &self.rules[r];
+                if rule.near > 0 {
+                    if !word {
+                        continue;
+                    }
+                    let zone_end = le.max((end + rule.near).min(buf.len()));
+                    push_window(&mut windows[r], ls, zone_end);
+                    continue;
+                }
+                let extra = rule.multiline;
                 let end = if extra > 0 {
                     line_end(buf, (le + extra).min(buf.len()))
                 } else {
@@ -216,32 +322,50 @@ impl Scanner {
         let mut out = Vec::new();
         for (r, spans) in windows.iter().enumerate() {
             let rule = &self.rules[r];
-            for &(s, e) in spans {
-                let Ok(re) = self.regex(r) else {
-                    // Unreachable for the tested catalog; user rules are compiled up front.
-                    continue;
+            let Ok(re) = self.regex(r) else {
+                // Unreachable for the tested catalog; user rules are compiled up front.
+                continue;
+            };
+            for &(zs, ze) in spans {
+                // A proximity zone's value may run past the zone's end on its line.
+                let (s, e) = if rule.near > 0 {
+                    (zs, line_end(buf, ze.min(buf.len())))
+                } else {
+                    (zs, ze)
                 };
                 for caps in re.captures_iter(&buf[s..e]) {
                     let Some(g) = caps.get(rule.secret_group) else {
                         continue;
                     };
                     let (start, end) = (s + g.start(), s + g.end());
+                    if rule.near > 0 && start > ze {
+                        continue;
+                    }
                     if !seen.insert((r, start, end)) {
                         continue;
                     }
                     let secret = &buf[start..end];
                     let ent = entropy(secret);
-                    if ent < rule.entropy {
+                    if ent < entropy_floor(rule, secret.len()) {
                         continue;
                     }
-                    let line_text = &buf[line_start(buf, start)..line_end(buf, start)];
+                    let context = context_around(buf, start, end);
                     let user_allowed = self.allowlist.as_ref().is_some_and(|a| a.is_match(secret));
-                    let allowlisted = match classify(secret, line_text, rule) {
+                    let mut allowlisted = match classify(secret, context, rule, self.shapes[r].as_ref()) {
                         Verdict::Keep => user_allowed,
                         Verdict::Example => true,
                         Verdict::Drop => continue,
                     };
+                    if let Some(kind) = &rule.checksum {
+                        // A value of the right shape without the provider's checksum was not
+                        // issued by the provider: an example or a made-up fixture.
+                        if checksum::verify(kind, secret) == Some(false) {
+                            allowlisted = true;
+                        }
+                    }
+                    let public = rule.public || public_context(rule, buf, (start, end), name);
                     out.push(Candidate {
+                        public,
                         rule: r,
                         start,
                         end,
@@ -255,27 +379,151 @@ impl Scanner {
                 }
             }
         }
-        self.drop_shadowed(&mut out);
-        out.sort_by_key(|c| (c.start, c.end, c.rule));
+        // The veto: a generic guess beside a provider's keyword whose value is one or two
+        // characters away from that provider's format (a typo, a truncated or padded key, a
+        // placeholder) is a malformed key of that provider, not a credential.
+        let vetoing: Vec<usize> = (0..self.rules.len())
+            .filter(|&r| self.rules[r].veto && self.shapes[r].is_some() && !windows[r].is_empty())
+            .collect();
+        if !vetoing.is_empty() {
+            out.retain(|c| {
+                self.rules[c.rule].confidence != "low"
+                    || !vetoing.iter().any(|&r| self.vetoes(r, &windows[r], c))
+            });
+        }
+        drop_shadowed(&mut out, &self.rules);
         assign_lines(buf, &mut out);
         out
     }
+}
 
-    /// Candidates of different rules over the same bytes are one secret found twice: keep the
-    /// earliest rule of the catalog, which lists specific rules before generic ones.
-    fn drop_shadowed(&self, out: &mut Vec<Candidate>) {
-        if out.len() < 2 {
-            return;
-        }
-        out.sort_by_key(|c| (c.rule, c.start));
-        let mut kept: Vec<Candidate> = Vec::with_capacity(out.len());
-        for c in out.drain(..) {
-            if !kept.iter().any(|k| k.start < c.end && c.start < k.end) {
-                kept.push(c);
+/// Candidates of different rules over the same bytes are one secret found twice: keep the one
+/// with the most evidence. A provider's shape beside its own name (proximity rules) comes
+/// first, then the catalog's order, which lists specific rules before generic ones; but a
+/// provider-format match that strictly contains others (`access_token$production$…$<hex>`
+/// around a 32-hex shape) explains more and replaces them. Returns the survivors sorted by
+/// position. O(n log n): kept spans never overlap, so each candidate is checked against its
+/// neighbours in a sorted map.
+fn drop_shadowed(out: &mut Vec<Candidate>, rules: &[RuleSpec]) {
+    if out.len() >= 2 {
+        out.sort_by_key(|c| (rules[c.rule].near == 0, c.rule, c.start, c.end));
+        // start -> (end, index in `out`) of the kept spans, which are disjoint.
+        let mut kept: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+        let mut keep = vec![false; out.len()];
+        for (i, c) in out.iter().enumerate() {
+            let overlapping: Vec<(usize, usize, usize)> = kept
+                .range(..c.end)
+                .rev()
+                .take_while(|(_, &(e, _))| e > c.start)
+                .map(|(&s, &(e, j))| (s, e, j))
+                .collect();
+            // Disjoint spans ordered by start are ordered by end too, so walking back from
+            // the last start before `c.end` finds every overlap and stops at the first miss.
+            if overlapping.is_empty() {
+                kept.insert(c.start, (c.end, i));
+                keep[i] = true;
+                continue;
+            }
+            let contains_all = rules[c.rule].confidence != "low"
+                && overlapping
+                    .iter()
+                    .all(|&(s, e, _)| c.start <= s && e <= c.end && e - s < c.end - c.start);
+            if contains_all {
+                for (s, _, j) in overlapping {
+                    kept.remove(&s);
+                    keep[j] = false;
+                }
+                kept.insert(c.start, (c.end, i));
+                keep[i] = true;
             }
         }
-        *out = kept;
+        let mut k = keep.into_iter();
+        out.retain(|_| k.next().unwrap_or(false));
     }
+    out.sort_by_key(|c| (c.start, c.end, c.rule));
+}
+
+/// Whether `pos` falls in one of `zones` (sorted by start, disjoint).
+fn in_zones(zones: &[(usize, usize)], pos: usize) -> bool {
+    let i = zones.partition_point(|z| z.0 <= pos);
+    i > 0 && zones[i - 1].1 >= pos
+}
+
+/// A keyword starts a word: at the start of the buffer, after a non-alphanumeric byte, or at
+/// a camel-case hump (`validateOpsgenieKey`). `SetSysctl` does not hold `etsy`.
+fn word_start(buf: &[u8], start: usize) -> bool {
+    let Some(&prev) = start.checked_sub(1).and_then(|p| buf.get(p)) else {
+        return true;
+    };
+    if !prev.is_ascii_alphanumeric() {
+        return true;
+    }
+    let first = buf.get(start).copied().unwrap_or(0);
+    !prev.is_ascii_uppercase() && first.is_ascii_uppercase()
+}
+
+/// Lockfiles, whose hashes and ids are never credentials of a named provider.
+fn is_lockfile(name: &str) -> bool {
+    matches!(
+        name,
+        "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "bun.lock"
+            | "Cargo.lock"
+            | "go.sum"
+            | "poetry.lock"
+            | "uv.lock"
+            | "Pipfile.lock"
+            | "Gemfile.lock"
+            | "composer.lock"
+            | "packages.lock.json"
+            | "gradle.lockfile"
+            | "flake.lock"
+            | "mix.lock"
+            | "pubspec.lock"
+            | "Package.resolved"
+            | "Podfile.lock"
+    )
+}
+
+/// Whether the words of `rule.public_when` occur within 512 bytes of the value (a few lines
+/// of a configuration object) or in the file's name: a Google API key in a Firebase web
+/// configuration is an identifier Google documents as public, not a secret.
+fn public_context(
+    rule: &RuleSpec,
+    buf: &[u8],
+    (start, end): (usize, usize),
+    name: Option<&str>,
+) -> bool {
+    if rule.public_when.is_empty() {
+        return false;
+    }
+    let ctx = buf[start.saturating_sub(512)..(end + 512).min(buf.len())].to_ascii_lowercase();
+    let file = name.unwrap_or("").to_ascii_lowercase();
+    rule.public_when.iter().any(|w| {
+        memchr::memmem::find(&ctx, w.as_bytes()).is_some() || file.contains(w.as_str())
+    })
+}
+
+/// The text around a match its classification may look at: the match's line, at most 256
+/// bytes either side (a 10 MB line is not rescanned for each of its candidates).
+fn context_around(buf: &[u8], start: usize, end: usize) -> &[u8] {
+    let lo = start.saturating_sub(256);
+    let hi = (end + 256).min(buf.len());
+    let s = memchr::memrchr(b'\n', &buf[lo..start]).map_or(lo, |p| lo + p + 1);
+    let e = memchr::memchr(b'\n', &buf[end..hi]).map_or(hi, |p| end + p);
+    &buf[s..e]
+}
+
+/// A proximity rule's floor drops for short values, whose entropy per byte cannot reach
+/// that of long ones (8 distinct characters give at most 3 bits).
+fn entropy_floor(rule: &RuleSpec, len: usize) -> f64 {
+    if rule.near == 0 || len < 2 {
+        return rule.entropy;
+    }
+    rule.entropy.min(0.8 * (len as f64).log2())
 }
 
 enum Verdict {
@@ -286,7 +534,7 @@ enum Verdict {
 
 /// Separates real-looking values from documentation examples, templates and placeholders.
 /// Provider-format matches are never dropped, only marked; generic matches are dropped.
-fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
+fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) -> Verdict {
     // Provider formats (`high`) are never dropped, only marked; contextual (`medium`) and
     // generic (`low`) matches are dropped when they look like examples or placeholders.
     let generic = rule.confidence != "high";
@@ -316,6 +564,12 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
     ]
     .iter()
     .any(|w| lower.contains(w))
+        // Counting and keyboard runs people type for a made-up key, in shapes that need
+        // context (a provider's own format may hold any digits: a Discord snowflake).
+        || (generic
+            && ["123456", "234567", "345678", "abcdef", "qwerty"]
+                .iter()
+                .any(|w| lower.contains(w)))
         || {
             // A value mostly made of one repeated character (`AKIAXXXXXXXXXXXXXXXX`).
             let run = longest_run(secret);
@@ -337,7 +591,41 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec) -> Verdict {
     if rule.confidence == "low" && !plausible_generic_value(secret, line) {
         return Verdict::Drop;
     }
+    if shape.is_some_and(|s| !mixed_enough(secret, s)) {
+        return Verdict::Drop;
+    }
     Verdict::Keep
+}
+
+/// A generic shape beside a keyword must still look random: letters only in the way of
+/// words (`validateNexmoKey`, `getapikeyfromvault`) is an identifier, digits only a number or
+/// a date, unless the shape itself admits nothing else.
+fn mixed_enough(v: &[u8], shape: &Shape) -> bool {
+    if v.len() < 10 {
+        return true;
+    }
+    let shape_digits = (b'0'..=b'9').any(|b| shape.alphabet[usize::from(b)]);
+    let shape_letters = (b'a'..=b'z')
+        .chain(b'A'..=b'Z')
+        .any(|b| shape.alphabet[usize::from(b)]);
+    let alnum: Vec<u8> = v.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+    if shape_letters && alnum.len() >= 12 && alnum.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if shape_digits && alnum.iter().all(u8::is_ascii_alphabetic) && wordlike(&alnum) {
+        return false;
+    }
+    true
+}
+
+/// Letters as words are written: never two capitals in a row (camel case) or a single case,
+/// with few capitals. Random mixed-case letters have runs of capitals.
+fn wordlike(letters: &[u8]) -> bool {
+    let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let adjacent = letters
+        .windows(2)
+        .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+    upper == letters.len() || (!adjacent && upper * 4 <= letters.len())
 }
 
 /// Template syntax standing where a value will be substituted.
@@ -446,20 +734,30 @@ fn push_window(w: &mut Vec<(usize, usize)>, s: usize, e: usize) {
     w.push((s, e));
 }
 
-/// Fills line, end line and column, counting newlines once across the sorted candidates.
+/// Fills line, end line and column in one pass over the candidates sorted by start: the
+/// newlines between consecutive candidates are counted once, so the cost is linear in the
+/// buffer however many candidates share a line.
 fn assign_lines(buf: &[u8], cands: &mut [Candidate]) {
     let mut pos = 0;
     let mut line = 0;
+    // Start of the line holding `pos`.
+    let mut ls = 0;
     for c in cands.iter_mut() {
-        if c.start < pos {
-            // Overlapping candidates from different rules: recount from the start.
-            pos = 0;
-            line = 0;
+        if c.start >= pos {
+            let gap = &buf[pos..c.start];
+            let n = memchr::memchr_iter(b'\n', gap).count();
+            if n > 0 {
+                ls = pos + memchr::memrchr(b'\n', gap).map_or(0, |p| p + 1);
+            }
+            line += n;
+        } else {
+            // Unreachable after `drop_shadowed` (sorted, disjoint); recount to stay right.
+            line = memchr::memchr_iter(b'\n', &buf[..c.start]).count();
+            ls = line_start(buf, c.start);
         }
-        line += memchr::memchr_iter(b'\n', &buf[pos..c.start]).count();
         pos = c.start;
         c.line = line;
-        c.column = c.start - line_start(buf, c.start) + 1;
+        c.column = c.start - ls + 1;
         c.end_line = line + memchr::memchr_iter(b'\n', &buf[c.start..c.end]).count();
     }
 }
