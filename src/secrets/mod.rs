@@ -73,6 +73,11 @@ pub struct RuleSpec {
     /// provider's name, a value the provider's format rejects is not that credential.
     #[serde(default, skip_serializing_if = "is_false")]
     pub veto: bool,
+    /// Provider names (lower-case literals): beside one of them, a generic guess whose value
+    /// is a near miss of this rule's format is dropped as a malformed key. Proximity rules
+    /// use their keywords.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<String>,
     /// The provider documents the value as safe to publish (a client-side identifier such as
     /// a Stripe publishable key): reported as a note (GATE-SEC-005), never a leak.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -123,6 +128,12 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<RuleSpec>> {
         {
             bail!(
                 "{origin}: rule {}: keywords must be non-empty and lower-case",
+                r.id
+            );
+        }
+        if r.names.iter().any(|k| k.is_empty() || k.to_lowercase() != *k) {
+            bail!(
+                "{origin}: rule {}: names must be non-empty and lower-case",
                 r.id
             );
         }

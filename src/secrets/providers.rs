@@ -21,7 +21,8 @@
 //! - `options`, space-separated: `sev=critical|high|medium|low` (default high),
 //!   `ent=F` (entropy floor), `near=N` (proximity in bytes, default 48), `ck=NAME` (a
 //!   checksum the value must carry: `crc32-base62`), `ci` (the shape is case-insensitive),
-//!   `noveto` (see below), `public` (the provider documents the value as publishable: a
+//!   `noveto` (see below), `names=a,b` (provider names for the veto of a self-identifying
+//!   shape), `public` (the provider documents the value as publishable: a
 //!   note, never a leak), `b=CHARS` (extra characters that may not touch the value),
 //!   `provider=NAME`.
 //!
@@ -140,6 +141,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
     let mut case_insensitive = false;
     let mut veto = true;
     let mut public = false;
+    let mut names = Vec::new();
     let mut boundary_extra = String::new();
     let mut provider = id.split('-').next().unwrap_or(id).to_string();
     for opt in fields.get(4).map_or("", |o| *o).split_whitespace() {
@@ -162,6 +164,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
             "ci" => case_insensitive = true,
             "noveto" => veto = false,
             "public" => public = true,
+            "names" => names.extend(v.split(',').map(str::to_string)),
             "b" => boundary_extra.push_str(v),
             "provider" => provider = v.to_string(),
             _ => bail!("unknown option {opt:?}"),
@@ -256,6 +259,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         veto: veto && !anywhere,
         public,
         public_when: Vec::new(),
+        names,
         tp: Vec::new(),
         fp: Vec::new(),
     })
@@ -317,8 +321,9 @@ fn default_floor(value: &str) -> f64 {
     let letters = ["a-z", "A-Z", "a-f", "A-F"].iter().any(|c| value.contains(c));
     let hex_only = !value.contains("a-z") && !value.contains("A-Z");
     if !letters {
-        // Digits only: 10 symbols carry at most 3.3 bits.
-        2.4
+        // Digits only: 10 symbols carry at most 3.3 bits, and 18 random digits often
+        // repeat some.
+        2.0
     } else if hex_only {
         2.8
     } else {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::keywords::Keywords;
-use super::{checksum, entropy, RuleSpec};
+use super::{checksum, entropy, providers, RuleSpec};
 
 /// A possible secret in a scanned buffer.
 #[derive(Debug, Clone)]
@@ -49,12 +49,15 @@ pub struct Scanner {
     keywords: Keywords,
     /// Keyword index -> rules that keyword enables.
     keyword_rules: Vec<Vec<usize>>,
+    /// Keyword index -> rules for which it is a provider name only (`names`): it marks where
+    /// a generic guess must fit the rule's format, and does not run the rule's regex.
+    keyword_names: Vec<Vec<usize>>,
     /// Keyword index -> whether a proximity rule uses it (each of its hits then counts).
     keyword_near: Vec<bool>,
     /// Rules with no keyword, run on every buffer.
     unconditional: Vec<usize>,
-    /// For proximity rules, the shape of their value.
-    shapes: Vec<Option<Shape>>,
+    /// Per rule, the shape of its value, read from its regex on first use.
+    shapes: Vec<OnceLock<Option<Shape>>>,
 }
 
 /// The bytes a rule's value may hold and its length range, read from the regex.
@@ -112,10 +115,14 @@ impl Shape {
         })
     }
 
-    /// At most two characters outside the alphabet, and a length at most four away.
+    /// Written in the format's alphabet (at most one character in ten outside it, at least
+    /// two allowed) at a length that is off (at most half or twice the format's): a typo, a
+    /// truncated or padded key, a placeholder of the right kind.
     fn near_miss(&self, v: &[u8]) -> bool {
         let outside = v.iter().filter(|&&b| !self.alphabet[usize::from(b)]).count();
-        outside <= 2 && v.len() + 4 >= self.min && self.max.is_none_or(|m| v.len() <= m + 4)
+        outside <= (v.len() / 10).max(2)
+            && v.len() * 2 >= self.min
+            && self.max.is_none_or(|m| v.len() <= 2 * m + 8)
     }
 }
 
@@ -132,7 +139,7 @@ const KNOWN_EXAMPLES: &[&str] = &[
 const PLACEHOLDER_VALUES: &[&str] = &[
     "password", "passwd", "secret", "pass", "changeme", "admin", "root", "test", "postgres",
     "mysql", "redis", "guest", "user", "username", "pwd", "letmein", "qwerty", "default", "none",
-    "null", "foobar", "foo", "bar",
+    "null", "foobar", "foo", "bar", "token", "apikey", "api_key", "key", "auth", "pat",
 ];
 
 impl Scanner {
@@ -140,6 +147,7 @@ impl Scanner {
         let mut regexes = Vec::with_capacity(rules.len());
         let mut keyword_list: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut keyword_names: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
         let mut paths = Vec::with_capacity(rules.len());
         for r in &rules {
@@ -164,13 +172,21 @@ impl Scanner {
             if r.keywords.is_empty() {
                 unconditional.push(i);
             }
-            for k in &r.keywords {
-                match keyword_list.iter().position(|x| x == k) {
-                    Some(p) => keyword_rules[p].push(i),
+            let roles = r.keywords.iter().map(|k| (k, false));
+            for (k, name) in roles.chain(r.names.iter().map(|k| (k, true))) {
+                let p = match keyword_list.iter().position(|x| x == k) {
+                    Some(p) => p,
                     None => {
                         keyword_list.push(k.clone());
-                        keyword_rules.push(vec![i]);
+                        keyword_rules.push(Vec::new());
+                        keyword_names.push(Vec::new());
+                        keyword_list.len() - 1
                     }
+                };
+                if name {
+                    keyword_names[p].push(i);
+                } else {
+                    keyword_rules[p].push(i);
                 }
             }
         }
@@ -179,12 +195,10 @@ impl Scanner {
         let keywords = Keywords::new(&keyword_list)?;
         let keyword_near = keyword_rules
             .iter()
-            .map(|rs| rs.iter().any(|&r| rules[r].near > 0))
+            .zip(&keyword_names)
+            .map(|(rs, ns)| !ns.is_empty() || rs.iter().any(|&r| rules[r].near > 0))
             .collect();
-        let shapes = rules
-            .iter()
-            .map(|r| if r.near > 0 { Shape::of(r) } else { None })
-            .collect();
+        let shapes = rules.iter().map(|_| OnceLock::new()).collect();
         Ok(Scanner {
             shapes,
             rules,
@@ -193,6 +207,7 @@ impl Scanner {
             regexes,
             keywords,
             keyword_rules,
+            keyword_names,
             keyword_near,
             unconditional,
         })
@@ -227,12 +242,25 @@ impl Scanner {
         (0..self.rules.len()).try_for_each(|r| self.regex(r).map(|_| ()))
     }
 
-    /// Whether proximity rule `r`, whose keywords produced `zones`, vetoes the generic
-    /// candidate `c`: the value sits beside `r`'s keyword and is a near miss of its format.
+    /// The shape of rule `r`'s value (`None` when its regex is beyond the reader).
+    fn shape(&self, r: usize) -> Option<&Shape> {
+        self.shapes[r].get_or_init(|| Shape::of(&self.rules[r])).as_ref()
+    }
+
+    /// Whether rule `r` vetoes the generic candidate `c`: the value is a near miss of `r`'s
+    /// format and sits beside one of the provider's names (`zones`: the keywords of a
+    /// proximity rule, the `names` of another) or starts with `r`'s own prefix (`sk_live_`
+    /// with a character too few).
     fn vetoes(&self, r: usize, zones: &[(usize, usize)], c: &Candidate) -> bool {
-        self.shapes[r]
-            .as_ref()
-            .is_some_and(|shape| in_zones(zones, c.start) && shape.near_miss(&c.secret))
+        let rule = &self.rules[r];
+        let placed = in_zones(zones, c.start)
+            || (rule.near == 0
+                && rule.keywords.iter().any(|k| {
+                    k.len() >= 3
+                        && c.secret.len() > k.len()
+                        && c.secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+                }));
+        placed && self.shape(r).is_some_and(|s| s.near_miss(&c.secret))
     }
 
     /// Marks values matching any of `patterns` as examples.
@@ -274,6 +302,8 @@ impl Scanner {
         // Per rule, the windows (line spans around keyword hits) its regex must look at; for
         // proximity rules, the zones a value must start in.
         let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
+        // Per rule with `names`, where those names occur (veto zones).
+        let mut named: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         let mut last_line_for_keyword: Vec<usize> = vec![usize::MAX; self.keyword_rules.len()];
         // The line of the last hit: hits on the same line reuse it, so a 10 MB line full of
         // keywords is measured once, not once per hit.
@@ -289,7 +319,15 @@ impl Scanner {
                 continue;
             }
             last_line_for_keyword[k] = ls;
-            let word = !near_kw || word_start(buf, start);
+            let word = !near_kw || (word_start(buf, start) && word_end(buf, end));
+            if word {
+                for &r in &self.keyword_names[k] {
+                    if applies(r) {
+                        let zone_end = le.max((end + providers::DEFAULT_NEAR).min(buf.len()));
+                        push_window(&mut named[r], ls, zone_end);
+                    }
+                }
+            }
             for &r in &self.keyword_rules[k] {
                 if !applies(r) {
                     continue;
@@ -351,7 +389,8 @@ impl Scanner {
                     }
                     let context = context_around(buf, start, end);
                     let user_allowed = self.allowlist.as_ref().is_some_and(|a| a.is_match(secret));
-                    let mut allowlisted = match classify(secret, context, rule, self.shapes[r].as_ref()) {
+                    let shape = if rule.near > 0 { self.shape(r) } else { None };
+                    let mut allowlisted = match classify(secret, context, rule, shape) {
                         Verdict::Keep => user_allowed,
                         Verdict::Example => true,
                         Verdict::Drop => continue,
@@ -382,13 +421,25 @@ impl Scanner {
         // The veto: a generic guess beside a provider's keyword whose value is one or two
         // characters away from that provider's format (a typo, a truncated or padded key, a
         // placeholder) is a malformed key of that provider, not a credential.
-        let vetoing: Vec<usize> = (0..self.rules.len())
-            .filter(|&r| self.rules[r].veto && self.shapes[r].is_some() && !windows[r].is_empty())
-            .collect();
-        if !vetoing.is_empty() {
+        if out.iter().any(|c| self.rules[c.rule].confidence == "low") {
+            // Proximity rules with the veto, other rules whose names or prefix occurred.
+            let vetoing: Vec<(usize, &[(usize, usize)])> = (0..self.rules.len())
+                .filter_map(|r| {
+                    let rule = &self.rules[r];
+                    if rule.confidence == "low" {
+                        None
+                    } else if rule.near > 0 {
+                        (rule.veto && !windows[r].is_empty()).then_some((r, &windows[r][..]))
+                    } else if !named[r].is_empty() || !windows[r].is_empty() {
+                        Some((r, &named[r][..]))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             out.retain(|c| {
                 self.rules[c.rule].confidence != "low"
-                    || !vetoing.iter().any(|&r| self.vetoes(r, &windows[r], c))
+                    || !vetoing.iter().any(|&(r, zones)| self.vetoes(r, zones, c))
             });
         }
         drop_shadowed(&mut out, &self.rules);
@@ -460,6 +511,37 @@ fn word_start(buf: &[u8], start: usize) -> bool {
     }
     let first = buf.get(start).copied().unwrap_or(0);
     !prev.is_ascii_uppercase() && first.is_ascii_uppercase()
+}
+
+/// A keyword ends a word, or runs into a credential word (`apollokey`, `githubtoken`):
+/// `sumo` does not name Sumo Logic in `sumObj`... unless the next letter is a capital.
+fn word_end(buf: &[u8], end: usize) -> bool {
+    let Some(&next) = buf.get(end) else {
+        return true;
+    };
+    if !next.is_ascii_lowercase() {
+        return true;
+    }
+    let rest = &buf[end..(end + 6).min(buf.len())];
+    [
+        &b"key"[..],
+        b"token",
+        b"secret",
+        b"api",
+        b"pass",
+        b"auth",
+        b"id",
+        b"pat",
+        b"access",
+        b"client",
+        b"app",
+        b"url",
+        b"sid",
+        b"user",
+        b"_",
+    ]
+    .iter()
+    .any(|w| rest.starts_with(w))
 }
 
 /// Lockfiles, whose hashes and ids are never credentials of a named provider.
@@ -574,7 +656,10 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
             // A value mostly made of one repeated character (`AKIAXXXXXXXXXXXXXXXX`).
             let run = longest_run(secret);
             run >= 6 && run * 3 >= secret.len()
-        };
+        }
+        // Six characters counting up or down (`123456`, `abcdef`, `stuvwx`): random keys
+        // almost never hold one, made-up ones very often do.
+        || longest_sequence(secret) >= 6;
     if placeholder {
         return if generic {
             Verdict::Drop
@@ -695,6 +780,17 @@ fn is_uuid(v: &[u8]) -> bool {
                 b.is_ascii_hexdigit()
             }
         })
+}
+
+fn longest_sequence(v: &[u8]) -> usize {
+    let (mut best, mut up, mut down) = (1, 1, 1);
+    for w in v.windows(2) {
+        let alnum = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
+        up = if alnum && w[1] == w[0].wrapping_add(1) { up + 1 } else { 1 };
+        down = if alnum && w[1].wrapping_add(1) == w[0] { down + 1 } else { 1 };
+        best = best.max(up).max(down);
+    }
+    best
 }
 
 fn longest_run(v: &[u8]) -> usize {
