@@ -7,6 +7,7 @@
 //! Regexes run in ASCII mode on bytes, so a non-UTF-8 file is scanned at full speed.
 
 pub mod checksum;
+pub mod decode;
 mod keywords;
 pub mod providers;
 pub mod redact;

@@ -140,6 +140,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
     let mut checksum = None;
     let mut case_insensitive = false;
     let mut veto = true;
+    let mut strict = false;
     let mut public = false;
     let mut names = Vec::new();
     let mut boundary_extra = String::new();
@@ -163,6 +164,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
             }
             "ci" => case_insensitive = true,
             "noveto" => veto = false,
+            "strict" => strict = true,
             "public" => public = true,
             "names" => names.extend(v.split(',').map(str::to_string)),
             "b" => boundary_extra.push_str(v),
@@ -183,7 +185,12 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         .collect();
     let mut expanded = Vec::with_capacity(alts.len());
     for a in &alts {
-        expanded.push(expand(a)?);
+        let a = if anywhere || strict {
+            a.to_string()
+        } else {
+            widen(a)
+        };
+        expanded.push(expand(&a)?);
     }
     let value = if expanded.len() == 1 {
         expanded[0].clone()
@@ -263,6 +270,17 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         tp: Vec::new(),
         fp: Vec::new(),
     })
+}
+
+/// A contextual hex shape takes every letter of its case: most providers document a key only
+/// as "a 32-character key", issuers' formats drift (hex keys reissued as base36), and the
+/// provider's name beside a token of exactly the format's length is the evidence, not its
+/// digits. `strict` keeps a shape as written.
+fn widen(shape: &str) -> String {
+    shape
+        .replace("%hex", "%lan")
+        .replace("%HEX", "%uan")
+        .replace("%Hex", "%an")
 }
 
 /// The punctuation characters the value's bracket classes allow (`[A-Za-z0-9_-]`: `_`, `-`).

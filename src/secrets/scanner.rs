@@ -118,11 +118,24 @@ impl Shape {
     /// Written in the format's alphabet (at most one character in ten outside it, at least
     /// two allowed) at a length that is off (at most half or twice the format's): a typo, a
     /// truncated or padded key, a placeholder of the right kind.
+    ///
+    /// At the format's own length, only a character no token holds (`?`, `!`, `*`, a
+    /// space) makes a near miss: a value of the right length in token characters (`-`, `_`
+    /// where the format has none) is another credential of the same length, not this one
+    /// mistyped.
     fn near_miss(&self, v: &[u8]) -> bool {
         let outside = v.iter().filter(|&&b| !self.alphabet[usize::from(b)]).count();
-        outside <= (v.len() / 10).max(2)
+        let close = outside <= (v.len() / 10).max(2)
             && v.len() * 2 >= self.min
-            && self.max.is_none_or(|m| v.len() <= 2 * m + 8)
+            && self.max.is_none_or(|m| v.len() <= 2 * m + 8);
+        if !close {
+            return false;
+        }
+        let right_length = v.len() >= self.min && self.max.is_none_or(|m| v.len() <= m);
+        !right_length
+            || v.iter().any(|&b| {
+                !self.alphabet[usize::from(b)] && !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
     }
 }
 
@@ -383,6 +396,12 @@ impl Scanner {
                         continue;
                     }
                     let secret = &buf[start..end];
+                    if rule.confidence == "low" {
+                        let key = &buf[s + caps.get(0).map_or(0, |m| m.start())..start];
+                        if !password_value_allowed(key, secret) {
+                            continue;
+                        }
+                    }
                     let ent = entropy(secret);
                     if ent < entropy_floor(rule, secret.len()) {
                         continue;
@@ -599,10 +618,13 @@ fn context_around(buf: &[u8], start: usize, end: usize) -> &[u8] {
     &buf[s..e]
 }
 
-/// A proximity rule's floor drops for short values, whose entropy per byte cannot reach
+/// A provider's or a URL's floor drops for short values, whose entropy per byte cannot reach
 /// that of long ones (8 distinct characters give at most 3 bits).
 fn entropy_floor(rule: &RuleSpec, len: usize) -> f64 {
-    if rule.near == 0 || len < 2 {
+    // Generic guesses keep their floor: without a provider's name or format, entropy is
+    // all the evidence there is. A short password in a database URL, a provider's shape
+    // beside its name, are found by their place.
+    if rule.confidence == "low" || len < 2 {
         return rule.entropy;
     }
     rule.entropy.min(0.8 * (len as f64).log2())
@@ -622,7 +644,10 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
     let generic = rule.confidence != "high";
     let s = String::from_utf8_lossy(secret);
     let lower = s.to_ascii_lowercase();
-    if KNOWN_EXAMPLES.iter().any(|e| s.contains(e)) || lower.contains("example") {
+    if KNOWN_EXAMPLES.iter().any(|e| s.contains(e))
+        || lower.contains("example")
+        || is_sample_jwt(secret)
+    {
         return if generic {
             Verdict::Drop
         } else {
@@ -659,7 +684,9 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
         }
         // Six characters counting up or down (`123456`, `abcdef`, `stuvwx`): random keys
         // almost never hold one, made-up ones very often do.
-        || longest_sequence(secret) >= 6;
+        || longest_sequence(secret) >= 6
+        // `a1b2c3d4e5f6`: two counting sequences interleaved.
+        || longest_interleaved(secret) >= 8;
     if placeholder {
         return if generic {
             Verdict::Drop
@@ -780,6 +807,52 @@ fn is_uuid(v: &[u8]) -> bool {
                 b.is_ascii_hexdigit()
             }
         })
+}
+
+/// A generic guess whose value holds characters no API token does (`?`, `!`, `^`, `*`, a
+/// quote) is a password or nothing: beside a `key`/`token`/`secret` name it is a malformed
+/// value (a placeholder with a `?`, a key mangled by a paste), not a credential.
+fn password_value_allowed(key: &[u8], value: &[u8]) -> bool {
+    let token = |b: &u8| b.is_ascii_alphanumeric() || b"_-+/=.~:%".contains(b);
+    if value.iter().all(token) {
+        return true;
+    }
+    let k = key.to_ascii_lowercase();
+    [&b"pass"[..], b"pwd", b"passphrase"]
+        .iter()
+        .any(|w| memchr::memmem::find(&k, w).is_some())
+}
+
+/// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of
+/// its algorithms and claims: the web's most copied example token.
+fn is_sample_jwt(v: &[u8]) -> bool {
+    if !v.starts_with(b"eyJ") {
+        return false;
+    }
+    let Some(payload) = v.split(|&b| b == b'.').nth(1) else {
+        return false;
+    };
+    let Some(json) = super::decode::base64(payload) else {
+        return false;
+    };
+    let has = |w: &[u8]| memchr::memmem::find(&json, w).is_some();
+    has(b"\"1234567890\"") && (has(b"John Doe") || has(b"\"admin\""))
+}
+
+/// The longest run in which every second character counts up from two characters before
+/// (`a1b2c3d4`: `abcd` and `1234` interleaved).
+fn longest_interleaved(v: &[u8]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for i in 2..v.len() {
+        if v[i].is_ascii_alphanumeric() && v[i] == v[i - 2].wrapping_add(1) {
+            run += 1;
+            best = best.max(run + 2);
+        } else {
+            run = 0;
+        }
+    }
+    best
 }
 
 fn longest_sequence(v: &[u8]) -> usize {
