@@ -4,7 +4,10 @@
 
 /// Decodes base64 in either alphabet (`+/` or `-_`), with or without `=` padding.
 pub fn base64(input: &[u8]) -> Option<Vec<u8>> {
-    let body = input.strip_suffix(b"==").or_else(|| input.strip_suffix(b"=")).unwrap_or(input);
+    let body = input
+        .strip_suffix(b"==")
+        .or_else(|| input.strip_suffix(b"="))
+        .unwrap_or(input);
     if body.len() % 4 == 1 {
         return None;
     }

@@ -8,6 +8,8 @@
 
 pub mod checksum;
 pub mod decode;
+#[cfg(test)]
+mod defects;
 mod keywords;
 pub mod providers;
 pub mod redact;
@@ -79,6 +81,11 @@ pub struct RuleSpec {
     /// use their keywords.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
+    /// A bare guess (an unquoted `key=value`): beside any provider's keyword it yields to
+    /// that provider's format, so a value the provider's rule did not match there (a key of
+    /// the wrong length or alphabet) is dropped, not reported as a generic credential.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub yields: bool,
     /// The provider documents the value as safe to publish (a client-side identifier such as
     /// a Stripe publishable key): reported as a note (GATE-SEC-005), never a leak.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -132,13 +139,19 @@ pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<RuleSpec>> {
                 r.id
             );
         }
-        if r.names.iter().any(|k| k.is_empty() || k.to_lowercase() != *k) {
+        if r.names
+            .iter()
+            .any(|k| k.is_empty() || k.to_lowercase() != *k)
+        {
             bail!(
                 "{origin}: rule {}: names must be non-empty and lower-case",
                 r.id
             );
         }
-        if r.public_when.iter().any(|k| k.is_empty() || k.to_lowercase() != *k) {
+        if r.public_when
+            .iter()
+            .any(|k| k.is_empty() || k.to_lowercase() != *k)
+        {
             bail!(
                 "{origin}: rule {}: public_when words must be non-empty and lower-case",
                 r.id
@@ -318,7 +331,10 @@ mod tests {
                     .any(|c| c.rule_id(&scanner) == rule.id && !c.allowlisted)
                 {
                     let others: Vec<&str> = found.iter().map(|c| c.rule_id(&scanner)).collect();
-                    failures.push(format!("{}: missed tp {s:?} (found by {others:?})", rule.id));
+                    failures.push(format!(
+                        "{}: missed tp {s:?} (found by {others:?})",
+                        rule.id
+                    ));
                 }
             }
             for s in &rule.fp {

@@ -208,7 +208,9 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         for a in &alts {
             let p = literal_prefix(a);
             if p.len() < 3 {
-                bail!("a self-identifying shape needs a literal prefix of 3+ characters or keywords");
+                bail!(
+                    "a self-identifying shape needs a literal prefix of 3+ characters or keywords"
+                );
             }
             if !kws.contains(&p) {
                 kws.push(p);
@@ -222,7 +224,11 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
     // `_`, `+` and whatever the value's own classes hold; after it also `/`, `=` and `-` (a
     // base64 or dashed token going on), and `.` followed by a letter or digit (`x.y`).
     let own = class_punctuation(&value);
-    let mut extra: String = own.iter().chain(boundary_extra.chars().collect::<Vec<_>>().iter()).copied().collect();
+    let mut extra: String = own
+        .iter()
+        .chain(boundary_extra.chars().collect::<Vec<_>>().iter())
+        .copied()
+        .collect();
     extra.retain(|c| c != '-');
     let dash = own.contains(&'-') || boundary_extra.contains('-');
     let esc = |set: &str| -> String { set.chars().map(regex_syntax_escape).collect() };
@@ -232,7 +238,10 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         esc(&extra.replace(['+', '='], "")),
         if dash { "-" } else { "" }
     );
-    let right = format!("A-Za-z0-9_+/=.{}-", esc(&extra.replace(['+', '/', '=', '.'], "")));
+    let right = format!(
+        "A-Za-z0-9_+/=.{}-",
+        esc(&extra.replace(['+', '/', '=', '.'], ""))
+    );
     let body = if case_insensitive {
         format!("(?i:{value})")
     } else {
@@ -244,11 +253,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         "|\\.(?:[^A-Za-z0-9]|$)"
     };
     let regex = format!("(?m)(?:^|[^{left}])({body})(?:[^{right}]{dot_end}|$)");
-    let entropy = entropy.unwrap_or(if anywhere {
-        2.5
-    } else {
-        default_floor(&value)
-    });
+    let entropy = entropy.unwrap_or(if anywhere { 2.5 } else { default_floor(&value) });
     Ok(RuleSpec {
         id: id.to_string(),
         name: name.to_string(),
@@ -266,6 +271,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         veto: veto && !anywhere,
         public,
         public_when: Vec::new(),
+        yields: false,
         names,
         tp: Vec::new(),
         fp: Vec::new(),
@@ -336,7 +342,9 @@ fn regex_syntax_escape(c: char) -> String {
 /// per character, random base62 of 20 or more about 4; a floor well below that rejects
 /// repeated and sequential filler without missing real keys.
 fn default_floor(value: &str) -> f64 {
-    let letters = ["a-z", "A-Z", "a-f", "A-F"].iter().any(|c| value.contains(c));
+    let letters = ["a-z", "A-Z", "a-f", "A-F"]
+        .iter()
+        .any(|c| value.contains(c));
     let hex_only = !value.contains("a-z") && !value.contains("A-Z");
     if !letters {
         // Digits only: 10 symbols carry at most 3.3 bits, and 18 random digits often

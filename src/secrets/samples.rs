@@ -204,12 +204,18 @@ fn provider_table_samples() {
         let tp: Vec<String> = if rule.near > 0 {
             vec![
                 format!("{} = \"{v}\"", key_name(kw)),
-                format!("func validate{}Key() bool {{\n\tapiKey := \"{v}\"", camel(kw)),
+                format!(
+                    "func validate{}Key() bool {{\n\tapiKey := \"{v}\"",
+                    camel(kw)
+                ),
                 format!("{kw}:\n  key: {v}\n"),
                 format!("level=info msg=\"{kw} call\" Key={v} status=200"),
             ]
         } else {
-            vec![format!("token = \"{v}\""), format!("curl -H 'X-Key: {v}' ...")]
+            vec![
+                format!("token = \"{v}\""),
+                format!("curl -H 'X-Key: {v}' ..."),
+            ]
         };
         for t in &tp {
             if !found(t) {
@@ -227,7 +233,12 @@ fn provider_table_samples() {
                 format!("const VALUE = \"{v}\""),
                 format!("{inside} = \"{v}\""),
             ] {
-                if found(&t) && !rule.keywords.iter().any(|k| inside.contains(k.as_str()) && k != kw) {
+                if found(&t)
+                    && !rule
+                        .keywords
+                        .iter()
+                        .any(|k| inside.contains(k.as_str()) && k != kw)
+                {
                     failures.push(format!("{}: found without its keyword: {t:?}", rule.id));
                 }
             }

@@ -63,8 +63,57 @@ pub struct Scanner {
 /// The bytes a rule's value may hold and its length range, read from the regex.
 struct Shape {
     alphabet: [bool; 256],
+    /// Each alternative of the value's pattern on its own (`cu_%hex{32} ; %hex{32}`): a
+    /// value one character short of one is not of another's length by accident.
+    alts: Vec<Alt>,
+}
+
+/// One alternative of a value's pattern: its bytes and its length range.
+struct Alt {
+    alphabet: [bool; 256],
     min: usize,
     max: Option<usize>,
+    /// The alternative, anchored at both ends.
+    exact: Regex,
+}
+
+impl Alt {
+    fn of(
+        h: &regex_syntax::hir::Hir,
+        bytes: fn(&regex_syntax::hir::Hir, &mut [bool; 256]),
+    ) -> Option<Alt> {
+        let mut alphabet = [false; 256];
+        bytes(h, &mut alphabet);
+        Some(Alt {
+            alphabet,
+            min: h.properties().minimum_len()?,
+            max: h.properties().maximum_len(),
+            exact: regex::bytes::RegexBuilder::new(&format!("^(?:{h})$"))
+                .unicode(false)
+                .build()
+                .ok()?,
+        })
+    }
+
+    /// See [`Shape::near_miss`].
+    fn near_miss(&self, v: &[u8]) -> bool {
+        let outside = v
+            .iter()
+            .filter(|&&b| !self.alphabet[usize::from(b)])
+            .count();
+        let close = outside <= (v.len() / 10).max(2)
+            && v.len() * 2 >= self.min
+            && self.max.is_none_or(|m| v.len() <= 2 * m + 8);
+        if !close {
+            return false;
+        }
+        let right_length = v.len() >= self.min && self.max.is_none_or(|m| v.len() <= m);
+        !right_length
+            || v.iter().any(|&b| {
+                !self.alphabet[usize::from(b)]
+                    && !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            })
+    }
 }
 
 impl Shape {
@@ -108,11 +157,14 @@ impl Shape {
         let g = group(&hir, rule.secret_group)?;
         let mut alphabet = [false; 256];
         bytes(g, &mut alphabet);
-        Some(Shape {
-            alphabet,
-            min: g.properties().minimum_len()?,
-            max: g.properties().maximum_len(),
-        })
+        let alts = match g.kind() {
+            HirKind::Alternation(v) => v
+                .iter()
+                .map(|h| Alt::of(h, bytes))
+                .collect::<Option<Vec<_>>>()?,
+            _ => vec![Alt::of(g, bytes)?],
+        };
+        Some(Shape { alphabet, alts })
     }
 
     /// Written in the format's alphabet (at most one character in ten outside it, at least
@@ -122,20 +174,10 @@ impl Shape {
     /// At the format's own length, only a character no token holds (`?`, `!`, `*`, a
     /// space) makes a near miss: a value of the right length in token characters (`-`, `_`
     /// where the format has none) is another credential of the same length, not this one
-    /// mistyped.
+    /// mistyped. Each alternative of the format counts on its own; a value one alternative
+    /// takes as written is no miss.
     fn near_miss(&self, v: &[u8]) -> bool {
-        let outside = v.iter().filter(|&&b| !self.alphabet[usize::from(b)]).count();
-        let close = outside <= (v.len() / 10).max(2)
-            && v.len() * 2 >= self.min
-            && self.max.is_none_or(|m| v.len() <= 2 * m + 8);
-        if !close {
-            return false;
-        }
-        let right_length = v.len() >= self.min && self.max.is_none_or(|m| v.len() <= m);
-        !right_length
-            || v.iter().any(|&b| {
-                !self.alphabet[usize::from(b)] && !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            })
+        self.alts.iter().any(|a| a.near_miss(v)) && !self.alts.iter().any(|a| a.exact.is_match(v))
     }
 }
 
@@ -257,13 +299,16 @@ impl Scanner {
 
     /// The shape of rule `r`'s value (`None` when its regex is beyond the reader).
     fn shape(&self, r: usize) -> Option<&Shape> {
-        self.shapes[r].get_or_init(|| Shape::of(&self.rules[r])).as_ref()
+        self.shapes[r]
+            .get_or_init(|| Shape::of(&self.rules[r]))
+            .as_ref()
     }
 
     /// Whether rule `r` vetoes the generic candidate `c`: the value is a near miss of `r`'s
     /// format and sits beside one of the provider's names (`zones`: the keywords of a
     /// proximity rule, the `names` of another) or starts with `r`'s own prefix (`sk_live_`
-    /// with a character too few).
+    /// with a character too few). A guess of a rule that `yields` is vetoed by its place
+    /// alone.
     fn vetoes(&self, r: usize, zones: &[(usize, usize)], c: &Candidate) -> bool {
         let rule = &self.rules[r];
         let placed = in_zones(zones, c.start)
@@ -273,6 +318,9 @@ impl Scanner {
                         && c.secret.len() > k.len()
                         && c.secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
                 }));
+        if placed && self.rules[c.rule].yields {
+            return true;
+        }
         placed && self.shape(r).is_some_and(|s| s.near_miss(&c.secret))
     }
 
@@ -603,9 +651,9 @@ fn public_context(
     }
     let ctx = buf[start.saturating_sub(512)..(end + 512).min(buf.len())].to_ascii_lowercase();
     let file = name.unwrap_or("").to_ascii_lowercase();
-    rule.public_when.iter().any(|w| {
-        memchr::memmem::find(&ctx, w.as_bytes()).is_some() || file.contains(w.as_str())
-    })
+    rule.public_when
+        .iter()
+        .any(|w| memchr::memmem::find(&ctx, w.as_bytes()).is_some() || file.contains(w.as_str()))
 }
 
 /// The text around a match its classification may look at: the match's line, at most 256
@@ -720,7 +768,11 @@ fn mixed_enough(v: &[u8], shape: &Shape) -> bool {
     let shape_letters = (b'a'..=b'z')
         .chain(b'A'..=b'Z')
         .any(|b| shape.alphabet[usize::from(b)]);
-    let alnum: Vec<u8> = v.iter().copied().filter(u8::is_ascii_alphanumeric).collect();
+    let alnum: Vec<u8> = v
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphanumeric)
+        .collect();
     if shape_letters && alnum.len() >= 12 && alnum.iter().all(u8::is_ascii_digit) {
         return false;
     }
@@ -795,7 +847,36 @@ fn plausible_generic_value(v: &[u8], line: &[u8]) -> bool {
     if s.contains('/') && (s.starts_with('/') || s.starts_with("./") || s.contains("://")) {
         return false;
     }
-    true
+    !is_hostname(v) && !holds_date(v)
+}
+
+/// A lower-case DNS name (`tenant-app-12345.region.example`): labels of letters, digits and
+/// `-`, at least three, the last all letters.
+fn is_hostname(v: &[u8]) -> bool {
+    let labels: Vec<&[u8]> = v.split(|&b| b == b'.').collect();
+    labels.len() >= 3
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|l| (2..=6).contains(&l.len()) && l.iter().all(u8::is_ascii_lowercase))
+}
+
+/// An ISO date (`2024-05-01`) inside the value: a timestamp or a signed query's validity
+/// window, not a key.
+fn holds_date(v: &[u8]) -> bool {
+    v.windows(10).any(|w| {
+        w.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }) && matches!(&w[..2], b"19" | b"20")
+    })
 }
 
 fn is_uuid(v: &[u8]) -> bool {
@@ -859,8 +940,16 @@ fn longest_sequence(v: &[u8]) -> usize {
     let (mut best, mut up, mut down) = (1, 1, 1);
     for w in v.windows(2) {
         let alnum = w[0].is_ascii_alphanumeric() && w[1].is_ascii_alphanumeric();
-        up = if alnum && w[1] == w[0].wrapping_add(1) { up + 1 } else { 1 };
-        down = if alnum && w[1].wrapping_add(1) == w[0] { down + 1 } else { 1 };
+        up = if alnum && w[1] == w[0].wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && w[1].wrapping_add(1) == w[0] {
+            down + 1
+        } else {
+            1
+        };
         best = best.max(up).max(down);
     }
     best

@@ -1,0 +1,142 @@
+//! Regression tests for the defects issue #17 lists (seen on public detector suites); every
+//! value here is made up for the test.
+
+use super::scanner::Scanner;
+
+fn scanner() -> Scanner {
+    Scanner::new(super::builtin_rules().expect("catalog parses")).expect("catalog builds")
+}
+
+/// The detectors that report `text` as a leak (not an example, not a public identifier).
+fn leaks(s: &Scanner, text: &str) -> Vec<String> {
+    s.scan(text.as_bytes())
+        .into_iter()
+        .filter(|c| !c.allowlisted && !c.public)
+        .map(|c| c.rule_id(s).to_string())
+        .collect()
+}
+
+fn assert_found(s: &Scanner, cases: &[&str]) {
+    let missed: Vec<&&str> = cases.iter().filter(|t| leaks(s, t).is_empty()).collect();
+    assert!(missed.is_empty(), "missed: {missed:#?}");
+}
+
+fn assert_silent(s: &Scanner, cases: &[&str]) {
+    let found: Vec<(&&str, Vec<String>)> = cases
+        .iter()
+        .map(|t| (t, leaks(s, t)))
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    assert!(found.is_empty(), "reported: {found:#?}");
+}
+
+#[test]
+fn short_database_url_passwords_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "DATABASE_URL=postgres://app:Rk4!mQ9@db.internal:5432/orders",
+            "url = \"mysql://root:t7wq2xpz@10.0.0.5:3306/app\"",
+            "MONGO=mongodb+srv://svc:Jw8#qL2@cluster0.abcde.mongodb.net/prod",
+            "amqp://worker:Hx3vR7k@rabbit.internal:5672/",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            "postgres://user:password@localhost:5432/db",
+            "mysql://root:${MYSQL_ROOT_PASSWORD}@db:3306/app",
+        ],
+    );
+}
+
+#[test]
+fn escaped_and_encoded_pem_keys_are_found() {
+    let body = "MIIEowIBAAKCAQEA2a2rwplBQLF29amygykEMmYz0+Kcj3bKBp29P2rFj7yRvWx1";
+    let body2 = "q3Xo5N8TbHq5lW1bVy9p2mEiT6XGhyxKcQO7zFm8pNvS0J3sH6w4YdE5uRtLkA2C";
+    let pem = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{body}\n{body2}\n-----END RSA PRIVATE KEY-----\n"
+    );
+    let s = scanner();
+    let json_lf = format!("{{\"key\": \"{}\"}}", pem.replace('\n', "\\n"));
+    let json_crlf = format!("{{\"key\": \"{}\"}}", pem.replace('\n', "\\r\\n"));
+    let split = format!(
+        "const key = \"-----BEGIN RSA PRIVATE KEY-----\\n\" +\n  \"{body}\\n\" +\n  \"{body2}\\n\" +\n  \"-----END RSA PRIVATE KEY-----\\n\";"
+    );
+    for case in [&json_lf, &json_crlf, &split] {
+        assert!(!leaks(&s, case).is_empty(), "missed: {case}");
+    }
+}
+
+#[test]
+fn keywords_need_a_word_boundary() {
+    // `SetSysctl` holds `etsy`; `unsetsysctl` too.
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "func SetSysctl(name string) { v := \"k3j9x2m7q8w4p1z6r5t0y2u8\" }",
+            "unsetsysctl = \"k3j9x2m7q8w4p1z6r5t0y2u8\"",
+        ],
+    );
+}
+
+#[test]
+fn long_generic_values_are_kept() {
+    let long: String = (0..160)
+        .map(|i| b"Zq8TnW3kLp2Vx9RbM4cF7hJd"[i * 7 % 24] as char)
+        .collect();
+    let s = scanner();
+    assert_found(&s, &[&format!("client_secret = \"{long}\"")]);
+}
+
+#[test]
+fn uuid_keys_beside_their_provider_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "OPSGENIE_API_KEY=8f14e45f-ceea-467f-a9d4-1c2b3d4e5f60",
+            "hubspot:\n  api_key: 3c59dc04-8b6e-4f3a-9d2c-7f41e0b9a6d2",
+            "SQUARESPACE_API_KEY = \"c4ca4238-a0b9-4382-8dcc-509a6f75849b\"",
+        ],
+    );
+    // Without the provider's name, a UUID is an identifier.
+    assert_silent(
+        &s,
+        &["request_id = \"8f14e45f-ceea-467f-a9d4-1c2b3d4e5f60\""],
+    );
+}
+
+#[test]
+fn unquoted_log_line_credentials_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "2024-05-01T10:00:00Z [DEBUG] Using API_KEY=q7d2kx9pfm4t8wz1rbn6v3hc5yj0sle2",
+            "level=info msg=\"call\" token=Mv8Qz2Lr7Tx4Nk9Pw3Bc6Hd1 status=200",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            "[DEBUG] using api_key=${API_KEY}",
+            "sort_key=created_at_timestamp_desc",
+            "A domain without a secret: tenant-app-12345.region.cloudhost.io",
+        ],
+    );
+}
+
+#[test]
+fn firebase_web_keys_are_public_identifiers() {
+    let s = scanner();
+    let cfg = "const firebaseConfig = {\n  apiKey: \"AIzaSyD3k9Qm2Lx7Vb4Nc8Rw1Tz6Hp5Js0Gf2Ka\",\n  authDomain: \"demo-app.firebaseapp.com\",\n};";
+    let found = s.scan(cfg.as_bytes());
+    assert!(!found.is_empty(), "the key is seen");
+    assert!(
+        found.iter().all(|c| c.public),
+        "and reported as a public identifier"
+    );
+}
