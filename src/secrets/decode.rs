@@ -34,7 +34,7 @@ pub fn base64(input: &[u8]) -> Option<Vec<u8>> {
 
 /// Decodes an even number of hex digits (either case).
 pub fn hex(input: &[u8]) -> Option<Vec<u8>> {
-    if input.len() % 2 != 0 {
+    if !input.len().is_multiple_of(2) {
         return None;
     }
     let nib = |b: u8| match b {

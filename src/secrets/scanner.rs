@@ -110,8 +110,10 @@ impl Alt {
         let right_length = v.len() >= self.min && self.max.is_none_or(|m| v.len() <= m);
         !right_length
             || v.iter().any(|&b| {
-                !self.alphabet[usize::from(b)]
-                    && !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                !(self.alphabet[usize::from(b)]
+                    || b.is_ascii_alphanumeric()
+                    || b == b'-'
+                    || b == b'_')
             })
     }
 }
