@@ -316,7 +316,14 @@ fn classify_op(text: &str) -> Op {
     if matches(optional(), text) && !matches(remote(), text) {
         return Op::Optional;
     }
-    if matches(remote(), text) {
+    // A query for a collection (`FindManyArticle`, `getAllTags`, `GetArticleFeed`,
+    // `getComments`, `fetch_all`) has no "not found": an empty result is a success, so its
+    // error is a failure of the store, not a lookup miss.
+    static_re!(
+        collection,
+        r"\b(?:[Ff]ind|[Gg]et|[Ll]oad|[Ff]etch|[Ll]ist|[Qq]uery|[Ss]elect)(?:\w*(?:Many|All|List|Feed)\w*|\w*[a-z&&[^su]]s|_all|_many)\s*\("
+    );
+    if matches(remote(), text) || matches(collection(), text) {
         return Op::Internal;
     }
     // `json.loads(body)` beside `data.get("x")`: decoding, not a database lookup.
@@ -1539,7 +1546,7 @@ fn outbound_table(lang: Lang) -> &'static Table {
                 ("http:default", r"^\s*http\.(?:Get|Post|Head|PostForm)\s*\(|^\s*http\.DefaultClient\.\w+\s*\("),
                 ("http:client", r"^\s*[\w.]*\.Do\s*\(\s*\w*[rR]eq"),
                 ("sql", r"^\s*(?:\w*[dD][bB]|tx|conn|pool|\w*[pP]ool|stmt)\.(?:Query|QueryRow|Exec|QueryContext|ExecContext|QueryRowContext|Prepare\w*)\s*\("),
-                ("orm:gorm", r"^\s*(?:\w*[dD][bB]|tx|\w+\.DB\(\)|common\.GetDB\(\))(?:\.(?:Model|Where|Preload|Joins|Table|Select|Order|Limit|Offset|Unscoped|Debug|Related|Association)\([^()]*(?:\([^()]*\)[^()]*)*\))*\.(?:First|Find|Take|Last|Create|Save|Updates?|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Exec|Raw|Begin|Commit|Rollback|AutoMigrate|Append|Replace|Clear)\s*\("),
+                ("orm:gorm", r"^\s*(?:\w*[dD][bB]|tx|\w+\.DB\(\)|(?:\w+\.)?[gG]et\w*DB\(\))(?:\.(?:Model|Where|Preload|Joins|Table|Select|Order|Limit|Offset|Unscoped|Debug|Related|Association)\([^()]*(?:\([^()]*\)[^()]*)*\))*\.(?:First|Find|Take|Last|Create|Save|Updates?|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Exec|Raw|Begin|Commit|Rollback|AutoMigrate|Append|Replace|Clear)\s*\("),
                 ("queue", r"^\s*[\w.]+\.(?:Publish|WriteMessages|SendMessage|Produce|Input\(\)\s*<-)\s*\("),
                 ("redis", r"^\s*\w*(?:rdb|redis|cache)\w*\.(?:Get|Set|HGet|HSet|Incr|Del|Publish|Expire)\s*\("),
             ])
@@ -1721,6 +1728,22 @@ mod tests {
             classify_op("m, err := FindOneArticle(&ArticleModel{Slug: slug})"),
             Op::Lookup
         );
+        for collection in [
+            "articleModels, modelCount, err := FindManyArticle(tag, author, limit, offset, f)",
+            "tagModels, err := getAllTags()",
+            "models, count, err := u.GetArticleFeed(limit, offset)",
+            "err = articleModel.getComments()",
+            "rows = sqlx::query_as(q).fetch_all(&pool).await",
+        ] {
+            assert_eq!(classify_op(collection), Op::Internal, "{collection}");
+        }
+        for one in [
+            "s, err := GetStatus(id)",
+            "a, err := GetAddress(id)",
+            "u, err := getUser(id)",
+        ] {
+            assert_eq!(classify_op(one), Op::Lookup, "{one}");
+        }
         assert_eq!(classify_op("import debug_toolbar"), Op::Optional);
         assert_eq!(classify_op("payload = jwt.decode(token, key)"), Op::Auth);
     }

@@ -1298,11 +1298,12 @@ mod tests {
         let go = inline(
             Lang::Go,
             "m.go",
-            "package m\n\nfunc F() {\n\tdb.Where(\"a = ?\", 1).First(&u)\n\ttx.Save(&u)\n}\n",
+            "package m\n\nfunc F() {\n\tdb.Where(\"a = ?\", 1).First(&u)\n\ttx.Save(&u)\n\tstore.GetDB().Model(&u).Update(\"a\", 1)\n}\n",
         );
+        // A DB handle by a getter, whatever the package (`store.GetDB()`).
         assert_eq!(
             go.iter().filter(|t| t.role == "orm:gorm").count(),
-            2,
+            3,
             "{go:#?}"
         );
     }
