@@ -208,7 +208,8 @@ def main():
             key = f"{who} ({mode})"
             T = totals.setdefault(key, {"handlers": collections.defaultdict(lambda: [0, 0, 0]),
                                         "rules": collections.defaultdict(lambda: [0, 0, 0]),
-                                        "outbound": [0, 0, 0], "services": [0, 0, 0], "fps": [], "fns": []})
+                                        "outbound": [0, 0, 0], "services": [0, 0, 0], "fps": [], "fns": [],
+                                        "recall": collections.defaultdict(lambda: [0, 0]), "missed": []})
             findings, facts = gate_outputs(gate, d, mode, lab.get("exclude", []))
             facts_t = facts.get("telemetry", [])
             per, fps, fns = match_handlers(facts_t, hl, maybe)
@@ -229,6 +230,20 @@ def main():
                     T["rules"][r][0] += 1
                 else:
                     T["rules"][r][1] += 1
+            # Recall of findings: every labelled finding judged true (`ok: true`, at a
+            # path, or a path and line), found again by a finding of one of its rules there.
+            # The pool is what any gate run reported and the labels accepted, so this is a
+            # recall relative to that pool, not against every problem the code has.
+            for labf in lab.get("findings", []):
+                if not labf.get("ok"):
+                    continue
+                rules = labf["rule"] if isinstance(labf["rule"], list) else [labf["rule"]]
+                lp, ll = parse_at(labf["at"])
+                hit = any(f["rule"] in rules and f.get("path") == lp and (ll is None or f.get("line") == ll)
+                          for f in findings)
+                T["recall"][rules[-1]][0 if hit else 1] += 1
+                if not hit:
+                    T["missed"].append(f"{repo}: {'/'.join(rules)} {labf['at']} ({labf.get('why', '')})")
             for t in facts_t:
                 if t["kind"] != "outbound_call":
                     continue
@@ -277,6 +292,16 @@ def main():
             rej += y
             print(f"                    {r:<13} {x:>8} {y:>9} {z:>11}  {pct(x, x + y):>9}")
         print(f"                    {'all':<13} {acc:>8} {rej:>9} {'':>11}  {pct(acc, acc + rej):>9}")
+        print("recall of accepted  rule (last)   found  missed  recall   (pool: labelled true findings)")
+        hit = miss = 0
+        for r, (x, y) in sorted(T["recall"].items()):
+            hit += x
+            miss += y
+            print(f"                    {r:<13} {x:>6} {y:>7}  {pct(x, x + y):>6}")
+        print(f"                    {'all':<13} {hit:>6} {miss:>7}  {pct(hit, hit + miss):>6}")
+        if a.show_misses:
+            for x in T["missed"]:
+                print("  missed finding:", x)
     if unlabeled and a.show_unlabeled:
         print("\nunlabelled:")
         for u in unlabeled:
