@@ -46,6 +46,15 @@ pub enum Command {
     /// Dependencies: the advisory index, and a software bill of materials.
     #[command(subcommand)]
     Deps(DepsCommand),
+    /// Run as a git hook (what .pre-commit-hooks.yaml runs): a commit checks the staged
+    /// changes, `pre-commit run --all-files` the whole work tree, a push the commits pushed.
+    Hook {
+        /// Which hook.
+        #[arg(value_enum)]
+        stage: crate::ci::HookStage,
+        /// The files pre-commit passes.
+        files: Vec<String>,
+    },
     /// Print a rule's help.
     Explain {
         /// The rule id, e.g. GATE-SEC-001.

@@ -65,6 +65,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Deps(DepsCommand::Sbom { rev, output }) => {
             deps_sbom(rev.as_deref(), output.as_deref())
         }
+        Command::Hook { stage, files } => hook(stage, &files),
     }
 }
 
@@ -239,7 +240,7 @@ fn explain(id: &str, p: &PolicyArgs) -> Result<u8> {
 fn init(force: bool) -> Result<u8> {
     let cwd = cwd()?;
     let root = gate::change::git::toplevel(&cwd).unwrap_or(cwd);
-    for (rel, text) in gate::ci::INIT_FILES {
+    for (rel, text) in gate::ci::init_files() {
         let path = root.join(rel);
         if path.exists() && !force {
             eprintln!("gate: kept {} (exists; --force overwrites)", path.display());
@@ -253,6 +254,72 @@ fn init(force: bool) -> Result<u8> {
         eprintln!("gate: wrote {}", path.display());
     }
     Ok(0)
+}
+
+/// A git hook run: what to check comes from pre-commit's variables and file names, then it
+/// is an ordinary `gate check`.
+fn hook(stage: gate::ci::HookStage, files: &[String]) -> Result<u8> {
+    use gate::ci::HookInput;
+    let cwd = cwd()?;
+    let git = |args: &[&str]| -> Result<Vec<u8>> {
+        let o = std::process::Command::new("git")
+            .current_dir(&cwd)
+            .args(args)
+            .output()
+            .context("cannot run git")?;
+        if !o.status.success() {
+            bail!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+        }
+        Ok(o.stdout)
+    };
+    let staged: Vec<String> = git(&["diff", "--cached", "--name-only", "-z"])?
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    let var = |k: &str| std::env::var(k).ok();
+    let input = gate::ci::hook_input(
+        stage,
+        var("PRE_COMMIT_FROM_REF").as_deref(),
+        var("PRE_COMMIT_TO_REF").as_deref(),
+        files,
+        &staged,
+    );
+    let stamp = if input == HookInput::All {
+        let git_dir = String::from_utf8_lossy(&git(&["rev-parse", "--absolute-git-dir"])?)
+            .trim()
+            .to_string();
+        gate::ci::hook_stamp(Path::new(&git_dir))
+    } else {
+        None
+    };
+    if let Some(code) = stamp
+        .as_ref()
+        .and_then(|s| std::fs::read_to_string(s).ok())
+        .and_then(|c| c.trim().parse::<u8>().ok())
+    {
+        // An earlier run of this pre-commit already checked the whole work tree.
+        return Ok(code);
+    }
+    let args = gate::ci::hook_check_args(&input);
+    let name = match stage {
+        gate::ci::HookStage::PreCommit => "pre-commit",
+        gate::ci::HookStage::PrePush => "pre-push",
+    };
+    eprintln!("gate: {name} hook: gate {}", args.join(" "));
+    let cli = Cli::try_parse_from(std::iter::once("gate".to_string()).chain(args))
+        .map_err(|e| anyhow!("{e}"))?;
+    let code = run(cli)?;
+    if let Some(s) = stamp {
+        gate::ci::prune_hook_stamps(&s);
+        // Best effort: without the stamp a later chunk checks the tree again.
+        let _ = std::fs::write(s, code.to_string());
+    }
+    Ok(code)
 }
 
 fn policy_test(dir: Option<&Path>) -> Result<u8> {

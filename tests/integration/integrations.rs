@@ -82,34 +82,89 @@ fn pre_commit_manifest_is_valid() {
     assert_eq!(c, 0, "{out}");
 }
 
-/// The real client installs the hook from this repository (cargo install) and runs it on a
-/// staged GitHub token: the commit is blocked and only a redacted value is printed.
+/// `pre-commit try-repo` of this repository's hooks, with the released binary served from a
+/// local mirror (what the `gate` hook installs, checksum-verified) and its own cache.
+fn try_repo(pc: &Path, r: &Repo, mirror: &str, cache: &Path, args: &[&str]) -> (i32, String) {
+    run(Command::new(pc)
+        .current_dir(r.path())
+        .arg("try-repo")
+        .arg(manifest_dir())
+        .args(args)
+        .env("GATE_RELEASES_URL", mirror)
+        .env("XDG_CACHE_HOME", cache)
+        .env_remove("GITHUB_BASE_REF")
+        .env(
+            "PRE_COMMIT_HOME",
+            std::env::temp_dir().join("gate-pre-commit-home"),
+        ))
+}
+
+/// The real client runs the hooks of this repository: a staged GitHub token blocks the commit
+/// (only a redacted value printed), `--all-files` finds a token already committed, and the
+/// pre-push hook checks the commits being pushed.
 #[test]
 fn pre_commit_try_repo_blocks_a_staged_token() {
     let Some(pc) = tool("pre-commit") else { return };
+    let (root, _archive) = crate::install::release_mirror();
+    let mirror = crate::install::serve(root.path());
+    let cache = tempfile::tempdir().expect("cache dir");
     let r = Repo::new();
     let token = "ghp_R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u";
     r.write("deploy.env", &format!("GITHUB_TOKEN={token}\n"));
     r.git(&["add", "deploy.env"]);
-    let (c, out) = run(Command::new(pc)
-        .current_dir(r.path())
-        .args([
-            "try-repo",
-            manifest_dir().to_str().expect("utf-8 path"),
-            "gate",
-            "--verbose",
-        ])
-        .env(
-            "PRE_COMMIT_HOME",
-            std::env::temp_dir().join("gate-pre-commit-home"),
-        ));
+    let (c, out) = try_repo(&pc, &r, &mirror, cache.path(), &["gate", "--verbose"]);
     assert_ne!(c, 0, "the hook must block the commit:\n{out}");
+    assert!(
+        out.contains("verified against SHA256SUMS"),
+        "installed from the release:\n{out}"
+    );
+    assert!(out.contains("gate check --staged"), "{out}");
     assert!(out.contains("GATE-SEC-001"), "{out}");
     assert!(out.contains("ghp_…eG8u"), "redacted value shown:\n{out}");
     assert!(
         !out.contains(token),
         "the token leaked into the output:\n{out}"
     );
+
+    // Committed, then `pre-commit run --all-files` with nothing staged: the work tree.
+    r.commit_all("token");
+    let (c, out) = try_repo(
+        &pc,
+        &r,
+        &mirror,
+        cache.path(),
+        &["gate", "--all-files", "--verbose"],
+    );
+    assert_ne!(c, 0, "--all-files must find the committed token:\n{out}");
+    assert!(out.contains("gate check --all ."), "{out}");
+    assert!(out.contains("GATE-SEC-001"), "{out}");
+
+    // The pre-push hook: the commits between the refs pre-commit passes.
+    let from = r.git(&["rev-parse", "HEAD~1"]).trim().to_string();
+    let to = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let (c, out) = try_repo(
+        &pc,
+        &r,
+        &mirror,
+        cache.path(),
+        &[
+            "gate-push",
+            "--hook-stage",
+            "pre-push",
+            "--from-ref",
+            &from,
+            "--to-ref",
+            &to,
+            "--verbose",
+        ],
+    );
+    assert_ne!(c, 0, "the push must be blocked:\n{out}");
+    assert!(
+        out.contains(&format!("gate check --base {from} --head {to}")),
+        "{out}"
+    );
+    assert!(out.contains("GATE-SEC-001"), "{out}");
+    assert!(!out.contains(token), "{out}");
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {

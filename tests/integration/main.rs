@@ -8,6 +8,7 @@ mod deps;
 mod deps_advisories;
 mod git_repos;
 mod hostile;
+mod install;
 mod integrations;
 mod plans;
 mod policies;
