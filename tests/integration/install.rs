@@ -82,8 +82,7 @@ fn version() -> &'static str {
 fn packable_bin() -> &'static Path {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BIN.get_or_init(|| {
-        let copy = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("gate-stripped-{}", std::process::id()));
+        let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate-stripped");
         std::fs::copy(gate_bin(), &copy).expect("copy gate");
         match Command::new("strip").arg("-S").arg(&copy).status() {
             Ok(s) if s.success() => copy,
