@@ -87,9 +87,43 @@ pub fn resolve(root: &Path, rev: &str) -> Result<String> {
         ],
     )?;
     if !out.status.success() {
-        bail!("unknown revision {rev:?}: git cannot find a commit by that name");
+        bail!(
+            "unknown revision {rev:?}: git cannot find a commit by that name{}",
+            fetch_hint(root, rev)
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Whether the repository is a shallow clone (CI checkouts often are: depth 1).
+pub fn is_shallow(root: &Path) -> bool {
+    run(root, &["rev-parse", "--is-shallow-repository"])
+        .is_ok_and(|o| o.status.success() && o.stdout.starts_with(b"true"))
+}
+
+/// What to do when a revision is missing: fetch the branch, deepen a shallow clone.
+fn fetch_hint(root: &Path, rev: &str) -> String {
+    let mut hint = String::new();
+    if let Some((remote, branch)) = rev.split_once('/').filter(|(r, b)| {
+        !r.is_empty()
+            && !b.is_empty()
+            && run(root, &["remote"]).is_ok_and(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .any(|l| l.trim() == *r)
+            })
+    }) {
+        hint.push_str(&format!(
+            "; fetch it first: git fetch {remote} {branch}:refs/remotes/{remote}/{branch}"
+        ));
+    }
+    if is_shallow(root) {
+        hint.push_str(
+            "; this clone is shallow: fetch the history (git fetch --unshallow, or in GitHub \
+             Actions actions/checkout with fetch-depth: 0; GitLab: GIT_DEPTH: 0)",
+        );
+    }
+    hint
 }
 
 /// Resolves two revisions to commit ids with one git process (falling back to one each, for
@@ -121,9 +155,27 @@ pub fn resolve_pair(root: &Path, a: &str, b: &str) -> Result<(String, String)> {
 }
 
 pub fn merge_base(root: &Path, a: &str, b: &str) -> Result<String> {
-    let out = stdout_ok(root, &["merge-base", a, b])
-        .with_context(|| format!("{a} and {b} have no common ancestor"))?;
-    Ok(String::from_utf8_lossy(&out).trim().to_string())
+    let out = run(root, &["merge-base", a, b])?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        let why = if err.is_empty() {
+            String::new()
+        } else {
+            format!(" ({err})")
+        };
+        if is_shallow(root) {
+            bail!(
+                "{a} and {b} have no common ancestor in this shallow clone{why}: fetch the \
+                 history (git fetch --unshallow, or in GitHub Actions actions/checkout with \
+                 fetch-depth: 0; GitLab: GIT_DEPTH: 0)"
+            );
+        }
+        bail!(
+            "{a} and {b} have no common ancestor{why}: they are unrelated histories; pass the \
+             branch the change will merge into as --base"
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 const DIFF_ARGS: &[&str] = &[

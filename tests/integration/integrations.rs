@@ -317,3 +317,55 @@ fn ci_variables_give_the_base() {
     }
     let _ = stdout;
 }
+
+/// CI checkouts are shallow: a missing base and a base without history say what to fetch.
+#[test]
+fn shallow_clones_say_what_to_fetch() {
+    let r = Repo::new();
+    r.write("a.txt", "1\n");
+    r.commit_all("one");
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write("b.txt", "2\n");
+    r.commit_all("two");
+    r.git(&["checkout", "-q", "main"]);
+    r.write("c.txt", "3\n");
+    r.commit_all("three");
+    let url = format!("file://{}", r.path().display());
+    let clones = tempfile::tempdir().expect("temp dir");
+    let clone = |name: &str, extra: &[&str]| -> PathBuf {
+        let dest = clones.path().join(name);
+        let o = Command::new("git")
+            .args(["clone", "-q", "--depth", "1", "--branch", "feature"])
+            .args(extra)
+            .arg(&url)
+            .arg(&dest)
+            .output()
+            .expect("git clone");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        dest
+    };
+
+    // Only the pull request's branch was fetched: origin/main is unknown.
+    let single = clone("single", &["--single-branch"]);
+    let o = crate::util::gate(&single, &["check", "--base", "origin/main"], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown revision \"origin/main\""), "{err}");
+    assert!(err.contains("git fetch origin main"), "{err}");
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+
+    // Both branches at depth 1: no common ancestor in the shallow history.
+    let both = clone("both", &["--no-single-branch"]);
+    let o = crate::util::gate(&both, &["check", "--base", "origin/main"], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no common ancestor in this shallow clone"),
+        "{err}"
+    );
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+    assert!(
+        !err.contains("failed: \n") && !err.ends_with("failed:"),
+        "{err}"
+    );
+}
