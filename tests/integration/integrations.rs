@@ -179,11 +179,17 @@ fn write(dir: &Path, rel: &str, text: &str) {
 fn action_runs_under_act_for_a_pull_request() {
     let Some(act) = tool("act") else { return };
     let r = Repo::new();
-    std::fs::copy(
-        manifest_dir().join("action.yml"),
-        r.path().join("action.yml"),
-    )
-    .expect("copy action");
+    // What a checkout of the action holds: action.yml, Cargo.toml (its version) and the
+    // install script; the action installs gate from a local release mirror.
+    for f in ["action.yml", "Cargo.toml", "scripts/install.sh"] {
+        write(
+            r.path(),
+            f,
+            &std::fs::read_to_string(manifest_dir().join(f)).expect("action file"),
+        );
+    }
+    let (mirror_root, _archive) = crate::install::release_mirror();
+    let mirror = crate::install::serve(mirror_root.path());
     write(
         r.path(),
         ".github/workflows/pr.yml",
@@ -203,6 +209,7 @@ jobs:
         with:
           cache: "false"
           upload-sarif: "false"
+          releases-url: ${{ env.GATE_TEST_MIRROR }}
       - name: outputs
         if: always()
         env:
@@ -225,12 +232,12 @@ jobs:
     std::fs::write(&event, format!(
         r#"{{"pull_request": {{"number": 1, "base": {{"sha": "{base}", "ref": "main"}}, "head": {{"sha": "{head}", "ref": "feature", "repo": {{"fork": false}}}}}}}}"#
     )).expect("event");
-    let bin_dir = gate_bin().parent().expect("bin dir").to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    // No gate on PATH: the action must install its own version.
+    let path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .filter(|d| !d.join("gate").exists())
+        .collect::<Vec<_>>();
+    let path = std::env::join_paths(path).expect("PATH");
+    let tool_cache = tempfile::tempdir().expect("tool cache");
     let (c, out) = run(Command::new(act)
         .current_dir(r.path())
         .args([
@@ -244,7 +251,15 @@ jobs:
         ])
         .arg("--env")
         .arg(format!("GATE_TEST_SOURCE={}", r.path().display()))
+        .arg("--env")
+        .arg(format!("GATE_TEST_MIRROR={mirror}"))
+        .arg("--env")
+        .arg(format!("RUNNER_TOOL_CACHE={}", tool_cache.path().display()))
         .env("PATH", path));
+    assert!(
+        out.contains("verified against SHA256SUMS"),
+        "the action installed the released gate:\n{out}"
+    );
     assert_ne!(c, 0, "a leaked key fails the job:\n{out}");
     assert!(
         out.contains("OUT decision=fail score=95 findings=1 sarif=gate.sarif"),
