@@ -179,7 +179,7 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=FILE, got {s:?}"))?;
     let format = <Format as clap::ValueEnum>::from_str(f, true).map_err(|_| {
-        format!("unknown format {f:?} (text, json, sarif, markdown, github, outputs)")
+        format!("unknown format {f:?} (text, json, sarif, markdown, github, outputs, junit, codequality)")
     })?;
     if p.is_empty() {
         return Err("empty file name".to_string());

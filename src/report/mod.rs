@@ -2,8 +2,10 @@
 //! implementation of [`Render`], producing a string the binary writes where it was told.
 //! No renderer has access to a secret value: findings and facts carry redacted values only.
 
+pub mod codequality;
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
@@ -25,6 +27,10 @@ pub enum Format {
     Github,
     /// `key=value` lines for $GITHUB_OUTPUT: decision, risk-score, band, findings.
     Outputs,
+    /// JUnit XML: a failing test case per blocking finding (Jenkins, Azure DevOps, GitLab).
+    Junit,
+    /// GitLab Code Quality JSON (merge request widget and diff annotations).
+    Codequality,
 }
 
 pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
@@ -34,6 +40,8 @@ pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
         Format::Sarif => sarif::SarifReport.render(outcome),
         Format::Markdown => markdown::MarkdownReport.render(outcome),
         Format::Github => github::GithubReport.render(outcome),
+        Format::Junit => junit::JunitReport.render(outcome),
+        Format::Codequality => codequality::CodeQualityReport.render(outcome),
         Format::Outputs => {
             let (e, w, n) = counts(&outcome.findings);
             Ok(format!(

@@ -4,6 +4,7 @@
 mod architecture;
 mod attacks;
 mod cases;
+mod ci_formats;
 mod deps;
 mod deps_advisories;
 mod git_repos;
