@@ -311,6 +311,54 @@ pub struct Engine {
     timeout: Duration,
 }
 
+/// The package a policy declares (`package x.y` on its first code line), if any.
+fn declared_package(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.strip_prefix("package "))
+        .map(str::trim)
+}
+
+/// A policy written for conftest (`package main`, or any package outside `gate.*` with
+/// `deny`/`warn`/`violation` rules of message strings) would load and never run: gate
+/// evaluates `gate.*` packages only. It is an error that says how to port it.
+fn reject_conftest(origin: &str, text: &str) -> Result<()> {
+    let Some(pkg) = declared_package(text) else {
+        return Ok(());
+    };
+    if pkg == "gate" || pkg.starts_with("gate.") {
+        return Ok(());
+    }
+    let rule = text.lines().find_map(|l| {
+        let l = l.trim_start();
+        ["deny", "warn", "violation"].into_iter().find(|r| {
+            l.strip_prefix(r).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('[')
+                    || rest.starts_with('{')
+                    || rest.starts_with("contains")
+                    || rest.starts_with("if")
+                    || rest.starts_with(":=")
+                    || rest.starts_with('=')
+            })
+        })
+    });
+    if pkg == "main" || rule.is_some() {
+        bail!(
+            "{origin}: package {pkg} looks like a conftest policy ({}), which gate would never \
+             run: gate evaluates packages gate.custom.<name> whose deny/warn/info sets hold \
+             finding objects over gate's facts. Port it: rename the package to \
+             gate.custom.<name>, read gate's facts as input (`gate facts` prints them; a \
+             Terraform plan is input.infra.plans[_].raw), emit \
+             {{\"rule\": \"ACME-001\", \"message\": msg}} objects and declare \
+             rules[\"ACME-001\"]; see docs/policies.md, \"Porting conftest policies\"",
+            rule.map_or_else(|| "package main".to_string(), |r| format!("{r} rules"))
+        );
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Parses every non-test policy and loads `data`. A syntax error names the file and line.
     pub fn new(set: &PolicySet, data: serde_json::Value, timeout: Duration) -> Result<Engine> {
@@ -334,6 +382,9 @@ impl Engine {
         for src in &set.sources {
             if src.is_test() && !include_tests {
                 continue;
+            }
+            if !src.is_test() {
+                reject_conftest(&src.origin, &src.text)?;
             }
             let pkg = engine
                 .add_policy(src.origin.clone(), src.text.clone())

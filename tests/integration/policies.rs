@@ -147,3 +147,45 @@ fn rules_and_explain() {
     let o = crate::util::gate(dir.path(), &["explain", "NOPE-1"], None);
     assert_eq!(code(&o), 2);
 }
+
+/// A conftest policy (`package main`, `deny[msg]` strings) is refused with how to port it,
+/// instead of loading and never running; a helper library outside `gate.*` still loads.
+#[test]
+fn conftest_policies_are_refused_with_how_to_port_them() {
+    let r = crate::util::Repo::new();
+    r.write("app.py", "print('hi')\n");
+    r.commit_all("app");
+    for (name, text) in [
+        (
+            "v0.rego",
+            "package main\n\ndeny[msg] {\n  input.kind == \"Deployment\"\n  msg := \"no\"\n}\n",
+        ),
+        (
+            "v1.rego",
+            "# team rules\npackage k8s.rules\n\nimport rego.v1\n\nwarn contains msg if {\n  input.kind == \"Pod\"\n  msg := \"pods\"\n}\n",
+        ),
+    ] {
+        let dir = r.path().join(format!("policy-{name}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join(name), text).expect("write");
+        let o = r.gate(&["check", "--all", "--policy", dir.to_str().expect("utf-8")]);
+        let err = crate::util::stderr(&o);
+        assert_eq!(crate::util::code(&o), 2, "{name}: {err}");
+        assert!(err.contains(name) && err.contains("conftest"), "{err}");
+        assert!(err.contains("gate.custom.<name>") && err.contains("Porting conftest policies"), "{err}");
+    }
+    // A library package without deny/warn rules is fine.
+    let lib = r.path().join("policy-lib");
+    std::fs::create_dir_all(&lib).expect("mkdir");
+    std::fs::write(
+        lib.join("util.rego"),
+        "package acme.util\n\nis_py(p) if endswith(p, \".py\")\n",
+    )
+    .expect("write");
+    let o = r.gate(&["check", "--all", "--policy", lib.to_str().expect("utf-8")]);
+    assert!(
+        matches!(crate::util::code(&o), 0 | 1),
+        "{}",
+        crate::util::stderr(&o)
+    );
+}
