@@ -55,6 +55,13 @@ pub enum Command {
         /// The files pre-commit passes.
         files: Vec<String>,
     },
+    /// Print a shell completion script: `gate completions bash > /etc/bash_completion.d/gate`,
+    /// `gate completions zsh > "${fpath[1]}/_gate"`, `gate completions fish > ~/.config/fish/completions/gate.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print a rule's help.
     Explain {
         /// The rule id, e.g. GATE-SEC-001.

@@ -66,6 +66,13 @@ fn run(cli: Cli) -> Result<u8> {
             deps_sbom(rev.as_deref(), output.as_deref())
         }
         Command::Hook { stage, files } => hook(stage, &files),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gate", &mut out);
+            write_out(None, &String::from_utf8_lossy(&out))?;
+            Ok(0)
+        }
     }
 }
 

@@ -384,3 +384,37 @@ fn shallow_clones_say_what_to_fetch() {
         "{err}"
     );
 }
+
+/// Shell completions: each script is valid for its shell (checked by the shell itself where
+/// it is installed) and completes the subcommands and flags.
+#[test]
+fn completions_for_bash_zsh_fish() {
+    for (shell, checker) in [("bash", "bash"), ("zsh", "zsh"), ("fish", "fish")] {
+        let o = crate::util::gate(&manifest_dir(), &["completions", shell], None);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for word in ["check", "explain", "base", "staged", "format"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+        let has_checker = Command::new(checker)
+            .arg("-c")
+            .arg("exit 0")
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_checker {
+            // bash is always there; .ci/run installs zsh and fish from Debian where it can.
+            assert!(checker != "bash", "bash must be installed");
+            eprintln!("skipped: {checker} is not installed, its syntax check did not run");
+            continue;
+        }
+        let f = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(f.path(), &script).expect("write");
+        let flag = if shell == "fish" {
+            "--no-execute"
+        } else {
+            "-n"
+        };
+        let (c, out) = run(Command::new(checker).arg(flag).arg(f.path()));
+        assert_eq!(c, 0, "{shell}: {out}");
+    }
+}
