@@ -137,6 +137,10 @@ pub struct InputArgs {
     /// Check every file under PATH (default: .) as if it were added; honours .gitignore.
     #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = ".", group = "input")]
     pub all: Option<PathBuf>,
+    /// With --all, the path may also come last, as with ripgrep or gitleaks:
+    /// `gate check --all --format sarif src/`.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
     /// An infrastructure plan to check (repeatable): `terraform show -json` output, `pulumi
     /// preview --json` output, a CloudFormation change set or template, or a cdk.out directory.
     #[arg(long = "plan", value_name = "FILE|DIR")]

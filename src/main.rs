@@ -87,6 +87,13 @@ fn options(input: &InputArgs) -> Result<Options> {
             .build_global()
             .map_err(|e| anyhow!("cannot start {n} threads: {e}"))?;
     }
+    if let (Some(p), None) = (&input.path, &input.all) {
+        bail!(
+            "a trailing path ({}) goes with --all: gate check --all {}",
+            p.display(),
+            p.display()
+        );
+    }
     let ci_base =
         if input.base.is_none() && !input.staged && input.diff.is_none() && input.all.is_none() {
             gate::ci::detect_base()
@@ -109,7 +116,15 @@ fn options(input: &InputArgs) -> Result<Options> {
     } else if let Some(d) = &input.diff {
         Some(Source::Diff(d.clone()))
     } else {
-        input.all.as_ref().map(|p| Source::All(p.clone()))
+        match (&input.all, &input.path) {
+            (Some(all), Some(p)) if all != Path::new(".") && all != p => bail!(
+                "--all {} and the trailing path {}: give one path",
+                all.display(),
+                p.display()
+            ),
+            (Some(_), Some(p)) => Some(Source::All(p.clone())),
+            (all, _) => all.as_ref().map(|p| Source::All(p.clone())),
+        }
     };
     if source.is_none() && input.plans.is_empty() {
         bail!("say what to check: --base REV, --staged, --diff FILE|-, --all [PATH] and/or --plan FILE (see gate check --help)");

@@ -278,3 +278,24 @@ fn user_secret_rules_allowlist_and_disabled_detectors() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("no-such-detector"), "{}", stderr(&o));
 }
+
+/// `gate check --all --format sarif src/`: the path may come last, as ripgrep and gitleaks
+/// users type it; two different paths are a usage error.
+#[test]
+fn all_takes_a_trailing_path() {
+    let r = Repo::new();
+    r.write("src/app.env", "KEY=AKIAZ3MHQX7EW2LKQ4PN\n");
+    r.write("docs/readme.md", "# docs\n");
+    r.commit_all("files");
+    let o = r.gate(&["check", "--all", "--format", "json", "src"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("src/app.env"), "{}", stdout(&o));
+    let o = r.gate(&["check", "--all", "--format", "json", "docs"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = r.gate(&["check", "--all", "src", "--format", "json", "docs"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("give one path"), "{}", stderr(&o));
+    // A trailing path without --all is still a usage error.
+    let o = r.gate(&["check", "--staged", "src"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}
