@@ -1,13 +1,18 @@
-//! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per
-//! finding, escaped as the runner requires (`%`, CR, LF in data; also `:` and `,` in
-//! properties), so a message can never inject another command.
+//! GitHub Actions workflow commands: `::error`/`::warning`/`::notice` annotations, escaped as
+//! the runner requires (`%`, CR, LF in data; also `:` and `,` in properties), so a message can
+//! never inject another command. GitHub shows at most 10 annotations of each level per step:
+//! findings go riskiest first within their level, the verdict's own annotation is counted,
+//! and one notice says how many were left out and where to read them.
 
 use std::fmt::Write;
 
 use anyhow::Result;
 
 use super::Render;
-use crate::policy::{Level, Outcome};
+use crate::policy::{Finding, Level, Outcome};
+
+/// Annotations GitHub displays per level and step.
+pub const PER_LEVEL: usize = 10;
 
 pub struct GithubReport;
 
@@ -24,7 +29,48 @@ pub fn escape_property(s: &str) -> String {
 impl Render for GithubReport {
     fn render(&self, o: &Outcome) -> Result<String> {
         let mut s = String::new();
-        for f in o.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let v = &o.verdict;
+        let verdict_cmd = match v.decision.as_str() {
+            "fail" => "error",
+            "warn" => "warning",
+            _ => "notice",
+        };
+        let mut active: Vec<&Finding> = o
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_none())
+            .collect();
+        active.sort_by(|a, b| {
+            (a.level, std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
+                b.level,
+                std::cmp::Reverse(b.risk),
+                &b.path,
+                b.line,
+                &b.rule,
+            ))
+        });
+        // Room per level: the verdict, the AI notice and the "left out" notice are annotations too.
+        let room = |level: Level| -> usize {
+            let cmd = match level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+                Level::Note => "notice",
+            };
+            let mut used = usize::from(verdict_cmd == cmd);
+            if level == Level::Note {
+                used += 1 + usize::from(o.facts.provenance.ai_generated);
+            }
+            PER_LEVEL.saturating_sub(used)
+        };
+        let mut shown = std::collections::BTreeMap::<Level, usize>::new();
+        let mut left_out = std::collections::BTreeMap::<Level, usize>::new();
+        for f in active {
+            let n = shown.entry(f.level).or_default();
+            if *n >= room(f.level) {
+                *left_out.entry(f.level).or_default() += 1;
+                continue;
+            }
+            *n += 1;
             let cmd = match f.level {
                 Level::Error => "error",
                 Level::Warning => "warning",
@@ -50,6 +96,31 @@ impl Render for GithubReport {
             }
             writeln!(s, "::{cmd} {}::{}", props.join(","), escape_data(&msg))?;
         }
+        let omitted: usize = left_out.values().sum();
+        if omitted > 0 {
+            let parts: Vec<String> = [
+                (Level::Error, "error"),
+                (Level::Warning, "warning"),
+                (Level::Note, "note"),
+            ]
+            .iter()
+            .filter_map(|(l, name)| {
+                left_out
+                    .get(l)
+                    .map(|n| format!("{n} {name}{}", if *n == 1 { "" } else { "s" }))
+            })
+            .collect();
+            writeln!(
+                s,
+                "::notice title={}::{}",
+                escape_property("gate: more findings"),
+                escape_data(&format!(
+                    "{omitted} more finding{} not annotated ({}): GitHub shows {PER_LEVEL} annotations of each level per step, riskiest first here; every finding is in the job summary and the SARIF report (code scanning)",
+                    if omitted == 1 { "" } else { "s" },
+                    parts.join(", ")
+                ))
+            )?;
+        }
         if o.facts.provenance.ai_generated {
             writeln!(
                 s,
@@ -58,15 +129,9 @@ impl Render for GithubReport {
                 escape_data(&o.facts.provenance.describe())
             )?;
         }
-        let v = &o.verdict;
-        let cmd = match v.decision.as_str() {
-            "fail" => "error",
-            "warn" => "warning",
-            _ => "notice",
-        };
         writeln!(
             s,
-            "::{cmd} title={}::{}",
+            "::{verdict_cmd} title={}::{}",
             escape_property("gate verdict"),
             escape_data(&format!(
                 "{} - risk {}/100 ({})",

@@ -164,3 +164,42 @@ fn codequality_matches_gitlabs_format() {
     };
     assert!(out.contains("blocker") || out.contains("critical"), "{out}");
 }
+
+/// GitHub shows 10 annotations of each level per step: gate stays within that, counting its
+/// own verdict, puts the riskiest first and says how many it left out.
+#[test]
+fn annotations_stay_within_githubs_limits() {
+    let r = Repo::new();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    let keys = ["AKIAZ3MHQX7EW2LKQ4PN", "AKIAY7KQ2MXW4PLN3RTB"];
+    for i in 0..12 {
+        r.write(
+            &format!("app/conf{i:02}.py"),
+            &format!("KEY = \"{}\"\n", keys[i % 2]),
+        );
+    }
+    r.commit_all("keys");
+    let o = r.gate(&["check", "--base", "main", "--format", "github"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    let errors = out.lines().filter(|l| l.starts_with("::error ")).count();
+    let notices = out.lines().filter(|l| l.starts_with("::notice ")).count();
+    assert!(errors <= 10, "{errors} error annotations:\n{out}");
+    assert!(notices <= 10, "{notices} notices:\n{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error title=gate verdict")),
+        "the verdict is annotated:\n{out}"
+    );
+    let more = out
+        .lines()
+        .find(|l| l.contains("title=gate%3A more findings"))
+        .unwrap_or_else(|| panic!("no 'more findings' notice:\n{out}"));
+    assert!(
+        more.contains("3 more findings not annotated (3 errors)"),
+        "{more}"
+    );
+    for k in keys {
+        assert!(!out.contains(k), "a key leaked");
+    }
+}
