@@ -237,7 +237,13 @@ jobs:
         .filter(|d| !d.join("gate").exists())
         .collect::<Vec<_>>();
     let path = std::env::join_paths(path).expect("PATH");
-    let tool_cache = tempfile::tempdir().expect("tool cache");
+    // act's host runner keeps its tool cache in ~/.cache/act/tool_cache: start without the
+    // binary an earlier run of this test cached there, so the install is exercised.
+    if let Some(home) = std::env::var_os("HOME") {
+        let _ = std::fs::remove_dir_all(
+            Path::new(&home).join(".cache/act/tool_cache/change-gate"),
+        );
+    }
     let (c, out) = run(Command::new(act)
         .current_dir(r.path())
         .args([
@@ -253,8 +259,6 @@ jobs:
         .arg(format!("GATE_TEST_SOURCE={}", r.path().display()))
         .arg("--env")
         .arg(format!("GATE_TEST_MIRROR={mirror}"))
-        .arg("--env")
-        .arg(format!("RUNNER_TOOL_CACHE={}", tool_cache.path().display()))
         .env("PATH", path));
     assert!(
         out.contains("verified against SHA256SUMS"),
