@@ -1,19 +1,74 @@
-//! A summary fit for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the verdict, the
-//! score's contributors, and a findings table. Text from the change is escaped ([`escape`]) or
-//! quoted as code ([`code`]), and the document is cut (with a note) before GitHub's 1 MiB
-//! limit for step summaries.
+//! A summary fit for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the verdict and the
+//! blocking findings first, then warnings by risk, notes and suppressed findings in collapsed
+//! sections, then the score's contributors. Text from the change is escaped ([`escape`]) or
+//! quoted as code ([`code`]). The document stays under a PR comment's 65,536 characters: what
+//! does not fit is counted in a closing line that points at the SARIF/JSON report. It starts
+//! with [`MARKER`], so a bot can update one sticky comment instead of adding one per push.
+//! Locations link to the file at the head commit when the CI names the repository (GitHub:
+//! GITHUB_SERVER_URL + GITHUB_REPOSITORY; GitLab: CI_PROJECT_URL).
 
 use std::fmt::Write;
 
 use anyhow::Result;
 
 use super::{counts, location, Render};
-use crate::policy::Outcome;
+use crate::policy::{Finding, Level, Outcome};
 
 pub struct MarkdownReport;
 
-/// GitHub rejects step summaries over 1 MiB; stay well below it.
-const LIMIT: usize = 900 * 1024;
+/// A pull-request comment holds 65,536 characters (a step summary 1 MiB): stay below both.
+pub const LIMIT: usize = 65_000;
+
+/// The first line of every summary: finds gate's own comment among a PR's comments.
+pub const MARKER: &str = "<!-- gate-report -->";
+
+/// Where a path at the head commit can be browsed, from the CI's variables.
+fn blob_base(head: Option<&str>) -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let head = head.filter(|h| h.len() >= 7 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    if let (Some(server), Some(repo)) = (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY")) {
+        return Some(format!(
+            "{}/{repo}/blob/{head}/",
+            server.trim_end_matches('/')
+        ));
+    }
+    var("CI_PROJECT_URL").map(|u| format!("{}/-/blob/{head}/", u.trim_end_matches('/')))
+}
+
+/// A path as a URL path: unreserved characters kept, the rest percent-encoded.
+fn url_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn row(f: &Finding, base: Option<&str>) -> String {
+    let loc = code(&location(f));
+    let loc = match (base, &f.path) {
+        (Some(base), Some(p)) if !p.contains("..") => {
+            let line = f.line.map(|l| format!("#L{l}")).unwrap_or_default();
+            format!("[{loc}]({base}{}{line})", url_path(p))
+        }
+        _ => loc,
+    };
+    format!(
+        "| {} | {} | {}{} | {} |\n",
+        code(&f.rule),
+        loc,
+        cell(&f.message),
+        f.suppressed
+            .as_ref()
+            .map(|x| format!(" _(suppressed: {})_", cell(&x.reason)))
+            .unwrap_or_default(),
+        f.risk
+    )
+}
 
 /// Makes untrusted text inert in Markdown (GitHub Flavored): a name cannot become emphasis,
 /// a link or image, an autolink, a mention (`@user`) or issue reference (`#1`), math, HTML,
@@ -85,6 +140,7 @@ impl Render for MarkdownReport {
             _ => "✅",
         };
         let mut s = String::new();
+        writeln!(s, "{MARKER}")?;
         writeln!(
             s,
             "## {icon} gate: {} — risk {}/100 ({})\n",
@@ -115,57 +171,120 @@ impl Render for MarkdownReport {
                 .collect();
             writeln!(s, "🤖 **AI-authored change** — {}\n", sig.join(", "))?;
         }
+        // Riskiest first within each group; stable for equal risks.
+        let mut sorted: Vec<&Finding> = o.findings.iter().collect();
+        sorted.sort_by(|a, b| {
+            (std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
+                std::cmp::Reverse(b.risk),
+                &b.path,
+                b.line,
+                &b.rule,
+            ))
+        });
+        let active = |l: Level| -> Vec<&Finding> {
+            sorted
+                .iter()
+                .copied()
+                .filter(|f| f.suppressed.is_none() && f.level == l)
+                .collect()
+        };
+        let suppressed: Vec<&Finding> = sorted
+            .iter()
+            .copied()
+            .filter(|f| f.suppressed.is_some())
+            .collect();
+        let base = blob_base(o.facts.change.head.as_deref());
+        let groups: [(&str, Vec<&Finding>, bool); 4] = [
+            ("Blocking findings", active(Level::Error), false),
+            ("Warnings", active(Level::Warning), false),
+            ("Notes", active(Level::Note), true),
+            ("Suppressed", suppressed, true),
+        ];
+        // The tail (contributors, reasons, chart) is written after the findings but its size
+        // is reserved first, so truncation never cuts it.
+        let mut tail = String::new();
         if !v.contributors.is_empty() {
-            writeln!(s, "**Score contributors**\n")?;
-            writeln!(s, "| points | rule | why |\n|---:|---|---|")?;
+            writeln!(tail, "<details><summary>Score contributors</summary>\n")?;
+            writeln!(tail, "| points | rule | why |\n|---:|---|---|")?;
             for c in &v.contributors {
                 writeln!(
-                    s,
+                    tail,
                     "| +{} | {} | {} |",
                     c.get("points").and_then(|x| x.as_u64()).unwrap_or(0),
                     cell(c.get("rule").and_then(|x| x.as_str()).unwrap_or("")),
                     cell(c.get("reason").and_then(|x| x.as_str()).unwrap_or(""))
                 )?;
             }
-            writeln!(s)?;
+            writeln!(tail, "\n</details>\n")?;
         }
         for r in &v.reasons {
-            writeln!(s, "- {}", cell(r))?;
+            writeln!(tail, "- {}", cell(r))?;
         }
         if !v.reasons.is_empty() {
-            writeln!(s)?;
+            writeln!(tail)?;
         }
         if let Some(chart) = crate::infra::mermaid::markdown_section(&o.facts.infra.plans) {
-            s.push_str(&chart);
+            tail.push_str(&chart);
         }
         if o.findings.is_empty() {
-            writeln!(s, "No findings.")?;
-            return Ok(s);
+            writeln!(s, "No findings.\n")?;
         }
-        writeln!(
-            s,
-            "| level | rule | location | finding | risk |\n|---|---|---|---|---:|"
-        )?;
-        for (shown, f) in o.findings.iter().enumerate() {
-            let mut row = format!(
-                "| {} | {} | {} | {}{} | {} |\n",
-                f.level.as_str(),
-                code(&f.rule),
-                code(&location(f)),
-                cell(&f.message),
-                f.suppressed
-                    .as_ref()
-                    .map(|x| format!(" _(suppressed: {})_", cell(&x.reason)))
-                    .unwrap_or_default(),
-                f.risk
-            );
-            if s.len() + row.len() > LIMIT {
-                row = format!("\n_{} more findings not shown (summary size limit); see the SARIF or JSON report._\n", o.findings.len() - shown);
-                s.push_str(&row);
-                break;
+        // Room for the tail and the closing "N more" line.
+        let budget = LIMIT.saturating_sub(tail.chars().count() + 400);
+        let mut used = s.chars().count();
+        let mut left_out: Vec<(&str, usize)> = Vec::new();
+        for (title, list, collapsed) in &groups {
+            if list.is_empty() {
+                continue;
             }
-            s.push_str(&row);
+            let head = if *collapsed {
+                format!(
+                    "<details><summary>{title} ({})</summary>\n\n| rule | location | finding | risk |\n|---|---|---|---:|\n",
+                    list.len()
+                )
+            } else {
+                format!(
+                    "**{title} ({})**\n\n| rule | location | finding | risk |\n|---|---|---|---:|\n",
+                    list.len()
+                )
+            };
+            let foot = if *collapsed { "\n</details>\n\n" } else { "\n" };
+            let fixed = head.chars().count() + foot.chars().count();
+            if used + fixed > budget {
+                left_out.push((title, list.len()));
+                continue;
+            }
+            s.push_str(&head);
+            used += fixed;
+            let mut shown = 0;
+            for f in list {
+                let r = row(f, base.as_deref());
+                let n = r.chars().count();
+                if used + n > budget {
+                    break;
+                }
+                s.push_str(&r);
+                used += n;
+                shown += 1;
+            }
+            s.push_str(foot);
+            if shown < list.len() {
+                left_out.push((title, list.len() - shown));
+            }
         }
+        if !left_out.is_empty() {
+            let total: usize = left_out.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> = left_out
+                .iter()
+                .map(|(t, n)| format!("{n} {}", t.to_lowercase()))
+                .collect();
+            writeln!(
+                s,
+                "_{total} more findings not shown ({}; a PR comment holds 65,536 characters): see the SARIF or JSON report._\n",
+                parts.join(", ")
+            )?;
+        }
+        s.push_str(&tail);
         Ok(s)
     }
 }

@@ -203,3 +203,43 @@ fn annotations_stay_within_githubs_limits() {
         assert!(!out.contains(k), "a key leaked");
     }
 }
+
+/// 1,500 blocking findings: the Markdown summary stays under a PR comment's 65,536
+/// characters, leads with the verdict and the blocking findings, says how many it left out,
+/// and carries the sticky-comment marker.
+#[test]
+fn markdown_fits_a_pr_comment_with_1500_blocking_findings() {
+    let r = Repo::new();
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    let keys = ["AKIAZ3MHQX7EW2LKQ4PN", "AKIAY7KQ2MXW4PLN3RTB"];
+    for i in 0..1500 {
+        r.write(
+            &format!("svc/m{:02}/conf{i:04}.py", i % 50),
+            &format!("KEY = \"{}\"\n", keys[i % 2]),
+        );
+    }
+    r.commit_all("keys");
+    let o = r.gate(&["check", "--base", "main", "--format", "markdown"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let md = stdout(&o);
+    let chars = md.chars().count();
+    assert!(chars < 65_536, "{chars} characters");
+    assert!(
+        md.starts_with("<!-- gate-report -->\n## ❌ gate: FAIL"),
+        "{}",
+        &md[..200]
+    );
+    assert!(
+        md.contains("**Blocking findings (1500)**"),
+        "blocking findings lead"
+    );
+    let more = md
+        .lines()
+        .find(|l| l.contains("more findings not shown"))
+        .expect("says how many are left out");
+    assert!(more.contains("blocking findings"), "{more}");
+    assert!(more.contains("SARIF or JSON report"), "{more}");
+    for k in keys {
+        assert!(!md.contains(k), "a key leaked");
+    }
+}

@@ -240,9 +240,7 @@ jobs:
     // act's host runner keeps its tool cache in ~/.cache/act/tool_cache: start without the
     // binary an earlier run of this test cached there, so the install is exercised.
     if let Some(home) = std::env::var_os("HOME") {
-        let _ = std::fs::remove_dir_all(
-            Path::new(&home).join(".cache/act/tool_cache/change-gate"),
-        );
+        let _ = std::fs::remove_dir_all(Path::new(&home).join(".cache/act/tool_cache/change-gate"));
     }
     let (c, out) = run(Command::new(act)
         .current_dir(r.path())
@@ -272,7 +270,8 @@ jobs:
     assert!(out.contains("SARIF-OK 1"), "{out}");
     // act echoes the job summary the action wrote.
     assert!(
-        out.contains("Summary - ## ❌ gate: FAIL — risk 95/100 (critical)"),
+        out.contains("Summary - <!-- gate-report -->")
+            && out.contains("## ❌ gate: FAIL — risk 95/100 (critical)"),
         "{out}"
     );
     assert!(
