@@ -28,12 +28,119 @@ test_broad_change_warns if {
 	count(data.gate.blast_radius.warn) == 0 with input as change([file({})], small)
 }
 
-test_critical_path_and_ci_changes_warn if {
+test_critical_path_warns if {
 	some w in data.gate.blast_radius.warn with input as change([file({"is_critical": true})], small)
 	w.rule == "GATE-BLA-003"
 	w.line == 3
-	some v in data.gate.blast_radius.warn with input as change([file({"path": ".github/workflows/ci.yml", "role": "ci_workflow"})], small)
-	v.rule == "GATE-BLA-004"
+}
+
+# CI facts as the analyzer writes them (docs/facts.md, `ci`).
+ci_change(files, ci) := object.union(change(files, small), {"ci": ci})
+
+wf(path) := file({"path": path, "role": "ci_workflow", "hunks": [{"new_start": 11}]})
+
+pin(path, line, detail) := {"line": line, "kind": "pin", "detail": detail}
+
+bla004(i) := [x | some x in data.gate.blast_radius.warn with input as i; x.rule == "GATE-BLA-004"]
+
+bla004_notes(i) := [x | some x in data.gate.blast_radius.info with input as i; x.rule == "GATE-BLA-004"]
+
+# A Dependabot bump of actions/checkout in four workflows: one note, at the changed line.
+test_pinned_version_moves_are_one_note if {
+	paths := [sprintf(".github/workflows/w%d.yml", [n]) | some n in numbers.range(1, 4)]
+	ci := [{"path": p, "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [pin(p, 11, "actions/checkout v4 -> v5")]} | some p in paths]
+	i := ci_change([wf(p) | some p in paths], ci)
+	count(bla004(i)) == 0
+	notes := bla004_notes(i)
+	count(notes) == 1
+	notes[0].path == ".github/workflows/w1.yml"
+	notes[0].line == 11
+	notes[0].risk == 0
+	contains(notes[0].message, "actions/checkout v4 -> v5 (.github/workflows/w1.yml:11)")
+	contains(notes[0].message, "(+1 more)")
+}
+
+test_pre_commit_rev_is_a_note if {
+	ci := [{"path": ".pre-commit-config.yaml", "kind": "pre_commit", "status": "modified", "untrusted_checkout": null,
+		"changes": [pin(".pre-commit-config.yaml", 3, "https://github.com/astral-sh/ruff-pre-commit v0.6.8 -> v0.6.9")]}]
+	i := ci_change([wf(".pre-commit-config.yaml")], ci)
+	count(bla004(i)) == 0
+	count(bla004_notes(i)) == 1
+}
+
+test_triggers_and_scripts_warn_once_at_the_changed_line if {
+	ci := [
+		{"path": ".github/workflows/a.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+			"changes": [{"line": 40, "kind": "script", "detail": "run"}, {"line": 3, "kind": "trigger", "detail": "pull_request"}]},
+		{"path": ".github/workflows/b.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+			"changes": [{"line": 7, "kind": "trigger", "detail": "push"}, pin(".github/workflows/b.yml", 20, "actions/setup-go v5 -> v6")]},
+	]
+	i := ci_change([wf(".github/workflows/a.yml"), wf(".github/workflows/b.yml")], ci)
+	ws := bla004(i)
+	count(ws) == 1
+	ws[0].path == ".github/workflows/a.yml"
+	ws[0].line == 3
+	ws[0].risk == 40
+	contains(ws[0].message, "triggers (.github/workflows/a.yml:3), a script (.github/workflows/a.yml:40) in 2 file(s)")
+	contains(ws[0].message, "gate explain GATE-BLA-004")
+	count(bla004_notes(i)) == 1
+}
+
+test_codeowners_warns if {
+	i := change([file({"path": ".github/CODEOWNERS", "role": "codeowners", "hunks": [{"new_start": 15}]})], small)
+	ws := bla004(i)
+	count(ws) == 1
+	ws[0].line == 15
+	ws[0].risk == 40
+}
+
+test_other_edits_weigh_less if {
+	ci := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [{"line": 46, "kind": "other", "detail": "pr_title"}]}]
+	ws := bla004(ci_change([wf(".github/workflows/lint.yml")], ci))
+	ws[0].risk == 25
+}
+
+test_widened_permissions_and_unpinned_actions_are_high if {
+	ci := [{"path": ".github/workflows/release.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [
+			{"line": 9, "kind": "permission_widened", "detail": "contents: write"},
+			{"line": 30, "kind": "pin_weakened", "detail": "some/action 3f2a9c1 -> main"},
+		]}]
+	ws := bla004(ci_change([wf(".github/workflows/release.yml")], ci))
+	count(ws) == 1
+	ws[0].risk == 70
+	ws[0].line == 9
+	contains(ws[0].message, "permissions widened: contents: write (.github/workflows/release.yml:9)")
+	unpin := [{"path": ".github/workflows/a.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [{"line": 14, "kind": "pin_weakened", "detail": "org/actionlint 788b983 -> main"}]}]
+	us := bla004(ci_change([wf(".github/workflows/a.yml")], unpin))
+	us[0].risk == 60
+}
+
+test_pull_request_target_checking_out_the_head_is_denied if {
+	u := {"line": 18, "trigger": "pull_request_target", "ref": "${{ github.event.pull_request.head.sha }}"}
+	ci := [{"path": ".github/workflows/pr.yml", "kind": "github_workflow", "status": "added", "untrusted_checkout": u,
+		"changes": [{"line": 1, "kind": "workflow_added", "detail": ""}]}]
+	i := ci_change([wf(".github/workflows/pr.yml")], ci)
+	some d in data.gate.blast_radius.deny with input as i
+	d.rule == "GATE-BLA-006"
+	d.line == 18
+	d.risk == 85
+	# Already there before the change: a high-risk warning on the edited workflow, no deny.
+	before := [object.union(ci[0], {"untrusted_checkout_before": true, "status": "modified"})]
+	count([x | some x in data.gate.blast_radius.deny with input as ci_change([wf(".github/workflows/pr.yml")], before); x.rule == "GATE-BLA-006"]) == 0
+	some w in data.gate.blast_radius.warn with input as ci_change([wf(".github/workflows/pr.yml")], before)
+	w.rule == "GATE-BLA-006"
+	w.risk == 70
+}
+
+test_ci_files_without_facts_are_an_edit if {
+	ws := bla004(change([wf(".gitlab-ci.yml")], small))
+	count(ws) == 1
+	ws[0].line == 11
+	ws[0].risk == 25
 }
 
 test_destructive_migration if {

@@ -1,33 +1,202 @@
 package gate.blast_radius
 
-# GATE-BLA-004: CI workflows or CODEOWNERS changed: the change edits what checks and reviews
-# changes.
+# GATE-BLA-004: CI workflows, pre-commit hooks or CODEOWNERS changed: the change edits what
+# checks and reviews changes. One finding per change and per weight, pointing at the changed
+# line:
+#   - a note when the change only moves pinned versions (`uses: x@v4` -> `@v5`, a commit-SHA
+#     pin, a pre-commit `rev:`, a tool version);
+#   - a warning for triggers, permissions, secrets, scripts, actions, runners, conditions,
+#     added or deleted workflows and CODEOWNERS (and, lighter, any other edit);
+#   - a high-risk warning for widened permissions and for a commit-SHA pin moved to a tag or
+#     branch.
+# GATE-BLA-006: a privileged trigger (`pull_request_target`, `workflow_run`) that checks out
+# the pull request's head, so untrusted code runs with the repository's secrets and a write
+# token. It denies when the change introduces it.
+#
+# input.ci (docs/facts.md) carries each changed CI file's classified changes; a CI file without
+# an entry there (facts from an older analyzer) counts as an unclassified edit.
 
 rules["GATE-BLA-004"] := {
 	"name": "CI or ownership changed",
-	"summary": "The change edits CI workflows or CODEOWNERS.",
+	"summary": "The change edits CI workflows, pre-commit hooks or CODEOWNERS.",
 	"help": concat("\n", [
-		"**What it finds:** changes to `.github/workflows/`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`.",
+		"**What it finds:** changes to `.github/workflows/`, `.github/actions/`, `.pre-commit-config.yaml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`. Moving pinned versions only (`uses: actions/checkout@v4` to `@v5`, a new commit SHA, a pre-commit `rev:`) is a note. Triggers, permissions, secrets, scripts (`run:`), new or removed actions and hooks, runners, job conditions, added or deleted workflows and CODEOWNERS rules are a warning; widened permissions (`write`, `write-all`, `id-token: write`) and a commit-SHA pin replaced by a tag or branch are a high-risk warning.",
 		"",
-		"**Why it matters:** a change to the pipeline can skip the checks that would have caught it, or exfiltrate secrets available to CI; a change to CODEOWNERS decides who must approve.",
+		"**Why it matters:** a change to the pipeline can skip the checks that would have caught it, or exfiltrate the secrets CI holds; a mutable action reference runs whatever its owner publishes next; CODEOWNERS decides who must approve.",
 		"",
-		"**How to fix:** have a maintainer of the pipeline review it; keep pipeline changes separate from feature changes.",
+		"**Example:** `permissions: {contents: write}` added to a workflow that runs on pull requests, or `uses: some/action@3f2a...` replaced by `uses: some/action@main`.",
+		"",
+		"**How to fix:** have a maintainer of the pipeline review it, and keep pipeline changes separate from feature changes; keep permissions at the least the job needs and actions pinned to a commit SHA. To accept a reviewed change, add `# gate:allow GATE-BLA-004 <reason>` on the line, or an entry in `.gate-exceptions.yaml`.",
 	]),
 	"tags": ["blast-radius", "supply-chain", "governance"],
 	"security_severity": 6.0,
 }
 
-warn contains {
-	"rule": "GATE-BLA-004",
-	"message": sprintf("%s changed: %s", [what[f.role], f.path]),
-	"path": f.path,
-	"line": 1,
-	"risk": 50,
-	"risk_reason": sprintf("%s changed", [what[f.role]]),
-} if {
-	input.change.mode != "all"
-	some f in input.change.files
-	f.role in {"ci_workflow", "codeowners"}
+rules["GATE-BLA-006"] := {
+	"name": "Untrusted checkout in a privileged workflow",
+	"summary": "A pull_request_target or workflow_run workflow checks out the pull request's head.",
+	"help": concat("\n", [
+		"**What it finds:** workflows triggered by `pull_request_target` or `workflow_run` that check out the pull request's code (`actions/checkout` with `ref:` set to the head SHA or branch, `refs/pull/...`, `gh pr checkout`, `git fetch ... pull/...`).",
+		"",
+		"**Why it matters:** these triggers run with the base repository's secrets and a write token; checking out and building the head runs an outsider's code with them (a \"pwn request\").",
+		"",
+		"**Example:** `on: pull_request_target` with `- uses: actions/checkout@v4` and `with: {ref: ${{ github.event.pull_request.head.sha }}}`, followed by `npm install`.",
+		"",
+		"**How to fix:** use the `pull_request` trigger for anything that runs the pull request's code; if the workflow needs secrets, split it: build untrusted code under `pull_request`, and act on its uploaded results in a separate `workflow_run` job that never executes them. A reviewed exception: `# gate:allow GATE-BLA-006 <reason>` on the line.",
+	]),
+	"tags": ["blast-radius", "supply-chain", "ci"],
+	"security_severity": 9.0,
 }
 
-what := {"ci_workflow": "CI workflow", "codeowners": "CODEOWNERS"}
+# Change kinds, in the order a reviewer should look at them, with what the message calls them.
+kind_order := [
+	"trigger", "permission", "secret", "script", "action", "hook", "runner", "condition",
+	"workflow_added", "workflow_deleted", "owners", "other",
+]
+
+kind_names := {
+	"trigger": "triggers",
+	"permission": "permissions",
+	"secret": "secrets",
+	"script": "a script",
+	"action": "actions used",
+	"hook": "hooks",
+	"runner": "runners or images",
+	"condition": "job conditions",
+	"workflow_added": "a new workflow",
+	"workflow_deleted": "a deleted workflow",
+	"owners": "CODEOWNERS rules",
+	"other": "an edit",
+}
+
+high_kinds := {"permission_widened", "pin_weakened"}
+
+ci_paths := {c.path | some c in object.get(input, "ci", [])}
+
+# Every classified change of the change, with its file; CI files the analyzer did not classify
+# count as one unclassified edit at their first changed line.
+ci_items := array.concat(
+	[object.union(ch, {"path": c.path}) | some c in object.get(input, "ci", []); some ch in c.changes],
+	[{"path": f.path, "line": first_line(f), "kind": fallback_kind(f), "detail": ""} |
+		some f in input.change.files
+		f.role in {"ci_workflow", "codeowners"}
+		not f.path in ci_paths
+	],
+)
+
+fallback_kind(f) := "owners" if f.role == "codeowners" else := "other"
+
+pins := sort_items([i | some i in ci_items; i.kind == "pin"])
+
+highs := sort_items([i | some i in ci_items; i.kind in high_kinds])
+
+edits := sort_items([i | some i in ci_items; rank(i.kind) < count(kind_order)])
+
+# Items sorted by kind (in kind_order), then path and line.
+sort_items(items) := [x[3] | some x in sort([[rank(i.kind), i.path, i.line, i] | some i in items])]
+
+rank(k) := r if {
+	some r, x in kind_order
+	x == k
+} else := count(kind_order) + 1
+
+place(i) := sprintf("%s:%d", [i.path, i.line])
+
+more(items, n) := sprintf(" (+%d more)", [count(items) - n]) if count(items) > n else := ""
+
+# "triggers (.github/workflows/ci.yml:3), a script (.github/workflows/ci.yml:40)": the first
+# place of each kind, in kind order.
+edit_summary := concat(", ", [sprintf("%s (%s)", [kind_names[k], place(first)]) |
+	some k in kind_order
+	ks := [i | some i in edits; i.kind == k]
+	count(ks) > 0
+	first := ks[0]
+])
+
+edit_files := {i.path | some i in edits}
+
+warn contains {
+	"rule": "GATE-BLA-004",
+	"message": sprintf("CI or ownership changed: %s in %d file(s); have a pipeline maintainer review it (gate explain GATE-BLA-004)", [edit_summary, count(edit_files)]),
+	"path": edits[0].path,
+	"line": edits[0].line,
+	"risk": edit_risk,
+	"risk_reason": sprintf("%s changed", [kind_names[edits[0].kind]]),
+} if {
+	input.change.mode != "all"
+	count(edits) > 0
+}
+
+# Only "other" edits (no trigger, permission, secret, script, action ...) weigh less.
+edit_risk := 25 if {
+	every i in edits {
+		i.kind == "other"
+	}
+} else := 40
+
+warn contains {
+	"rule": "GATE-BLA-004",
+	"message": sprintf("%s%s; keep permissions to what the job needs and actions pinned to a commit SHA (gate explain GATE-BLA-004)", [
+		concat(", ", [sprintf("%s: %s (%s)", [high_names[i.kind], i.detail, place(i)]) | some i in array.slice(highs, 0, 3)]),
+		more(highs, 3),
+	]),
+	"path": highs[0].path,
+	"line": highs[0].line,
+	"risk": high_risk,
+	"risk_reason": high_names[highs[0].kind],
+} if {
+	input.change.mode != "all"
+	count(highs) > 0
+}
+
+high_names := {"permission_widened": "permissions widened", "pin_weakened": "commit-SHA pin replaced by a mutable reference"}
+
+high_risk := 70 if {
+	some i in highs
+	i.kind == "permission_widened"
+} else := 60
+
+info contains {
+	"rule": "GATE-BLA-004",
+	"message": sprintf("pinned versions moved: %s%s (a note; gate explain GATE-BLA-004)", [
+		concat(", ", [sprintf("%s (%s)", [i.detail, place(i)]) | some i in array.slice(pins, 0, 3)]),
+		more(pins, 3),
+	]),
+	"path": pins[0].path,
+	"line": pins[0].line,
+	"risk": 0,
+	"risk_reason": "pinned version moved",
+} if {
+	input.change.mode != "all"
+	count(pins) > 0
+}
+
+deny contains {
+	"rule": "GATE-BLA-006",
+	"message": sprintf("%s workflow checks out the pull request's head (%s): untrusted code runs with the repository's secrets; use the pull_request trigger for it (gate explain GATE-BLA-006)", [u.trigger, u.ref]),
+	"path": c.path,
+	"line": u.line,
+	"risk": 85,
+	"risk_reason": "untrusted code with secrets (pwn request)",
+} if {
+	input.change.mode != "all"
+	some c in object.get(input, "ci", [])
+	u := c.untrusted_checkout
+	u != null
+	not object.get(c, "untrusted_checkout_before", false)
+}
+
+warn contains {
+	"rule": "GATE-BLA-006",
+	"message": sprintf("this workflow already checks out the pull request's head under %s (%s): untrusted code runs with secrets; move that job to the pull_request trigger (gate explain GATE-BLA-006)", [u.trigger, u.ref]),
+	"path": c.path,
+	"line": u.line,
+	"risk": 70,
+	"risk_reason": "untrusted code with secrets (already there)",
+} if {
+	input.change.mode != "all"
+	some c in object.get(input, "ci", [])
+	u := c.untrusted_checkout
+	u != null
+	object.get(c, "untrusted_checkout_before", false)
+}

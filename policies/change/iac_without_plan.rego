@@ -1,23 +1,91 @@
 package gate.change
 
 # GATE-CHG-002: infrastructure code changed but no plan was supplied, so its blast radius is
-# unknown.
+# unknown. Not in repositories that publish Terraform modules (no backend or cloud block
+# anywhere: there is no root configuration to plan), and not for edits that change only
+# comments or whitespace.
 
 rules["GATE-CHG-002"] := {
 	"name": "Infrastructure changed without a plan",
 	"summary": "Terraform, Pulumi or CDK code changed and no --plan was given.",
-	"help": "**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan.\n\n**Why it matters:** a one-line change to infrastructure code can replace a database; only the plan shows it.\n\n**How to fix:** run `terraform show -json`, `pulumi preview --json` or `cdk synth` in CI and pass the result with `--plan`.",
+	"help": concat("\n", [
+		"**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan, in a repository with root configuration (a Terraform `backend` or `cloud` block, a Pulumi project or a CDK app). Repositories that only publish Terraform modules are not reported (they have nothing to plan), nor are edits of comments and whitespace.",
+		"",
+		"**Why it matters:** a one-line change to infrastructure code can replace a database; only the plan shows it.",
+		"",
+		"**Example:** `engine_version = \"8.0\"` changed to `\"8.4\"` in an RDS tfvars file, with no plan attached to the check.",
+		"",
+		"**How to fix:** run `terraform plan -out tf.plan && terraform show -json tf.plan > plan.json` (or `pulumi preview --json`, `cdk synth`) in CI and pass the result with `--plan plan.json`. Where plans are reviewed elsewhere (Terraform Cloud runs on the pull request), disable the rule in `.gate.yaml` (`disable: [GATE-CHG-002]`).",
+	]),
 	"tags": ["verification", "infrastructure"],
 	"security_severity": 4.0,
 }
 
-iac := [f.path | some f in input.change.files; f.role == "iac"]
+# Whether the repository has configuration a plan can be made from. Without the fact (older
+# analyzers), assume it has.
+root_configuration := object.get(input, ["iac", "root_configuration"], true)
+
+is_terraform(path) if endswith(path, ".tf")
+
+is_terraform(path) if endswith(path, ".tfvars")
+
+# Changed infrastructure files that matter: Pulumi and CDK projects always (they are root
+# configuration), Terraform files in repositories with root configuration; only edits that
+# change more than comments and whitespace.
+iac_files := [f |
+	some f in input.change.files
+	f.role == "iac"
+	plannable(f.path)
+	substantive(f)
+]
+
+iac := [f.path | some f in iac_files]
+
+plannable(path) if not is_terraform(path)
+
+plannable(path) if {
+	is_terraform(path)
+	root_configuration
+}
+
+# A file is substantive unless every changed line it lists is blank or a comment (`#`, `//`,
+# `/* ... */` lines). A file whose lines are not listed (past the facts' line budget, binary,
+# whole-file mode) is substantive.
+substantive(f) if not lines_listed(f)
+
+substantive(f) if {
+	lines_listed(f)
+	some h in f.hunks
+	some l in array.concat(h.added, h.removed)
+	not trivial_line(l.text)
+}
+
+lines_listed(f) if {
+	not f.binary
+	not f.whole_file
+	listed := sum([n | some h in f.hunks; n := count(h.added) + count(h.removed)])
+	listed == f.additions + f.deletions
+	listed > 0
+}
+
+trivial_line(t) if trim_space(t) == ""
+
+trivial_line(t) if regex.match(`^\s*(#|//|/\*|\*)`, t)
+
+first_changed_line(f) := h.new_start if {
+	f.status != "deleted"
+	h := f.hunks[0]
+	h.new_start > 0
+} else := 1
 
 warn contains {
 	"rule": "GATE-CHG-002",
-	"message": sprintf("infrastructure code changed (%s) but no plan was supplied (--plan)", [concat(", ", array.slice(iac, 0, 5))]),
+	"message": sprintf("infrastructure code changed (%s%s) but no plan was supplied: pass `terraform show -json` output with --plan (gate explain GATE-CHG-002)", [
+		concat(", ", array.slice(iac, 0, 3)),
+		more_files(iac, 3),
+	]),
 	"path": iac[0],
-	"line": 1,
+	"line": first_changed_line(iac_files[0]),
 	"risk": 30,
 	"risk_reason": "blast radius unknown",
 } if {
@@ -25,3 +93,5 @@ warn contains {
 	count(iac) > 0
 	count(input.infra.plans) == 0
 }
+
+more_files(xs, n) := sprintf(" +%d more", [count(xs) - n]) if count(xs) > n else := ""
