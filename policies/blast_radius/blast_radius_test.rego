@@ -22,10 +22,18 @@ file(over) := object.union({"path": "src/a.py", "role": null, "is_critical": fal
 small := {"files": 1, "directories": 1, "top_level": 1}
 
 test_broad_change_warns if {
-	some w in data.gate.blast_radius.warn with input as change([], {"files": 120, "directories": 30, "top_level": 7})
+	many := [file({"path": sprintf("m%d/f%d.py", [n % 7, n])}) | some n in numbers.range(1, 120)]
+	some w in data.gate.blast_radius.warn with input as change(many, {})
 	w.rule == "GATE-BLA-002"
 	w.risk == 37
+	contains(w.message, "120 files in 7 directories across 7 top-level modules")
 	count(data.gate.blast_radius.warn) == 0 with input as change([file({})], small)
+}
+
+# A translation update of 60 locale files is not a broad change.
+test_translations_are_not_broad if {
+	locales := [file({"path": sprintf("packages/app/locales/l%d.json", [n]), "language": "json"}) | some n in numbers.range(1, 60)]
+	count([w | some w in data.gate.blast_radius.warn with input as change(locales, {}); w.rule == "GATE-BLA-002"]) == 0
 }
 
 test_critical_path_warns if {
@@ -82,9 +90,9 @@ test_triggers_and_scripts_warn_once_at_the_changed_line if {
 	ws[0].path == ".github/workflows/a.yml"
 	ws[0].line == 3
 	ws[0].risk == 40
-	contains(ws[0].message, "triggers (.github/workflows/a.yml:3), a script (.github/workflows/a.yml:40) in 2 file(s)")
+	contains(ws[0].message, "triggers (.github/workflows/a.yml:3), a script (.github/workflows/a.yml:40) in 2 file(s); also 1 pinned version(s) moved")
 	contains(ws[0].message, "gate explain GATE-BLA-004")
-	count(bla004_notes(i)) == 1
+	count(bla004_notes(i)) == 0
 }
 
 test_codeowners_warns if {
@@ -95,11 +103,21 @@ test_codeowners_warns if {
 	ws[0].risk == 40
 }
 
-test_other_edits_weigh_less if {
+test_other_edits_are_a_note if {
 	ci := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
-		"changes": [{"line": 46, "kind": "other", "detail": "pr_title"}]}]
-	ws := bla004(ci_change([wf(".github/workflows/lint.yml")], ci))
-	ws[0].risk == 25
+		"changes": [{"line": 46, "kind": "other", "detail": "pr_title"}, pin(".github/workflows/lint.yml", 12, "actions/checkout v4 -> v5")]}]
+	i := ci_change([wf(".github/workflows/lint.yml")], ci)
+	count(bla004(i)) == 0
+	notes := bla004_notes(i)
+	count(notes) == 1
+	notes[0].line == 12
+	contains(notes[0].message, "pinned versions moved: actions/checkout v4 -> v5 (.github/workflows/lint.yml:12); edited at .github/workflows/lint.yml:46")
+	# A sensitive input (a checkout ref, a token, BASH_ENV) warns.
+	sens := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [{"line": 20, "kind": "input", "detail": "ref: main"}]}]
+	ws := bla004(ci_change([wf(".github/workflows/lint.yml")], sens))
+	ws[0].risk == 40
+	contains(ws[0].message, "a sensitive input or variable (.github/workflows/lint.yml:20)")
 }
 
 test_widened_permissions_and_unpinned_actions_are_high if {
@@ -136,11 +154,11 @@ test_pull_request_target_checking_out_the_head_is_denied if {
 	w.risk == 70
 }
 
-test_ci_files_without_facts_are_an_edit if {
+test_ci_files_without_facts_warn if {
 	ws := bla004(change([wf(".gitlab-ci.yml")], small))
 	count(ws) == 1
 	ws[0].line == 11
-	ws[0].risk == 25
+	ws[0].risk == 40
 }
 
 test_destructive_migration if {

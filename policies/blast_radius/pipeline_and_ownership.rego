@@ -4,9 +4,10 @@ package gate.blast_radius
 # checks and reviews changes. One finding per change and per weight, pointing at the changed
 # line:
 #   - a note when the change only moves pinned versions (`uses: x@v4` -> `@v5`, a commit-SHA
-#     pin, a pre-commit `rev:`, a tool version);
-#   - a warning for triggers, permissions, secrets, scripts, actions, runners, conditions,
-#     added or deleted workflows and CODEOWNERS (and, lighter, any other edit);
+#     pin, a pre-commit `rev:`, a tool version) or edits nothing that matters to security
+#     (a title, a matrix entry, a harmless action input);
+#   - a warning for triggers, permissions, secrets, scripts, sensitive inputs and variables,
+#     actions, hooks, runners, job conditions, added or deleted workflows and CODEOWNERS;
 #   - a high-risk warning for widened permissions and for a commit-SHA pin moved to a tag or
 #     branch.
 # GATE-BLA-006: a privileged trigger (`pull_request_target`, `workflow_run`) that checks out
@@ -20,7 +21,7 @@ rules["GATE-BLA-004"] := {
 	"name": "CI or ownership changed",
 	"summary": "The change edits CI workflows, pre-commit hooks or CODEOWNERS.",
 	"help": concat("\n", [
-		"**What it finds:** changes to `.github/workflows/`, `.github/actions/`, `.pre-commit-config.yaml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`. Moving pinned versions only (`uses: actions/checkout@v4` to `@v5`, a new commit SHA, a pre-commit `rev:`) is a note. Triggers, permissions, secrets, scripts (`run:`), new or removed actions and hooks, runners, job conditions, added or deleted workflows and CODEOWNERS rules are a warning; widened permissions (`write`, `write-all`, `id-token: write`) and a commit-SHA pin replaced by a tag or branch are a high-risk warning.",
+		"**What it finds:** changes to `.github/workflows/`, `.github/actions/`, `.pre-commit-config.yaml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`. A change that only moves pinned versions (`uses: actions/checkout@v4` to `@v5`, a new commit SHA, a pre-commit `rev:`, a tool version) or edits nothing security-relevant (a title, a matrix entry, a harmless action input) is one note. Triggers, permissions, secrets, scripts (`run:`), sensitive inputs and variables (`ref:`, `token:`, `BASH_ENV` ...), new or removed actions and hooks, runners, job conditions, added or deleted workflows and CODEOWNERS rules are one warning; widened permissions (`write`, `write-all`, `id-token: write`) and a commit-SHA pin replaced by a tag or branch are a high-risk warning.",
 		"",
 		"**Why it matters:** a change to the pipeline can skip the checks that would have caught it, or exfiltrate the secrets CI holds; a mutable action reference runs whatever its owner publishes next; CODEOWNERS decides who must approve.",
 		"",
@@ -48,10 +49,12 @@ rules["GATE-BLA-006"] := {
 	"security_severity": 9.0,
 }
 
-# Change kinds, in the order a reviewer should look at them, with what the message calls them.
+# Change kinds that warn, in the order a reviewer should look at them, with what the message
+# calls them. `pin` (a pinned version moved) and `other` (an edit of none of these, such as a
+# title, a matrix entry or a harmless input) are a note.
 kind_order := [
-	"trigger", "permission", "secret", "script", "action", "hook", "runner", "condition",
-	"workflow_added", "workflow_deleted", "owners", "other",
+	"trigger", "permission", "secret", "script", "input", "action", "hook", "runner", "condition",
+	"workflow_added", "workflow_deleted", "owners",
 ]
 
 kind_names := {
@@ -59,6 +62,7 @@ kind_names := {
 	"permission": "permissions",
 	"secret": "secrets",
 	"script": "a script",
+	"input": "a sensitive input or variable",
 	"action": "actions used",
 	"hook": "hooks",
 	"runner": "runners or images",
@@ -66,7 +70,6 @@ kind_names := {
 	"workflow_added": "a new workflow",
 	"workflow_deleted": "a deleted workflow",
 	"owners": "CODEOWNERS rules",
-	"other": "an edit",
 }
 
 high_kinds := {"permission_widened", "pin_weakened"}
@@ -74,7 +77,8 @@ high_kinds := {"permission_widened", "pin_weakened"}
 ci_paths := {c.path | some c in object.get(input, "ci", [])}
 
 # Every classified change of the change, with its file; CI files the analyzer did not classify
-# count as one unclassified edit at their first changed line.
+# (facts from an older analyzer) count as a script change at their first changed line, so they
+# still warn.
 ci_items := array.concat(
 	[object.union(ch, {"path": c.path}) | some c in object.get(input, "ci", []); some ch in c.changes],
 	[{"path": f.path, "line": first_line(f), "kind": fallback_kind(f), "detail": ""} |
@@ -84,9 +88,11 @@ ci_items := array.concat(
 	],
 )
 
-fallback_kind(f) := "owners" if f.role == "codeowners" else := "other"
+fallback_kind(f) := "owners" if f.role == "codeowners" else := "script"
 
 pins := sort_items([i | some i in ci_items; i.kind == "pin"])
+
+others := sort_items([i | some i in ci_items; i.kind == "other"])
 
 highs := sort_items([i | some i in ci_items; i.kind in high_kinds])
 
@@ -115,30 +121,29 @@ edit_summary := concat(", ", [sprintf("%s (%s)", [kind_names[k], place(first)]) 
 
 edit_files := {i.path | some i in edits}
 
+# What else the change did to the pipeline, for the end of a warning's message.
+also := concat("", [
+	sprintf("; also %d pinned version(s) moved", [count(pins)]) | count(pins) > 0
+])
+
 warn contains {
 	"rule": "GATE-BLA-004",
-	"message": sprintf("CI or ownership changed: %s in %d file(s); have a pipeline maintainer review it (gate explain GATE-BLA-004)", [edit_summary, count(edit_files)]),
+	"message": sprintf("CI or ownership changed: %s in %d file(s)%s; have a pipeline maintainer review it (gate explain GATE-BLA-004)", [edit_summary, count(edit_files), also]),
 	"path": edits[0].path,
 	"line": edits[0].line,
-	"risk": edit_risk,
+	"risk": 40,
 	"risk_reason": sprintf("%s changed", [kind_names[edits[0].kind]]),
 } if {
 	input.change.mode != "all"
 	count(edits) > 0
 }
 
-# Only "other" edits (no trigger, permission, secret, script, action ...) weigh less.
-edit_risk := 25 if {
-	every i in edits {
-		i.kind == "other"
-	}
-} else := 40
-
 warn contains {
 	"rule": "GATE-BLA-004",
-	"message": sprintf("%s%s; keep permissions to what the job needs and actions pinned to a commit SHA (gate explain GATE-BLA-004)", [
+	"message": sprintf("%s%s%s; keep permissions to what the job needs and actions pinned to a commit SHA (gate explain GATE-BLA-004)", [
 		concat(", ", [sprintf("%s: %s (%s)", [high_names[i.kind], i.detail, place(i)]) | some i in array.slice(highs, 0, 3)]),
 		more(highs, 3),
+		high_also,
 	]),
 	"path": highs[0].path,
 	"line": highs[0].line,
@@ -149,6 +154,8 @@ warn contains {
 	count(highs) > 0
 }
 
+high_also := also if count(edits) == 0 else := ""
+
 high_names := {"permission_widened": "permissions widened", "pin_weakened": "commit-SHA pin replaced by a mutable reference"}
 
 high_risk := 70 if {
@@ -156,20 +163,34 @@ high_risk := 70 if {
 	i.kind == "permission_widened"
 } else := 60
 
+# A change that only moves pinned versions or edits nothing of the above: one note.
 info contains {
 	"rule": "GATE-BLA-004",
-	"message": sprintf("pinned versions moved: %s%s (a note; gate explain GATE-BLA-004)", [
-		concat(", ", [sprintf("%s (%s)", [i.detail, place(i)]) | some i in array.slice(pins, 0, 3)]),
-		more(pins, 3),
-	]),
-	"path": pins[0].path,
-	"line": pins[0].line,
+	"message": sprintf("CI changed, no trigger, permission, secret, script or action: %s (a note; gate explain GATE-BLA-004)", [note_summary]),
+	"path": quiet[0].path,
+	"line": quiet[0].line,
 	"risk": 0,
 	"risk_reason": "pinned version moved",
 } if {
 	input.change.mode != "all"
-	count(pins) > 0
+	count(edits) == 0
+	count(highs) == 0
+	count(quiet) > 0
 }
+
+quiet := array.concat(pins, others)
+
+note_summary := concat("; ", [s | some s in [pin_summary, other_summary]; s != ""])
+
+pin_summary := sprintf("pinned versions moved: %s%s", [
+	concat(", ", [sprintf("%s (%s)", [i.detail, place(i)]) | some i in array.slice(pins, 0, 3)]),
+	more(pins, 3),
+]) if count(pins) > 0 else := ""
+
+other_summary := sprintf("edited at %s%s", [
+	concat(", ", [place(i) | some i in array.slice(others, 0, 3)]),
+	more(others, 3),
+]) if count(others) > 0 else := ""
 
 deny contains {
 	"rule": "GATE-BLA-006",

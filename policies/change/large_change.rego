@@ -4,17 +4,36 @@ package gate.change
 
 rules["GATE-CHG-003"] := {
 	"name": "Large change",
-	"summary": "The change adds or removes more than 1,000 lines of non-generated code.",
-	"help": "**What it finds:** changes whose added plus deleted lines, outside generated files, exceed 1,000.\n\n**Why it matters:** reviewers stop reading carefully long before a thousand lines.\n\n**How to fix:** split the change.",
+	"summary": "The change adds or removes more than 1,000 lines of code and tests.",
+	"help": "**What it finds:** changes whose added plus deleted lines exceed 1,000, counting code, tests and configuration; generated files (by path or by a `Code generated ... DO NOT EDIT` header), translations (`locales/`, `i18n/`, `*.po` ...), Markdown and reStructuredText docs, and test snapshots are not counted.\n\n**Why it matters:** reviewers stop reading carefully long before a thousand lines.\n\n**Example:** a 2,400-line feature touching the API, the UI and the database in one pull request.\n\n**How to fix:** split the change (one concern per pull request, refactors apart from features). Generated paths the built-in conventions miss can be listed under `generated:` in .gate.yaml.",
 	"tags": ["review", "size"],
 	"security_severity": 2.0,
 }
 
-size := sum([n | some f in input.change.files; not f.is_generated; n := f.additions + f.deletions])
+size := sum([n | some f in input.change.files; reviewable(f); n := f.additions + f.deletions])
+
+# Files a reviewer reads as code: not generated, not translations, docs or snapshots.
+reviewable(f) if {
+	not f.is_generated
+	not f.binary
+	not translation(f.path)
+	not docs(f)
+	not snapshot(f.path)
+}
+
+translation(p) if regex.match(`(^|/)(locales?|i18n|l10n|langs?|translations?)/`, lower(p))
+
+translation(p) if regex.match(`\.(po|pot|xlf|xliff|arb)$`, lower(p))
+
+docs(f) if f.language == "markdown"
+
+docs(f) if regex.match(`\.(rst|adoc)$`, lower(f.path))
+
+snapshot(p) if regex.match(`(\.snap$|(^|/)__snapshots__/)`, p)
 
 warn contains {
 	"rule": "GATE-CHG-003",
-	"message": sprintf("large change: %d lines added or removed outside generated files", [size]),
+	"message": sprintf("large change: %d lines of code and tests added or removed (generated files, translations, docs and snapshots not counted); split it if you can (gate explain GATE-CHG-003)", [size]),
 	"risk": min([35, 15 + floor(size / 500)]),
 	"risk_reason": "change size",
 } if {
