@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -135,10 +136,15 @@ def replay_repo(repo, name, n, rev, gate, scratch_root, threads):
             cmd = [gate, "check", "--base", f"{c}^", "--head", c, "--format", "json"]
             if threads:
                 cmd += ["--threads", str(threads)]
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             p = subprocess.run(cmd, cwd=scratch, capture_output=True, text=True, env=env)
             dt = time.perf_counter() - t0
-            run = {"repo": name, "commit": c, "subject": subject, "seconds": round(dt, 4),
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            # CPU time of gate and the git processes it waited for: steadier than wall time
+            # on a shared machine.
+            cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+            run = {"repo": name, "commit": c, "subject": subject, "seconds": round(dt, 4), "cpu_seconds": round(cpu, 4),
                    "exit": p.returncode, "decision": None, "score": None, "band": None,
                    "reasons": [], "findings": [], "error": None,
                    "stats": None, "absent_files": absent}
@@ -255,6 +261,7 @@ def summarize(repos, index):
         runs = rp["runs"]
         d = decisions(runs)
         times = [r["seconds"] for r in runs if r["error"] is None]
+        cpus = [r["cpu_seconds"] for r in runs if r["error"] is None and "cpu_seconds" in r]
         nf = sum(len(r["findings"]) for r in runs)
         counts = {k: 0 for k in LABELS}
         unlabelled = 0
@@ -270,6 +277,7 @@ def summarize(repos, index):
         s = {"commits": len(runs), **d, "fail_pct": round(100.0 * d["fail"] / len(runs), 2) if runs else 0,
              "findings": nf, "median_s": round(statistics.median(times), 4) if times else None,
              "p95_s": round(percentile(times, 0.95), 4) if times else None,
+             "median_cpu_s": round(statistics.median(cpus), 4) if cpus else None,
              "labels": counts, "unlabelled": unlabelled,
              "unjustified_fails": len(unjust) if unjust is not None else None}
         summary["repos" if rp["repo"] != "TOTAL" else "total"].update(
@@ -277,11 +285,12 @@ def summarize(repos, index):
         judged = sum(counts.values())
         rows.append([rp["repo"], len(runs), d["pass"], d["warn"], d["fail"], pct(d["fail"], len(runs)),
                      d["error"], nf, f"{s['median_s']:.3f}" if times else "-",
-                     f"{s['p95_s']:.3f}" if times else "-"]
+                     f"{s['p95_s']:.3f}" if times else "-",
+                     f"{s['median_cpu_s']:.3f}" if cpus else "-"]
                     + ([pct(counts["useful"], judged), pct(counts["wrong"], judged), unlabelled,
                         f"{len(unjust)} ({pct(len(unjust), len(runs))})"] if index is not None else []))
     header = ["repo", "commits", "pass", "warn", "fail", "% fail", "errors", "findings",
-              "median s", "p95 s"] + (["useful", "wrong", "unlabelled", "unjustified fails"]
+              "median s", "p95 s", "median cpu s"] + (["useful", "wrong", "unlabelled", "unjustified fails"]
                                      if index is not None else [])
     print("## Decisions per repository\n")
     print(table(rows, header))
@@ -402,6 +411,8 @@ def main():
 
     index = load_labels(a.labels) if a.labels else None
     print(f"# gate replay: {gate_version}\n")
+    if not a.from_json:
+        print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     for rp in repos:
         print(f"- {rp['repo']}: {rp['commits']} first-parent commits "
               f"{rp['oldest'][:12]}..{rp['newest'][:12]}"
