@@ -10,7 +10,6 @@ rules["GATE-BLA-002"] := {
 		"",
 		"**Why it matters:** review quality falls with size; broad changes hide the one line that matters.",
 		"",
-		"",
 		"**Example:** one pull request touching the API, the web UI, the database migrations and the deployment files.",
 		"",
 		"**How to fix:** split the change by module or concern. To accept a reviewed broad change, add an exception for GATE-BLA-002 in `.gate-exceptions.yaml`.",
