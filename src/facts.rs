@@ -22,6 +22,7 @@ use crate::provenance::Provenance;
 use crate::secrets::scan::SecretFact;
 use crate::smells::Smell;
 use crate::telemetry::TelemetryFact;
+use crate::workflows::CiFile;
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Facts {
@@ -38,6 +39,9 @@ pub struct Facts {
     pub telemetry: Vec<TelemetryFact>,
     /// The services the changed code belongs to and what observes each one as a whole.
     pub telemetry_services: Vec<crate::telemetry::ServiceFact>,
+    /// The changed CI workflows, pre-commit configurations and CODEOWNERS files, each changed
+    /// line classified (a pinned version, a trigger, permissions, a script ...).
+    pub ci: Vec<CiFile>,
     /// What the analyzers covered and what they left out (and why).
     pub coverage: CoverageFacts,
     /// AI-typical smells in added lines: placeholders, duplicated blocks.

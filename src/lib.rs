@@ -29,3 +29,4 @@ pub mod suppress;
 pub mod telemetry;
 pub mod timing;
 pub mod weakening;
+pub mod workflows;

@@ -12,16 +12,17 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::change::facts::ChangeFacts;
-use crate::change::{self, ChangeSet, FileChange, Mode, Source};
+use crate::change::{self, ChangeSet, FileChange, FileStatus, Mode, Source};
 use crate::facts::Facts;
 use crate::infra;
+use crate::paths::{self, Role};
 use crate::policy::evaluate::LineLookup;
 use crate::policy::{Engine, Outcome};
 use crate::secrets::scan::{self as secret_scan, prefetch_scanner};
 use crate::secrets::Scanner;
 use crate::settings::{self, Settings};
 use crate::timing::Timer;
-use crate::{provenance, smells, suppress, telemetry};
+use crate::{provenance, smells, suppress, telemetry, workflows};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -147,24 +148,59 @@ fn derive(
         }
         _ => None,
     };
-    // Post-images for telemetry, read by git while secrets are scanned (ignored files are
-    // dropped by the scan, so they are left out here already).
+    // Post-images, read by git while secrets are scanned (ignored files are dropped by the
+    // scan, so they are left out here already): telemetry's sources, other source files (for
+    // a generated-code header), migrations (for their rollback sections) and CI files, whose
+    // pre-images are read too.
     let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
-    // In `--all` mode the analysis reads the source files within its budget itself.
-    let images = (mode != Mode::All).then(|| {
-        let files: Vec<(String, Option<String>)> =
+    // In `--all` mode telemetry reads the source files within its budget itself.
+    let reading = (mode != Mode::All).then(|| {
+        let mut wanted: std::collections::BTreeSet<&str> =
             telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
                 .iter()
-                .map(|f| (f.path.clone(), f.new_blob.clone()))
+                .map(|f| f.path.as_str())
                 .collect();
-        let post = cs.post.clone();
+        let mut pre_files = Vec::new();
+        for f in cs.files.iter().filter(|f| !cfg.is_ignored(&f.path)) {
+            let role = cfg.paths.role(&f.path);
+            if workflows::is_ci(role)
+                && matches!(f.status, FileStatus::Modified | FileStatus::Renamed)
+            {
+                let before = f.old_path.clone().unwrap_or_else(|| f.path.clone());
+                pre_files.push((f.path.clone(), before));
+            }
+            let readable = f.status != FileStatus::Deleted && !f.binary && !f.whole_file;
+            if readable
+                && (header_candidate(cfg, f)
+                    || workflows::is_ci(role)
+                    || (role == Some(Role::Migration) && f.deletions() + f.additions() > 0))
+            {
+                wanted.insert(f.path.as_str());
+            }
+        }
+        let files: Vec<(String, Option<String>)> = cs
+            .files
+            .iter()
+            .filter(|f| wanted.contains(f.path.as_str()))
+            .map(|f| (f.path.clone(), f.new_blob.clone()))
+            .collect();
+        let (post, pre) = (cs.post.clone(), cs.pre.clone());
         std::thread::spawn(move || {
             let refs: Vec<(&str, Option<&str>)> = files
                 .iter()
                 .map(|(p, id)| (p.as_str(), id.as_deref()))
                 .collect();
             let read = post.read_many(&refs)?;
-            Ok::<_, anyhow::Error>(files.into_iter().map(|(p, _)| p).zip(read).collect())
+            let post: telemetry::Images = files.into_iter().map(|(p, _)| p).zip(read).collect();
+            let refs: Vec<(&str, Option<&str>)> =
+                pre_files.iter().map(|(_, b)| (b.as_str(), None)).collect();
+            let read = if refs.is_empty() {
+                Vec::new()
+            } else {
+                pre.read_many(&refs)?
+            };
+            let pre: telemetry::Images = pre_files.into_iter().map(|(p, _)| p).zip(read).collect();
+            Ok::<_, anyhow::Error>((post, pre))
         })
     });
     let scanner = secret_scan::build_scanner(&cfg.config.secrets)?;
@@ -180,20 +216,71 @@ fn derive(
     };
     t.lap("scan for secrets and build change facts");
     let cs: &ChangeSet = cs;
+    let (mut images, pre_images) = match reading {
+        Some(h) => h
+            .join()
+            .map_err(|_| anyhow::anyhow!("reading changed files failed"))??,
+        None => Default::default(),
+    };
+    // What the files' content says: generated-code headers, migrations' rollback sections,
+    // and what each CI file's change does.
+    let generated = generated_by_header(cfg, cs, &images);
+    facts.change.mark_generated(&generated);
+    facts.change.mark_rollback(|p| match images.get(p) {
+        Some(Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
+        _ => cs
+            .files
+            .iter()
+            .find(|f| f.path == p && f.status == FileStatus::Added)
+            .map(|f| String::from_utf8_lossy(&f.added_text()).into_owned()),
+    });
+    if mode != Mode::All {
+        let ci_files: Vec<&FileChange> = cs
+            .files
+            .iter()
+            .filter(|f| workflows::is_ci(cfg.paths.role(&f.path)))
+            .collect();
+        let ci_images: std::collections::HashMap<String, workflows::Images> = ci_files
+            .iter()
+            .map(|f| {
+                let get = |m: &telemetry::Images| m.get(&f.path).cloned().flatten();
+                // An added file without a post-image (`--diff` outside a checkout) is
+                // its added lines.
+                let after = get(&images)
+                    .or_else(|| (f.status == FileStatus::Added).then(|| f.added_text()));
+                let im = workflows::Images {
+                    before: get(&pre_images),
+                    after,
+                };
+                (f.path.clone(), im)
+            })
+            .collect();
+        facts.ci = workflows::analyze_files(ci_files, &ci_images);
+        for c in &mut facts.ci {
+            if let Some(u) = &mut c.untrusted_checkout {
+                let mut v = serde_json::Value::String(std::mem::take(&mut u.r#ref));
+                secret_scan::redact_values(&mut v, &scanner);
+                u.r#ref = v.as_str().unwrap_or_default().to_string();
+            }
+        }
+    }
+    images.retain(|p, _| !generated.contains(p));
+    let telemetry_candidate =
+        |f: &FileChange| telemetry_candidate(f) && !generated.contains(&f.path);
+    t.lap("generated headers, rollbacks and CI changes");
     // Telemetry (tree-sitter, the costliest analysis of a large change) runs on its own
     // thread, its files parsed by the worker pool, while this thread reads plans,
     // dependencies, provenance and smells.
     std::thread::scope(|scope| -> Result<()> {
         let telemetry = scope.spawn(|| -> Result<_> {
             let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
-            let images = match images {
-                Some(reading) => reading
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("reading changed files for telemetry failed"))??,
-                None => telemetry::Images::new(),
-            };
             let candidate = |f: &FileChange| !cfg.is_ignored(&f.path) && telemetry_candidate(f);
-            let context = |p: &str| !cfg.is_ignored(p) && !cfg.is_test(p) && !cfg.is_generated(p);
+            let context = |p: &str| {
+                !cfg.is_ignored(p)
+                    && !cfg.is_test(p)
+                    && !cfg.is_generated(p)
+                    && !generated.contains(p)
+            };
             let critical = |p: &str| cfg.is_critical(p);
             let settings = telemetry::Settings {
                 patterns: &patterns,
@@ -205,7 +292,9 @@ fn derive(
             };
             telemetry::analyze(cs, images, &settings)
         });
-        let rest = other_facts(opts, cs, mode, settings, &scanner, commits, &mut facts, t);
+        let rest = other_facts(
+            opts, cs, mode, settings, &scanner, commits, &generated, &mut facts, t,
+        );
         let analysis = telemetry
             .join()
             .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
@@ -220,6 +309,43 @@ fn derive(
     Ok(facts)
 }
 
+/// A changed source file whose content may say it is generated: not a test, not generated
+/// by its path, in a source language, with added lines.
+fn header_candidate(cfg: &crate::config::Resolved, f: &FileChange) -> bool {
+    f.additions() > 0 && cfg.paths.is_source(&f.path)
+}
+
+/// The changed source files whose first lines carry a generated-code header: from the
+/// post-image, or without one from the added lines at the top of the file.
+fn generated_by_header(
+    cfg: &crate::config::Resolved,
+    cs: &ChangeSet,
+    images: &telemetry::Images,
+) -> std::collections::HashSet<String> {
+    cs.files
+        .iter()
+        .filter(|f| f.status != FileStatus::Deleted && !f.binary && header_candidate(cfg, f))
+        .filter(|f| match images.get(&f.path) {
+            Some(Some(b)) => paths::generated_header(b),
+            _ => paths::generated_header(&added_head(f)),
+        })
+        .map(|f| f.path.clone())
+        .collect()
+}
+
+/// The added lines that open a file (lines 1, 2, 3 ... as far as they run).
+fn added_head(f: &FileChange) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (next, l) in (1..=12u32).zip(f.added_lines()) {
+        if l.line != next {
+            break;
+        }
+        out.extend_from_slice(&l.text);
+        out.push(b'\n');
+    }
+    out
+}
+
 type CommitsReader = std::thread::JoinHandle<Result<Vec<change::git::CommitInfo>>>;
 
 /// The facts besides secrets and telemetry: plans, dependencies, provenance and smells.
@@ -231,6 +357,7 @@ fn other_facts(
     settings: &Settings,
     scanner: &Scanner,
     commits: Option<CommitsReader>,
+    generated: &std::collections::HashSet<String>,
     facts: &mut Facts,
     t: &Timer,
 ) -> Result<()> {
@@ -254,6 +381,15 @@ fn other_facts(
         }
         facts.infra.plans = loaded;
         facts.infra.errors = errors;
+    }
+    let terraform = |f: &FileChange| {
+        let p = f.path.to_ascii_lowercase();
+        p.ends_with(".tf") || p.ends_with(".tfvars")
+    };
+    if mode != Mode::All && cs.files.iter().any(terraform) {
+        let (pattern, specs) = infra::ROOT_CONFIGURATION;
+        facts.infra.root_configuration = cs.post.grep_any(pattern, specs)?;
+        t.lap("terraform root configuration");
     }
     {
         let ctx = crate::deps::Context {
@@ -280,7 +416,7 @@ fn other_facts(
         &cfg.config.ai.labels,
         opts.ai,
     );
-    let is_source = |p: &str| cfg.paths.is_source(p);
+    let is_source = |p: &str| cfg.paths.is_source(p) && !generated.contains(p);
     let re = smells::placeholder_regex();
     let mut sm = smells::placeholders(&cs.files, is_source, &re);
     sm.extend(smells::duplicates(&cs.files, is_source));

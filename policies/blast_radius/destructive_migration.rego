@@ -1,16 +1,20 @@
 package gate.blast_radius
 
-# GATE-BLA-005: migrations and SQL files that drop or truncate data.
+# GATE-BLA-005: migrations and SQL files that drop or truncate data. Statements in a
+# migration's rollback section (`def downgrade`, `def down`, `exports.down`, `-- +goose Down`,
+# a `*.down.sql` file) run only when the migration is undone, and are not findings.
 
 rules["GATE-BLA-005"] := {
 	"name": "Destructive migration",
 	"summary": "A migration drops a table, database, schema or column, or truncates or empties a table.",
 	"help": concat("\n", [
-		"**What it finds:** added lines in migrations (`migrations/`, `db/migrate/`, `alembic/versions/`) and `.sql` files with `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`, `DELETE FROM` without `WHERE`, or `DROP COLUMN` (and the Alembic, Django and Rails equivalents).",
+		"**What it finds:** added lines in migrations (`migrations/`, `db/migrate/`, `alembic/versions/`) and `.sql` files with `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`, `DELETE FROM` without `WHERE`, or `DROP COLUMN` (and the Alembic, Django and Rails equivalents). Statements in a rollback section (`def downgrade()`, `def down`, `exports.down`, `-- +goose Down`, `-- migrate:down`, a `*.down.sql` file) are left out: they run only when the migration is undone.",
 		"",
 		"**Why it matters:** a migration runs once, everywhere, and a dropped table does not come back; old code still running during a deploy breaks on a dropped column.",
 		"",
-		"**How to fix:** use expand/contract: stop using the column or table first, back it up, drop it in a later release.",
+		"**Example:** `op.drop_table(\"invoices\")` in the `upgrade()` of an Alembic migration, or `ALTER TABLE users DROP COLUMN email;` in a release that still reads `email`.",
+		"",
+		"**How to fix:** use expand/contract: stop using the column or table first, back it up, drop it in a later release. When the drop is intended and reviewed (the data is backed up or was never used), add `gate:allow GATE-BLA-005 <reason>` in a comment on the line, or an exception in `.gate-exceptions.yaml`.",
 	]),
 	"tags": ["blast-radius", "data-loss", "database"],
 	"security_severity": 7.5,
@@ -18,7 +22,7 @@ rules["GATE-BLA-005"] := {
 
 deny contains {
 	"rule": "GATE-BLA-005",
-	"message": sprintf("destructive migration: %s", [s.kind]),
+	"message": sprintf("destructive migration: %s; data dropped here does not come back: back it up and drop it in a later release, or allow it with gate:allow GATE-BLA-005 <reason> (gate explain GATE-BLA-005)", [s.kind]),
 	"path": f.path,
 	"line": s.line,
 	"risk": 75,
@@ -26,12 +30,13 @@ deny contains {
 } if {
 	some f in input.change.files
 	some s in f.destructive_statements
+	not s.rollback
 	s.kind != "DROP COLUMN"
 }
 
 warn contains {
 	"rule": "GATE-BLA-005",
-	"message": "destructive migration: DROP COLUMN (deploy the code that stops using it first)",
+	"message": "destructive migration: DROP COLUMN; deploy the code that stops using the column first, or allow it with gate:allow GATE-BLA-005 <reason> (gate explain GATE-BLA-005)",
 	"path": f.path,
 	"line": s.line,
 	"risk": 50,
@@ -39,5 +44,6 @@ warn contains {
 } if {
 	some f in input.change.files
 	some s in f.destructive_statements
+	not s.rollback
 	s.kind == "DROP COLUMN"
 }

@@ -10,7 +10,9 @@ rules["GATE-BLA-001"] := {
 		"",
 		"**Why it matters:** mass changes are how a wrong variable, workspace or module version takes down an environment.",
 		"",
-		"**How to fix:** split the change, or apply it in stages with targeted plans.",
+		"**Example:** a module version bump whose plan replaces 14 instances and 3 load balancers at once (limit 10).",
+		"",
+		"**How to fix:** split the change, or apply it in stages with targeted plans (`terraform plan -target=...`). When the mass change is intended and reviewed, add an exception for GATE-BLA-001 in `.gate-exceptions.yaml`, or raise `infra.mass_change` / `infra.mass_delete` in .gate.yaml.",
 	]),
 	"tags": ["infrastructure", "blast-radius"],
 	"security_severity": 6.5,
@@ -24,7 +26,7 @@ destroyed(p) := p.summary.delete + p.summary.replace
 
 deny contains {
 	"rule": "GATE-BLA-001",
-	"message": sprintf("plan destroys or replaces %d resources (limit %d)", [destroyed(p), cfg.mass_delete]),
+	"message": sprintf("plan destroys or replaces %d resources (limit %d); apply it in stages or review every deletion (gate explain GATE-BLA-001)", [destroyed(p), cfg.mass_delete]),
 	"path": p.path,
 	"line": 1,
 	"risk": 70,
@@ -36,7 +38,7 @@ deny contains {
 
 warn contains {
 	"rule": "GATE-BLA-001",
-	"message": sprintf("plan changes %d resources (limit %d)", [changed(p), cfg.mass_change]),
+	"message": sprintf("plan changes %d resources (limit %d); split it or apply it in stages (gate explain GATE-BLA-001)", [changed(p), cfg.mass_change]),
 	"path": p.path,
 	"line": 1,
 	"risk": 45,

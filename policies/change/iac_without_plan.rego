@@ -21,9 +21,12 @@ rules["GATE-CHG-002"] := {
 	"security_severity": 4.0,
 }
 
-# Whether the repository has configuration a plan can be made from. Without the fact (older
-# analyzers), assume it has.
-root_configuration := object.get(input, ["iac", "root_configuration"], true)
+# Whether the repository has configuration a plan can be made from (input.infra
+# .root_configuration). When it could not be told (null, or facts from an older analyzer),
+# assume it has.
+default root_configuration := true
+
+root_configuration := false if object.get(input, ["infra", "root_configuration"], null) == false
 
 is_terraform(path) if endswith(path, ".tf")
 

@@ -60,6 +60,10 @@ pub struct Statement {
     pub line: u32,
     /// `DROP TABLE`, `DROP COLUMN`, `TRUNCATE`, `DROP DATABASE`, `DROP SCHEMA`, `DELETE ALL`.
     pub kind: &'static str,
+    /// The statement is in the part of the migration that only runs when it is rolled back
+    /// (`def downgrade`, `def down`, `exports.down`, `-- +goose Down`, a `*.down.sql` file):
+    /// see [`rollback_ranges`]. Unknown (false) when the file's text could not be read.
+    pub rollback: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,9 +135,141 @@ fn destructive_statements(f: &FileChange, role: Option<Role>) -> Vec<Statement> 
         } else {
             continue;
         };
-        out.push(Statement { line: l.line, kind });
+        out.push(Statement {
+            line: l.line,
+            kind,
+            rollback: false,
+        });
     }
     out
+}
+
+/// 1-based inclusive line ranges of a migration that only run when it is rolled back (Alembic
+/// and Django-South `downgrade`/`backwards`, Rails `def down`, knex/TypeORM/Sequelize `down`,
+/// goose `-- +goose Down`, dbmate `-- migrate:down`), or the whole file for rollback files
+/// (`*.down.sql`, `*_down.sql`, `down.sql`, Flyway `U<version>__*.sql`).
+pub fn rollback_ranges(path: &str, text: &str) -> Vec<(u32, u32)> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let lines: Vec<&str> = text.lines().collect();
+    let n = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+    let num = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);
+    if name.ends_with(".down.sql")
+        || name.ends_with("_down.sql")
+        || name == "down.sql"
+        || (name.starts_with('u')
+            && name.ends_with(".sql")
+            && name[1..].split("__").next().is_some_and(|v| {
+                !v.is_empty()
+                    && v.chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+            })
+            && name.contains("__"))
+    {
+        return if n > 0 { vec![(1, n)] } else { Vec::new() };
+    }
+    let mut out = Vec::new();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let t = l.trim();
+        let lower = t.to_ascii_lowercase();
+        // SQL sections: until the next up marker or the end.
+        if lower.starts_with("-- +goose down") || lower.starts_with("-- migrate:down") {
+            let end = (i + 1..lines.len())
+                .find(|&j| {
+                    let x = lines[j].trim().to_ascii_lowercase();
+                    x.starts_with("-- +goose up") || x.starts_with("-- migrate:up")
+                })
+                .unwrap_or(lines.len());
+            out.push((num(i), num(end - 1)));
+            i = end;
+            continue;
+        }
+        // Python: `def downgrade(`, `def down(`, `def backwards(`, until the next line at the
+        // same or a smaller indentation.
+        let py_def = t
+            .strip_prefix("def ")
+            .or_else(|| t.strip_prefix("async def "))
+            .map(|r| r.split('(').next().unwrap_or("").trim());
+        if path.ends_with(".py") && matches!(py_def, Some("downgrade" | "down" | "backwards")) {
+            let k = indent(l);
+            let end = (i + 1..lines.len())
+                .find(|&j| {
+                    let x = lines[j].trim();
+                    !x.is_empty()
+                        && !x.starts_with('#')
+                        && !x.starts_with(')')
+                        && indent(lines[j]) <= k
+                })
+                .unwrap_or(lines.len());
+            out.push((num(i), num(end - 1)));
+            i = end;
+            continue;
+        }
+        // Ruby: `def down` (or `def self.down`) until `end` at the same indentation.
+        if path.ends_with(".rb")
+            && (t == "def down"
+                || t == "def self.down"
+                || t.starts_with("def down ")
+                || t.starts_with("def down("))
+        {
+            let k = indent(l);
+            let end = (i + 1..lines.len())
+                .find(|&j| lines[j].trim() == "end" && indent(lines[j]) == k)
+                .unwrap_or(lines.len() - 1);
+            out.push((num(i), num(end)));
+            i = end + 1;
+            continue;
+        }
+        // JavaScript/TypeScript: `exports.down`, `down(`, `async down(`, `down: async`,
+        // `function down(`: the braces from that line.
+        let js = path.ends_with(".js")
+            || path.ends_with(".ts")
+            || path.ends_with(".mjs")
+            || path.ends_with(".cjs");
+        if js && is_js_down(t) {
+            let mut depth = 0i64;
+            let mut opened = false;
+            let mut end = lines.len() - 1;
+            'scan: for (j, line) in lines.iter().enumerate().skip(i) {
+                for ch in line.chars() {
+                    match ch {
+                        '{' => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        '}' => depth -= 1,
+                        _ => {}
+                    }
+                    if opened && depth == 0 {
+                        end = j;
+                        break 'scan;
+                    }
+                }
+            }
+            out.push((num(i), num(end)));
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn is_js_down(t: &str) -> bool {
+    let t = t
+        .trim_start_matches("export ")
+        .trim_start_matches("public ")
+        .trim_start_matches("async ")
+        .trim_start_matches("function ")
+        .trim_start_matches("async ");
+    t.starts_with("exports.down")
+        || t.starts_with("module.exports.down")
+        || t.starts_with("down(")
+        || t.starts_with("down (")
+        || t.starts_with("down:")
+        || t.starts_with("down =")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -192,6 +328,43 @@ impl FileFact {
 }
 
 impl ChangeFacts {
+    /// Marks files generated that their content says are (a generated-code header, see
+    /// [`paths::generated_header`]), and counts the source files again.
+    pub fn mark_generated(&mut self, generated: &std::collections::HashSet<String>) {
+        if generated.is_empty() {
+            return;
+        }
+        for f in &mut self.files {
+            if generated.contains(&f.path) {
+                f.is_generated = true;
+            }
+        }
+        self.stats.source_files = self
+            .files
+            .iter()
+            .filter(|f| {
+                !f.is_test && !f.is_generated && f.language.is_some_and(paths::is_source_language)
+            })
+            .count();
+    }
+
+    /// Marks the destructive statements of each file that lie in its rollback sections,
+    /// given the post-image text of the files that have them.
+    pub fn mark_rollback(&mut self, text_of: impl Fn(&str) -> Option<String>) {
+        for f in &mut self.files {
+            if f.destructive_statements.is_empty() {
+                continue;
+            }
+            let Some(text) = text_of(&f.path) else {
+                continue;
+            };
+            let ranges = rollback_ranges(&f.path, &text);
+            for s in &mut f.destructive_statements {
+                s.rollback = ranges.iter().any(|&(a, b)| (a..=b).contains(&s.line));
+            }
+        }
+    }
+
     pub fn new(mode: Mode, cs: &ChangeSet, rules: &PathRules) -> ChangeFacts {
         use rayon::prelude::*;
         // Which files carry their lines is decided in path order; the facts themselves are
@@ -267,5 +440,41 @@ mod tests {
         let mut py = f.clone();
         py.path = "app/models.py".into();
         assert!(destructive_statements(&py, None).is_empty());
+    }
+
+    const ALEMBIC: &str = "revision = \"a\"\n\ndef upgrade():\n    with op.batch_alter_table(\"t\") as b:\n        b.add_column(sa.Column(\"s\", sa.String()))\n\n\ndef downgrade():\n    with op.batch_alter_table(\"t\") as b:\n        b.drop_column(\"s\")\n";
+
+    #[test]
+    fn alembic_downgrade() {
+        assert_eq!(
+            rollback_ranges("alembic/versions/1_a.py", ALEMBIC),
+            vec![(8, 10)]
+        );
+    }
+
+    #[test]
+    fn rails_knex_goose_and_files() {
+        let rb = "class X < ActiveRecord::Migration[7.0]\n  def up\n    add_column :t, :c, :string\n  end\n\n  def down\n    remove_column :t, :c\n  end\nend\n";
+        assert_eq!(rollback_ranges("db/migrate/1_x.rb", rb), vec![(6, 8)]);
+        let js = "exports.up = function (knex) {\n  return knex.schema.createTable('t', (t) => {});\n};\n\nexports.down = function (knex) {\n  return knex.schema.dropTable('t');\n};\n";
+        assert_eq!(rollback_ranges("migrations/1.js", js), vec![(5, 7)]);
+        let ts = "export class X implements MigrationInterface {\n  public async up(q: QueryRunner): Promise<void> {\n    await q.query(`CREATE TABLE t (id int)`);\n  }\n\n  public async down(q: QueryRunner): Promise<void> {\n    await q.query(`DROP TABLE t`);\n  }\n}\n";
+        assert_eq!(rollback_ranges("src/migrations/1-x.ts", ts), vec![(6, 8)]);
+        let goose = "-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n";
+        assert_eq!(rollback_ranges("db/migrations/1.sql", goose), vec![(3, 4)]);
+        assert_eq!(
+            rollback_ranges("migrations/0001_init.down.sql", "DROP TABLE t;\n"),
+            vec![(1, 1)]
+        );
+        assert_eq!(
+            rollback_ranges("db/U2__undo.sql", "DROP TABLE t;\n"),
+            vec![(1, 1)]
+        );
+        assert!(rollback_ranges("db/V2__add.sql", "DROP TABLE t;\n").is_empty());
+        assert!(rollback_ranges(
+            "migrations/0002_drop.py",
+            "def upgrade():\n    op.drop_table('t')\n"
+        )
+        .is_empty());
     }
 }

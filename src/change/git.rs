@@ -261,6 +261,32 @@ pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
         .collect())
 }
 
+/// Whether any file matching `pathspecs` has a line matching the extended regular expression
+/// `pattern`: at revision `rev`, in the index (`cached`), or else in the work tree (tracked
+/// and untracked files). `None` when git cannot tell (not a repository).
+pub fn grep_any(
+    root: &Path,
+    rev: Option<&str>,
+    cached: bool,
+    pattern: &str,
+    pathspecs: &[&str],
+) -> Result<Option<bool>> {
+    let mut args = vec!["grep", "-q", "-I", "-E", "-e", pattern];
+    match (rev, cached) {
+        (Some(r), _) => args.push(r),
+        (None, true) => args.push("--cached"),
+        (None, false) => args.push("--untracked"),
+    }
+    args.push("--");
+    args.extend_from_slice(pathspecs);
+    let out = run(root, &args)?;
+    Ok(match out.status.code() {
+        Some(0) => Some(true),
+        Some(1) => Some(false),
+        _ => None,
+    })
+}
+
 /// Files under `dir` at revision `rev` (repository-relative paths), sorted.
 pub fn ls_tree(root: &Path, rev: &str, dir: &str) -> Result<Vec<String>> {
     let out = stdout_ok(

@@ -142,6 +142,19 @@ impl Snapshot {
 }
 
 impl Snapshot {
+    /// Whether a file of the snapshot matching `pathspecs` has a line matching `pattern` (an
+    /// extended regular expression); `None` when it cannot be told (no repository).
+    pub fn grep_any(&self, pattern: &str, pathspecs: &[&str]) -> Result<Option<bool>> {
+        match self {
+            Snapshot::WorkTree(root) => git::grep_any(root, None, false, pattern, pathspecs),
+            Snapshot::Index(root) => git::grep_any(root, None, true, pattern, pathspecs),
+            Snapshot::Revision { root, rev } => {
+                git::grep_any(root, Some(rev), false, pattern, pathspecs)
+            }
+            Snapshot::None => Ok(None),
+        }
+    }
+
     /// Reads many files at once (one git process for revisions and the index), given as
     /// `(path, object id)`: from git by the object id when the diff gave one (no tree walk for
     /// the path), else by path. A work tree is always read by path.

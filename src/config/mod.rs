@@ -77,17 +77,24 @@ impl Default for Config {
     }
 }
 
-/// Scores at or above `fail` fail the change; at or above `warn` they warn.
+/// A change fails on a blocking finding; its score (warnings add up) warns at or above `warn`,
+/// and fails at or above `fail` only when `fail_on_score` is set (docs/risk.md).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
     pub fail: u32,
     pub warn: u32,
+    /// Fail a change whose score reaches `fail` even without a blocking finding.
+    pub fail_on_score: bool,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { fail: 70, warn: 40 }
+        Thresholds {
+            fail: 70,
+            warn: 40,
+            fail_on_score: false,
+        }
     }
 }
 
@@ -142,6 +149,9 @@ impl Config {
                 "raises the fail threshold {} -> {}",
                 self.thresholds.fail, after.thresholds.fail
             ));
+        }
+        if self.thresholds.fail_on_score && !after.thresholds.fail_on_score {
+            w.push("stops failing on the score (thresholds.fail_on_score)".into());
         }
         if after.thresholds.warn > self.thresholds.warn {
             w.push(format!(
@@ -201,6 +211,11 @@ pub const WEAKENINGS: &[FieldRule] = &[
         "thresholds.fail",
         "thresholds: {fail: 70}",
         "thresholds: {fail: 95}",
+    ),
+    checked(
+        "thresholds.fail_on_score",
+        "thresholds: {fail_on_score: true}",
+        "thresholds: {fail_on_score: false}",
     ),
     checked(
         "thresholds.warn",

@@ -196,7 +196,18 @@ pub struct InfraFacts {
     pub plans: Vec<Plan>,
     /// Plans of a `--plan` directory that could not be read (the verdict is an error).
     pub errors: Vec<PlanError>,
+    /// Whether the repository has Terraform root configuration (a `backend` or `cloud` block,
+    /// or Terragrunt `remote_state`) that a plan can be made from; `false` in a repository
+    /// that only publishes modules. Looked up only when Terraform files changed; `None` when
+    /// not looked up or it cannot be told.
+    pub root_configuration: Option<bool>,
 }
+
+/// What marks Terraform root configuration, for `git grep -E`, and where it is looked for.
+pub const ROOT_CONFIGURATION: (&str, &[&str]) = (
+    r#"^[[:space:]]*(backend[[:space:]]+"[^"]*"|cloud|remote_state)[[:space:]]*\{"#,
+    &["*.tf", "*terragrunt.hcl"],
+);
 
 /// Reads every plan named by `--plan` (files or directories). `base` pairs with CDK
 /// assemblies for a resource-level diff of two synths. A named path that does not exist is an

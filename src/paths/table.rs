@@ -403,6 +403,15 @@ pub const DEFAULT_TESTS: &[&str] = &[
     "**/conftest.py",
 ];
 
+/// Example and sample directories: code there is not a test, but the keys and certificates in
+/// them are demonstration material, as in test fixtures (see [`super::PathRules::is_sample`]).
+pub const SAMPLES: &[&str] = &[
+    "**/examples/**",
+    "**/example/**",
+    "**/samples/**",
+    "**/sample/**",
+];
+
 /// Generated-code conventions besides lockfiles (every lockfile of [`ECOSYSTEMS`] is
 /// generated too, see [`default_generated`]); `generated:` in the configuration adds to them.
 pub const GENERATED: &[&str] = &[
@@ -413,6 +422,10 @@ pub const GENERATED: &[&str] = &[
     "**/*.min.css",
     "**/*.pb.go",
     "**/*_pb2.py",
+    "**/*_pb2.pyi",
+    "**/*_pb2_grpc.py",
+    "**/*.pb.*.go",
+    "**/*.gen.*",
     "**/*.generated.*",
     "**/*_generated.*",
 ];

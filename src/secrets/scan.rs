@@ -45,6 +45,9 @@ pub struct SecretFact {
     pub public: bool,
 }
 
+/// Detectors whose findings under example and sample directories count as in a test path.
+const SAMPLE_KINDS: &[&str] = &["private-key", "putty-private-key"];
+
 /// The secret scanner: the user's detectors and the built-in catalog.
 pub fn build_scanner(cfg: &SecretsConfig) -> Result<Arc<Scanner>> {
     if *cfg == SecretsConfig::default() {
@@ -210,6 +213,9 @@ fn scan_buffer(
         }
     };
     let in_test = paths.is_test(&f.path);
+    // Keys and certificates under examples/ and samples/ are demonstration material, as in
+    // test fixtures; other credentials there (an API token pasted into an example) are not.
+    let sample = paths.is_sample(&f.path);
     let mut out = Vec::with_capacity(cands.len());
     let mut masks = Vec::new();
     for c in &cands {
@@ -236,7 +242,7 @@ fn scan_buffer(
             entropy: (c.entropy * 100.0).round() / 100.0,
             redacted: masked,
             fingerprint: redact::fingerprint(&c.secret),
-            in_test_path: in_test,
+            in_test_path: in_test || (sample && SAMPLE_KINDS.contains(&rule.id.as_str())),
             allowlisted: c.allowlisted,
             public: c.public,
         });

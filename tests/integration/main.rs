@@ -13,6 +13,7 @@ mod install;
 mod integrations;
 mod plans;
 mod policies;
+mod precision;
 mod sarif;
 mod telemetry;
 mod util;

@@ -1,0 +1,46 @@
+package gate.change_test
+
+# GATE-CHG-002 (iac_without_plan.rego).
+
+tf(path, added, removed) := file({"path": path, "language": "hcl", "role": "iac", "status": "modified",
+	"binary": false, "whole_file": false, "additions": count(added), "deletions": count(removed),
+	"hunks": [{"new_start": 12, "added": [{"line": 12, "text": t} | some t in added], "removed": [{"line": 12, "text": t} | some t in removed]}]})
+
+chg002(i) := [w | some w in data.gate.change.warn with input as i; w.rule == "GATE-CHG-002"]
+
+with_iac(i, root) := object.union(i, {"infra": {"plans": [], "root_configuration": root}})
+
+test_iac_without_plan_in_a_root_configuration if {
+	i := with_iac(change([tf("infra/rds.tfvars", ["  engine_version = \"8.4\""], ["  engine_version = \"8.0\""])], 0, false), true)
+	ws := chg002(i)
+	count(ws) == 1
+	ws[0].path == "infra/rds.tfvars"
+	ws[0].line == 12
+	contains(ws[0].message, "--plan")
+	contains(ws[0].message, "gate explain GATE-CHG-002")
+}
+
+test_no_plan_warning_in_a_module_repository if {
+	i := with_iac(change([tf("main.tf", ["  enable_dns64 = var.enable_dns64"], [])], 0, false), false)
+	count(chg002(i)) == 0
+	# Pulumi projects are root configuration wherever they are.
+	p := with_iac(change([file({"path": "Pulumi.yaml", "language": "yaml", "role": "iac", "additions": 1, "hunks": []})], 0, false), false)
+	count(chg002(p)) == 1
+}
+
+test_comment_and_whitespace_edits_need_no_plan if {
+	i := with_iac(change([tf("infra/main.tf", ["# the bucket for exports", "", "  // note"], ["  "])], 0, false), true)
+	count(chg002(i)) == 0
+	j := with_iac(change([tf("infra/main.tf", ["# the bucket", "  versioning = true"], [])], 0, false), true)
+	count(chg002(j)) == 1
+}
+
+test_more_files_are_counted if {
+	fs := [tf(sprintf("infra/m%d.tf", [n]), ["x = 1"], []) | some n in numbers.range(1, 5)]
+	ws := chg002(with_iac(change(fs, 0, false), true))
+	contains(ws[0].message, "infra/m1.tf, infra/m2.tf, infra/m3.tf +2 more")
+}
+
+test_without_the_fact_a_root_is_assumed if {
+	count(chg002(change([tf("infra/main.tf", ["x = 1"], [])], 0, false))) == 1
+}

@@ -1,0 +1,292 @@
+//! Precision on ordinary changes, without losing the real dangers (#15): what a team adopting
+//! gate meets on its first week of pull requests. Each case is a small change written for
+//! this test after one seen in real history (a Dependabot bump, a generated client, a
+//! migration's rollback, a module repository), next to the dangers that must still fail.
+
+use crate::util::{code, manifest_dir, stderr, stdout, Repo};
+
+/// A repository on branch `feature` with `files` committed on top of main.
+fn change(base: &[(&str, &str)], files: &[(&str, &str)]) -> Repo {
+    let r = Repo::new();
+    for (p, c) in base {
+        r.write(p, c);
+    }
+    r.commit_all("base");
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    for (p, c) in files {
+        r.write(p, c);
+    }
+    r.commit_all("change");
+    r
+}
+
+fn check(r: &Repo, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["check", "--base", "main", "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = r.gate(&args);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("json: {e}\n{}{}", stdout(&o), stderr(&o)));
+    (code(&o), doc)
+}
+
+/// The facts document the policies saw.
+fn facts(r: &Repo) -> serde_json::Value {
+    let o = r.gate(&["facts", "--base", "main"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("facts json")
+}
+
+fn findings<'a>(doc: &'a serde_json::Value, rule: &str) -> Vec<&'a serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .map(|a| a.iter().filter(|f| f["rule"] == rule).collect())
+        .unwrap_or_default()
+}
+
+/// Built at run time, so this file holds no credential-shaped text of its own.
+fn fake_private_key() -> String {
+    let body: String = (0..6)
+        .map(|i| {
+            format!(
+                "{}\n",
+                &"Qm9ndXNLZXlGb3JHYXRlVGVzdHNPbmx5".repeat(3)[i..i + 60]
+            )
+        })
+        .collect();
+    format!(
+        "-----BEGIN {k}-----\n{body}-----END {k}-----\n",
+        k = "RSA PRIVATE KEY"
+    )
+}
+
+fn aws_key_pair() -> String {
+    format!(
+        "AWS_ACCESS_KEY_ID = '{}'\nAWS_SECRET_ACCESS_KEY = '{}'\n",
+        ["AKIA", "Z3MHQX7EW2LKQ4PN"].concat(),
+        ["q8Zr4mW2", "vT9xK3nP7bL5yH1cF6dJ0sA4gE8u6iNy"].concat()
+    )
+}
+
+const CI: &str = "name: ci\non:\n  pull_request:\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n";
+
+#[test]
+fn a_dependabot_bump_in_four_workflows_is_one_note_not_a_fail() {
+    let paths: Vec<String> = (1..=4)
+        .map(|n| format!(".github/workflows/w{n}.yml"))
+        .collect();
+    let base: Vec<(&str, &str)> = paths.iter().map(|p| (p.as_str(), CI)).collect();
+    let bumped = CI.replace("checkout@v4", "checkout@v5");
+    let head: Vec<(&str, &str)> = paths
+        .iter()
+        .map(|p| (p.as_str(), bumped.as_str()))
+        .collect();
+    let r = change(&base, &head);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert_eq!(doc["verdict"]["decision"], "pass", "{doc}");
+    let f = findings(&doc, "GATE-BLA-004");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["level"], "note");
+    assert_eq!(f[0]["line"], 10, "at the changed line: {doc}");
+    let msg = f[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("actions/checkout v4 -> v5") && msg.contains("(+1 more)"),
+        "{msg}"
+    );
+    assert!(msg.contains("gate explain GATE-BLA-004"), "{msg}");
+}
+
+#[test]
+fn a_new_script_in_a_workflow_warns_at_its_line() {
+    let edited = CI.replace(
+        "      - run: make test\n",
+        "      - run: make test\n      - run: curl -sSf https://example.invalid/install.sh | sh\n",
+    );
+    let r = change(
+        &[(".github/workflows/ci.yml", CI)],
+        &[(".github/workflows/ci.yml", &edited)],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    let f = findings(&doc, "GATE-BLA-004");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["level"], "warning");
+    assert_eq!(f[0]["line"], 12);
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("a script"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn pull_request_target_checking_out_the_head_fails() {
+    let pwn = "on:\n  pull_request_target:\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test\n";
+    let r = change(&[], &[(".github/workflows/pr.yml", pwn)]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    let f = findings(&doc, "GATE-BLA-006");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["level"], "error");
+    assert_eq!(f[0]["line"], 9);
+    // Checking out the base under the same trigger is safe.
+    let safe = pwn.replace(
+        "        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n",
+        "",
+    );
+    let r = change(&[], &[(".github/workflows/pr.yml", &safe)]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert!(findings(&doc, "GATE-BLA-006").is_empty(), "{doc}");
+}
+
+#[test]
+fn warnings_alone_do_not_fail_unless_the_team_opts_in() {
+    let code_lines: String = (0..700)
+        .map(|i| format!("def f{i}(x):\n    return x + {i}\n"))
+        .collect();
+    let edited = CI.replace(
+        "      - run: make test\n",
+        "      - run: make test && make lint\n",
+    );
+    let files = [
+        ("src/app/core.py", code_lines.as_str()),
+        (".github/workflows/ci.yml", edited.as_str()),
+    ];
+    let r = change(&[(".github/workflows/ci.yml", CI)], &files);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert_eq!(doc["verdict"]["decision"], "warn", "{doc}");
+    let warned: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["level"] == "warning")
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(warned.len() >= 3, "several warnings: {warned:?}");
+    // A team that wants the score to fail says so in its configuration.
+    r.git(&["checkout", "-q", "main"]);
+    r.write(
+        ".gate.yaml",
+        "thresholds:\n  fail: 50\n  fail_on_score: true\n",
+    );
+    r.commit_all("gate config");
+    r.git(&["checkout", "-q", "feature"]);
+    r.git(&["rebase", "-q", "main"]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    let reasons = doc["verdict"]["reasons"].to_string();
+    assert!(reasons.contains("fail_on_score"), "{reasons}");
+}
+
+#[test]
+fn a_leaked_key_fails() {
+    let r = change(&[], &[("app/settings.py", &aws_key_pair())]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    assert!(!findings(&doc, "GATE-SEC-001").is_empty(), "{doc}");
+}
+
+#[test]
+fn a_typo_squatted_dependency_fails() {
+    let r = change(
+        &[("requirements.txt", "requests==2.31.0\n")],
+        &[("requirements.txt", "requests==2.31.0\nreqeusts==2.31.0\n")],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    let f = findings(&doc, "GATE-DEP-003");
+    assert!(f.iter().any(|f| f["level"] == "error"), "{doc}");
+}
+
+#[test]
+fn a_destroyed_database_fails() {
+    let plan = manifest_dir().join("fixtures/plans/tf_delete_db_open_ssh.json");
+    let r = change(
+        &[],
+        &[(
+            "infra/main.tf",
+            "resource \"aws_db_instance\" \"orders\" {}\n",
+        )],
+    );
+    let (exit, doc) = check(&r, &["--plan", plan.to_str().expect("utf-8 path")]);
+    assert_eq!(exit, 1, "{doc}");
+    assert!(!findings(&doc, "GATE-INF-001").is_empty(), "{doc}");
+}
+
+const ALEMBIC: &str = "revision = \"b1\"\ndown_revision = \"a0\"\n\n\ndef upgrade():\n    with op.batch_alter_table(\"recipes\") as batch_op:\n        batch_op.add_column(sa.Column(\"summary\", sa.String()))\n\n\ndef downgrade():\n    with op.batch_alter_table(\"recipes\") as batch_op:\n        batch_op.drop_column(\"summary\")\n";
+
+#[test]
+fn a_destructive_migration_fails_but_its_rollback_does_not() {
+    let path = "alembic/versions/2024_01_b1_add_summary.py";
+    let r = change(&[], &[(path, ALEMBIC)]);
+    let (_, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-BLA-005").is_empty(), "{doc}");
+    let dropping = ALEMBIC.replace(
+        "        batch_op.add_column(sa.Column(\"summary\", sa.String()))\n",
+        "        batch_op.add_column(sa.Column(\"summary\", sa.String()))\n    op.drop_table(\"recipe_notes\")\n",
+    );
+    let r = change(&[], &[(path, &dropping)]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    let f = findings(&doc, "GATE-BLA-005");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["line"], 8);
+}
+
+#[test]
+fn generated_code_is_known_by_its_header() {
+    let body: String = (0..80)
+        .map(|i| format!("func Get{i}(c *Client) error {{\n\treturn c.do(\"/v1/{i}\")\n}}\n"))
+        .collect();
+    let generated =
+        format!("// Code generated by oapi-codegen. DO NOT EDIT.\n\npackage api\n\n{body}");
+    let r = change(&[], &[("internal/api/client.go", &generated)]);
+    let (_, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-CHG-001").is_empty(), "{doc}");
+    let f = facts(&r);
+    assert_eq!(f["change"]["files"][0]["is_generated"], true, "{f}");
+    // The same code written by hand is untested source.
+    let r = change(
+        &[],
+        &[("internal/api/client.go", &format!("package api\n\n{body}"))],
+    );
+    let (_, doc) = check(&r, &[]);
+    assert_eq!(findings(&doc, "GATE-CHG-001").len(), 1, "{doc}");
+}
+
+#[test]
+fn keys_in_examples_are_test_material_but_tokens_there_are_not() {
+    let r = change(&[], &[("examples/tls/server.key", &fake_private_key())]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert!(findings(&doc, "GATE-SEC-001").is_empty(), "{doc}");
+    assert_eq!(findings(&doc, "GATE-SEC-002").len(), 1, "{doc}");
+    let r = change(&[], &[("examples/config.py", &aws_key_pair())]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+}
+
+#[test]
+fn a_module_repository_needs_no_plan() {
+    let module =
+        "variable \"name\" {}\n\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n";
+    let edited = module.replace("var.cidr", "var.cidr_block");
+    let r = change(&[("main.tf", module)], &[("main.tf", &edited)]);
+    let (_, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-CHG-002").is_empty(), "{doc}");
+    assert_eq!(facts(&r)["infra"]["root_configuration"], false);
+    // A root configuration (it has a backend) does.
+    let backend = "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n  }\n}\n";
+    let r = change(
+        &[("main.tf", module), ("backend.tf", backend)],
+        &[("main.tf", &edited)],
+    );
+    let (_, doc) = check(&r, &[]);
+    let f = findings(&doc, "GATE-CHG-002");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["line"], 4, "at the changed line: {doc}");
+}
