@@ -272,6 +272,18 @@ fn is_js_down(t: &str) -> bool {
         || t.starts_with("down =")
 }
 
+/// Content git would call binary: a NUL byte in a changed line. git is asked for text diffs
+/// whatever the attributes (so `.gitattributes` cannot hide a file), which shows an image or
+/// a database as lines; to the policies it is binary (no lines of code to review).
+fn binary_content(f: &FileChange) -> bool {
+    f.hunks.iter().any(|h| {
+        h.added
+            .iter()
+            .chain(&h.removed)
+            .any(|l| l.text.contains(&0))
+    })
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -291,7 +303,7 @@ impl FileFact {
             path: f.path.clone(),
             old_path: f.old_path.clone(),
             status: f.status,
-            binary: f.binary,
+            binary: f.binary || binary_content(f),
             language: paths::language(&f.path),
             is_test: rules.is_test(&f.path),
             is_generated: rules.is_generated(&f.path),
@@ -440,6 +452,15 @@ mod tests {
         let mut py = f.clone();
         py.path = "app/models.py".into();
         assert!(destructive_statements(&py, None).is_empty());
+    }
+
+    #[test]
+    fn nul_bytes_make_a_file_binary_to_the_policies() {
+        let diff = b"diff --git a/p.jpg b/p.jpg\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/p.jpg\n@@ -0,0 +1,2 @@\n+\xff\xd8\xff\x00\x10JFIF\n+\x00\x01\ndiff --git a/a.py b/a.py\nnew file mode 100644\nindex 0000000..2222222\n--- /dev/null\n+++ b/a.py\n@@ -0,0 +1 @@\n+x = 1\n";
+        let files = crate::change::diff::parse(diff).expect("diff");
+        let rules = PathRules::new(paths::PathLists::default()).expect("rules");
+        assert!(FileFact::from_change(&files[0], &rules, false).binary);
+        assert!(!FileFact::from_change(&files[1], &rules, false).binary);
     }
 
     const ALEMBIC: &str = "revision = \"a\"\n\ndef upgrade():\n    with op.batch_alter_table(\"t\") as b:\n        b.add_column(sa.Column(\"s\", sa.String()))\n\n\ndef downgrade():\n    with op.batch_alter_table(\"t\") as b:\n        b.drop_column(\"s\")\n";
