@@ -653,6 +653,74 @@ deny contains {"rule": "ACME-001", "message": sprintf("%s is deleted", [rc.addre
     );
 }
 
+/// A conftest policy kept as it is (`package main`, `input` being Terraform's own plan JSON)
+/// runs beside a small gate wrapper that hands it each plan with `with input as p.raw`; on the
+/// real VPC plan its deny messages become gate findings, one per resource the plan deletes.
+#[test]
+fn an_unchanged_conftest_policy_runs_on_each_raw_plan() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        tmp.path().join("conftest.rego"),
+        r#"package main
+
+deny contains msg if {
+	some rc in input.resource_changes
+	"delete" in rc.change.actions
+	msg := sprintf("%s would be deleted", [rc.address])
+}
+"#,
+    )
+    .expect("write policy");
+    std::fs::write(
+        tmp.path().join("port.rego"),
+        r#"package gate.custom.conftest
+
+rules["ACME-002"] := {"name": "conftest deny", "summary": "A conftest deny message.", "help": "**What it finds:** a conftest deny.\n\n**Why it matters:** x.\n\n**How to fix:** y."}
+
+deny contains {"rule": "ACME-002", "message": msg, "risk": 70} if {
+	some p in input.infra.plans
+	some msg in data.main.deny with input as p.raw
+}
+"#,
+    )
+    .expect("write wrapper");
+    let o = gate(
+        &real("vpc_cidr_change"),
+        &[
+            "check",
+            "--plan",
+            "plan.json",
+            "--policy",
+            tmp.path().to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let mut msgs: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "ACME-002")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    msgs.sort_unstable();
+    assert_eq!(
+        msgs,
+        [
+            "aws_instance.app[0] would be deleted",
+            "aws_instance.app[1] would be deleted",
+            "aws_security_group.app would be deleted",
+            "aws_security_group.db would be deleted",
+            "aws_subnet.a would be deleted",
+            "aws_subnet.b would be deleted",
+            "aws_vpc.main would be deleted",
+        ]
+    );
+}
+
 #[test]
 fn errored_and_incomplete_plans_never_pass() {
     let o = gate(
