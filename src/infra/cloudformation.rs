@@ -616,6 +616,23 @@ fn read_json(path: &Path, shown: &str) -> Result<Value> {
 /// Logical id -> construct path.
 type Constructs = BTreeMap<String, String>;
 
+/// The `aws:cdk:logicalId` entries of a stack's metadata (construct path -> entries).
+fn logical_ids(md: &serde_json::Map<String, Value>, constructs: &mut Constructs) {
+    for (path, entries) in md {
+        for e in entries.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+            if e.get("type").and_then(Value::as_str) == Some("aws:cdk:logicalId") {
+                if let Some(lid) = e.get("data").and_then(Value::as_str) {
+                    let p = path
+                        .trim_start_matches('/')
+                        .trim_end_matches("/Resource")
+                        .trim_end_matches("/Default");
+                    constructs.insert(lid.to_string(), p.to_string());
+                }
+            }
+        }
+    }
+}
+
 /// The stacks of a cloud assembly: artifact id -> (template file, constructs).
 fn stacks(dir: &Path, shown: &str) -> Result<BTreeMap<String, (String, Constructs, String)>> {
     let manifest = read_json(
@@ -643,19 +660,20 @@ fn stacks(dir: &Path, shown: &str) -> Result<BTreeMap<String, (String, Construct
         }
         let mut constructs = BTreeMap::new();
         if let Some(md) = a.get("metadata").and_then(Value::as_object) {
-            for (path, entries) in md {
-                for e in entries.as_array().map(Vec::as_slice).unwrap_or(&[]) {
-                    if e.get("type").and_then(Value::as_str) == Some("aws:cdk:logicalId") {
-                        if let Some(lid) = e.get("data").and_then(Value::as_str) {
-                            let p = path
-                                .trim_start_matches('/')
-                                .trim_end_matches("/Resource")
-                                .trim_end_matches("/Default");
-                            constructs.insert(lid.to_string(), p.to_string());
-                        }
-                    }
-                }
+            logical_ids(md, &mut constructs);
+        }
+        // CDK 2.1xx+ moves a stack's metadata out of manifest.json into its own file.
+        if let Some(file) = a.get("additionalMetadataFile").and_then(Value::as_str) {
+            if !crate::change::is_safe_relative_path(file) {
+                bail!(
+                    "{shown}/manifest.json: stack {id}: metadata path {file:?} leaves the assembly"
+                );
             }
+            let md = read_json(&dir.join(file), &format!("{shown}/{file}"))?;
+            let Some(md) = md.as_object() else {
+                bail!("{shown}/{file}: not a JSON object of construct paths");
+            };
+            logical_ids(md, &mut constructs);
         }
         let stack_name = a
             .pointer("/properties/stackName")

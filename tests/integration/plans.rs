@@ -721,6 +721,70 @@ deny contains {"rule": "ACME-002", "message": msg, "risk": 70} if {
     );
 }
 
+/// A real CDK synth (aws-cdk-lib 2.276.0, fixtures/plans/real/cdk_vpc_cross_stack): the
+/// network stack's VPC CIDR changes while the app stack imports the VPC and subnet ids
+/// (`Fn::ImportValue`, as CDK wires cross-stack references). The VPC replacement takes the
+/// subnets along, and CloudFormation would refuse the update because the exports are in use:
+/// GATE-INF-014 names the exports and the importing resources. Construct paths come from the
+/// stacks' `*.metadata.json` (newer CDK keeps them out of manifest.json), so findings point at
+/// the construct in app.js.
+#[test]
+fn cdk_vpc_replacement_with_exports_in_use_fails_at_the_construct() {
+    let dir = real("cdk_vpc_cross_stack");
+    let o = gate(
+        &dir,
+        &[
+            "check",
+            "--plan",
+            "head",
+            "--plan-base",
+            "base",
+            "--format",
+            "sarif",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let results = sarif_results(&o);
+    let by_rule = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["ruleId"] == id)
+            .unwrap_or_else(|| panic!("{id} in {results:?}"))
+    };
+    let inuse = by_rule("GATE-INF-014");
+    let msg = inuse["message"]["text"].as_str().unwrap_or_default();
+    for name in [
+        "Net:ExportsOutputRefVpc8378EB38272D6E3A",
+        "AppSg898BCA4E (in fixtures/plans/real/cdk_vpc_cross_stack/head/App.template.json)",
+        "DbSubnetGroup6F6C177A (in fixtures/plans/real/cdk_vpc_cross_stack/head/App.template.json)",
+        "refuses to modify an export in use",
+    ] {
+        assert!(msg.contains(name), "{name} not in {msg}");
+    }
+    for id in ["GATE-INF-009", "GATE-INF-014"] {
+        let loc = &by_rule(id)["locations"][0]["physicalLocation"];
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("cdk_vpc_cross_stack/app.js")),
+            "{id}: {loc}"
+        );
+        assert_eq!(loc["region"]["startLine"], 11, "{id}: {loc}");
+    }
+    let taken = by_rule("GATE-INF-009")["message"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        taken.contains("construct Net/Vpc") && taken.contains("VpcpublicSubnet1Subnet2BB74ED7"),
+        "{taken}"
+    );
+    // The same stacks without the base: everything is a create, no export changes.
+    let o = gate(&dir, &["check", "--plan", "head"], None);
+    assert!(!stdout(&o).contains("GATE-INF-014"), "{}", stdout(&o));
+}
+
 #[test]
 fn errored_and_incomplete_plans_never_pass() {
     let o = gate(
