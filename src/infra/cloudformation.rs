@@ -196,6 +196,7 @@ const REPLACING: &[(&str, &[&str])] = &[
             "MasterUsername",
             "CharacterSetName",
             "DBClusterIdentifier",
+            "DBSubnetGroupName",
             "AvailabilityZone",
         ],
     ),
@@ -226,7 +227,16 @@ const REPLACING: &[(&str, &[&str])] = &[
     ),
     (
         "AWS::EC2::Instance",
-        &["ImageId", "AvailabilityZone", "SubnetId", "KeyName"],
+        &[
+            "ImageId",
+            "AvailabilityZone",
+            "SubnetId",
+            "KeyName",
+            "SecurityGroups",
+            "PrivateIpAddress",
+            "NetworkInterfaces",
+            "LaunchTemplate",
+        ],
     ),
     (
         "AWS::EFS::FileSystem",
@@ -246,7 +256,44 @@ const REPLACING: &[(&str, &[&str])] = &[
     ("AWS::EC2::VPC", &["CidrBlock", "InstanceTenancy"]),
     (
         "AWS::EC2::Subnet",
-        &["CidrBlock", "VpcId", "AvailabilityZone", "Ipv6CidrBlock"],
+        &[
+            "CidrBlock",
+            "VpcId",
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "Ipv6CidrBlock",
+            "Ipv6Native",
+        ],
+    ),
+    // The network plumbing a VPC or subnet replacement carries along (createOnlyProperties
+    // of the CloudFormation resource schemas).
+    ("AWS::EC2::RouteTable", &["VpcId"]),
+    (
+        "AWS::EC2::SubnetRouteTableAssociation",
+        &["SubnetId", "RouteTableId"],
+    ),
+    (
+        "AWS::EC2::Route",
+        &[
+            "RouteTableId",
+            "DestinationCidrBlock",
+            "DestinationIpv6CidrBlock",
+            "DestinationPrefixListId",
+        ],
+    ),
+    ("AWS::EC2::VPCGatewayAttachment", &["VpcId"]),
+    (
+        "AWS::EC2::SecurityGroupIngress",
+        &["GroupId", "SourceSecurityGroupId", "CidrIp", "CidrIpv6"],
+    ),
+    (
+        "AWS::EC2::SecurityGroupEgress",
+        &[
+            "GroupId",
+            "DestinationSecurityGroupId",
+            "CidrIp",
+            "CidrIpv6",
+        ],
     ),
     ("AWS::IAM::Role", &["RoleName", "Path"]),
     ("AWS::KMS::Key", &["KeySpec", "KeyUsage"]),

@@ -200,7 +200,12 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
             }
         }
         let mut list = Vec::new();
-        for (&addr, &d) in &depth {
+        // Nearer dependents first, so a dependent that a template diff infers replaced (a
+        // route table of a replaced VPC) passes the replacement on (to its routes).
+        let mut order: Vec<(&str, u32)> = depth.iter().map(|(&a, &d)| (a, d)).collect();
+        order.sort_by_key(|&(a, d)| (d, a));
+        let mut inferred_replaced: BTreeSet<&str> = BTreeSet::new();
+        for (addr, d) in order {
             if d == 0 {
                 continue;
             }
@@ -263,12 +268,14 @@ pub fn link(plan: &mut Plan, types: &BTreeMap<String, String>) {
                     } else if template_diff
                         && kinds.iter().any(|k| matches!(*k, "ref" | "getatt" | "sub"))
                         && via.iter().any(|v| {
-                            index
-                                .get(v.as_str())
-                                .is_some_and(|&j| plan.resources[j].replace)
+                            inferred_replaced.contains(v.as_str())
+                                || index
+                                    .get(v.as_str())
+                                    .is_some_and(|&j| plan.resources[j].replace)
                         })
                     {
                         if super::cloudformation::replaces_any(&ty, &attrs) {
+                            inferred_replaced.insert(addr);
                             "replaced"
                         } else {
                             "re-pointed"

@@ -780,6 +780,48 @@ fn cdk_vpc_replacement_with_exports_in_use_fails_at_the_construct() {
         taken.contains("construct Net/Vpc") && taken.contains("VpcpublicSubnet1Subnet2BB74ED7"),
         "{taken}"
     );
+    // What CloudFormation replaces along with the VPC, inferred from the template diff and the
+    // create-only properties: route tables (VpcId), their associations, and the default routes
+    // of the replaced route tables (two steps away).
+    let facts = gate(
+        &dir,
+        &["facts", "--plan", "head", "--plan-base", "base"],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&facts.stdout).expect("facts");
+    let net = doc["infra"]["plans"]
+        .as_array()
+        .expect("plans")
+        .iter()
+        .find(|p| {
+            p["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("Net.template.json")
+        })
+        .expect("Net stack");
+    let ds = resource(net, "Vpc8378EB38")["downstream"]
+        .as_array()
+        .expect("downstream")
+        .clone();
+    let effect = |a: &str| {
+        ds.iter()
+            .find(|d| d["address"] == a)
+            .map(|d| (d["effect"].clone(), d["depth"].clone()))
+    };
+    assert_eq!(
+        effect("VpcpublicSubnet1RouteTable15C15F8E"),
+        Some((serde_json::json!("replaced"), serde_json::json!(1)))
+    );
+    assert_eq!(
+        effect("VpcpublicSubnet1DefaultRouteB88F9E93"),
+        Some((serde_json::json!("replaced"), serde_json::json!(2)))
+    );
+    assert_eq!(
+        ds.iter().filter(|d| d["effect"] == "replaced").count(),
+        15,
+        "{ds:?}"
+    );
     // The same stacks without the base: everything is a create, no export changes.
     let o = gate(&dir, &["check", "--plan", "head"], None);
     assert!(!stdout(&o).contains("GATE-INF-014"), "{}", stdout(&o));
