@@ -653,15 +653,16 @@ deny contains {"rule": "ACME-001", "message": sprintf("%s is deleted", [rc.addre
     );
 }
 
-/// A conftest policy kept as it is (`package main`, `input` being Terraform's own plan JSON)
-/// runs beside a small gate wrapper that hands it each plan with `with input as p.raw`; on the
-/// real VPC plan its deny messages become gate findings, one per resource the plan deletes.
+/// A conftest policy's rules kept as they are (`input` being Terraform's own plan JSON), moved
+/// from `package main` (which gate refuses) into a package of their own, run beside a small gate
+/// wrapper that hands them each plan with `with input as p.raw`; on the real VPC plan their deny
+/// messages become gate findings, one per resource the plan deletes.
 #[test]
 fn an_unchanged_conftest_policy_runs_on_each_raw_plan() {
     let tmp = tempfile::tempdir().expect("tmp");
     std::fs::write(
         tmp.path().join("conftest.rego"),
-        r#"package main
+        r#"package gate.lib.conftest
 
 deny contains msg if {
 	some rc in input.resource_changes
@@ -679,7 +680,7 @@ rules["ACME-002"] := {"name": "conftest deny", "summary": "A conftest deny messa
 
 deny contains {"rule": "ACME-002", "message": msg, "risk": 70} if {
 	some p in input.infra.plans
-	some msg in data.main.deny with input as p.raw
+	some msg in data.gate.lib.conftest.deny with input as p.raw
 }
 "#,
     )
