@@ -58,6 +58,9 @@ pub struct Facts {
 pub struct CoverageFacts {
     pub telemetry: crate::telemetry::Coverage,
     pub advisories: crate::deps::audit::Coverage,
+    /// Changed files gate did not read (or read only as bytes), each with the reason
+    /// (reported by the GATE-COV rules).
+    pub files: Vec<crate::change::content::UnreadFile>,
 }
 
 impl Facts {

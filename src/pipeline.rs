@@ -102,6 +102,7 @@ fn collect_with<T: Send>(
     let t = Timer::start();
     prefetch_scanner();
     let (mut cs, mode) = change::source::load(opts.source.as_ref(), &opts.cwd)?;
+    change::content::inspect(&mut cs)?;
     let settings = settings::load(
         &cs,
         &opts.cwd,
@@ -205,6 +206,12 @@ fn derive(
     });
     let scanner = secret_scan::build_scanner(&cfg.config.secrets)?;
     t.lap("build the secret scanner");
+    let ignored: Vec<String> = cs
+        .files
+        .iter()
+        .filter(|f| cfg.is_ignored(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
     cs.files.retain(|f| !cfg.is_ignored(&f.path));
     cs.normalize();
     let secrets = secret_scan::scan_change(cs, &scanner, &cfg.paths)?;
@@ -214,6 +221,7 @@ fn derive(
         config: serde_json::to_value(&cfg.config)?,
         ..Facts::default()
     };
+    facts.coverage.files = change::content::UnreadFile::collect(&cs.files, ignored);
     t.lap("scan for secrets and build change facts");
     let cs: &ChangeSet = cs;
     let (mut images, pre_images) = match reading {

@@ -5,6 +5,7 @@
 //! directly: they ask the change set for added lines, and for the post-image of a file through
 //! its [`Snapshot`], so one analyzer works the same in every input mode.
 
+pub mod content;
 pub mod diff;
 pub mod facts;
 pub mod git;
@@ -67,6 +68,8 @@ pub struct FileChange {
     /// The post-image's full object id, from the `index` line of a `--full-index` git diff:
     /// git reads a blob by id without walking trees for its path.
     pub new_blob: Option<String>,
+    /// Why gate did not read the file (or read only its bytes), when it did not.
+    pub unread: Option<content::Unread>,
 }
 
 impl FileChange {
@@ -81,6 +84,7 @@ impl FileChange {
             hunks: Vec::new(),
             whole_file: false,
             new_blob: None,
+            unread: None,
         }
     }
 

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{redact, Scanner, SecretsConfig};
+use crate::change::content::{self, Prepared, Unread};
 use crate::change::{self, ChangeSet, FileChange, Snapshot};
 use crate::paths::PathRules;
 
@@ -169,16 +170,31 @@ fn scan_whole_file(
         let mut buf = cell.borrow_mut();
         match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
             change::WorkTreeRead::Read => {}
-            change::WorkTreeRead::TooLarge => return Ok(Vec::new()),
+            change::WorkTreeRead::TooLarge => {
+                let size =
+                    std::fs::metadata(root.join(&f.path)).map_or(MAX_WHOLE_FILE, |m| m.len());
+                f.unread = Some(Unread::too_large(size, MAX_WHOLE_FILE));
+                return Ok(Vec::new());
+            }
             change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
                 bail!("cannot read {}: it vanished while gate was running", f.path)
             }
         }
-        if looks_binary(&buf) {
-            f.binary = true;
-            return Ok(Vec::new());
-        }
-        let out = scan_buffer(f, &buf, None, scanner, paths);
+        // Wide text is decoded and scanned; binary is recorded (and its bytes scanned
+        // unless it is a known binary format), never skipped silently.
+        let out = match content::prepare(&buf) {
+            Prepared::AsIs => scan_buffer(f, &buf, None, scanner, paths),
+            Prepared::Decoded(text) => scan_buffer(f, &text, None, scanner, paths),
+            Prepared::Binary(u) => {
+                f.binary = true;
+                let scan = u.scanned;
+                f.unread = Some(u);
+                if !scan {
+                    return Ok(Vec::new());
+                }
+                scan_buffer(f, &buf, None, scanner, paths)
+            }
+        };
         if buf.capacity() > 4 * MAX_KEPT_BUFFER {
             // One huge file does not pin its size for the rest of the run.
             *buf = Vec::with_capacity(MAX_KEPT_BUFFER);
@@ -328,11 +344,6 @@ fn replace_ranges(
     }
     out.extend_from_slice(&text[at..]);
     out
-}
-
-/// Git's heuristic: a NUL byte in the first 8000 bytes.
-fn looks_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use crate::util::{code, gate, stderr, stdout, Repo};
 
-/// A GitHub token in its provider's format (synthetic).
+/// A GitHub token and an AWS key id in their providers' formats (synthetic).
 const TOKEN: &str = "ghp_R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u";
+const KEY: &str = "AKIAZ3MHQX7EW2LKQ4PN";
 
 /// A repository with `main` and a branch `pr` checked out, ready for the attack's files.
 fn pr_repo() -> Repo {
@@ -89,6 +90,95 @@ fn gitattributes_cannot_blind_staged_checks() {
 }
 
 // 5. A file gate did not read is never a silent skip.
+
+fn coverage_findings(doc: &serde_json::Value, path: &str) -> Vec<serde_json::Value> {
+    doc["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|f| {
+                    f["rule"].as_str().unwrap_or("").starts_with("GATE-COV-") && f["path"] == path
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_file_with_an_early_nul_byte_is_reported_as_not_scanned() {
+    let r = pr_repo();
+    std::fs::write(r.path().join("notes.txt"), format!("x\0y\nTOKEN={TOKEN}\n")).expect("write");
+    r.commit_all("notes");
+    for args in [
+        &["check", "--base", "main", "--format", "json"][..],
+        &["check", "--all", "--format", "json"],
+    ] {
+        let o = r.gate(args);
+        let doc = json(&o);
+        let cov = coverage_findings(&doc, "notes.txt");
+        assert!(
+            cov.iter()
+                .any(|f| f["message"].as_str().unwrap_or("").contains("binary")),
+            "{args:?}: {doc}"
+        );
+        assert_ne!(doc["verdict"]["decision"], "pass", "{args:?}: {doc}");
+    }
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xff, 0xfe];
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn a_utf16_file_is_decoded_and_scanned() {
+    let r = pr_repo();
+    std::fs::write(
+        r.path().join("creds.txt"),
+        utf16le(&format!("[default]\r\naws_access_key_id = {KEY}\r\n")),
+    )
+    .expect("write");
+    // Without a byte-order mark, as PowerShell redirection can write it.
+    let mut be = Vec::new();
+    for u in format!("token: {TOKEN}\n").encode_utf16() {
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    std::fs::write(r.path().join("token.cfg"), be).expect("write");
+    r.commit_all("creds");
+    for args in [&["check", "--base", "main"][..], &["check", "--all"]] {
+        let o = r.gate(args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stdout(&o));
+        let out = stdout(&o);
+        assert!(out.contains("creds.txt:2"), "{args:?}: {out}");
+        assert!(out.contains("token.cfg:1"), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn a_file_too_large_to_read_under_all_is_reported() {
+    let r = Repo::new();
+    let p = r.path().join("dump.sql");
+    std::fs::write(&p, format!("-- {TOKEN}\n")).expect("write");
+    // Sparse: 64 MiB on paper, a few bytes on disk.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .and_then(|f| f.set_len(64 * 1024 * 1024))
+        .expect("grow");
+    let o = r.gate(&["check", "--all", "--format", "json"]);
+    let doc = json(&o);
+    let cov = coverage_findings(&doc, "dump.sql");
+    assert!(
+        cov.iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("MiB")),
+        "{doc}"
+    );
+    assert_ne!(doc["verdict"]["decision"], "pass", "{doc}");
+}
 
 #[test]
 fn a_tracked_file_that_gitignore_matches_is_scanned_under_all() {
@@ -258,6 +348,37 @@ fn sarif_uris_are_relative_references_without_a_scheme() {
         "{uris:?}"
     );
     crate::util::validate_sarif(&stdout(&o));
+}
+
+// 7. `--diff` never reads outside the repository through a symlinked directory.
+
+#[cfg(unix)]
+#[test]
+fn diff_paths_through_a_symlinked_directory_are_not_read() {
+    let r = Repo::new();
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        outside.path().join("package.json"),
+        "{\"dependencies\": {\"reqeusts\": \"1\"}}",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(outside.path(), r.path().join("lnk")).expect("symlink");
+    r.write(
+        "d.diff",
+        "--- a/lnk/package.json\n+++ b/lnk/package.json\n@@ -1 +1 @@\n-{}\n+{\"dependencies\": {\"reqeusts\": \"1\"}}\n",
+    );
+    let o = r.gate(&["facts", "--diff", "d.diff"]);
+    let facts = stdout(&o);
+    assert!(
+        !facts.contains("\"name\": \"reqeusts\""),
+        "read through the symlinked directory:\n{facts}"
+    );
+    let o = r.gate(&["check", "--diff", "d.diff", "--format", "json"]);
+    assert!(
+        !coverage_findings(&json(&o), "lnk/package.json").is_empty(),
+        "{}",
+        stdout(&o)
+    );
 }
 
 // 10. An expired exception scoped without a path does not stop every run.
