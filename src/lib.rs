@@ -20,6 +20,7 @@ pub mod paths;
 pub mod pipeline;
 pub mod policy;
 pub mod provenance;
+pub mod redact;
 pub mod report;
 pub mod secrets;
 pub mod settings;

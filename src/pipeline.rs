@@ -83,13 +83,32 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         facts,
     } = c;
     let mut lines = LineLookup::new(&cs);
-    crate::policy::evaluate(facts, engine, &settings.cfg.config.disable, |findings| {
+    let config = &settings.cfg.config;
+    let added = suppress::added_by_change(
+        &cs,
+        config
+            .exceptions
+            .as_deref()
+            .unwrap_or(crate::config::exceptions::EXCEPTIONS_FILE),
+        config
+            .baseline
+            .as_deref()
+            .unwrap_or(crate::config::exceptions::BASELINE_FILE),
+        &crate::config::exceptions::today(),
+    );
+    crate::policy::evaluate(facts, engine, &config.disable, |findings| {
         suppress::apply(
             findings,
             &settings.exceptions,
             settings.baseline.as_ref(),
             |p, l| lines.get(p, l),
-        )
+        );
+        suppress::self_suppressions(findings, &added, |p, l| {
+            let f = cs.files.iter().find(|f| f.path == p)?;
+            f.added_lines()
+                .find(|x| x.line == l)
+                .map(|x| String::from_utf8_lossy(&x.text).into_owned())
+        })
     })
 }
 
@@ -215,6 +234,9 @@ fn derive(
     cs.files.retain(|f| !cfg.is_ignored(&f.path));
     cs.normalize();
     let secrets = secret_scan::scan_change(cs, &scanner, &cfg.paths)?;
+    // What the scan did not mask: removed lines' secrets, URL credentials in any line.
+    let redactor = crate::redact::Redactor::new(&scanner);
+    redactor.change(cs);
     let mut facts = Facts {
         change: ChangeFacts::new(mode, cs, &cfg.paths),
         secrets,
@@ -314,6 +336,8 @@ fn derive(
     })?;
     facts.governance = settings.governance.clone();
     facts.exceptions = settings.exceptions.clone();
+    // Dependencies, plans and provenance come from inputs no line scan saw.
+    redactor.facts(&mut facts);
     Ok(facts)
 }
 

@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use globset::Glob;
 use serde::{Deserialize, Serialize};
 
-use crate::config::exceptions::Exception;
+use crate::config::exceptions::{parse_exceptions, Exception};
 use crate::policy::{Finding, Suppression, SuppressionKind};
 
 /// The baseline file: findings accepted when it was written.
@@ -109,7 +109,9 @@ pub fn apply(
         })
         .unwrap_or_default();
     for f in findings.iter_mut() {
-        if let (Some(path), Some(line)) = (f.path.clone(), f.line) {
+        if let (Some(path), Some(line), true) =
+            (f.path.clone(), f.line, inline_suppressible(&f.rule))
+        {
             let here = line_text(&path, line);
             let above = if line > 1 {
                 line_text(&path, line - 1)
@@ -128,16 +130,10 @@ pub fn apply(
                 continue;
             }
         }
-        let exception = exceptions.iter().zip(&globs).find(|(e, g)| {
-            !e.expired
-                && e.rule == f.rule
-                && g.as_ref()
-                    .is_none_or(|g| f.path.as_deref().is_some_and(|p| g.is_match(p)))
-                && e.resource
-                    .as_ref()
-                    .is_none_or(|r| f.resource.as_deref() == Some(r.as_str()))
-                && e.fingerprint.as_ref().is_none_or(|fp| *fp == f.fingerprint)
-        });
+        let exception = exceptions
+            .iter()
+            .zip(&globs)
+            .find(|(e, g)| !e.expired && exception_matches(e, g.as_ref(), f));
         if let Some((e, _)) = exception {
             f.suppressed = Some(Suppression {
                 kind: SuppressionKind::Exception,
@@ -152,6 +148,201 @@ pub fn apply(
             });
         }
     }
+}
+
+/// Whether a finding may be suppressed by an inline comment. Governance findings may not:
+/// they report the change to the gate's own files, and the comment would sit in the very
+/// file the change edits (`# gate:allow GATE-GOV-001` in the weakened `.gate.yaml`).
+pub fn inline_suppressible(rule: &str) -> bool {
+    !rule.starts_with("GATE-GOV-")
+}
+
+fn exception_matches(e: &Exception, glob: Option<&globset::GlobMatcher>, f: &Finding) -> bool {
+    e.rule == f.rule
+        && glob.is_none_or(|g| f.path.as_deref().is_some_and(|p| g.is_match(p)))
+        && e.resource
+            .as_ref()
+            .is_none_or(|r| f.resource.as_deref() == Some(r.as_str()))
+        && e.fingerprint.as_ref().is_none_or(|fp| *fp == f.fingerprint)
+}
+
+/// A suppression the change under review made for one of its own findings
+/// (`input.governance.self_suppressions`, reported by GATE-GOV-003).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SelfSuppression {
+    pub kind: SuppressionKind,
+    /// The suppressed finding: its rule, place and fingerprint.
+    pub rule: String,
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub finding: String,
+    /// Where the suppression is: the added line with the comment, or the file and line of
+    /// the new exception or baseline entry.
+    pub at_path: String,
+    pub at_line: u32,
+    pub reason: String,
+}
+
+/// The exceptions and baseline entries the change adds (in its post-image and not in its
+/// pre-image), each with the line of the file that holds it.
+#[derive(Debug, Clone, Default)]
+pub struct Added {
+    exceptions: Vec<(Exception, u32)>,
+    exceptions_file: String,
+    baseline: Vec<(BaselineEntry, u32)>,
+    baseline_file: String,
+}
+
+/// What the change adds to the exceptions file and the baseline. Read whether or not they are
+/// in force for this run (with `--base` they are read from the base revision): once merged,
+/// they will be. Unparsable files add nothing here (when they are in force, loading them
+/// fails the run).
+pub fn added_by_change(
+    cs: &crate::change::ChangeSet,
+    exceptions_file: &str,
+    baseline_file: &str,
+    today: &str,
+) -> Added {
+    use crate::change::FileStatus;
+    let mut out = Added {
+        exceptions_file: exceptions_file.to_string(),
+        baseline_file: baseline_file.to_string(),
+        ..Added::default()
+    };
+    let changed = |name: &str| {
+        cs.files
+            .iter()
+            .find(|f| f.path == name && f.status != FileStatus::Deleted && !f.whole_file)
+    };
+    let text = |snap: &crate::change::Snapshot, name: &str| -> Option<String> {
+        snap.read(name)
+            .ok()
+            .flatten()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    let line_of = |post: &str, needle: &str, added: &[u32]| -> u32 {
+        post.lines()
+            .enumerate()
+            .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), l))
+            .filter(|(_, l)| l.contains(needle))
+            .map(|(n, _)| n)
+            .find(|n| added.is_empty() || added.contains(n))
+            .unwrap_or(1)
+    };
+    if let Some(f) = changed(exceptions_file) {
+        let added: Vec<u32> = f.added_lines().map(|l| l.line).collect();
+        if let Some(post) = text(&cs.post, exceptions_file) {
+            let before = text(&cs.pre, exceptions_file)
+                .and_then(|t| parse_exceptions(&t, exceptions_file, today).ok())
+                .unwrap_or_default();
+            if let Ok(after) = parse_exceptions(&post, exceptions_file, today) {
+                for e in after {
+                    if !e.expired && !before.contains(&e) {
+                        let at = line_of(&post, &e.rule, &added);
+                        out.exceptions.push((e, at));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(f) = changed(baseline_file) {
+        let added: Vec<u32> = f.added_lines().map(|l| l.line).collect();
+        if let Some(post) = text(&cs.post, baseline_file) {
+            let before: BTreeSet<BaselineEntry> = text(&cs.pre, baseline_file)
+                .and_then(|t| Baseline::parse(&t, baseline_file).ok())
+                .map(|b| b.findings.into_iter().collect())
+                .unwrap_or_default();
+            if let Ok(after) = Baseline::parse(&post, baseline_file) {
+                for e in after.findings {
+                    if !before.contains(&e) {
+                        let at = line_of(&post, &e.fingerprint, &added);
+                        out.baseline.push((e, at));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The suppressions the change made for its own findings: an inline allow on a line it adds
+/// (`added_line(path, line)` gives the added line's text, `None` for any other line), or a
+/// new exception or baseline entry that matches the finding (in force or not yet).
+pub fn self_suppressions(
+    findings: &[Finding],
+    added: &Added,
+    mut added_line: impl FnMut(&str, u32) -> Option<String>,
+) -> Vec<SelfSuppression> {
+    let globs: Vec<Option<globset::GlobMatcher>> = added
+        .exceptions
+        .iter()
+        .map(|(e, _)| {
+            e.path
+                .as_ref()
+                .and_then(|p| Glob::new(p).ok())
+                .map(|g| g.compile_matcher())
+        })
+        .collect();
+    let mut out = Vec::new();
+    for f in findings.iter().filter(|f| inline_suppressible(&f.rule)) {
+        let own = |kind, at_path: &str, at_line, reason: String| SelfSuppression {
+            kind,
+            rule: f.rule.clone(),
+            path: f.path.clone(),
+            line: f.line,
+            finding: f.fingerprint.clone(),
+            at_path: at_path.to_string(),
+            at_line,
+            reason,
+        };
+        if let (Some(path), Some(line), Some(SuppressionKind::Inline)) = (
+            f.path.as_deref(),
+            f.line,
+            f.suppressed.as_ref().map(|s| s.kind),
+        ) {
+            let here = [line, line.saturating_sub(1)]
+                .into_iter()
+                .filter(|&l| l > 0)
+                .find_map(|l| {
+                    added_line(path, l)
+                        .and_then(|t| inline_allow(&t, &f.rule))
+                        .map(|r| (l, r))
+                });
+            if let Some((at, reason)) = here {
+                out.push(own(SuppressionKind::Inline, path, at, reason));
+                continue;
+            }
+        }
+        if let Some(((e, at), _)) = added
+            .exceptions
+            .iter()
+            .zip(&globs)
+            .find(|((e, _), g)| exception_matches(e, g.as_ref(), f))
+        {
+            out.push(own(
+                SuppressionKind::Exception,
+                &added.exceptions_file,
+                *at,
+                e.reason.clone(),
+            ));
+            continue;
+        }
+        if let Some((_, at)) = added
+            .baseline
+            .iter()
+            .find(|(e, _)| e.rule == f.rule && e.fingerprint == f.fingerprint)
+        {
+            out.push(own(
+                SuppressionKind::Baseline,
+                &added.baseline_file,
+                *at,
+                "accepted by a baseline written on the change".to_string(),
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ rules["GATE-GOV-001"] := {
 		"",
 		"**Why it matters:** a change must not be able to approve itself. In CI (`--base`), gate judges the change with the base revision's configuration; this finding makes the attempt visible to reviewers.",
 		"",
+		"**Example:** a pull request that adds `disable: [GATE-SEC-001]` to `.gate.yaml` next to the code it changes (tampering, blocking), or one that only reorders the file (a warning). A `gate:allow GATE-GOV-001` comment in the changed file does not suppress this finding.",
+		"",
 		"**How to fix:** land configuration changes on their own, reviewed by the owners of the gate (CODEOWNERS for `.gate.yaml` and `policies/`).",
 	]),
 	"tags": ["governance", "tampering", "supply-chain"],

@@ -25,16 +25,22 @@ pub struct Outcome {
     pub verdict: Verdict,
 }
 
+/// The rule that reports self-suppressions, in its package: evaluated again once the
+/// suppressions are known (`input.governance.self_suppressions`).
+const SELF_SUPPRESSION: (&str, &str) = ("gate.governance", "GATE-GOV-003");
+
 /// Stage 1 and stage 2 of the policy evaluation. Findings of `disabled` rules are dropped;
-/// `suppress` marks the suppressed ones before stage 2 weighs the rest.
-pub fn evaluate(
+/// `suppress` marks the suppressed ones and returns the suppressions the change made for its
+/// own findings, which GATE-GOV-003 reports (no suppression applies to that finding) before
+/// stage 2 weighs the rest.
+pub fn evaluate<S: Serialize>(
     mut facts: Facts,
     engine: &Engine,
     disabled: &[String],
-    suppress: impl FnOnce(&mut [Finding]),
+    suppress: impl FnOnce(&mut [Finding]) -> Vec<S>,
 ) -> Result<Outcome> {
     let t = Timer::start();
-    let input = facts.to_rego()?;
+    let mut input = facts.to_rego()?;
     t.lap("facts to Rego input");
     let (mut findings, rules) = engine.findings(&input)?;
     t.lap("stage 1 (findings)");
@@ -60,7 +66,29 @@ pub fn evaluate(
             );
         }
     }
-    suppress(&mut findings);
+    let own = suppress(&mut findings);
+    if !own.is_empty() && !disabled.iter().any(|d| d == SELF_SUPPRESSION.1) {
+        input
+            .as_object_mut()?
+            .get_mut(&regorus::Value::from("governance"))
+            .ok_or_else(|| anyhow::anyhow!("policy input has no governance"))?
+            .as_object_mut()?
+            .insert(regorus::Value::from("self_suppressions"), to_value(&own)?);
+        let more = engine.package_findings(&input, SELF_SUPPRESSION.0)?;
+        findings.extend(more.into_iter().filter(|f| f.rule == SELF_SUPPRESSION.1));
+        findings.sort_by(|a, b| {
+            (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
+                &b.path,
+                b.line,
+                &b.rule,
+                &b.resource,
+                &b.message,
+                b.level,
+            ))
+        });
+        findings.dedup();
+        t.lap("self-suppressions");
+    }
     let active: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
     // Stage 2 sees the same facts value as stage 1 (shared, not converted again).
     let mut stage2 = BTreeMap::new();

@@ -156,7 +156,7 @@ pub struct Suppression {
 }
 
 /// What suppressed a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuppressionKind {
     /// A `gate:allow RULE reason` comment on the line or the line above.
@@ -497,6 +497,22 @@ impl Engine {
             }
         }
         Ok((findings, rules))
+    }
+
+    /// The findings of one package (`gate.governance`) on `input`: the second pass that
+    /// reports self-suppressions once the suppressions are known.
+    pub fn package_findings(&self, input: &regorus::Value, pkg: &str) -> Result<Vec<Finding>> {
+        let mut out = Vec::new();
+        for (set, level) in [
+            ("deny", Level::Error),
+            ("warn", Level::Warning),
+            ("info", Level::Note),
+        ] {
+            if let Some(value) = self.query(input, &format!("data.{pkg}.{set}"))? {
+                out.extend(parse_findings(pkg, set, level, value)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Stage 2: the verdict from facts and findings.

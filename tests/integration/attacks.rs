@@ -9,6 +9,8 @@ use crate::util::{code, gate, stderr, stdout, Repo};
 /// A GitHub token and an AWS key id in their providers' formats (synthetic).
 const TOKEN: &str = "ghp_R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u";
 const KEY: &str = "AKIAZ3MHQX7EW2LKQ4PN";
+/// A password inside a URL: no scanner knows its format, only its place.
+const URL_PASSWORD: &str = "Zq8-wPm4-Tr7x";
 
 /// A repository with `main` and a branch `pr` checked out, ready for the attack's files.
 fn pr_repo() -> Repo {
@@ -87,6 +89,213 @@ fn gitattributes_cannot_blind_staged_checks() {
     let o = r.gate(&["check", "--staged"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("app.env:1"), "{}", stdout(&o));
+}
+
+// 2. Credentials inside dependency URLs and resource addresses never reach an output.
+
+fn leaky_dependency_repo() -> Repo {
+    let r = Repo::new();
+    r.write("package.json", "{\n  \"dependencies\": {}\n}\n");
+    r.write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\n",
+    );
+    r.commit_all("manifests");
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write(
+        "requirements.txt",
+        &format!(
+            "privpkg @ git+https://x-access-token:{TOKEN}@github.com/acme/privpkg.git\nmirrored @ https://deploy:{URL_PASSWORD}@pkgs.example.com/mirrored-1.0.tar.gz\n"
+        ),
+    );
+    r.write(
+        "package.json",
+        &format!("{{\n  \"dependencies\": {{\n    \"privpkg\": \"git+https://x-access-token:{TOKEN}@github.com/acme/privpkg.git\"\n  }}\n}}\n"),
+    );
+    r.write(
+        "Cargo.toml",
+        &format!("[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nprivpkg = {{ git = \"https://x-access-token:{TOKEN}@github.com/acme/privpkg\" }}\n"),
+    );
+    r.commit_all("private dependencies");
+    r
+}
+
+fn assert_no_credential(what: &str, text: &str) {
+    assert!(!text.contains(TOKEN), "{what} prints the token:\n{text}");
+    assert!(
+        !text.contains(URL_PASSWORD),
+        "{what} prints the URL password:\n{text}"
+    );
+}
+
+#[test]
+fn dependency_url_credentials_never_reach_a_report_or_the_facts() {
+    let r = leaky_dependency_repo();
+    for format in ["text", "json", "sarif", "markdown", "github", "outputs"] {
+        let o = r.gate(&["check", "--base", "main", "--format", format]);
+        assert_eq!(code(&o), 1, "{format}: {}", stderr(&o));
+        assert_no_credential(format, &stdout(&o));
+    }
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    let doc = json(&o);
+    // The dependencies are still reported, with the credential masked.
+    let dep005 = findings_of(&doc, "GATE-DEP-005");
+    assert!(dep005.len() >= 3, "{}", stdout(&o));
+    let o = r.gate(&["facts", "--base", "main"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_no_credential("gate facts", &stdout(&o));
+    assert!(stdout(&o).contains("privpkg"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("pkgs.example.com"), "{}", stdout(&o));
+}
+
+#[test]
+fn credentials_in_a_plan_resource_address_never_reach_a_report_or_the_facts() {
+    let r = Repo::new();
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "resource_changes": [{
+            "address": format!("aws_db_instance.tenant[\"{TOKEN}\"]"),
+            "mode": "managed",
+            "type": "aws_db_instance",
+            "name": "tenant",
+            "index": TOKEN,
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": {
+                "actions": ["delete"],
+                "before": {"identifier": "tenant", "skip_final_snapshot": true, "deletion_protection": false},
+                "after": null,
+                "after_unknown": {},
+                "before_sensitive": {},
+                "after_sensitive": {}
+            }
+        }]
+    });
+    r.write("plan.json", &plan.to_string());
+    for format in ["text", "json", "sarif", "markdown", "github"] {
+        let o = r.gate(&["check", "--plan", "plan.json", "--format", format]);
+        assert_eq!(code(&o), 1, "{format}: {}{}", stdout(&o), stderr(&o));
+        assert_no_credential(format, &stdout(&o));
+        assert!(
+            stdout(&o).contains("aws_db_instance.tenant"),
+            "{format}: {}",
+            stdout(&o)
+        );
+    }
+    let o = r.gate(&["facts", "--plan", "plan.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_no_credential("gate facts", &stdout(&o));
+}
+
+// 3. A change cannot suppress the finding about its own tampering.
+
+#[test]
+fn governance_findings_cannot_be_suppressed_inline() {
+    let r = Repo::new();
+    r.write(".gate.yaml", "thresholds: {fail: 70, warn: 40}\n");
+    r.commit_all("gate config");
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write(
+        ".gate.yaml",
+        "# gate:allow GATE-GOV-001 tidy\nthresholds: {fail: 70, warn: 40}\ndisable: [GATE-SEC-001]\n",
+    );
+    r.commit_all("tidy config");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code(&o), 1, "the tampering still blocks: {}", stdout(&o));
+    let gov = findings_of(&json(&o), "GATE-GOV-001");
+    assert!(
+        gov.iter()
+            .any(|f| f["level"] == "error" && f["suppressed"].is_null()),
+        "{gov:?}"
+    );
+    // In the text report too.
+    let o = r.gate(&["check", "--base", "main"]);
+    assert!(
+        !stdout(&o).contains("suppressed by inline"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+// 4. A change that suppresses its own findings is reported.
+
+fn has_self_suppression(doc: &serde_json::Value, level: &str) -> bool {
+    findings_of(doc, "GATE-GOV-003")
+        .iter()
+        .any(|f| f["level"] == level && f["suppressed"].is_null())
+}
+
+#[test]
+fn inline_allow_beside_a_new_secret_is_a_self_suppression() {
+    let r = pr_repo();
+    r.write(
+        "src/settings.py",
+        &format!("AWS_KEY = '{KEY}'  # gate:allow GATE-SEC-001 not a real key\n"),
+    );
+    r.commit_all("settings");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let doc = json(&o);
+    assert!(
+        findings_of(&doc, "GATE-SEC-001")
+            .iter()
+            .all(|f| f["suppressed"]["kind"] == "inline"),
+        "{doc}"
+    );
+    assert!(has_self_suppression(&doc, "warning"), "{doc}");
+    let msg = findings_of(&doc, "GATE-GOV-003")[0]["message"].clone();
+    assert!(
+        msg.as_str().unwrap_or("").contains("GATE-SEC-001")
+            && msg.as_str().unwrap_or("").contains("src/settings.py:1"),
+        "{msg}"
+    );
+    // Under the strict profile (AI-authored), it blocks.
+    let o = r.gate(&["check", "--base", "main", "--format", "json", "--ai"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(has_self_suppression(&json(&o), "error"), "{}", stdout(&o));
+}
+
+#[test]
+fn exceptions_and_baseline_entries_for_the_changes_own_findings_are_self_suppressions() {
+    // An exception added by the change for the change's own finding.
+    let r = pr_repo();
+    r.write(
+        "deploy/env.sh",
+        &format!("export AWS_ACCESS_KEY_ID={KEY}\n"),
+    );
+    r.write(
+        ".gate-exceptions.yaml",
+        "- rule: GATE-SEC-001\n  path: 'deploy/**'\n  reason: rotated later\n  owner: '@me'\n  expires: 2999-01-01\n",
+    );
+    r.commit_all("deploy");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    let doc = json(&o);
+    assert!(has_self_suppression(&doc, "warning"), "{doc}");
+    assert!(
+        findings_of(&doc, "GATE-GOV-003")
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("exception")),
+        "{doc}"
+    );
+
+    // A baseline written on the branch, accepting the change's own finding.
+    let r = pr_repo();
+    r.write(
+        "deploy/env.sh",
+        &format!("export AWS_ACCESS_KEY_ID={KEY}\n"),
+    );
+    r.commit_all("deploy");
+    let o = r.gate(&["baseline", "--base", "main"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    r.commit_all("baseline");
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    let doc = json(&o);
+    assert!(
+        findings_of(&doc, "GATE-GOV-003")
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("baseline")),
+        "{doc}"
+    );
 }
 
 // 5. A file gate did not read is never a silent skip.
@@ -379,6 +588,47 @@ fn diff_paths_through_a_symlinked_directory_are_not_read() {
         "{}",
         stdout(&o)
     );
+}
+
+// 9. A secret in a removed line stays out of the facts (and of what policies see).
+
+#[test]
+fn removed_secrets_are_redacted_in_the_facts() {
+    let r = Repo::new();
+    r.write("old.env", &format!("TOKEN={TOKEN}\nAWS={KEY}\n"));
+    r.write(
+        "requirements.txt",
+        &format!("privpkg @ git+https://x-access-token:{TOKEN}@github.com/acme/privpkg.git\n"),
+    );
+    r.commit_all("old secrets");
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.git(&["rm", "-q", "old.env", "requirements.txt"]);
+    r.commit_all("remove secrets");
+    let o = r.gate(&["facts", "--base", "main"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let facts = stdout(&o);
+    assert!(!facts.contains(TOKEN), "{facts}");
+    assert!(!facts.contains(KEY), "{facts}");
+    assert!(facts.contains("\"removed\""), "{facts}");
+    // A policy sees the same redacted facts.
+    let pol = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        pol.path().join("peek.rego"),
+        "package gate.custom.peek\n\nrules[\"CUSTOM-PEEK\"] := {\"name\": \"Peek\", \"summary\": \"Shows removed lines.\"}\n\ninfo contains {\"rule\": \"CUSTOM-PEEK\", \"message\": l.text} if {\n\tsome f in input.change.files\n\tsome h in f.hunks\n\tsome l in h.removed\n}\n",
+    )
+    .expect("write");
+    let o = r.gate(&[
+        "check",
+        "--base",
+        "main",
+        "--format",
+        "json",
+        "--policy",
+        &pol.path().display().to_string(),
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("CUSTOM-PEEK"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains(TOKEN), "{}", stdout(&o));
 }
 
 // 10. An expired exception scoped without a path does not stop every run.
