@@ -356,7 +356,12 @@ pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<()> {
             ));
             continue;
         }
-        if let Snapshot::WorkTree(root) = &cs.post {
+        let work_tree = match &cs.post {
+            Snapshot::WorkTree(root) => Some(root),
+            Snapshot::Blobs { root, ids } if !ids.contains_key(&f.path) => Some(root),
+            _ => None,
+        };
+        if let Some(root) = work_tree {
             if through_symlinked_dir(root, &f.path) {
                 f.unread = Some(Unread::unreadable(
                     "a directory on its path is a symlink, which gate never follows",

@@ -374,6 +374,39 @@ pub fn list_files(root: &Path, rev: Option<&str>) -> Result<Vec<ListedFile>> {
     Ok(files)
 }
 
+/// Which of these object ids the repository has (one `git cat-file --batch-check`).
+pub fn objects_exist(root: &Path, ids: &[String]) -> Result<std::collections::BTreeSet<String>> {
+    use std::io::Write;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut child = git(root)
+        .args(["cat-file", "--batch-check=%(objectname) %(objecttype)"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("cannot run `git cat-file --batch-check`")?;
+    let mut stdin = child.stdin.take().context("git stdin")?;
+    let input: Vec<u8> = ids
+        .iter()
+        .flat_map(|s| format!("{s}\n").into_bytes())
+        .collect();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .context("cannot read from git cat-file --batch-check")?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("git cat-file writer panicked"))?
+        .context("cannot write to git cat-file --batch-check")?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(" blob"))
+        .map(str::to_string)
+        .collect())
+}
+
 /// Many blobs at once (`REV:path` or `:path` specs) through one `git cat-file --batch`:
 /// a process per file would dominate the time of a large change.
 pub fn show_many(root: &Path, specs: &[String]) -> Result<Vec<Option<Vec<u8>>>> {

@@ -126,6 +126,13 @@ pub enum Snapshot {
     Index(PathBuf),
     /// A commit of the repository at this root.
     Revision { root: PathBuf, rev: String },
+    /// A `--diff`'s post-images: the blobs its `index` lines name (by path), read from the
+    /// repository at this root; a file without one is read from the work tree, which was
+    /// checked to hold the diff's lines.
+    Blobs {
+        root: PathBuf,
+        ids: std::collections::BTreeMap<String, String>,
+    },
     /// Nothing readable: only the diff's own lines are known.
     None,
 }
@@ -140,6 +147,12 @@ impl Snapshot {
             Snapshot::WorkTree(root) => read_inside(root, path),
             Snapshot::Index(root) => git::show(root, &format!(":{path}")),
             Snapshot::Revision { root, rev } => git::show(root, &format!("{rev}:{path}")),
+            Snapshot::Blobs { root, ids } => match ids.get(path) {
+                Some(id) => Ok(git::show_many(root, std::slice::from_ref(id))?
+                    .pop()
+                    .flatten()),
+                None => read_inside(root, path),
+            },
             Snapshot::None => Ok(None),
         }
     }
@@ -150,7 +163,10 @@ impl Snapshot {
     /// extended regular expression); `None` when it cannot be told (no repository).
     pub fn grep_any(&self, pattern: &str, pathspecs: &[&str]) -> Result<Option<bool>> {
         match self {
-            Snapshot::WorkTree(root) => git::grep_any(root, None, false, pattern, pathspecs),
+            // A `--diff`'s surroundings are the work tree's, as for `list`.
+            Snapshot::WorkTree(root) | Snapshot::Blobs { root, .. } => {
+                git::grep_any(root, None, false, pattern, pathspecs)
+            }
             Snapshot::Index(root) => git::grep_any(root, None, true, pattern, pathspecs),
             Snapshot::Revision { root, rev } => {
                 git::grep_any(root, Some(rev), false, pattern, pathspecs)
@@ -187,6 +203,21 @@ impl Snapshot {
                     .map(|(p, id)| spec(rev, p, *id))
                     .collect::<Vec<_>>(),
             ),
+            Snapshot::Blobs { root, ids } => {
+                let (by_id, by_path): (Vec<_>, Vec<_>) = items
+                    .iter()
+                    .enumerate()
+                    .partition(|(_, (p, _))| ids.contains_key(*p));
+                let specs: Vec<String> = by_id.iter().map(|(_, (p, _))| ids[*p].clone()).collect();
+                let mut out: Vec<Option<Vec<u8>>> = vec![None; items.len()];
+                for ((i, _), blob) in by_id.iter().zip(git::show_many(root, &specs)?) {
+                    out[*i] = blob;
+                }
+                for (i, (p, _)) in by_path {
+                    out[i] = read_inside(root, p)?;
+                }
+                Ok(out)
+            }
             _ => items.iter().map(|(p, _)| self.read(p)).collect(),
         }
     }
@@ -214,7 +245,9 @@ impl Snapshot {
                 .collect()
         };
         match self {
-            Snapshot::WorkTree(root) => list_work_tree(root),
+            // The files around a `--diff`'s change are the work tree's (its changed files are
+            // read from their blobs).
+            Snapshot::WorkTree(root) | Snapshot::Blobs { root, .. } => list_work_tree(root),
             Snapshot::Index(root) => Ok(listed(git::list_files(root, None)?)),
             Snapshot::Revision { root, rev } => Ok(listed(git::list_files(root, Some(rev))?)),
             Snapshot::None => Ok(Vec::new()),

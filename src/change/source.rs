@@ -92,7 +92,10 @@ pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, Mode)> {
             };
             let files = diff::parse(&bytes)
                 .map_err(|e| anyhow::anyhow!("{name}:{}: {}", e.line, e.message))?;
-            let post = root.clone().map_or(Snapshot::None, Snapshot::WorkTree);
+            let post = match &root {
+                Some(root) => diff_post_images(root, &files)?,
+                None => Snapshot::None,
+            };
             Ok((
                 ChangeSet {
                     base: None,
@@ -172,4 +175,59 @@ pub fn load_change(source: &Source, cwd: &Path) -> Result<(ChangeSet, Mode)> {
             Ok((tree::walk(&dir)?, Mode::All))
         }
     }
+}
+
+/// Where a `--diff`'s post-images come from, inside a repository. The work tree holds
+/// whatever is checked out, not necessarily the change: manifests read from it would describe
+/// another version. So each file is read from the blob its `index` line names when the
+/// repository has that blob, and otherwise from the work tree only after checking that the
+/// work tree holds the diff's added lines; when it holds other content, the check is refused
+/// (exit 2) naming the file and line, never judged on that content. A file the work tree does
+/// not have is judged on the diff's lines alone.
+fn diff_post_images(root: &Path, files: &[super::FileChange]) -> Result<Snapshot> {
+    use super::{FileStatus, WorkTreeRead};
+    let live: Vec<&super::FileChange> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Deleted && !f.binary)
+        .collect();
+    let wanted: Vec<String> = live.iter().filter_map(|f| f.new_blob.clone()).collect();
+    let present = git::objects_exist(root, &wanted)?;
+    let mut ids = std::collections::BTreeMap::new();
+    let mut buf = Vec::new();
+    for f in live {
+        if let Some(id) = f.new_blob.as_ref().filter(|id| present.contains(*id)) {
+            ids.insert(f.path.clone(), id.clone());
+            continue;
+        }
+        match super::read_inside_into(root, &f.path, u64::MAX, &mut buf)? {
+            WorkTreeRead::Read => {}
+            // Not read by anyone (a symlink on the way): reported as unreadable.
+            WorkTreeRead::NotAFile => continue,
+            // Not in the work tree (a patch reviewed before it is applied): only the diff's
+            // own lines are known, as without a repository.
+            WorkTreeRead::Missing | WorkTreeRead::TooLarge => continue,
+        }
+        let lines: Vec<&[u8]> = buf
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .collect();
+        for l in f.added_lines() {
+            let want: &[u8] = l.text.strip_suffix(b"\r").unwrap_or(&l.text[..]);
+            let have = usize::try_from(l.line)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| lines.get(i));
+            if have != Some(&want) {
+                anyhow::bail!(
+                    "{}:{}: the work tree does not match the diff: apply the change first (git apply), check it with --base or --staged, or give a diff with blob ids (git diff --full-index) from a clone that has them",
+                    f.path,
+                    l.line
+                );
+            }
+        }
+    }
+    Ok(Snapshot::Blobs {
+        root: root.to_path_buf(),
+        ids,
+    })
 }

@@ -590,6 +590,72 @@ fn diff_paths_through_a_symlinked_directory_are_not_read() {
     );
 }
 
+// 8. `--diff` judges the diff, not whatever the work tree holds.
+
+/// main has manifests; `pr` adds typo-squats; the diff of pr is written, main checked out.
+fn diff_on_a_clean_checkout(full_index: bool) -> Repo {
+    let r = Repo::new();
+    r.write("requirements.txt", "requests==2.31.0\n");
+    r.write(
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"left-pad\": \"1.3.0\"\n  }\n}\n",
+    );
+    r.commit_all("manifests");
+    r.git(&["checkout", "-q", "-b", "pr"]);
+    r.write("requirements.txt", "requests==2.31.0\nreqeusts==1.0.0\n");
+    r.write(
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"left-pad\": \"1.3.0\",\n    \"expresss\": \"4.18.2\"\n  }\n}\n",
+    );
+    r.commit_all("deps");
+    let diff = if full_index {
+        r.git(&["diff", "--full-index", "main", "pr"])
+    } else {
+        // As `diff -u` or a patch tool writes it: no `index` lines, so no blob ids.
+        r.git(&["diff", "main", "pr"])
+            .lines()
+            .filter(|l| !l.starts_with("index "))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    r.git(&["checkout", "-q", "main"]);
+    r.write(".git/pr.diff", &diff);
+    r
+}
+
+#[test]
+fn diff_manifests_are_read_from_the_diffs_blobs_not_the_work_tree() {
+    let r = diff_on_a_clean_checkout(true);
+    let o = r.gate(&["check", "--diff", ".git/pr.diff", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let doc = json(&o);
+    let names: Vec<String> = findings_of(&doc, "GATE-DEP-003")
+        .iter()
+        .map(|f| f["resource"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        names.contains(&"pypi:reqeusts".to_string()) && names.contains(&"npm:expresss".to_string()),
+        "{names:?}\n{doc}"
+    );
+}
+
+#[test]
+fn diff_without_blob_ids_is_refused_when_the_work_tree_does_not_match() {
+    let r = diff_on_a_clean_checkout(false);
+    let o = r.gate(&["check", "--diff", ".git/pr.diff"]);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("does not match") && err.contains("package.json"),
+        "{err}"
+    );
+    // With the change applied to the work tree, the same diff is checked.
+    r.git(&["checkout", "-q", "pr"]);
+    let o = r.gate(&["check", "--diff", ".git/pr.diff"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("reqeusts"), "{}", stdout(&o));
+}
+
 // 9. A secret in a removed line stays out of the facts (and of what policies see).
 
 #[test]
