@@ -35,6 +35,37 @@ pub fn detect_base() -> Option<(String, &'static str)> {
     None
 }
 
+/// The pull request's head branch from the CI's variables, with the variable it came from
+/// (`GATE_HEAD_BRANCH` overrides them).
+pub fn head_branch() -> Option<(String, &'static str)> {
+    head_branch_from(|k| std::env::var(k).ok())
+}
+
+/// [`head_branch`] over any variable lookup.
+pub fn head_branch_from(var: impl Fn(&str) -> Option<String>) -> Option<(String, &'static str)> {
+    const VARS: &[&str] = &[
+        "GATE_HEAD_BRANCH",
+        // GitHub Actions, pull_request events.
+        "GITHUB_HEAD_REF",
+        // GitLab merge request pipelines.
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+        // Azure Pipelines pull requests (`refs/heads/...`).
+        "SYSTEM_PULLREQUEST_SOURCEBRANCH",
+        // Jenkins multibranch pull requests.
+        "CHANGE_BRANCH",
+        // Bitbucket Pipelines, Buildkite, CircleCI, Drone: the branch being built.
+        "BITBUCKET_BRANCH",
+        "BUILDKITE_BRANCH",
+        "CIRCLE_BRANCH",
+        "DRONE_SOURCE_BRANCH",
+    ];
+    VARS.iter().find_map(|k| {
+        let v = var(k)?;
+        let v = v.trim().trim_start_matches("refs/heads/");
+        (!v.is_empty()).then(|| (v.to_string(), *k))
+    })
+}
+
 /// What `gate init` writes, relative to the repository root.
 pub const INIT_FILES: &[(&str, &str)] = &[
     (".gate.yaml", include_str!("init/gate.yaml")),
@@ -226,5 +257,29 @@ mod tests {
             .iter()
             .any(|(r, t)| r.ends_with("pre-commit-config.yaml")
                 && t.contains(&format!("rev: {tag}"))));
+    }
+
+    #[test]
+    fn head_branch_from_each_ci() {
+        for var in [
+            "GITHUB_HEAD_REF",
+            "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+            "SYSTEM_PULLREQUEST_SOURCEBRANCH",
+            "CHANGE_BRANCH",
+            "BITBUCKET_BRANCH",
+            "BUILDKITE_BRANCH",
+            "CIRCLE_BRANCH",
+            "DRONE_SOURCE_BRANCH",
+        ] {
+            let got = head_branch_from(|k| (k == var).then(|| "refs/heads/copilot/fix-1".into()));
+            assert_eq!(got, Some(("copilot/fix-1".to_string(), var)));
+        }
+        let both = head_branch_from(|k| match k {
+            "GATE_HEAD_BRANCH" => Some("devin/1-x".into()),
+            "GITHUB_HEAD_REF" => Some("other".into()),
+            _ => None,
+        });
+        assert_eq!(both, Some(("devin/1-x".to_string(), "GATE_HEAD_BRANCH")));
+        assert_eq!(head_branch_from(|_| Some("  ".into())), None);
     }
 }

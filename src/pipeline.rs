@@ -442,8 +442,15 @@ fn other_facts(
             .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))??,
         None => Vec::new(),
     };
+    let branch = if mode == Mode::All {
+        None
+    } else {
+        crate::ci::head_branch()
+    };
     facts.provenance = provenance::detect(
+        &provenance::Detector::new(&cfg.config.ai.agents),
         &commits,
+        branch.as_ref().map(|(b, var)| (b.as_str(), *var)),
         &provenance::github_labels(),
         &cfg.config.ai.labels,
         opts.ai,

@@ -2,7 +2,7 @@ package gate.ai_test
 
 base := {"provenance": {"ai_generated": false, "signals": []}, "smells": []}
 
-ai := {"provenance": {"ai_generated": true, "signals": [{"kind": "trailer", "value": "Co-authored-by: Claude <noreply@anthropic.com>"}]}, "smells": []}
+ai := {"provenance": {"ai_generated": true, "agents": ["claude"], "commits": 2, "ai_commits": 1, "signals": [{"kind": "trailer", "value": "Co-authored-by: Claude <noreply@anthropic.com>", "commit": "0123456789ab", "agent": "claude"}]}, "smells": []}
 
 placeholder := [{"kind": "placeholder", "path": "app.py", "line": 4, "detail": "TODO: implement"}]
 

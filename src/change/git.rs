@@ -226,6 +226,7 @@ pub struct CommitInfo {
     pub id: String,
     pub author_name: String,
     pub author_email: String,
+    pub committer_name: String,
     pub committer_email: String,
     pub message: String,
 }
@@ -240,7 +241,7 @@ pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
             "log",
             "--reverse",
             "--no-color",
-            &format!("--format=%H%x1f%an%x1f%ae%x1f%ce%x1f%B{SEP}"),
+            &format!("--format=%H%x1f%an%x1f%ae%x1f%cn%x1f%ce%x1f%B{SEP}"),
             &range,
         ],
     )?;
@@ -249,11 +250,12 @@ pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
         .split(SEP)
         .filter_map(|rec| {
             let rec = rec.trim_start_matches('\n');
-            let mut f = rec.splitn(5, '\u{1f}');
+            let mut f = rec.splitn(6, '\u{1f}');
             Some(CommitInfo {
                 id: f.next()?.to_string(),
                 author_name: f.next()?.to_string(),
                 author_email: f.next()?.to_string(),
+                committer_name: f.next()?.to_string(),
                 committer_email: f.next()?.to_string(),
                 message: f.next()?.to_string(),
             })

@@ -14,6 +14,7 @@ mod integrations;
 mod plans;
 mod policies;
 mod precision;
+mod provenance;
 mod sarif;
 mod telemetry;
 mod util;
