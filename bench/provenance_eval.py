@@ -206,6 +206,50 @@ def sample(args):
             print("     " + l[:150])
 
 
+# Commits likely to hold each rule's pattern, found with git's pickaxe (`-G`, a line added or
+# removed matching) or by the paths they touch: the findings sample whose precision is
+# labelled by hand (bench/ai_findings_labels.tsv). (rule, -G regex or None, paths)
+CANDIDATES = [
+    ("GATE-AI-002", r"NotImplementedError|[Nn]ot implemented|TODO:? implement|unimplemented!|todo!\(|^\s*pass\s+#", []),
+    ("GATE-AI-004", r"pytest\.mark\.(skip|xfail)|\b(it|describe|test)\.(skip|only)\(|t\.Skip|#\[ignore\]|@Disabled|\bassert", ["*test*"]),
+    ("GATE-AI-005", r"type: ignore|noqa|nolint|eslint-disable|@ts-(ignore|expect-error)|#\[allow\(|nosec|rubocop:disable|pylint: ?disable", []),
+    ("GATE-AI-006", r"ignore|disable|strict|fail_under|[\x22']off[\x22']|select", ["tsconfig*.json", ".eslintrc*", "eslint.config.*", "pyproject.toml", "setup.cfg", "mypy.ini", ".golangci.*", "ruff.toml", ".flake8", "Cargo.toml", ".pre-commit-config.yaml", "package.json", "codecov.yml"]),
+    ("GATE-AI-007", None, ["AGENTS.md", "*/AGENTS.md", "CLAUDE.md", "*/CLAUDE.md", ".claude/*", ".cursorrules", ".cursor/*", ".github/copilot-instructions.md", ".github/instructions/*"]),
+    ("GATE-AI-008", r"continue-on-error|allow_failure|\|\| *true|if: *false|pytest|npm (run )?test|go test|cargo test|lint", [".github/workflows/*", ".gitlab-ci.yml"]),
+]
+
+
+def candidates(args):
+    """Commits for the findings sample: per repository and rule, a seeded random pick."""
+    rng = random.Random(args.seed)
+    seen = set()
+    for name in REPOS:
+        repo = os.path.join(CLONES, name)
+        if not os.path.isdir(repo):
+            continue
+        for rule, pickaxe, paths in CANDIDATES:
+            cmd = ["log", "--no-merges", "--format=%H", "HEAD"]
+            if pickaxe:
+                cmd += ["-G", pickaxe]
+            if paths:
+                cmd += ["--"] + paths
+            hits = git(repo, *cmd, check=False).split()
+            for c in rng.sample(hits, min(len(hits), args.per_rule)):
+                if (name, c) not in seen:
+                    seen.add((name, c))
+                    print("\t".join([name, c, rule]))
+
+
+def load_commits(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                p = line.rstrip("\n").split("\t")
+                rows.append({"repo": p[0], "commit": p[1], "label": "unlabelled", "branch": None, "evidence": ""})
+    return rows
+
+
 def load_labels(path):
     rows = []
     with open(path) as f:
@@ -272,6 +316,17 @@ def pct(a, b):
     return "%5.1f%%" % (100.0 * a / b) if b else "    -"
 
 
+def findings(args):
+    """GATE-AI findings on the candidate commits, with their labels when labelled."""
+    rows = load_commits(args.commits)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
+        results = [r for r in ex.map(lambda r: run_one(args.gate, r), rows) if "error" not in r]
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
 def run(args):
     rows = [r for r in load_labels(args.labels) if r["label"] != "skip"]
     if args.repo:
@@ -323,7 +378,7 @@ def run(args):
                                          sum(r["ai"] for r in h), len(h)))
 
     # How often each GATE-AI rule fires, by the hand label (AI vs human).
-    rules = sorted({f["rule"] for r in results for f in r["findings"]})
+    rules = sorted({f["rule"] for r in results for f in r["findings"]} | {c[0] for c in CANDIDATES})
     print("\nGATE-AI rules: commits with a finding, AI vs human (by the hand label)")
     print("%-12s %14s %14s" % ("rule", "AI (%d)" % len(ai_rows), "human (%d)" % len(humans)))
     for rule in rules:
@@ -331,7 +386,14 @@ def run(args):
         h = sum(any(f["rule"] == rule for f in r["findings"]) for r in humans)
         print("%-12s %6d %7s %6d %7s" % (rule, a, pct(a, len(ai_rows)), h, pct(h, len(humans))))
 
-    # Precision of the findings, from the hand labels of findings.
+    # Precision of the findings, from the hand labels of findings: on the labelled commits and
+    # on the candidate commits (`candidates`), which hold more of each pattern.
+    pool = list(results)
+    if args.commits:
+        cand = findings(args)
+        known = {(r["repo"], r["commit"]) for r in pool}
+        pool += [r for r in cand if (r["repo"], r["commit"]) not in known]
+        print("\ncandidate commits for the findings sample: %d (%s)" % (len(cand), args.commits))
     flabels = {}
     if os.path.exists(args.finding_labels):
         with open(args.finding_labels) as f:
@@ -345,7 +407,7 @@ def run(args):
         if rule == "GATE-AI-001":
             continue
         tp = fp = 0
-        for r in results:
+        for r in pool:
             for f in r["findings"]:
                 if f["rule"] != rule:
                     continue
@@ -365,6 +427,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("clone")
+    c = sub.add_parser("candidates", help="commits for the findings sample (to bench/ai_findings_commits.tsv)")
+    c.add_argument("--per-rule", type=int, default=8)
+    c.add_argument("--seed", type=int, default=24)
     s = sub.add_parser("sample")
     s.add_argument("--repo", required=True)
     s.add_argument("--main", type=int, default=100, help="commits from the default branch")
@@ -382,10 +447,12 @@ def main():
     r.add_argument("--json", help="write every result to this file")
     r.add_argument("--misses", action="store_true", help="list AI commits gate did not mark")
     r.add_argument("--unlabelled", action="store_true", help="list findings without a label")
+    r.add_argument("--commits", default=os.path.join(ROOT, "bench", "ai_findings_commits.tsv"),
+                   help="candidate commits for the findings sample ('' for none)")
     args = ap.parse_args()
     if getattr(args, "gate", None):
         args.gate = os.path.abspath(args.gate)
-    {"clone": clone, "sample": sample, "run": run}[args.cmd](args)
+    {"clone": clone, "sample": sample, "run": run, "candidates": candidates}[args.cmd](args)
 
 
 if __name__ == "__main__":

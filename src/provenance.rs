@@ -287,6 +287,7 @@ impl Detector {
             match &a.matcher {
                 Matcher::Text(t) => {
                     if let Some(i) = lower.find(t.as_str()) {
+                        let i = if t.starts_with('\n') { i + 1 } else { i };
                         let line_start = lower[..i].rfind('\n').map_or(0, |p| p + 1);
                         let line_end = lower[i..].find('\n').map_or(lower.len(), |p| i + p);
                         push(
@@ -524,6 +525,10 @@ mod tests {
             ["aider"]
         );
         assert_eq!(agents_of("aider: Added voice.py\n"), ["aider"]);
+        assert_eq!(
+            agents_of("Remove unused import\n\nUSER: coder.py:9:1: F401 unused\nASSISTANT: I will remove it.\n"),
+            ["aider"]
+        );
         // The maintainer's own address at aider.chat is a person.
         assert!(run(&[named("Paul Gauthier", "paul@aider.chat", "copy\n")])
             .agents

@@ -5,15 +5,62 @@
 //! Duplicates are found in two steps: candidate pairs of added blocks share most of their
 //! normalized lines (a cheap set comparison), then `similar` measures how alike the pair
 //! really is, line by line.
+//!
+//! And what agents do to get a change green ([`shortcuts`]): tests weakened, suppressions
+//! added, linter / type-checker / coverage settings relaxed, CI checks made non-blocking, and
+//! the agents' own instruction files edited.
+
+mod placeholder_context;
+pub mod shortcuts;
 
 use regex::Regex;
 use serde::Serialize;
 
-use crate::change::FileChange;
+use anyhow::Result;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+use crate::change::{ChangeSet, FileChange};
+use crate::paths::{language, is_source_language, PathRules};
+
+/// Reads a file as it is after the change (`Ok(None)` when it has none).
+pub type PostReader<'a> = dyn FnMut(&str) -> Result<Option<String>> + 'a;
+
+/// Every smell of a change, sorted by place. `whole_tree` (`--all`, every file as added) has
+/// no removals to compare, so only placeholders and duplicates are looked for there.
+/// `generated_here` names files the change shows are generated (a generated-code header).
+pub fn analyze(
+    cs: &ChangeSet,
+    paths: &PathRules,
+    whole_tree: bool,
+    generated_here: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Smell>> {
+    let mut post = |p: &str| -> Result<Option<String>> {
+        Ok(cs
+            .post
+            .read(p)?
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
+    };
+    let generated = |p: &str| paths.is_generated(p) || generated_here(p);
+    let is_source = |p: &str| paths.is_source(p) && !generated_here(p);
+    let mut sm = placeholders(&cs.files, is_source, &placeholder_regex(), &mut post)?;
+    sm.extend(duplicates(&cs.files, is_source));
+    if !whole_tree {
+        let code = |p: &str| !generated(p) && language(p).is_some_and(is_source_language);
+        sm.extend(shortcuts::tests_weakened(&cs.files, &|p| paths.is_test(p), &code));
+        sm.extend(shortcuts::suppressions_added(&cs.files, &|p| {
+            !generated(p) && language(p).is_some_and(|l| l != "markdown" && l != "json")
+        }));
+        sm.extend(shortcuts::settings_relaxed(&cs.files, &mut post)?);
+        sm.extend(shortcuts::ci_checks_bypassed(&cs.files));
+        sm.extend(shortcuts::instructions_changed(&cs.files));
+    }
+    sm.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));
+    Ok(sm)
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Smell {
-    /// `placeholder` or `duplicate_block`.
+    /// `placeholder`, `duplicate_block`, `test_weakened`, `suppression_added`,
+    /// `check_relaxed`, `ci_check_bypassed` or `agent_instructions`.
     pub kind: &'static str,
     pub path: String,
     pub line: u32,
@@ -27,6 +74,21 @@ pub struct Smell {
     pub lines: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity: Option<f64>,
+    /// For the shortcut smells, what exactly: `assertions_removed`, `tests_removed`,
+    /// `skip_added`, `test_file_deleted`; `rule_disabled`, `threshold_lowered`, ...;
+    /// `continue_on_error`, `allow_failure`, `or_true`, `if_false`, `check_removed`;
+    /// `added`, `modified`, `deleted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what: Option<&'static str>,
+    /// The tool concerned (`mypy`, `eslint`, `gosec`, `pytest`, `github-actions`, `claude`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// How many (assertions or tests removed, suppressions added).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+    /// A security scanner or secret detector is silenced (`# nosec`, `//nolint:gosec`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub security: bool,
 }
 
 const PLACEHOLDERS: &str = r"(?i)(?:\bTODO:?\s*implement\b|\bTODO:?\s*add\s+(?:real|actual)\b|raise\s+NotImplementedError|\bunimplemented!\s*\(|\btodo!\s*\(|throw\s+new\s+(?:Error|UnsupportedOperationException|NotImplementedException)\(\s*['\x22](?:not\s+implemented|todo)|\bin\s+a\s+real\s+(?:implementation|application|world|scenario)\b|\bplaceholder\s+(?:implementation|logic|code|value)\b|\bimplementation\s+goes\s+here\b|\byour\s+(?:code|logic|implementation)\s+here\b|\.\.\.\s*rest\s+of\s+(?:the\s+)?(?:code|implementation)|//\s*\.\.\.\s*existing\s+code|#\s*\.\.\.\s*existing\s+code|\bfor\s+now,?\s+(?:just\s+)?(?:return|pass|mock|stub|hardcode)|^\s*pass\s*#.*)";
@@ -78,33 +140,62 @@ impl Placeholders {
 }
 
 /// Placeholders in the added lines of source files (tests and docs are left alone).
+/// `post(path)` reads a file after the change, for a candidate's context: see
+/// [`placeholder_context`].
 pub fn placeholders(
     files: &[FileChange],
     is_source: impl Fn(&str) -> bool,
     re: &Placeholders,
-) -> Vec<Smell> {
+    post: &mut PostReader,
+) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
     for f in files
         .iter()
         .filter(|f| !f.hunks.is_empty() && is_source(&f.path))
     {
+        let mut image: Option<Vec<String>> = None;
         for l in f.added_lines() {
             let text = String::from_utf8_lossy(&l.text);
-            if let Some(m) = re.find(&text) {
-                out.push(Smell {
-                    kind: "placeholder",
-                    path: f.path.clone(),
-                    line: l.line,
-                    detail: m.as_str().trim().chars().take(80).collect(),
-                    other_path: None,
-                    other_line: None,
-                    lines: None,
-                    similarity: None,
+            let Some(m) = re.find(&text) else {
+                continue;
+            };
+            if placeholder_context::unsupported(&text) {
+                continue;
+            }
+            // The file after the change; without it, the added lines are the context.
+            if image.is_none() {
+                image = Some(match post(&f.path)? {
+                    Some(t) => t.lines().map(str::to_string).collect(),
+                    None => context_from_added(f),
                 });
             }
+            let ctx = image.as_deref().unwrap_or_default();
+            let idx = (l.line as usize).saturating_sub(1);
+            if placeholder_context::not_a_placeholder(m.as_str(), &f.path, ctx, idx) {
+                continue;
+            }
+            out.push(Smell {
+                kind: "placeholder",
+                path: f.path.clone(),
+                line: l.line,
+                detail: m.as_str().trim().chars().take(80).collect(),
+                ..Smell::default()
+            });
         }
     }
-    out
+    Ok(out)
+}
+
+/// The new file as far as the diff shows it: added lines at their numbers, blanks between.
+fn context_from_added(f: &FileChange) -> Vec<String> {
+    let last = f.added_lines().map(|l| l.line).max().unwrap_or(0) as usize;
+    let mut v = vec![String::new(); last];
+    for l in f.added_lines() {
+        if let Some(slot) = v.get_mut((l.line as usize).saturating_sub(1)) {
+            *slot = String::from_utf8_lossy(&l.text).into_owned();
+        }
+    }
+    v
 }
 
 struct Block<'a> {
@@ -235,6 +326,7 @@ pub fn duplicates(files: &[FileChange], is_source: impl Fn(&str) -> bool) -> Vec
                     other_line: Some(a.line),
                     lines: Some(nb),
                     similarity: Some((ratio * 100.0).round() / 100.0),
+                    ..Smell::default()
                 });
             }
         }
@@ -289,7 +381,7 @@ mod tests {
                 ],
             ),
         ];
-        let s = placeholders(&files, |p| !p.ends_with(".md"), &re);
+        let s = placeholders(&files, |p| !p.ends_with(".md"), &re, &mut |_| Ok(None)).unwrap();
         let lines: Vec<(String, u32)> = s.iter().map(|x| (x.path.clone(), x.line)).collect();
         assert_eq!(
             lines,

@@ -84,12 +84,15 @@ pub fn inline_allow(line: &str, rule: &str) -> Option<String> {
     None
 }
 
-/// Marks suppressed findings. `line_text(path, line)` returns a line of the changed file.
+/// Marks suppressed findings. `line_text(path, line)` returns a line of the changed file;
+/// `self_allowed(rule, path, line)` says that a `gate:allow` on that line does not count (the
+/// strict profile: an AI-authored change cannot allow its own finding in a comment it adds).
 pub fn apply(
     findings: &mut [Finding],
     exceptions: &[Exception],
     baseline: Option<&Baseline>,
     mut line_text: impl FnMut(&str, u32) -> Option<String>,
+    self_allowed: impl Fn(&str, &str, u32) -> bool,
 ) {
     let globs: Vec<Option<globset::GlobMatcher>> = exceptions
         .iter()
@@ -118,16 +121,21 @@ pub fn apply(
             } else {
                 None
             };
-            if let Some(reason) = here
-                .iter()
-                .chain(above.iter())
-                .find_map(|t| inline_allow(t, &f.rule))
-            {
-                f.suppressed = Some(Suppression {
-                    kind: SuppressionKind::Inline,
-                    reason,
-                });
-                continue;
+            let allow = [(line, here), (line.saturating_sub(1), above)]
+                .into_iter()
+                .find_map(|(n, t)| t.and_then(|t| inline_allow(&t, &f.rule)).map(|r| (n, r)));
+            if let Some((at, reason)) = allow {
+                if self_allowed(&f.rule, &path, at) {
+                    f.message.push_str(
+                        " (its gate:allow comment was added by this AI-authored change: the strict profile does not honour it)",
+                    );
+                } else {
+                    f.suppressed = Some(Suppression {
+                        kind: SuppressionKind::Inline,
+                        reason,
+                    });
+                    continue;
+                }
             }
         }
         let exception = exceptions
@@ -398,7 +406,7 @@ mod tests {
             finding("GATE-SEC-001", "src/c.py", 3),
         ];
         let base = Baseline::from_findings(&[finding("GATE-SEC-001", "src/c.py", 99)]);
-        apply(&mut fs, &ex, Some(&base), |_, _| None);
+        apply(&mut fs, &ex, Some(&base), |_, _| None, |_, _, _| false);
         assert!(
             fs[0].suppressed.is_none(),
             "expired exception must not suppress"
@@ -411,6 +419,16 @@ mod tests {
             fs[2].suppressed.as_ref().map(|s| s.kind),
             Some(SuppressionKind::Baseline)
         );
+    }
+
+    #[test]
+    fn self_added_allows_can_be_refused() {
+        let mut fs = vec![finding("GATE-AI-005", "a.py", 3), finding("GATE-AI-005", "b.py", 3)];
+        let text = |p: &str, _| Some(format!("x = 1  # gate:allow GATE-AI-005 fine in {p}"));
+        apply(&mut fs, &[], None, text, |_, p, _| p == "a.py");
+        assert!(fs[0].suppressed.is_none());
+        assert!(fs[0].message.contains("does not honour it"), "{}", fs[0].message);
+        assert_eq!(fs[1].suppressed.as_ref().map(|s| s.kind.as_str()), Some("inline"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ warn contains {
 	"message": sprintf("%d added lines repeat %s:%d (%d%% alike)", [s.lines, s.other_path, s.other_line, round(s.similarity * 100)]),
 	"path": s.path,
 	"line": s.line,
-	"risk": 20,
+	"risk": 20 + strict_extra("GATE-AI-003"),
 	"risk_reason": "duplicated code in the change",
 } if {
 	some s in input.smells

@@ -22,11 +22,9 @@ warn contains {
 	"message": sprintf("placeholder left in added code: %q", [s.detail]),
 	"path": s.path,
 	"line": s.line,
-	"risk": placeholder_risk,
+	"risk": weight("GATE-AI-002", 25),
 	"risk_reason": "placeholder instead of an implementation",
 } if {
 	some s in input.smells
 	s.kind == "placeholder"
 }
-
-placeholder_risk := 40 if strict else := 25

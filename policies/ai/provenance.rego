@@ -23,11 +23,6 @@ rules["GATE-AI-001"] := {
 
 ai := input.provenance.ai_generated
 
-strict if {
-	ai
-	data.gate.config.ai.strict
-}
-
 info contains {
 	"rule": "GATE-AI-001",
 	"message": sprintf("AI-authored change (%s): %s%s%s — review these commits as agent-written", [

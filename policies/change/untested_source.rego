@@ -19,10 +19,8 @@ rules["GATE-CHG-001"] := {
 	"security_severity": 3.0,
 }
 
-ai_strict if {
-	input.provenance.ai_generated
-	data.gate.config.ai.strict
-}
+# The strict profile applies when policies/ai/strict.rego lists the rule (high replayed precision).
+ai_strict if "GATE-CHG-001" in data.gate.ai.strict_profile
 
 source_additions := sum([f.additions |
 	some f in input.change.files

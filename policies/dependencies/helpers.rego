@@ -2,10 +2,9 @@ package gate.dependencies
 
 # Shared helpers of the gate.dependencies rules.
 
-ai_strict if {
-	input.provenance.ai_generated
-	data.gate.config.ai.strict
-}
+# The strict profile for AI-authored changes applies to a rule only when policies/ai/strict.rego
+# lists it (rules whose replayed precision is high): it never amplifies a wrong finding.
+strict_for(rule) if rule in data.gate.ai.strict_profile
 
 loc(d) := {"path": d.manifest, "line": object.get(d, "line", 1)} if d.line != null else := {"path": d.manifest, "line": 1}
 

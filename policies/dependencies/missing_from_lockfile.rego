@@ -28,13 +28,13 @@ missing(d) if {
 warn contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s; run the package manager's install and commit the lockfile", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 45, "dependency not locked") if {
 	some d in input.dependencies
 	missing(d)
-	not ai_strict
+	not strict_for("GATE-DEP-002")
 }
 
 deny contains finding(d, "GATE-DEP-002", sprintf("%s %s is in %s but not in its lockfile%s (AI-authored change: strict profile); run the package manager's install and commit the lockfile", [d.ecosystem, d.name, d.manifest, lock_note(d)]), 60, "dependency not locked in an AI-authored change") if {
 	some d in input.dependencies
 	missing(d)
-	ai_strict
+	strict_for("GATE-DEP-002")
 }
 
 lock_note(d) := " (the lockfile was not updated)" if not d.lockfile_changed else := ""

@@ -7,7 +7,11 @@ test_missing_from_lockfile_warns_and_denies_for_ai if {
 	ws := rule_findings("warn", "GATE-DEP-002", i([d])) with data.gate.config.ai.strict as true
 	count(ws) == 1
 	contains(ws[0].message, "(the lockfile was not updated); run the package manager's install")
-	xs := rule_findings("deny", "GATE-DEP-002", ai([d])) with data.gate.config.ai.strict as true
+	# Not listed in policies/ai/strict.rego (a go.mod `replace` was a wrong DEP-002): the strict
+	# profile keeps it a warning; listed with a replayed precision, it would deny.
+	count(rule_findings("deny", "GATE-DEP-002", ai([d]))) == 0 with data.gate.config.ai.strict as true
+	count(rule_findings("warn", "GATE-DEP-002", ai([d]))) == 1 with data.gate.config.ai.strict as true
+	xs := rule_findings("deny", "GATE-DEP-002", ai([d])) with data.gate.config.ai.strict as true with data.gate.ai.strict_rules as {"GATE-DEP-002": "test"}
 	count(xs) == 1
 	contains(xs[0].message, "strict profile")
 }

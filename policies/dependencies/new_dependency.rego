@@ -23,7 +23,7 @@ info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s: confi
 	some d in input.dependencies
 	d.direct
 	added(d)
-	not ai_strict
+	not strict_for("GATE-DEP-001")
 	# A whole tree (`--all`) is not a change: every dependency would be "new".
 	not whole_tree
 }
@@ -32,7 +32,7 @@ warn contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s in an 
 	some d in input.dependencies
 	d.direct
 	added(d)
-	ai_strict
+	strict_for("GATE-DEP-001")
 	not whole_tree
 }
 

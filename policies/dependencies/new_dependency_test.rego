@@ -13,7 +13,9 @@ test_new_direct_dependency_is_a_note_that_says_what_to_check if {
 
 test_new_dependency_warns_in_an_ai_authored_change_under_strict if {
 	d := dep({"name": "httpx", "to": "==0.27.0"})
-	ws := rule_findings("warn", "GATE-DEP-001", ai([d])) with data.gate.config.ai.strict as true
+	# Only when policies/ai/strict.rego lists the rule.
+	count(rule_findings("warn", "GATE-DEP-001", ai([d]))) == 0 with data.gate.config.ai.strict as true
+	ws := rule_findings("warn", "GATE-DEP-001", ai([d])) with data.gate.config.ai.strict as true with data.gate.ai.strict_rules as {"GATE-DEP-001": "test"}
 	count(ws) == 1
 	ws[0].risk == 20
 	# Without the strict profile the same change is a note.

@@ -2,10 +2,9 @@ package gate.telemetry
 
 # Shared helpers of the gate.telemetry rules.
 
-ai_strict if {
-	input.provenance.ai_generated
-	data.gate.config.ai.strict
-}
+# The strict profile for AI-authored changes applies to a rule only when policies/ai/strict.rego
+# lists it (rules whose replayed precision is high): it never amplifies a wrong finding.
+strict_for(rule) if rule in data.gate.ai.strict_profile
 
 # Critical paths weigh more.
 boost(t) := 15 if t.critical else := 0

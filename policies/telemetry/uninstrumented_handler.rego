@@ -33,7 +33,7 @@ bare_handlers(s) := [t |
 	not probe(t)
 ]
 
-blocking_handler(hs) if ai_strict
+blocking_handler(hs) if strict_for("GATE-TEL-001")
 
 blocking_handler(hs) if {
 	some t in hs
@@ -63,4 +63,4 @@ warn contains handler_finding(s, hs, 30) if {
 why_block(hs) := " (critical path)" if {
 	some t in hs
 	t.critical
-} else := " (AI-authored change: telemetry is required on handlers)" if ai_strict else := ""
+} else := " (AI-authored change: telemetry is required on handlers)" if strict_for("GATE-TEL-001") else := ""

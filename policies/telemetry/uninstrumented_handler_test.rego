@@ -21,7 +21,9 @@ test_handlers_that_log_old_handlers_and_unread_services_are_quiet if {
 }
 
 test_ai_strict_and_critical_paths_block if {
-	some d in data.gate.telemetry.deny with input as i([t({})], [svc({})], true) with data.gate.config.ai.strict as true
+	# The strict profile blocks only when policies/ai/strict.rego lists the rule.
+	count(data.gate.telemetry.deny) == 0 with input as i([t({})], [svc({})], true) with data.gate.config.ai.strict as true
+	some d in data.gate.telemetry.deny with input as i([t({})], [svc({})], true) with data.gate.config.ai.strict as true with data.gate.ai.strict_rules as {"GATE-TEL-001": "test"}
 	d.rule == "GATE-TEL-001"
 	contains(d.message, "AI-authored")
 	some c in data.gate.telemetry.deny with input as i([t({"critical": true})], [svc({})], false)

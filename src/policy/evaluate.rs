@@ -6,7 +6,7 @@
 //! sits above policy); [`LineLookup`] gives it the changed files' lines for inline
 //! `gate:allow` comments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Result};
 use serde::Serialize;
@@ -29,15 +29,21 @@ pub struct Outcome {
 /// suppressions are known (`input.governance.self_suppressions`).
 const SELF_SUPPRESSION: (&str, &str) = ("gate.governance", "GATE-GOV-003");
 
+/// The query naming the rules of the strict profile in force for this change
+/// (`policies/ai/strict.rego`): an inline `gate:allow` the change adds for itself does not
+/// suppress their findings.
+pub const STRICT_PROFILE: &str = "data.gate.ai.strict_profile";
+
 /// Stage 1 and stage 2 of the policy evaluation. Findings of `disabled` rules are dropped;
-/// `suppress` marks the suppressed ones and returns the suppressions the change made for its
-/// own findings, which GATE-GOV-003 reports (no suppression applies to that finding) before
-/// stage 2 weighs the rest.
+/// `suppress` is given the rules of the strict profile ([`STRICT_PROFILE`]), marks the
+/// suppressed findings and returns the suppressions the change made for its own findings,
+/// which GATE-GOV-003 reports (no suppression applies to that finding) before stage 2 weighs
+/// the rest.
 pub fn evaluate<S: Serialize>(
     mut facts: Facts,
     engine: &Engine,
     disabled: &[String],
-    suppress: impl FnOnce(&mut [Finding]) -> Vec<S>,
+    suppress: impl FnOnce(&mut [Finding], &BTreeSet<String>) -> Vec<S>,
 ) -> Result<Outcome> {
     let t = Timer::start();
     let mut input = facts.to_rego()?;
@@ -66,7 +72,12 @@ pub fn evaluate<S: Serialize>(
             );
         }
     }
-    let own = suppress(&mut findings);
+    let strict: BTreeSet<String> = match engine.eval_value(&input, STRICT_PROFILE)? {
+        Some(v) => serde_json::from_value(v)
+            .map_err(|err| anyhow::anyhow!("{STRICT_PROFILE} is not a set of rule ids: {err}"))?,
+        None => BTreeSet::new(),
+    };
+    let own = suppress(&mut findings, &strict);
     if !own.is_empty() && !disabled.iter().any(|d| d == SELF_SUPPRESSION.1) {
         input
             .as_object_mut()?
@@ -119,6 +130,15 @@ impl<'a> LineLookup<'a> {
             cs,
             files: BTreeMap::new(),
         }
+    }
+
+    /// Whether the change adds line `line` of `path`.
+    pub fn added(&self, path: &str, line: u32) -> bool {
+        self.cs
+            .files
+            .iter()
+            .filter(|f| f.path == path)
+            .any(|f| f.added_lines().any(|l| l.line == line))
     }
 
     pub fn get(&mut self, path: &str, line: u32) -> Option<String> {

@@ -104,6 +104,7 @@ const BUILTIN: &[(&str, &str, &str, &str)] = &[
     ("aider", "email", "noreply@aider.chat", "aider's earlier co-author address"),
     ("aider", "email", "noreply@aider.dev", "aider's co-author address in 2025 (observed in Aider-AI/aider)"),
     ("aider", "name_suffix", " (aider)", "aider appends ` (aider)` to the author and committer name of its commits (--attribute-author, --attribute-committer, on by default; aider.chat/docs/git.html)"),
+    ("aider", "text", "\nASSISTANT: ", "aider's early commits carry the chat transcript (`USER: ...` / `ASSISTANT: ...` lines) in the body (observed in Aider-AI/aider)"),
     ("aider", "subject_prefix", "aider: ", "aider's --attribute-commit-message-author prefix (the default in early versions; observed in Aider-AI/aider)"),
     // Devin.
     ("devin", "login", "devin-ai-integration[bot]", "Devin's GitHub app (observed in antiwork/flexile, antiwork/helper)"),
@@ -178,7 +179,8 @@ fn matcher(kind: &str, pattern: &str) -> Result<Matcher, String> {
                     "text {p:?} is too short to mark an agent (8 characters at least)"
                 ));
             }
-            Matcher::Text(p.to_ascii_lowercase())
+            // Spaces around are trimmed, a leading newline (a line start) is kept.
+            Matcher::Text(pattern.trim_matches(' ').to_ascii_lowercase())
         }
         "subject_prefix" => Matcher::SubjectPrefix(pattern.trim_start().to_ascii_lowercase()),
         "branch" => Matcher::BranchPrefix(p.to_ascii_lowercase()),
@@ -324,7 +326,7 @@ pub fn markdown() -> String {
             "| {} | {} | `{}` | {} |\n",
             a.agent,
             a.matcher.kind(),
-            a.matcher.pattern().replace('|', "\\|"),
+            a.matcher.pattern().replace('\n', "⏎").replace('|', "\\|"),
             a.source.replace('|', "\\|")
         ));
     }

@@ -1,0 +1,1099 @@
+//! What agents do to get a change green, read from the diff: tests weakened (assertions or
+//! test functions removed, skips / `xfail` / `.only` added, test files deleted) without a
+//! matching removal of the code they tested; suppressions added (`# type: ignore`,
+//! `//nolint`, `eslint-disable`, `# nosec` ...); linter, type-checker and coverage settings
+//! relaxed; CI checks made non-blocking or skipped; the agents' own instruction files edited.
+//!
+//! Every count is net: a line the change removes in one place and adds in another (a move, a
+//! reformat, a test split over two files) is no removal, and a suppression the change also
+//! drops elsewhere is no addition. The diff is read with no context lines, so the settings
+//! rules look up the key a list item belongs to in the file's post-image.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+use crate::change::{FileChange, FileStatus, Line};
+use crate::smells::{PostReader, Smell};
+use anyhow::Result;
+
+fn text(l: &Line) -> String {
+    String::from_utf8_lossy(&l.text).into_owned()
+}
+
+fn norm(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn re(p: &str) -> Regex {
+    Regex::new(p).expect("static regex")
+}
+
+/// Where a removed line sits in the new file: the hunk's new start (at least 1).
+fn anchor(new_start: u32) -> u32 {
+    new_start.max(1)
+}
+
+/// A line of code, not a comment.
+fn is_comment(t: &str) -> bool {
+    let t = t.trim_start();
+    t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[") || t.starts_with("/*") || t.starts_with('*') || t.starts_with("--")
+}
+
+/// The name a test file tests: `tests/test_parser.py`, `parser_test.go`, `parser.spec.ts`,
+/// `ParserTest.java` -> `parser`.
+pub fn stem(path: &str) -> String {
+    let name = name_of(path);
+    let base = name.split('.').next().unwrap_or(name);
+    let mut b = base.to_string();
+    for p in ["test_", "tests_", "spec_"] {
+        if let Some(r) = b.strip_prefix(p) {
+            b = r.to_string();
+        }
+    }
+    for s in ["_tests", "_test", "_spec", "-test", "-spec", "Tests", "Test", "Spec", "IT"] {
+        if b.len() > s.len() {
+            if let Some(r) = b.strip_suffix(s) {
+                b = r.to_string();
+                break;
+            }
+        }
+    }
+    b.to_ascii_lowercase().replace(['_', '-'], "")
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests weakened
+
+static ASSERTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?x)
+        ^\s*assert\b                                  # python / java assert statement
+      | \bassert[A-Z_]\w*\s*\(                        # assertEqual( assertThat( assert_called
+      | \bassert(?:_eq|_ne|_matches)?!\s*\(           # rust assert!( assert_eq!(
+      | \bprop_assert\w*!\s*\(
+      | \bself\.assert\w+\s*\(
+      | \$this->assert\w+\s*\(
+      | \bexpect\s*\(                                 # jest / vitest / rspec
+      | \bpytest\.raises\s*\(
+      | \b(?:assert|require)\.[A-Z]\w*\s*\(           # testify
+      | \bt\.(?:Error|Errorf|Fatal|Fatalf|Fail|FailNow)\s*\(
+      | \b(?:EXPECT|ASSERT)_[A-Z_]+\s*\(              # googletest
+      | \bXCTAssert\w*\s*\(
+      | \bAssert\.\w+\s*\(                            # junit / nunit / xunit
+      | \.should(?:\.|\(|\s)
+      | \.to(?:_not|Not)?\s*\(?\s*(?:eq|be|equal|include|raise_error|match)\b
+    ")
+});
+
+/// (tool, regex of a test definition; group 1 is the test's name when there is one).
+static TEST_DEF: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    vec![
+        ("pytest", re(r"^\s*(?:async\s+)?def\s+(test\w*)\s*\(")),
+        ("js", re(r#"^\s*(?:it|test)(?:\.each\s*\(.*?\))?\s*\(\s*['"`](.+?)['"`]"#)),
+        ("go", re(r"^\s*func\s+(Test\w+|Benchmark\w+|Fuzz\w+)\s*\(")),
+        ("rust", re(r"^\s*#\[(?:tokio::|async_std::)?test\b[^\]]*\]()")),
+        ("junit", re(r"^\s*@(?:Test|ParameterizedTest)\b()")),
+        ("xunit", re(r"^\s*\[(?:Fact|Theory|Test|TestMethod)\b[^\]]*\]()")),
+        ("rspec", re(r#"^\s*it\s+['"](.+?)['"]"#)),
+        ("minitest", re(r"^\s*def\s+(test_\w+)")),
+    ]
+});
+
+/// (tool, regex of a skip, xfail or focus marker).
+static SKIP: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    vec![
+        ("pytest", re(r"@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.(?:skip|xfail)\s*\(")),
+        ("unittest", re(r"@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b|\bself\.skipTest\s*\(|raise\s+(?:unittest\.)?SkipTest\b")),
+        ("js", re(r"\b(?:it|test|describe|context|suite)\.(?:skip|only)\s*\(|(?:^|[^.\w])(?:xit|xtest|xdescribe|fit|fdescribe)\s*\(")),
+        ("go", re(r"\bt\.Skip(?:f|Now)?\s*\(")),
+        ("rust", re(r"^\s*#\[ignore\b")),
+        ("junit", re(r"^\s*@(?:Disabled|Ignore)\b")),
+        ("xunit", re(r"\[(?:Fact|Theory)\s*\(\s*Skip\s*=|\[Ignore\b")),
+        ("rspec", re(r"^\s*(?:xit|xdescribe|xcontext|pending|skip)\b")),
+        ("xctest", re(r"\bthrow\s+XCTSkip\b")),
+    ]
+});
+
+/// Definitions in source code: `def name`, `fn name`, `func name`, `function name`, ...
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\b(?:def|fn|func|function|class|struct|interface|trait|enum)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w{3,})")
+});
+
+fn squash(s: &str) -> String {
+    s.to_ascii_lowercase().replace(['_', '-', ' '], "")
+}
+
+struct Removal {
+    /// Net assertions and test definitions removed.
+    assertions: usize,
+    tests: Vec<String>,
+    anchor: u32,
+}
+
+/// Tests weakened. `is_test` says which paths are tests; `is_source` which are code.
+pub fn tests_weakened(
+    files: &[FileChange],
+    is_test: &dyn Fn(&str) -> bool,
+    is_source: &dyn Fn(&str) -> bool,
+) -> Vec<Smell> {
+    let tests: Vec<&FileChange> = files
+        .iter()
+        .filter(|f| is_test(&f.path) && is_source(&f.path))
+        .collect();
+    // Rust keeps unit tests beside the code: `#[test]` and `#[ignore]` count in any .rs file.
+    let rust_src: Vec<&FileChange> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && !is_test(&f.path))
+        .collect();
+
+    // What the code side removes: files deleted or shrinking, and definitions gone.
+    let mut removed_stems = BTreeSet::new();
+    let mut removed_defs: BTreeSet<String> = BTreeSet::new();
+    let mut added_defs: BTreeSet<String> = BTreeSet::new();
+    let (mut src_added, mut src_removed) = (0usize, 0usize);
+    for f in files.iter().filter(|f| !is_test(&f.path) && is_source(&f.path)) {
+        src_added += f.additions();
+        src_removed += f.deletions();
+        if f.status == FileStatus::Deleted || f.deletions() > f.additions() {
+            removed_stems.insert(stem(&f.path));
+        }
+        for h in &f.hunks {
+            for l in &h.removed {
+                for c in DEFINITION.captures_iter(&text(l)) {
+                    removed_defs.insert(squash(&c[1]));
+                }
+            }
+            for l in &h.added {
+                for c in DEFINITION.captures_iter(&text(l)) {
+                    added_defs.insert(squash(&c[1]));
+                }
+            }
+        }
+    }
+    let gone: Vec<String> = removed_defs.difference(&added_defs).cloned().collect();
+    let covers_test = |name: &str| {
+        let n = squash(name);
+        gone.iter().any(|d| n.contains(d.as_str()))
+    };
+    let added_stems: BTreeSet<String> = files
+        .iter()
+        .filter(|f| is_test(&f.path) && f.status == FileStatus::Added)
+        .map(|f| stem(&f.path))
+        .collect();
+
+    // Assertions and test names added anywhere in tests (a move is no removal).
+    let mut added_assert: HashMap<String, usize> = HashMap::new();
+    let mut added_tests: HashMap<String, usize> = HashMap::new();
+    for f in tests.iter().chain(rust_src.iter()) {
+        for l in f.added_lines() {
+            let t = text(l);
+            if is_comment(&t) {
+                continue;
+            }
+            if tests.iter().any(|x| x.path == f.path) && ASSERTION.is_match(&t) {
+                *added_assert.entry(norm(&t)).or_default() += 1;
+            }
+            for (_, r) in TEST_DEF.iter() {
+                if let Some(c) = r.captures(&t) {
+                    *added_tests.entry(test_key(&c, &t)).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    let mut removals: BTreeMap<&str, Removal> = BTreeMap::new();
+    for f in tests.iter().chain(rust_src.iter()) {
+        let in_tests = tests.iter().any(|x| x.path == f.path);
+        let mut r = Removal {
+            assertions: 0,
+            tests: Vec::new(),
+            anchor: 0,
+        };
+        for h in &f.hunks {
+            for l in &h.removed {
+                let t = text(l);
+                if is_comment(&t) {
+                    continue;
+                }
+                if in_tests && ASSERTION.is_match(&t) {
+                    match added_assert.get_mut(&norm(&t)) {
+                        Some(n) if *n > 0 => *n -= 1,
+                        _ => {
+                            r.assertions += 1;
+                            if r.anchor == 0 {
+                                r.anchor = anchor(h.new_start);
+                            }
+                        }
+                    }
+                }
+                for (_, re) in TEST_DEF.iter() {
+                    if let Some(c) = re.captures(&t) {
+                        let key = test_key(&c, &t);
+                        match added_tests.get_mut(&key) {
+                            Some(n) if *n > 0 => *n -= 1,
+                            _ => {
+                                r.tests.push(c.get(1).map_or("", |m| m.as_str()).to_string());
+                                if r.anchor == 0 {
+                                    r.anchor = anchor(h.new_start);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        removals.insert(&f.path, r);
+    }
+    // Offsets: count assertions/tests the file adds beyond the moves matched above.
+    for f in tests.iter().chain(rust_src.iter()) {
+        let Some(r) = removals.get_mut(f.path.as_str()) else {
+            continue;
+        };
+        let in_tests = tests.iter().any(|x| x.path == f.path);
+        let mut fresh_asserts = 0usize;
+        let mut fresh_tests = 0usize;
+        for l in f.added_lines() {
+            let t = text(l);
+            if is_comment(&t) {
+                continue;
+            }
+            if in_tests && ASSERTION.is_match(&t) {
+                let k = norm(&t);
+                if let Some(n) = added_assert.get_mut(&k) {
+                    if *n > 0 {
+                        *n -= 1;
+                        fresh_asserts += 1;
+                    }
+                }
+            }
+            for (_, re) in TEST_DEF.iter() {
+                if let Some(c) = re.captures(&t) {
+                    if let Some(n) = added_tests.get_mut(&test_key(&c, &t)) {
+                        if *n > 0 {
+                            *n -= 1;
+                            fresh_tests += 1;
+                        }
+                    }
+                }
+            }
+        }
+        r.assertions = r.assertions.saturating_sub(fresh_asserts);
+        let keep = r.tests.len().saturating_sub(fresh_tests);
+        r.tests.truncate(keep);
+    }
+
+    for f in tests.iter().chain(rust_src.iter()) {
+        let Some(r) = removals.get(f.path.as_str()) else {
+            continue;
+        };
+        let tests_left: Vec<&String> = r.tests.iter().filter(|n| n.is_empty() || !covers_test(n)).collect();
+        // A Rust file is its own code and tests: only the rest of the change covers it.
+        let inline = !tests.iter().any(|x| x.path == f.path);
+        let (other_removed, other_added) = if inline {
+            (src_removed - f.deletions(), src_added - f.additions())
+        } else {
+            (src_removed, src_added)
+        };
+        let covered_file = (!inline && removed_stems.contains(&stem(&f.path)))
+            || (!r.tests.is_empty() && tests_left.is_empty())
+            || other_removed.saturating_sub(other_added) >= f.deletions();
+        if covered_file || (r.assertions == 0 && tests_left.is_empty()) {
+            continue;
+        }
+        if f.status == FileStatus::Deleted {
+            continue; // reported as a deleted test file below
+        }
+        let named: Vec<&str> = tests_left.iter().filter(|n| !n.is_empty()).map(|n| n.as_str()).take(3).collect();
+        let mut parts = Vec::new();
+        if !tests_left.is_empty() {
+            parts.push(format!(
+                "{} test{} removed{}",
+                tests_left.len(),
+                if tests_left.len() == 1 { "" } else { "s" },
+                if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) }
+            ));
+        }
+        if r.assertions > 0 {
+            parts.push(format!(
+                "{} assertion{} removed",
+                r.assertions,
+                if r.assertions == 1 { "" } else { "s" }
+            ));
+        }
+        out.push(Smell {
+            kind: "test_weakened",
+            path: f.path.clone(),
+            line: r.anchor.max(1),
+            detail: parts.join(", "),
+            what: Some(if tests_left.is_empty() { "assertions_removed" } else { "tests_removed" }),
+            count: Some(tests_left.len() + r.assertions),
+            ..Smell::default()
+        });
+    }
+
+    // Skips, xfail and focus markers added (net of those removed in the same file).
+    for f in tests.iter().chain(rust_src.iter()) {
+        let mut removed: HashMap<String, usize> = HashMap::new();
+        for h in &f.hunks {
+            for l in &h.removed {
+                *removed.entry(norm(&text(l))).or_default() += 1;
+            }
+        }
+        let mut hits: Vec<(u32, &'static str, String)> = Vec::new();
+        for l in f.added_lines() {
+            let t = text(l);
+            if t.trim_start().starts_with("//") || t.trim_start().starts_with("# ") {
+                continue;
+            }
+            let Some((tool, m)) = SKIP.iter().find_map(|(tool, r)| r.find(&t).map(|m| (*tool, m.as_str().trim().to_string()))) else {
+                continue;
+            };
+            match removed.get_mut(&norm(&t)) {
+                Some(n) if *n > 0 => *n -= 1,
+                _ => hits.push((l.line, tool, m)),
+            }
+        }
+        if let Some((line, tool, first)) = hits.first().cloned() {
+            out.push(Smell {
+                kind: "test_weakened",
+                path: f.path.clone(),
+                line,
+                detail: format!(
+                    "{} skip/xfail/only marker{} added (`{}`)",
+                    hits.len(),
+                    if hits.len() == 1 { "" } else { "s" },
+                    first
+                ),
+                what: Some("skip_added"),
+                tool: Some(tool.to_string()),
+                count: Some(hits.len()),
+                ..Smell::default()
+            });
+        }
+    }
+
+    // Test files deleted, unless the code they test goes too, or they moved.
+    for f in &tests {
+        if f.status != FileStatus::Deleted {
+            continue;
+        }
+        let s = stem(&f.path);
+        if removed_stems.contains(&s)
+            || added_stems.contains(&s)
+            || src_removed.saturating_sub(src_added) >= f.deletions()
+        {
+            continue;
+        }
+        let r = removals.get(f.path.as_str());
+        let left: Vec<&String> = r.map(|r| r.tests.iter().filter(|n| n.is_empty() || !covers_test(n)).collect()).unwrap_or_default();
+        let moved = r.is_none_or(|r| r.tests.is_empty() && r.assertions == 0);
+        if moved || r.is_some_and(|r| !r.tests.is_empty()) && left.is_empty() {
+            continue;
+        }
+        out.push(Smell {
+            kind: "test_weakened",
+            path: f.path.clone(),
+            line: 1,
+            detail: format!(
+                "test file deleted ({} lines{})",
+                f.deletions(),
+                if left.is_empty() { String::new() } else { format!(", {} tests", left.len()) }
+            ),
+            what: Some("test_file_deleted"),
+            count: Some(left.len().max(1)),
+            ..Smell::default()
+        });
+    }
+    out
+}
+
+fn test_key(c: &regex::Captures, line: &str) -> String {
+    match c.get(1) {
+        Some(m) if !m.as_str().is_empty() => m.as_str().to_string(),
+        _ => norm(line),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Suppressions added
+
+/// (tool, silences a security scanner or secret detector, pattern).
+const SUPPRESSIONS: &[(&str, bool, &str)] = &[
+    ("mypy", false, r"#\s*type:\s*ignore\b"),
+    ("mypy", false, r"#\s*mypy:\s*ignore-errors"),
+    ("pyright", false, r"#\s*pyright:\s*(?:ignore|basic)\b"),
+    ("bandit", true, r"#\s*nosec\b"),
+    ("ruff/bandit", true, r"#\s*noqa:\s*S\d"),
+    ("flake8/ruff", false, r"#\s*noqa\b"),
+    ("pylint", false, r"#\s*pylint:\s*disable"),
+    ("coverage", false, r"#\s*pragma:\s*no\s*cover\b"),
+    ("detect-secrets", true, r"pragma:\s*allowlist\s+secret"),
+    ("semgrep", true, r"(?:#|//)\s*nosemgrep\b"),
+    ("eslint", false, r"eslint-disable(?:-next-line|-line)?\b"),
+    ("typescript", false, r"@ts-(?:ignore|nocheck|expect-error)\b"),
+    ("biome", false, r"biome-ignore\b"),
+    ("oxlint", false, r"oxlint-disable\b"),
+    ("deno", false, r"deno-lint-ignore\b"),
+    ("istanbul", false, r"(?:istanbul|c8|v8)\s+ignore\b"),
+    ("gosec", true, r"//\s*nolint:[\w,]*gosec|#nosec\b|//\s*#nosec\b"),
+    ("golangci-lint", false, r"//\s*nolint\b"),
+    ("staticcheck", false, r"//\s*lint:ignore\b"),
+    ("rustc/clippy", false, r"#!?\[\s*allow\s*\("),
+    ("rustc/clippy", false, r"#\[cfg_attr\([^\]]*\ballow\s*\("),
+    ("javac", false, r"@SuppressWarnings\s*\("),
+    ("kotlin", false, r"@Suppress\s*\("),
+    ("spotbugs", true, r"@SuppressFBWarnings\b"),
+    ("intellij", false, r"//\s*noinspection\b"),
+    ("sonar", false, r"\bNOSONAR\b"),
+    ("rubocop", false, r"#\s*rubocop:\s*disable\b"),
+    ("brakeman", true, r"#\s*brakeman:\s*ignore\b"),
+    ("csharp", false, r"#pragma\s+warning\s+disable\b|\[SuppressMessage\s*\("),
+    ("clang-tidy", false, r"//\s*NOLINT(?:NEXTLINE)?\b"),
+    ("gcc/clang", false, r"#pragma\s+(?:GCC|clang)\s+diagnostic\s+ignored"),
+    ("cppcheck", false, r"cppcheck-suppress\b"),
+    ("phpstan", false, r"@phpstan-ignore"),
+    ("psalm", false, r"@psalm-suppress\b"),
+    ("phpcs", false, r"phpcs:(?:ignore|disable)\b"),
+    ("shellcheck", false, r"#\s*shellcheck\s+disable="),
+    ("hadolint", false, r"#\s*hadolint\s+ignore="),
+    ("checkov", true, r"checkov:skip="),
+    ("tfsec", true, r"tfsec:ignore:"),
+    ("trivy", true, r"trivy:ignore:"),
+    ("kics", true, r"kics-scan\s+ignore"),
+    ("gitleaks", true, r"gitleaks:allow\b"),
+    ("gate", true, r"gate:allow\s+\S"),
+];
+
+static SUPPRESSION_SET: LazyLock<RegexSet> =
+    LazyLock::new(|| RegexSet::new(SUPPRESSIONS.iter().map(|(_, _, p)| *p)).expect("static regexes"));
+static SUPPRESSION_RES: LazyLock<Vec<Regex>> =
+    LazyLock::new(|| SUPPRESSIONS.iter().map(|(_, _, p)| re(p)).collect());
+
+/// The marker at `start` is in code or a comment, not inside a string literal (an odd
+/// number of `"` or `` ` `` before it).
+fn outside_string(line: &str, start: usize) -> bool {
+    let before = &line[..start];
+    let count = |q: char| before.chars().filter(|&c| c == q).count() - before.matches(&format!("\\{q}")).count();
+    count('"') % 2 == 0 && count('`') % 2 == 0
+}
+
+/// The suppressions a line adds: (tool, security, marker as written).
+pub fn suppressions_in(line: &str) -> Vec<(&'static str, bool, String)> {
+    let mut out = Vec::new();
+    let mut taken_security = false;
+    for i in SUPPRESSION_SET.matches(line).iter() {
+        let (tool, security, _) = SUPPRESSIONS[i];
+        let Some(m) = SUPPRESSION_RES[i].find(line) else {
+            continue;
+        };
+        if !outside_string(line, m.start()) {
+            continue;
+        }
+        // `//nolint:gosec` is gosec's; the generic `//nolint` entry would count it twice.
+        if taken_security && !security && (tool == "golangci-lint" || tool == "flake8/ruff") {
+            continue;
+        }
+        taken_security |= security;
+        out.push((tool, security, m.as_str().trim().to_string()));
+    }
+    out
+}
+
+/// Suppressions added, per file. `checked` says which files hold code or configuration.
+pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) -> Vec<Smell> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| !f.hunks.is_empty() && checked(&f.path)) {
+        let mut removed: HashMap<String, usize> = HashMap::new();
+        for h in &f.hunks {
+            for l in &h.removed {
+                for (_, _, m) in suppressions_in(&text(l)) {
+                    *removed.entry(m).or_default() += 1;
+                }
+            }
+        }
+        let mut hits: Vec<(u32, &'static str, bool, String)> = Vec::new();
+        for l in f.added_lines() {
+            for (tool, security, m) in suppressions_in(&text(l)) {
+                match removed.get_mut(&m) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => hits.push((l.line, tool, security, m)),
+                }
+            }
+        }
+        if hits.is_empty() {
+            continue;
+        }
+        let security = hits.iter().any(|h| h.2);
+        let mut markers: BTreeMap<&str, usize> = BTreeMap::new();
+        for h in &hits {
+            *markers.entry(h.3.as_str()).or_default() += 1;
+        }
+        let listed: Vec<String> = markers
+            .iter()
+            .take(4)
+            .map(|(m, n)| if *n > 1 { format!("`{m}` ×{n}") } else { format!("`{m}`") })
+            .collect();
+        let first = hits.iter().find(|h| h.2 == security).unwrap_or(&hits[0]);
+        let mut tools: Vec<&str> = hits.iter().map(|h| h.1).collect();
+        tools.sort_unstable();
+        tools.dedup();
+        out.push(Smell {
+            kind: "suppression_added",
+            path: f.path.clone(),
+            line: first.0,
+            detail: format!(
+                "{} suppression{} added: {}",
+                hits.len(),
+                if hits.len() == 1 { "" } else { "s" },
+                listed.join(", ")
+            ),
+            tool: Some(tools.join(", ")),
+            count: Some(hits.len()),
+            security,
+            ..Smell::default()
+        });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Linter, type-checker and coverage settings relaxed
+
+/// The checker a configuration file belongs to, by its name.
+pub fn config_tool(path: &str) -> Option<&'static str> {
+    let name = name_of(path);
+    let lower = name.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        n if n.starts_with(".eslintrc") || n.starts_with("eslint.config.") => "eslint",
+        n if (n.starts_with("tsconfig") || n.starts_with("jsconfig")) && n.ends_with(".json") => "typescript",
+        "pyproject.toml" | "setup.cfg" | "tox.ini" => "python",
+        ".flake8" => "flake8",
+        "mypy.ini" | ".mypy.ini" => "mypy",
+        ".pylintrc" | "pylintrc" => "pylint",
+        "ruff.toml" | ".ruff.toml" => "ruff",
+        ".coveragerc" => "coverage",
+        "pytest.ini" => "pytest",
+        "pyrightconfig.json" => "pyright",
+        n if n.starts_with(".golangci.") => "golangci-lint",
+        "cargo.toml" => "cargo",
+        "clippy.toml" | ".clippy.toml" => "clippy",
+        ".rubocop.yml" | ".rubocop_todo.yml" => "rubocop",
+        n if n.starts_with("jest.config.") => "jest",
+        n if n.starts_with("vitest.config.") => "vitest",
+        n if n.starts_with(".nycrc") => "nyc",
+        "codecov.yml" | ".codecov.yml" | "codecov.yaml" => "codecov",
+        "package.json" => "package.json",
+        n if n.starts_with("phpstan.neon") => "phpstan",
+        "psalm.xml" | "psalm.xml.dist" => "psalm",
+        "biome.json" | "biome.jsonc" => "biome",
+        n if n.starts_with(".stylelintrc") => "stylelint",
+        ".swiftlint.yml" => "swiftlint",
+        "detekt.yml" => "detekt",
+        ".pre-commit-config.yaml" => "pre-commit",
+        _ => return None,
+    })
+}
+
+/// tsconfig options that make the checker stricter when true.
+const TS_STRICT: &[&str] = &[
+    "strict", "strictnullchecks", "strictfunctiontypes", "strictbindcallapply",
+    "strictpropertyinitialization", "noimplicitany", "noimplicitthis", "noimplicitreturns",
+    "noimplicitoverride", "alwaysstrict", "nounusedlocals", "nounusedparameters",
+    "nouncheckedindexedaccess", "exactoptionalpropertytypes", "nofallthroughcasesinswitch",
+    "useunknownincatchvariables", "checkjs", "nopropertyaccessfromindexsignature",
+    "forceconsistentcasinginfilenames", "isolatedmodules", "verbatimmodulesyntax",
+];
+/// tsconfig options that make the checker laxer when true.
+const TS_LAX: &[&str] = &["skiplibcheck", "allowunreachablecode", "allowunusedlabels", "suppressimplicitanyindexerrors", "nocheck"];
+/// mypy / pyright options, stricter when true.
+const PY_STRICT: &[&str] = &[
+    "strict", "disallow_untyped_defs", "disallow_incomplete_defs", "disallow_untyped_calls",
+    "disallow_any_generics", "disallow_untyped_decorators", "check_untyped_defs",
+    "no_implicit_optional", "strict_optional", "warn_return_any", "warn_unused_ignores",
+    "strict_equality", "no_implicit_reexport", "warn_unreachable", "reportmissingimports",
+];
+/// mypy options, laxer when true.
+const PY_LAX: &[&str] = &["ignore_missing_imports", "ignore_errors", "allow_untyped_defs", "allow_untyped_calls", "allow_incomplete_defs", "implicit_optional", "allow_redefinition", "disable_error_code"];
+/// Keys whose list, when it grows, turns checks off.
+const GROWING_OFF: &[&str] = &[
+    "ignore", "extend-ignore", "extend_ignore", "disable", "disabled", "per-file-ignores",
+    "extend-per-file-ignores", "per_file_ignores", "exclude", "extend-exclude", "exclude-dirs",
+    "exclude-files", "exclude-rules", "skip-dirs", "skip-files", "omit", "ignorepatterns",
+    "ignore-paths", "ignore_paths", "disable_error_code", "suppress", "excluded", "allow",
+];
+/// Keys whose list, when it shrinks, turns checks off.
+const SHRINKING_OFF: &[&str] = &["select", "extend-select", "enable", "enabled", "only_rules", "opt_in_rules"];
+/// Numeric coverage and strictness thresholds: lowering one relaxes the gate.
+const THRESHOLDS: &[&str] = &[
+    "fail_under", "fail-under", "cov-fail-under", "branches", "functions", "lines",
+    "statements", "target", "minimum_coverage", "min_coverage", "level", "threshold_percent",
+];
+
+static KEY_VALUE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*-?\s*["']?([@\w./-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$"#));
+static LIST_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*(?:-\s*)?["']?([@\w./:*-]+)["']?\s*,?\s*(?:#.*)?$"#));
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| re(r"(\d+(?:\.\d+)?)"));
+static INLINE_LIST: LazyLock<Regex> = LazyLock::new(|| re(r#"["']([^"']+)["']"#));
+
+/// The key a line of a YAML / TOML / INI / JSON file belongs to: the nearest line above with
+/// less indentation that opens a key, or an open `key = [` array. Lower-case, `None` at the
+/// top level.
+fn parent_key(lines: &[&str], idx: usize) -> Option<String> {
+    let indent = |s: &str| s.len() - s.trim_start().len();
+    let here = lines.get(idx).map_or(usize::MAX, |l| indent(l));
+    let mut depth = 0i32;
+    for l in lines[..idx.min(lines.len())].iter().rev() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        depth += t.matches(']').count() as i32 - t.matches('[').count() as i32;
+        if t.starts_with('[') && t.ends_with(']') && !t.contains('=') {
+            return None; // a TOML section: the key is on our own line
+        }
+        let Some(c) = KEY_VALUE.captures(l) else {
+            continue;
+        };
+        let opens = c[2].is_empty() || c[2].ends_with('[') || c[2].ends_with('{') || &c[2] == "|";
+        if (indent(l) < here && opens) || (depth < 0 && c[2].ends_with('[')) {
+            return Some(c[1].to_ascii_lowercase());
+        }
+    }
+    None
+}
+
+fn truthy(v: &str) -> Option<bool> {
+    match v.trim().trim_matches(|c| c == '"' || c == '\'' || c == ',').to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Some(true),
+        "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+fn rule_off(v: &str) -> bool {
+    let v = v.trim().trim_end_matches(',').trim();
+    let first = v.trim_start_matches('[').trim().trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase();
+    first == "off" || first == "0" || first.starts_with("off\"") || first == "allow" || v.contains("level = \"allow\"") || v.contains("level=\"allow\"")
+}
+
+/// Settings relaxed in one configuration file. `post` is the file after the change, when
+/// readable.
+pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec<(u32, &'static str, String)> {
+    let post_lines: Vec<&str> = post.map(|p| p.lines().collect()).unwrap_or_default();
+    let mut found: Vec<(u32, &'static str, String)> = Vec::new();
+    // Values the change removes, by key (to compare with what it adds).
+    let mut removed_kv: HashMap<String, Vec<String>> = HashMap::new();
+    let mut removed_items: HashMap<(Option<String>, String), usize> = HashMap::new();
+    let mut added_items: HashMap<(Option<String>, String), usize> = HashMap::new();
+    for h in &f.hunks {
+        for l in &h.removed {
+            let t = text(l);
+            if let Some(c) = KEY_VALUE.captures(&t) {
+                removed_kv.entry(c[1].to_ascii_lowercase()).or_default().push(c[2].to_string());
+            } else if let Some(c) = LIST_ITEM.captures(&t) {
+                let key = parent_key(&post_lines, (h.new_start as usize).saturating_sub(1).min(post_lines.len()));
+                *removed_items.entry((key, c[1].to_string())).or_default() += 1;
+            }
+        }
+    }
+    for l in f.added_lines() {
+        let t = text(l);
+        if let Some(c) = LIST_ITEM.captures(&t) {
+            if KEY_VALUE.captures(&t).is_none() {
+                let key = parent_key(&post_lines, (l.line as usize).saturating_sub(1));
+                *added_items.entry((key, c[1].to_string())).or_default() += 1;
+            }
+        }
+    }
+    let coverage_file = matches!(tool, "coverage" | "jest" | "vitest" | "nyc" | "codecov" | "package.json" | "python" | "pytest");
+    for l in f.added_lines() {
+        let t = text(l);
+        let trimmed = t.trim();
+        if trimmed.starts_with('#') || trimmed.starts_with("//") {
+            continue;
+        }
+        let Some(c) = KEY_VALUE.captures(&t) else {
+            // A list item added under a key that turns checks off.
+            if let Some(c) = LIST_ITEM.captures(&t) {
+                let key = parent_key(&post_lines, (l.line as usize).saturating_sub(1));
+                if let Some(k) = key.as_deref() {
+                    let gone = removed_items.get_mut(&(key.clone(), c[1].to_string()));
+                    let moved = matches!(gone, Some(n) if *n > 0);
+                    if !moved && GROWING_OFF.contains(&k) && tool != "package.json" {
+                        found.push((l.line, "list_grown", format!("adds `{}` to `{k}`", &c[1])));
+                    }
+                    if let Some(n) = removed_items.get_mut(&(key.clone(), c[1].to_string())) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+            continue;
+        };
+        let key = c[1].to_ascii_lowercase();
+        let value = c[2].to_string();
+        let before = removed_kv.get(&key).cloned().unwrap_or_default();
+        if before.iter().any(|b| norm(b) == norm(&value)) {
+            continue; // moved, unchanged
+        }
+        let bare = key.rsplit('.').next().unwrap_or(&key).to_string();
+        match tool {
+            "eslint" | "biome" | "stylelint" => {
+                if rule_off(&value) {
+                    found.push((l.line, "rule_disabled", format!("turns `{}` off", &c[1])));
+                } else if value.to_ascii_lowercase().contains("warn")
+                    && before.iter().any(|b| b.contains("error") || b.trim().trim_matches('"').starts_with('2'))
+                {
+                    found.push((l.line, "rule_downgraded", format!("downgrades `{}` from error to warning", &c[1])));
+                }
+            }
+            "typescript" | "pyright" => {
+                let k = bare.to_ascii_lowercase();
+                if TS_STRICT.contains(&k.as_str()) && truthy(&value) == Some(false) {
+                    found.push((l.line, "check_disabled", format!("sets `{}` to false", &c[1])));
+                } else if TS_LAX.contains(&k.as_str()) && truthy(&value) == Some(true) {
+                    found.push((l.line, "check_disabled", format!("sets `{}` to true", &c[1])));
+                }
+            }
+            _ => {}
+        }
+        if matches!(tool, "python" | "mypy" | "pyright") {
+            if PY_STRICT.contains(&bare.as_str()) && truthy(&value) == Some(false) {
+                found.push((l.line, "check_disabled", format!("sets `{}` to false", &c[1])));
+            } else if PY_LAX.contains(&bare.as_str()) && (truthy(&value) == Some(true) || bare == "disable_error_code") {
+                found.push((l.line, "check_disabled", format!("sets `{}` = {}", &c[1], value.trim())));
+            } else if bare == "follow_imports" && value.contains("skip") {
+                found.push((l.line, "check_disabled", "sets `follow_imports` to skip".to_string()));
+            }
+        }
+        if matches!(tool, "cargo" | "clippy") && rule_off(&value) {
+            found.push((l.line, "rule_disabled", format!("allows `{}`", &c[1])));
+        }
+        if tool == "rubocop" && bare == "enabled" && truthy(&value) == Some(false) {
+            found.push((l.line, "rule_disabled", "sets `Enabled: false`".to_string()));
+        }
+        if tool == "golangci-lint" && (bare == "disable-all" && truthy(&value) == Some(true) || bare == "enable-all" && truthy(&value) == Some(false)) {
+            found.push((l.line, "rule_disabled", format!("sets `{}`", trimmed)));
+        }
+        // Inline lists (`ignore = ["E501", "F401"]`): entries added to an "off" list, or
+        // dropped from an "on" list.
+        if GROWING_OFF.contains(&bare.as_str()) || SHRINKING_OFF.contains(&bare.as_str()) {
+            let items = |v: &str| -> BTreeSet<String> { INLINE_LIST.captures_iter(v).map(|c| c[1].to_string()).collect() };
+            let now = items(&value);
+            let was: BTreeSet<String> = before.iter().flat_map(|b| items(b)).collect();
+            if !before.is_empty() || !now.is_empty() {
+                if GROWING_OFF.contains(&bare.as_str()) && tool != "package.json" {
+                    let new: Vec<&String> = now.difference(&was).collect();
+                    if !new.is_empty() {
+                        found.push((l.line, "list_grown", format!("adds {} to `{}`", quote_list(&new), &c[1])));
+                    }
+                } else if SHRINKING_OFF.contains(&bare.as_str()) && !before.is_empty() {
+                    let gone: Vec<&String> = was.difference(&now).collect();
+                    if !gone.is_empty() {
+                        found.push((l.line, "list_shrunk", format!("drops {} from `{}`", quote_list(&gone), &c[1])));
+                    }
+                }
+            }
+        }
+        // Thresholds lowered.
+        let threshold_key = THRESHOLDS.contains(&bare.as_str()) || bare.ends_with("fail_under") || bare.ends_with("fail-under");
+        let cov_context = coverage_file || key.contains("cov") || tool == "phpstan";
+        if threshold_key && cov_context && (bare != "level" || tool == "phpstan") {
+            let num = |s: &str| NUMBER.captures(s).and_then(|c| c[1].parse::<f64>().ok());
+            if let (Some(new), Some(old)) = (num(&value), before.iter().find_map(|b| num(b))) {
+                if new < old {
+                    found.push((l.line, "threshold_lowered", format!("lowers `{}` from {old} to {new}", &c[1])));
+                }
+            }
+        }
+        // `--cov-fail-under=90` inside a command line.
+        if let Some(n) = t.find("--cov-fail-under") {
+            let num = |s: &str| NUMBER.captures(s).and_then(|c| c[1].parse::<f64>().ok());
+            let old = before.iter().find_map(|b| b.find("--cov-fail-under").and_then(|i| num(&b[i..])));
+            if let (Some(new), Some(old)) = (num(&t[n..]), old) {
+                if new < old {
+                    found.push((l.line, "threshold_lowered", format!("lowers `--cov-fail-under` from {old} to {new}")));
+                }
+            }
+        }
+    }
+    // Items dropped from a list that turns checks on (`select`, `enable`), and pre-commit
+    // hooks removed.
+    for h in &f.hunks {
+        for l in &h.removed {
+            let t = text(l);
+            let key = parent_key(&post_lines, (h.new_start as usize).saturating_sub(1).min(post_lines.len()));
+            if tool == "pre-commit" {
+                if let Some(c) = KEY_VALUE.captures(&t) {
+                    if c[1].eq_ignore_ascii_case("id") {
+                        let still = f.added_lines().any(|a| norm(&text(a)) == norm(&t));
+                        if !still {
+                            found.push((anchor(h.new_start), "hook_removed", format!("removes the pre-commit hook `{}`", c[2].trim())));
+                        }
+                    }
+                }
+                continue;
+            }
+            if KEY_VALUE.captures(&t).is_some() {
+                continue;
+            }
+            let Some(c) = LIST_ITEM.captures(&t) else {
+                continue;
+            };
+            if let Some(k) = key.as_deref() {
+                if SHRINKING_OFF.contains(&k) && !added_items.contains_key(&(key.clone(), c[1].to_string())) {
+                    found.push((anchor(h.new_start), "list_shrunk", format!("drops `{}` from `{k}`", &c[1])));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn quote_list(items: &[&String]) -> String {
+    items.iter().take(5).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Settings relaxed, one smell per configuration file. `post(path)` reads a file after the
+/// change.
+pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| !f.hunks.is_empty() && f.status != FileStatus::Deleted) {
+        let Some(tool) = config_tool(&f.path) else {
+            continue;
+        };
+        let image = post(&f.path)?;
+        let found = relaxed_in(f, tool, image.as_deref());
+        if found.is_empty() {
+            continue;
+        }
+        let what = found[0].1;
+        let listed: Vec<&str> = found.iter().take(4).map(|x| x.2.as_str()).collect();
+        out.push(Smell {
+            kind: "check_relaxed",
+            path: f.path.clone(),
+            line: found[0].0,
+            detail: format!("{}{}", listed.join("; "), if found.len() > 4 { format!(" (+{} more)", found.len() - 4) } else { String::new() }),
+            what: Some(what),
+            tool: Some(tool.to_string()),
+            count: Some(found.len()),
+            ..Smell::default()
+        });
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// CI checks skipped or made non-blocking
+
+/// The CI system a file configures, by its path.
+pub fn ci_system(path: &str) -> Option<&'static str> {
+    let p = path.to_ascii_lowercase();
+    let name = name_of(&p);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    Some(if p.starts_with(".github/workflows/") && yaml || p.starts_with(".github/actions/") && (name == "action.yml" || name == "action.yaml") {
+        "github-actions"
+    } else if name == ".gitlab-ci.yml" || name.ends_with(".gitlab-ci.yml") || p.starts_with(".gitlab/ci/") && yaml {
+        "gitlab-ci"
+    } else if p.starts_with(".circleci/") && yaml {
+        "circleci"
+    } else if name.starts_with("azure-pipelines") && yaml || p.starts_with(".azure-pipelines/") && yaml {
+        "azure-pipelines"
+    } else if p.starts_with(".buildkite/") && yaml {
+        "buildkite"
+    } else if name.starts_with("jenkinsfile") {
+        "jenkins"
+    } else if name == "bitbucket-pipelines.yml" {
+        "bitbucket"
+    } else if name == ".travis.yml" {
+        "travis"
+    } else if name == ".drone.yml" {
+        "drone"
+    } else {
+        return None;
+    })
+}
+
+/// Commands that run a test suite, a linter or a type checker.
+static CHECK_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:pytest|py\.test|tox|nox|unittest|jest|vitest|mocha|karma|cypress|playwright|rspec|minitest|phpunit|go\s+(?:test|vet)|cargo\s+(?:test|clippy|nextest|check)|npm\s+(?:run\s+)?(?:test|lint|typecheck|check)|yarn\s+(?:run\s+)?(?:test|lint|typecheck|check)|pnpm\s+(?:run\s+)?(?:test|lint|typecheck|check)|bun\s+(?:run\s+)?test|mypy|pyright|ruff|flake8|pylint|black\s+--check|eslint|tsc\b|golangci-lint|staticcheck|rubocop|gradle\w*\s+(?:test|check)|mvn\w*\s+(?:test|verify)|dotnet\s+test|make\s+(?:test|check|lint)|ctest|pre-commit\s+run|shellcheck|hadolint|bandit|semgrep|trivy|gosec|checkov)\b")
+});
+
+/// (what, tool-independent pattern) of added lines that make a check non-blocking or skip it.
+static NON_BLOCKING: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    vec![
+        ("continue_on_error", re(r"^\s*-?\s*continue-on-error:\s*(?:true|\$\{\{\s*true\s*\}\})\s*(?:#.*)?$")),
+        ("allow_failure", re(r"^\s*-?\s*allow_failure:\s*true\s*(?:#.*)?$")),
+        ("continue_on_error", re(r"^\s*-?\s*continueOnError:\s*true\s*(?:#.*)?$")),
+        ("soft_fail", re(r"^\s*-?\s*soft_fail:\s*true\s*(?:#.*)?$")),
+        ("if_false", re(r"^\s*-?\s*if:\s*(?:false|\$\{\{\s*false\s*\}\}|'false'|0)\s*(?:#.*)?$")),
+        ("if_false", re(r"^\s*-?\s*condition:\s*(?:false|eq\(\s*1\s*,\s*2\s*\))\s*(?:#.*)?$")),
+    ]
+});
+static OR_TRUE: LazyLock<Regex> = LazyLock::new(|| re(r"\|\|\s*(?:true|:|exit\s+0|echo\b[^|;&]*)\s*(?:#.*)?['\x22]?\s*$"));
+
+/// CI checks made non-blocking, skipped or removed, one smell per CI file.
+pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
+    // Check commands the change adds anywhere in CI (a job moved or renamed is no removal).
+    let mut added_cmds: HashMap<String, usize> = HashMap::new();
+    for f in files.iter().filter(|f| ci_system(&f.path).is_some()) {
+        for l in f.added_lines() {
+            let t = text(l);
+            if !t.trim_start().starts_with('#') && CHECK_COMMAND.is_match(&t) {
+                for m in CHECK_COMMAND.find_iter(&t) {
+                    *added_cmds.entry(norm(m.as_str()).to_ascii_lowercase()).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| !f.hunks.is_empty()) {
+        let Some(system) = ci_system(&f.path) else {
+            continue;
+        };
+        let mut removed: HashMap<String, usize> = HashMap::new();
+        for h in &f.hunks {
+            for l in &h.removed {
+                *removed.entry(norm(&text(l))).or_default() += 1;
+            }
+        }
+        let mut found: Vec<(u32, &'static str, String)> = Vec::new();
+        for l in f.added_lines() {
+            let t = text(l);
+            if t.trim_start().starts_with('#') {
+                continue;
+            }
+            if let Some(n) = removed.get_mut(&norm(&t)) {
+                if *n > 0 {
+                    *n -= 1;
+                    continue; // moved
+                }
+            }
+            if let Some((what, _)) = NON_BLOCKING.iter().find(|(_, r)| r.is_match(&t)) {
+                found.push((l.line, what, format!("adds `{}`", norm(&t).trim_start_matches("- "))));
+            } else if OR_TRUE.is_match(&t) && CHECK_COMMAND.is_match(&t) {
+                found.push((l.line, "or_true", format!("ignores the result of `{}`", clip(&norm(&t), 80))));
+            }
+        }
+        // Check commands removed and not run anywhere else in CI after the change.
+        {
+            for h in &f.hunks {
+                for l in &h.removed {
+                    let t = text(l);
+                    if t.trim_start().starts_with('#') {
+                        continue;
+                    }
+                    for m in CHECK_COMMAND.find_iter(&t) {
+                        let k = norm(m.as_str()).to_ascii_lowercase();
+                        match added_cmds.get_mut(&k) {
+                            Some(n) if *n > 0 => *n -= 1,
+                            _ => found.push((anchor(h.new_start), "check_removed", format!("removes the step running `{}`", clip(&norm(&t).trim_start_matches("- ").trim_start_matches("run: "), 80)))),
+                        }
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        found.sort();
+        found.dedup_by(|a, b| a.2 == b.2);
+        let what = found.iter().find(|x| x.1 != "check_removed").unwrap_or(&found[0]).1;
+        let listed: Vec<&str> = found.iter().take(3).map(|x| x.2.as_str()).collect();
+        out.push(Smell {
+            kind: "ci_check_bypassed",
+            path: f.path.clone(),
+            line: found[0].0,
+            detail: format!("{}{}", listed.join("; "), if found.len() > 3 { format!(" (+{} more)", found.len() - 3) } else { String::new() }),
+            what: Some(what),
+            tool: Some(system.to_string()),
+            count: Some(found.len()),
+            ..Smell::default()
+        });
+    }
+    out
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Agent instruction files
+
+/// The agent an instruction or agent-configuration file steers, by its path.
+pub fn instruction_file(path: &str) -> Option<&'static str> {
+    let p = path.to_ascii_lowercase();
+    let name = name_of(&p);
+    let under = |dir: &str| p.starts_with(dir) || p.contains(&format!("/{dir}"));
+    Some(match name {
+        "agents.md" | "agent.md" => "agents.md",
+        "claude.md" | "claude.local.md" => "claude",
+        "gemini.md" => "gemini",
+        ".cursorrules" => "cursor",
+        ".windsurfrules" => "windsurf",
+        ".clinerules" => "cline",
+        ".aider.conf.yml" | ".aider.conf.yaml" => "aider",
+        ".mcp.json" => "mcp",
+        "copilot-instructions.md" if under(".github/") => "copilot",
+        "copilot-setup-steps.yml" | "copilot-setup-steps.yaml" if under(".github/workflows/") => "copilot",
+        _ if under(".claude/") => "claude",
+        _ if under(".cursor/") => "cursor",
+        _ if under(".github/instructions/") || under(".github/prompts/") || under(".github/chatmodes/") => "copilot",
+        _ if under(".windsurf/") => "windsurf",
+        _ if under(".clinerules/") => "cline",
+        _ if under(".gemini/") => "gemini",
+        _ if under(".codex/") => "codex",
+        _ if under(".agents/") => "agents",
+        _ if under(".openhands/") => "openhands",
+        _ if under(".junie/") => "junie",
+        _ if under(".roo/") => "roo",
+        _ if under(".kiro/") => "kiro",
+        _ if under(".continue/") => "continue",
+        _ if under(".amazonq/") => "amazon-q",
+        _ => return None,
+    })
+}
+
+/// Agent instruction files the change adds, edits or deletes.
+pub fn instructions_changed(files: &[FileChange]) -> Vec<Smell> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let tool = instruction_file(&f.path).or_else(|| f.old_path.as_deref().and_then(instruction_file))?;
+            let what = match f.status {
+                FileStatus::Added | FileStatus::Copied => "added",
+                FileStatus::Deleted => "deleted",
+                _ => "modified",
+            };
+            let line = f.added_lines().next().map_or(1, |l| l.line);
+            Some(Smell {
+                kind: "agent_instructions",
+                path: f.path.clone(),
+                line,
+                detail: format!("{what} (+{} −{} lines)", f.additions(), f.deletions()),
+                what: Some(what),
+                tool: Some(tool.to_string()),
+                count: Some(f.additions() + f.deletions()),
+                ..Smell::default()
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! Fixtures written for these tests: small diffs in the shapes seen in real agent changes.
+
+use super::*;
+use crate::change::Hunk;
+
+/// A file with one hunk: `removed` lines at `old`, `added` lines at `new`.
+fn file(path: &str, status: FileStatus, new: u32, added: &[&str], removed: &[&str]) -> FileChange {
+    let mut f = FileChange::new(path.into(), status);
+    let lines = |start: u32, ls: &[&str]| -> Vec<Line> {
+        ls.iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                line: start + i as u32,
+                text: t.as_bytes().into(),
+            })
+            .collect()
+    };
+    f.hunks.push(Hunk {
+        old_start: new,
+        old_lines: removed.len() as u32,
+        new_start: new,
+        new_lines: added.len() as u32,
+        added: lines(new, added),
+        removed: lines(new, removed),
+    });
+    f
+}
+
+fn modified(path: &str, added: &[&str], removed: &[&str]) -> FileChange {
+    file(path, FileStatus::Modified, 10, added, removed)
+}
+
+fn is_test(p: &str) -> bool {
+    p.starts_with("tests/") || p.contains("_test.") || p.contains(".test.") || p.contains("/test_")
+}
+
+fn is_source(p: &str) -> bool {
+    crate::paths::language(p).is_some_and(crate::paths::is_source_language)
+}
+
+fn weakened(files: &[FileChange]) -> Vec<Smell> {
+    tests_weakened(files, &is_test, &is_source)
+}
+
+#[test]
+fn stems_of_test_files() {
+    assert_eq!(stem("tests/test_parser.py"), "parser");
+    assert_eq!(stem("pkg/parser_test.go"), "parser");
+    assert_eq!(stem("src/parser.spec.ts"), "parser");
+    assert_eq!(stem("src/test/java/ParserTest.java"), "parser");
+    assert_eq!(stem("src/parser.py"), "parser");
+}
+
+#[test]
+fn removed_assertions_and_tests_are_weakening() {
+    let t = modified(
+        "tests/test_billing.py",
+        &[],
+        &[
+            "def test_refund_is_capped():",
+            "    assert refund(order, 500) == 100",
+            "    assert order.balance == 0",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].what, Some("tests_removed"));
+    assert!(s[0].detail.contains("test_refund_is_capped"), "{}", s[0].detail);
+    assert!(s[0].detail.contains("2 assertions removed"), "{}", s[0].detail);
+
+    let go = modified("pkg/cache_test.go", &[], &["\tif got != want {", "\t\tt.Errorf(\"got %v\", got)"]);
+    assert_eq!(weakened(&[go])[0].what, Some("assertions_removed"));
+    let js = modified("src/cart.test.ts", &["  // expect(total).toBe(30)"], &["  expect(total).toBe(30)"]);
+    assert_eq!(weakened(&[js])[0].what, Some("assertions_removed"), "commenting out counts");
+}
+
+#[test]
+fn moves_rewrites_and_matching_code_removals_are_not() {
+    // An assertion moved to another test file.
+    let a = modified("tests/test_a.py", &[], &["    assert total(cart) == 30"]);
+    let b = modified("tests/test_b.py", &["    assert total(cart) == 30"], &[]);
+    assert!(weakened(&[a, b]).is_empty());
+    // An expected value changed: one assertion out, one in.
+    let c = modified("tests/test_c.py", &["    assert fee(1) == 3"], &["    assert fee(1) == 2"]);
+    assert!(weakened(&[c]).is_empty());
+    // The test goes with the function it tested.
+    let src = modified("app/export.py", &[], &["def export_csv(rows):", "    return ','.join(rows)"]);
+    let t = modified("tests/test_report.py", &[], &["def test_export_csv():", "    assert export_csv(['a']) == 'a'"]);
+    assert!(weakened(&[src, t]).is_empty());
+    // The test file goes with the module it tested.
+    let gone = file("app/legacy.py", FileStatus::Deleted, 0, &[], &["def old():", "    pass"]);
+    let tf = file("tests/test_legacy.py", FileStatus::Deleted, 0, &[], &["def test_old():", "    assert old() is None"]);
+    assert!(weakened(&[gone, tf]).is_empty());
+}
+
+#[test]
+fn deleted_test_files_and_skips() {
+    let tf = file(
+        "tests/test_auth.py",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &["def test_login():", "    assert login('a', 'b')"],
+    );
+    let s = weakened(&[tf]);
+    assert_eq!((s.len(), s[0].what), (1, Some("test_file_deleted")), "{s:?}");
+
+    for (path, line, tool) in [
+        ("tests/test_sync.py", "@pytest.mark.skip(reason=\"flaky\")", "pytest"),
+        ("tests/test_sync.py", "@pytest.mark.xfail", "pytest"),
+        ("src/cart.test.ts", "  it.skip('applies the discount', () => {", "js"),
+        ("src/cart.test.ts", "  describe.only('cart', () => {", "js"),
+        ("pkg/sync_test.go", "\tt.Skip(\"flaky on CI\")", "go"),
+        ("src/lib.rs", "    #[ignore]", "rust"),
+    ] {
+        let s = weakened(&[modified(path, &[line], &[])]);
+        assert_eq!(s.len(), 1, "{path}: {line}");
+        assert_eq!((s[0].what, s[0].tool.as_deref()), (Some("skip_added"), Some(tool)));
+    }
+    // A skip that was already there, moved.
+    let m = modified("tests/test_sync.py", &["@pytest.mark.skip(reason=\"flaky\")"], &["@pytest.mark.skip(reason=\"flaky\")"]);
+    assert!(weakened(&[m]).is_empty());
+    // Rust: a #[test] removed from a source file's test module.
+    let r = modified("src/parse.rs", &[], &["    #[test]", "    fn parses_empty() {", "        assert_eq!(parse(\"\"), None);"]);
+    assert_eq!(weakened(&[r])[0].what, Some("tests_removed"));
+}
+
+#[test]
+fn suppressions_are_found_and_netted() {
+    for (line, tool, security) in [
+        ("x = load(path)  # type: ignore[arg-type]", "mypy", false),
+        ("import os  # noqa: F401", "flake8/ruff", false),
+        ("subprocess.call(cmd, shell=True)  # nosec B602", "bandit", true),
+        ("// eslint-disable-next-line @typescript-eslint/no-explicit-any", "eslint", false),
+        ("  // @ts-ignore", "typescript", false),
+        ("\tresp, _ := http.Get(url) //nolint:gosec", "gosec", true),
+        ("\tdefer f.Close() //nolint:errcheck", "golangci-lint", false),
+        ("#[allow(clippy::too_many_arguments)]", "rustc/clippy", false),
+        ("@SuppressWarnings(\"unchecked\")", "javac", false),
+        ("# rubocop:disable Metrics/MethodLength", "rubocop", false),
+        ("  #checkov:skip=CKV_AWS_20:public site", "checkov", true),
+    ] {
+        let got = suppressions_in(line);
+        assert_eq!(got.len(), 1, "{line}: {got:?}");
+        assert_eq!((got[0].0, got[0].1), (tool, security), "{line}");
+    }
+    // In a string literal it is data, not a suppression.
+    assert!(suppressions_in("    PATTERN = \"# type: ignore\"").is_empty());
+    assert!(suppressions_in("let re = \"//nolint\";").is_empty());
+
+    let f = modified(
+        "app/io.py",
+        &["a = f()  # type: ignore", "b = g()  # type: ignore", "import os  # noqa"],
+        &["import os  # noqa"],
+    );
+    let s = suppressions_added(&[f], &|_| true);
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].count, s[0].security), (Some(2), false), "{s:?}");
+    assert!(s[0].detail.contains("`# type: ignore` ×2"), "{}", s[0].detail);
+}
+
+#[test]
+fn settings_relaxed_in_linters_type_checkers_and_coverage() {
+    let cases: Vec<(FileChange, &str, &str)> = vec![
+        (modified(".eslintrc.json", &["    \"no-console\": \"off\","], &["    \"no-console\": \"error\","]), "rule_disabled", "no-console"),
+        (modified("tsconfig.json", &["    \"strict\": false,"], &["    \"strict\": true,"]), "check_disabled", "strict"),
+        (modified("tsconfig.json", &["    \"skipLibCheck\": true,"], &[]), "check_disabled", "skipLibCheck"),
+        (modified("mypy.ini", &["ignore_missing_imports = True"], &[]), "check_disabled", "ignore_missing_imports"),
+        (modified("pyproject.toml", &["disallow_untyped_defs = false"], &["disallow_untyped_defs = true"]), "check_disabled", "disallow_untyped_defs"),
+        (modified("pyproject.toml", &["ignore = [\"E501\", \"F401\"]"], &["ignore = [\"E501\"]"]), "list_grown", "F401"),
+        (modified("pyproject.toml", &["fail_under = 70"], &["fail_under = 85"]), "threshold_lowered", "85"),
+        (modified("package.json", &["        \"lines\": 60,"], &["        \"lines\": 80,"]), "threshold_lowered", "lines"),
+        (modified("Cargo.toml", &["unsafe_code = \"allow\""], &["unsafe_code = \"forbid\""]), "rule_disabled", "unsafe_code"),
+        (modified(".rubocop.yml", &["  Enabled: false"], &[]), "rule_disabled", "Enabled"),
+    ];
+    for (f, what, word) in cases {
+        let got = relaxed_in(&f, config_tool(&f.path).expect("a config file"), None);
+        assert!(!got.is_empty(), "{}: nothing found", f.path);
+        assert_eq!(got[0].1, what, "{}: {got:?}", f.path);
+        assert!(got[0].2.contains(word), "{}: {got:?}", f.path);
+    }
+    // List items under an "off" key, found from the post-image.
+    let post = "linters:\n  disable:\n    - errcheck\n    - gosec\n  enable:\n    - govet\n";
+    let g = file(".golangci.yml", FileStatus::Modified, 4, &["    - gosec"], &[]);
+    let got = relaxed_in(&g, "golangci-lint", Some(post));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].2.contains("`gosec` to `disable`"), "{got:?}");
+    let e = file(".golangci.yml", FileStatus::Modified, 6, &[], &["    - staticcheck"]);
+    let got = relaxed_in(&e, "golangci-lint", Some(post));
+    assert_eq!(got[0].1, "list_shrunk", "{got:?}");
+    // Stricter settings, version bumps and unrelated keys are not relaxations.
+    for (f, post) in [
+        (modified("tsconfig.json", &["    \"strict\": true,"], &["    \"strict\": false,"]), None),
+        (modified("package.json", &["  \"version\": \"1.2.0\","], &["  \"version\": \"1.3.0\","]), None),
+        (modified("package.json", &["    \"private\": false,"], &[]), None),
+        (modified("pyproject.toml", &["fail_under = 90"], &["fail_under = 85"]), None),
+        (modified(".eslintrc.json", &["    \"no-console\": \"error\","], &["    \"no-console\": \"off\","]), None),
+        (file("pyproject.toml", FileStatus::Modified, 3, &["    \"requests>=2\","], &[]), Some("[project]\ndependencies = [\n    \"requests>=2\",\n]\n")),
+    ] {
+        let got = relaxed_in(&f, config_tool(&f.path).expect("config"), post);
+        assert!(got.is_empty(), "{}: {got:?}", f.path);
+    }
+}
+
+#[test]
+fn ci_checks_made_non_blocking_or_removed() {
+    for (line, what) in [
+        ("        continue-on-error: true", "continue_on_error"),
+        ("    if: false", "if_false"),
+        ("    if: ${{ false }}", "if_false"),
+        ("        run: pytest -q || true", "or_true"),
+        ("        run: npm run lint || exit 0", "or_true"),
+    ] {
+        let s = ci_checks_bypassed(&[modified(".github/workflows/ci.yml", &[line], &[])]);
+        assert_eq!((s.len(), s[0].what), (1, Some(what)), "{line}: {s:?}");
+    }
+    let gl = ci_checks_bypassed(&[modified(".gitlab-ci.yml", &["  allow_failure: true"], &[])]);
+    assert_eq!(gl[0].what, Some("allow_failure"));
+    // A test step dropped, and not run anywhere else.
+    let rm = ci_checks_bypassed(&[modified(".github/workflows/ci.yml", &[], &["      - run: cargo test --all"])]);
+    assert_eq!(rm[0].what, Some("check_removed"), "{rm:?}");
+    // A test step moved to another workflow; `|| true` on a non-check command.
+    let a = modified(".github/workflows/ci.yml", &[], &["      - run: cargo test --all"]);
+    let b = modified(".github/workflows/test.yml", &["      - run: cargo test --all"], &[]);
+    assert!(ci_checks_bypassed(&[a, b]).is_empty());
+    let ok = modified(".github/workflows/ci.yml", &["        run: docker rm -f db || true", "    if: github.event_name == 'push'"], &[]);
+    assert!(ci_checks_bypassed(&[ok]).is_empty());
+    // Not a CI file.
+    assert!(ci_checks_bypassed(&[modified("docs/ci.md", &["continue-on-error: true"], &[])]).is_empty());
+}
+
+#[test]
+fn agent_instruction_files() {
+    for (path, tool) in [
+        ("AGENTS.md", "agents.md"),
+        ("services/api/AGENTS.md", "agents.md"),
+        ("CLAUDE.md", "claude"),
+        (".claude/settings.json", "claude"),
+        (".claude/commands/review.md", "claude"),
+        (".cursorrules", "cursor"),
+        (".cursor/rules/testing.mdc", "cursor"),
+        (".github/copilot-instructions.md", "copilot"),
+        (".github/instructions/go.instructions.md", "copilot"),
+        (".windsurfrules", "windsurf"),
+        ("GEMINI.md", "gemini"),
+    ] {
+        assert_eq!(instruction_file(path), Some(tool), "{path}");
+    }
+    for path in ["README.md", "docs/agents.txt", "src/agents.md.rs", "CONTRIBUTING.md"] {
+        assert_eq!(instruction_file(path), None, "{path}");
+    }
+    let s = instructions_changed(&[
+        modified("CLAUDE.md", &["- Never run the full test suite"], &["- Run the full test suite"]),
+        file(".cursorrules", FileStatus::Deleted, 0, &[], &["Use strict types"]),
+    ]);
+    assert_eq!(s.len(), 2);
+    assert_eq!((s[0].what, s[1].what), (Some("modified"), Some("deleted")));
+}
