@@ -322,7 +322,7 @@ def findings(args):
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         results = [r for r in ex.map(lambda r: run_one(args.gate, r), rows) if "error" not in r]
     if args.json:
-        with open(args.json, "w") as f:
+        with open(args.json + ".candidates.json", "w") as f:
             json.dump(results, f, indent=1)
     return results
 

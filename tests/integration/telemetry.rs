@@ -386,8 +386,10 @@ fn outbound_calls_bypassing_the_traced_transport() {
     assert!(f[1].2.contains("http.Get (http:default)"), "{f:#?}");
 }
 
+/// GATE-TEL-001 is not in the strict profile's list (policies/ai/strict.rego): its replayed
+/// precision is not high, so an AI-authored change gets the same warning, not a deny.
 #[test]
-fn ai_authored_handlers_in_an_uninstrumented_service_fail_under_the_strict_profile() {
+fn ai_authored_handlers_in_an_uninstrumented_service_warn_and_strict_does_not_block_them() {
     let r = Repo::new();
     copy_service(&r, "express_plain", "shop");
     r.commit_all("shop service");
@@ -396,9 +398,10 @@ fn ai_authored_handlers_in_an_uninstrumented_service_fail_under_the_strict_profi
     r.write("shop/users.test.ts", "test('x', () => {});\n");
     r.commit_all("route");
     let o = r.gate(&["check", "--base", "main", "--ai"]);
-    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("warning GATE-TEL-001"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("telemetry is required on handlers"),
+        !stdout(&o).contains("telemetry is required on handlers"),
         "{}",
         stdout(&o)
     );

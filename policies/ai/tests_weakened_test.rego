@@ -1,0 +1,24 @@
+package gate.ai_test
+
+# GATE-AI-004
+
+test_ai_004_tests_weakened if {
+	s := smell("test_weakened", "assertions_removed", {})
+	h := finding_for(with_smells(base, [s]), "GATE-AI-004")
+	count(h) == 1
+	h[0].risk == 25
+	h[0].line == 12
+	contains(h[0].message, "2 assertions removed in tests/test_billing.py while the code it tests stays")
+	contains(h[0].message, "restore the tests")
+	a := finding_for(with_smells(ai, [s]), "GATE-AI-004")
+	a[0].risk > h[0].risk
+	contains(a[0].message, "(AI-authored change)")
+}
+
+test_ai_004_deleted_test_file_and_skips_weigh_by_kind if {
+	d := finding_for(with_smells(base, [smell("test_weakened", "test_file_deleted", {"detail": "test file deleted (40 lines)"})]), "GATE-AI-004")
+	d[0].risk == 30
+	k := finding_for(with_smells(base, [smell("test_weakened", "skip_added", {"detail": "1 skip added: `@pytest.mark.skip`"})]), "GATE-AI-004")
+	k[0].risk == 25
+	contains(k[0].message, "@pytest.mark.skip")
+}
