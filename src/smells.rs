@@ -19,7 +19,7 @@ use serde::Serialize;
 use anyhow::Result;
 
 use crate::change::{ChangeSet, FileChange};
-use crate::paths::{language, is_source_language, PathRules};
+use crate::paths::{is_source_language, language, PathRules};
 
 /// Reads a file as it is after the change (`Ok(None)` when it has none).
 pub type PostReader<'a> = dyn FnMut(&str) -> Result<Option<String>> + 'a;

@@ -423,12 +423,22 @@ mod tests {
 
     #[test]
     fn self_added_allows_can_be_refused() {
-        let mut fs = vec![finding("GATE-AI-005", "a.py", 3), finding("GATE-AI-005", "b.py", 3)];
+        let mut fs = vec![
+            finding("GATE-AI-005", "a.py", 3),
+            finding("GATE-AI-005", "b.py", 3),
+        ];
         let text = |p: &str, _| Some(format!("x = 1  # gate:allow GATE-AI-005 fine in {p}"));
         apply(&mut fs, &[], None, text, |_, p, _| p == "a.py");
         assert!(fs[0].suppressed.is_none());
-        assert!(fs[0].message.contains("does not honour it"), "{}", fs[0].message);
-        assert_eq!(fs[1].suppressed.as_ref().map(|s| s.kind.as_str()), Some("inline"));
+        assert!(
+            fs[0].message.contains("does not honour it"),
+            "{}",
+            fs[0].message
+        );
+        assert_eq!(
+            fs[1].suppressed.as_ref().map(|s| s.kind.as_str()),
+            Some("inline")
+        );
     }
 
     #[test]

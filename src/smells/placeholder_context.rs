@@ -51,7 +51,14 @@ fn parent(lines: &[String], idx: usize, level: usize) -> Option<usize> {
 fn abstract_class(header: &str) -> bool {
     let h = header.trim();
     let mut name = h;
-    for p in ["export ", "default ", "public ", "abstract ", "class ", "interface "] {
+    for p in [
+        "export ",
+        "default ",
+        "public ",
+        "abstract ",
+        "class ",
+        "interface ",
+    ] {
         name = name.trim_start_matches(p);
     }
     let name: String = name
@@ -124,7 +131,10 @@ pub fn not_a_placeholder(found: &str, path: &str, lines: &[String], idx: usize) 
         // Brace languages: the method header, then the class, interface or trait around it.
         let class = parent(lines, def, indent(&lines[def])).filter(|&c| {
             let t = lines[c].trim_start();
-            t.contains("class ") || t.contains("interface ") || t.starts_with("impl ") || t.contains("trait ")
+            t.contains("class ")
+                || t.contains("interface ")
+                || t.starts_with("impl ")
+                || t.contains("trait ")
         });
         match class {
             Some(c) => {
@@ -148,33 +158,83 @@ mod tests {
     #[test]
     fn abstract_methods_and_stubs_are_not_placeholders() {
         let abc = lines("class Store(ABC):\n    @abstractmethod\n    def get(self, key):\n        raise NotImplementedError\n");
-        assert!(not_a_placeholder("raise NotImplementedError", "s.py", &abc, 3));
+        assert!(not_a_placeholder(
+            "raise NotImplementedError",
+            "s.py",
+            &abc,
+            3
+        ));
         let base = lines("class BaseExporter:\n    def export(self, rows):\n        \"\"\"Write rows.\"\"\"\n        raise NotImplementedError\n");
-        assert!(not_a_placeholder("raise NotImplementedError", "e.py", &base, 3));
+        assert!(not_a_placeholder(
+            "raise NotImplementedError",
+            "e.py",
+            &base,
+            3
+        ));
         let template = lines("export abstract class Job {\n  run(): void {\n    throw new Error('Not implemented');\n  }\n}\n");
-        assert!(not_a_placeholder("throw new Error('Not implemented", "j.ts", &template, 2));
+        assert!(not_a_placeholder(
+            "throw new Error('Not implemented",
+            "j.ts",
+            &template,
+            2
+        ));
     }
 
     #[test]
     fn real_placeholders_stay() {
-        let func = lines("def charge(order):\n    total = order.total\n    raise NotImplementedError\n");
-        assert!(!not_a_placeholder("raise NotImplementedError", "c.py", &func, 2));
+        let func =
+            lines("def charge(order):\n    total = order.total\n    raise NotImplementedError\n");
+        assert!(!not_a_placeholder(
+            "raise NotImplementedError",
+            "c.py",
+            &func,
+            2
+        ));
         let method = lines("class Billing:\n    def charge(self, order):\n        total = order.total\n        raise NotImplementedError\n");
-        assert!(!not_a_placeholder("raise NotImplementedError", "b.py", &method, 3));
+        assert!(!not_a_placeholder(
+            "raise NotImplementedError",
+            "b.py",
+            &method,
+            3
+        ));
         let js = lines("function refund(order) {\n  throw new Error('not implemented');\n}\n");
-        assert!(!not_a_placeholder("throw new Error('not implemented", "r.js", &js, 1));
+        assert!(!not_a_placeholder(
+            "throw new Error('not implemented",
+            "r.js",
+            &js,
+            1
+        ));
         let stub = lines("def sync():\n    pass  # TODO: implement\n");
-        assert!(!not_a_placeholder("    pass  # TODO: implement", "s.py", &stub, 1));
+        assert!(!not_a_placeholder(
+            "    pass  # TODO: implement",
+            "s.py",
+            &stub,
+            1
+        ));
     }
 
     #[test]
     fn unsupported_errors_and_excepts() {
-        assert!(unsupported("raise NotImplementedError(f\"format {fmt} is not supported\")"));
-        assert!(unsupported("throw new Error('Not implemented: streaming is unsupported here')"));
+        assert!(unsupported(
+            "raise NotImplementedError(f\"format {fmt} is not supported\")"
+        ));
+        assert!(unsupported(
+            "throw new Error('Not implemented: streaming is unsupported here')"
+        ));
         assert!(!unsupported("raise NotImplementedError"));
         let ex = lines("try:\n    os.remove(p)\nexcept OSError:\n    pass  # TODO: log it later\n");
-        assert!(not_a_placeholder("    pass  # TODO: log it later", "x.py", &ex, 3));
+        assert!(not_a_placeholder(
+            "    pass  # TODO: log it later",
+            "x.py",
+            &ex,
+            3
+        ));
         let quiet = lines("def noop():\n    pass  # nothing to do\n");
-        assert!(not_a_placeholder("    pass  # nothing to do", "x.py", &quiet, 1));
+        assert!(not_a_placeholder(
+            "    pass  # nothing to do",
+            "x.py",
+            &quiet,
+            1
+        ));
     }
 }

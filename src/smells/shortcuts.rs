@@ -42,7 +42,11 @@ fn anchor(new_start: u32) -> u32 {
 /// A line of code, not a comment.
 fn is_comment(t: &str) -> bool {
     let t = t.trim_start();
-    t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[") || t.starts_with("/*") || t.starts_with('*') || t.starts_with("--")
+    t.starts_with("//")
+        || t.starts_with('#') && !t.starts_with("#[")
+        || t.starts_with("/*")
+        || t.starts_with('*')
+        || t.starts_with("--")
 }
 
 /// The name a test file tests: `tests/test_parser.py`, `parser_test.go`, `parser.spec.ts`,
@@ -56,7 +60,9 @@ pub fn stem(path: &str) -> String {
             b = r.to_string();
         }
     }
-    for s in ["_tests", "_test", "_spec", "-test", "-spec", "Tests", "Test", "Spec", "IT"] {
+    for s in [
+        "_tests", "_test", "_spec", "-test", "-spec", "Tests", "Test", "Spec", "IT",
+    ] {
         if b.len() > s.len() {
             if let Some(r) = b.strip_suffix(s) {
                 b = r.to_string();
@@ -94,11 +100,20 @@ static ASSERTION: LazyLock<Regex> = LazyLock::new(|| {
 static TEST_DEF: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     vec![
         ("pytest", re(r"^\s*(?:async\s+)?def\s+(test\w*)\s*\(")),
-        ("js", re(r#"^\s*(?:it|test)(?:\.each\s*\(.*?\))?\s*\(\s*['"`](.+?)['"`]"#)),
+        (
+            "js",
+            re(r#"^\s*(?:it|test)(?:\.each\s*\(.*?\))?\s*\(\s*['"`](.+?)['"`]"#),
+        ),
         ("go", re(r"^\s*func\s+(Test\w+|Benchmark\w+|Fuzz\w+)\s*\(")),
-        ("rust", re(r"^\s*#\[(?:tokio::|async_std::)?test\b[^\]]*\]()")),
+        (
+            "rust",
+            re(r"^\s*#\[(?:tokio::|async_std::)?test\b[^\]]*\]()"),
+        ),
         ("junit", re(r"^\s*@(?:Test|ParameterizedTest)\b()")),
-        ("xunit", re(r"^\s*\[(?:Fact|Theory|Test|TestMethod)\b[^\]]*\]()")),
+        (
+            "xunit",
+            re(r"^\s*\[(?:Fact|Theory|Test|TestMethod)\b[^\]]*\]()"),
+        ),
         ("rspec", re(r#"^\s*it\s+['"](.+?)['"]"#)),
         ("minitest", re(r"^\s*def\s+(test_\w+)")),
     ]
@@ -107,21 +122,39 @@ static TEST_DEF: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 /// (tool, regex of a skip, xfail or focus marker).
 static SKIP: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     vec![
-        ("pytest", re(r"@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.(?:skip|xfail)\s*\(")),
-        ("unittest", re(r"@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b|\bself\.skipTest\s*\(|raise\s+(?:unittest\.)?SkipTest\b")),
-        ("js", re(r"\b(?:it|test|describe|context|suite)\.(?:skip|only)\s*\(|(?:^|[^.\w])(?:xit|xtest|xdescribe|fit|fdescribe)\s*\(")),
+        (
+            "pytest",
+            re(r"@pytest\.mark\.(?:skip|skipif|xfail)\b|\bpytest\.(?:skip|xfail)\s*\("),
+        ),
+        (
+            "unittest",
+            re(
+                r"@unittest\.(?:skip|skipIf|skipUnless|expectedFailure)\b|\bself\.skipTest\s*\(|raise\s+(?:unittest\.)?SkipTest\b",
+            ),
+        ),
+        (
+            "js",
+            re(
+                r"\b(?:it|test|describe|context|suite)\.(?:skip|only)\s*\(|(?:^|[^.\w])(?:xit|xtest|xdescribe|fit|fdescribe)\s*\(",
+            ),
+        ),
         ("go", re(r"\bt\.Skip(?:f|Now)?\s*\(")),
         ("rust", re(r"^\s*#\[ignore\b")),
         ("junit", re(r"^\s*@(?:Disabled|Ignore)\b")),
         ("xunit", re(r"\[(?:Fact|Theory)\s*\(\s*Skip\s*=|\[Ignore\b")),
-        ("rspec", re(r"^\s*(?:xit|xdescribe|xcontext|pending|skip)\b")),
+        (
+            "rspec",
+            re(r"^\s*(?:xit|xdescribe|xcontext|pending|skip)\b"),
+        ),
         ("xctest", re(r"\bthrow\s+XCTSkip\b")),
     ]
 });
 
 /// Definitions in source code: `def name`, `fn name`, `func name`, `function name`, ...
 static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:def|fn|func|function|class|struct|interface|trait|enum)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w{3,})")
+    re(
+        r"\b(?:def|fn|func|function|class|struct|interface|trait|enum)\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w{3,})",
+    )
 });
 
 fn squash(s: &str) -> String {
@@ -133,6 +166,64 @@ struct Removal {
     assertions: usize,
     tests: Vec<String>,
     anchor: u32,
+}
+
+/// Subtests and groups: Go's `t.Run("...", ...)`, `describe(...)`, `context(...)`.
+static SUBTEST: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"\bt\.Run\s*\(|^\s*(?:describe|context|suite)\s*\(\s*['"`]"#));
+
+/// String literals and member names (4+ characters) of a line: what an assertion checks.
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#""([^"\\]{3,80})"|'([^'\\]{3,80})'|\.([A-Za-z_]\w{3,})\b|\b([A-Za-z_]\w{3,})\b"#)
+});
+
+fn tokens(line: &str, members_only: bool) -> Vec<String> {
+    TOKEN
+        .captures_iter(line)
+        .filter_map(|c| {
+            c.get(1)
+                .or(c.get(2))
+                .or(c.get(3))
+                .or(if members_only { None } else { c.get(4) })
+                .map(|m| m.as_str().to_string())
+        })
+        .collect()
+}
+
+/// Whether added line `i` of a hunk sits in a test the same run of added lines defines
+/// (consecutive new-file lines, a test definition above it).
+fn in_added_test(added: &[Line], i: usize) -> bool {
+    // A decorator or attribute (`@pytest.mark.skipif(...)`, `#[ignore]`) gates the test
+    // defined below it: new when that definition is added in the same run.
+    let first = text(&added[i]);
+    let first = first.trim_start();
+    if first.starts_with('@') || first.starts_with("#[") {
+        let mut k = i;
+        while k + 1 < added.len() && added[k + 1].line == added[k].line + 1 && k < i + 8 {
+            k += 1;
+            let t = text(&added[k]);
+            if TEST_DEF.iter().any(|(_, r)| r.is_match(&t)) && !t.trim_start().starts_with("#[") {
+                return true;
+            }
+            if t.trim_start().starts_with("fn ") || t.contains(" fn ") {
+                // Rust: `#[ignore]` then `fn name()` after `#[test]` above.
+                return (0..i).rev().take(3).any(|j| {
+                    text(&added[j]).contains("#[test]") || text(&added[j]).contains("::test")
+                });
+            }
+        }
+    }
+    let mut j = i;
+    loop {
+        let t = text(&added[j]);
+        if j < i && (TEST_DEF.iter().any(|(_, r)| r.is_match(&t)) || SUBTEST.is_match(&t)) {
+            return true;
+        }
+        if j == 0 || added[j - 1].line + 1 != added[j].line {
+            return false;
+        }
+        j -= 1;
+    }
 }
 
 /// Tests weakened. `is_test` says which paths are tests; `is_source` which are code.
@@ -156,7 +247,10 @@ pub fn tests_weakened(
     let mut removed_defs: BTreeSet<String> = BTreeSet::new();
     let mut added_defs: BTreeSet<String> = BTreeSet::new();
     let (mut src_added, mut src_removed) = (0usize, 0usize);
-    for f in files.iter().filter(|f| !is_test(&f.path) && is_source(&f.path)) {
+    for f in files
+        .iter()
+        .filter(|f| !is_test(&f.path) && is_source(&f.path))
+    {
         src_added += f.additions();
         src_removed += f.deletions();
         if f.status == FileStatus::Deleted || f.deletions() > f.additions() {
@@ -176,6 +270,30 @@ pub fn tests_weakened(
         }
     }
     let gone: Vec<String> = removed_defs.difference(&added_defs).cloned().collect();
+    // Literals and names the code side removes and does not add back: an assertion on them
+    // follows a change of the code (a parameter renamed, a field dropped), not a weakening.
+    let mut code_removed_tokens: BTreeSet<String> = BTreeSet::new();
+    let mut code_added_tokens: BTreeSet<String> = BTreeSet::new();
+    for f in files
+        .iter()
+        .filter(|f| !is_test(&f.path) && is_source(&f.path))
+    {
+        for h in &f.hunks {
+            for l in &h.removed {
+                code_removed_tokens.extend(tokens(&text(l), false));
+            }
+            for l in &h.added {
+                code_added_tokens.extend(tokens(&text(l), false));
+            }
+        }
+    }
+    let gone_tokens: BTreeSet<&String> =
+        code_removed_tokens.difference(&code_added_tokens).collect();
+    let follows_code = |assertion: &str| {
+        tokens(assertion, true)
+            .iter()
+            .any(|t| gone_tokens.contains(t))
+    };
     let covers_test = |name: &str| {
         let n = squash(name);
         gone.iter().any(|d| n.contains(d.as_str()))
@@ -224,6 +342,7 @@ pub fn tests_weakened(
                 if in_tests && ASSERTION.is_match(&t) {
                     match added_assert.get_mut(&norm(&t)) {
                         Some(n) if *n > 0 => *n -= 1,
+                        _ if follows_code(&t) => {}
                         _ => {
                             r.assertions += 1;
                             if r.anchor == 0 {
@@ -238,7 +357,8 @@ pub fn tests_weakened(
                         match added_tests.get_mut(&key) {
                             Some(n) if *n > 0 => *n -= 1,
                             _ => {
-                                r.tests.push(c.get(1).map_or("", |m| m.as_str()).to_string());
+                                r.tests
+                                    .push(c.get(1).map_or("", |m| m.as_str()).to_string());
                                 if r.anchor == 0 {
                                     r.anchor = anchor(h.new_start);
                                 }
@@ -292,7 +412,11 @@ pub fn tests_weakened(
         let Some(r) = removals.get(f.path.as_str()) else {
             continue;
         };
-        let tests_left: Vec<&String> = r.tests.iter().filter(|n| n.is_empty() || !covers_test(n)).collect();
+        let tests_left: Vec<&String> = r
+            .tests
+            .iter()
+            .filter(|n| n.is_empty() || !covers_test(n))
+            .collect();
         // A Rust file is its own code and tests: only the rest of the change covers it.
         let inline = !tests.iter().any(|x| x.path == f.path);
         let (other_removed, other_added) = if inline {
@@ -309,14 +433,23 @@ pub fn tests_weakened(
         if f.status == FileStatus::Deleted {
             continue; // reported as a deleted test file below
         }
-        let named: Vec<&str> = tests_left.iter().filter(|n| !n.is_empty()).map(|n| n.as_str()).take(3).collect();
+        let named: Vec<&str> = tests_left
+            .iter()
+            .filter(|n| !n.is_empty())
+            .map(|n| n.as_str())
+            .take(3)
+            .collect();
         let mut parts = Vec::new();
         if !tests_left.is_empty() {
             parts.push(format!(
                 "{} test{} removed{}",
                 tests_left.len(),
                 if tests_left.len() == 1 { "" } else { "s" },
-                if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) }
+                if named.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", named.join(", "))
+                }
             ));
         }
         if r.assertions > 0 {
@@ -331,32 +464,53 @@ pub fn tests_weakened(
             path: f.path.clone(),
             line: r.anchor.max(1),
             detail: parts.join(", "),
-            what: Some(if tests_left.is_empty() { "assertions_removed" } else { "tests_removed" }),
+            what: Some(if tests_left.is_empty() {
+                "assertions_removed"
+            } else {
+                "tests_removed"
+            }),
             count: Some(tests_left.len() + r.assertions),
             ..Smell::default()
         });
     }
 
-    // Skips, xfail and focus markers added (net of those removed in the same file).
+    // Skips, xfail and focus markers added to tests that were there before: not in a file the
+    // change adds, not in a test it adds (an environment gate of a new test is no weakening),
+    // and net of the markers the file removes (a skip whose reason is reworded).
     for f in tests.iter().chain(rust_src.iter()) {
-        let mut removed: HashMap<String, usize> = HashMap::new();
-        for h in &f.hunks {
-            for l in &h.removed {
-                *removed.entry(norm(&text(l))).or_default() += 1;
-            }
+        if f.status == FileStatus::Added {
+            continue;
         }
+        let is_skip = |t: &str| {
+            let t = t.trim_start();
+            !(t.starts_with("//") || t.starts_with("# ")) && SKIP.iter().any(|(_, r)| r.is_match(t))
+        };
+        let mut removed_skips = f
+            .hunks
+            .iter()
+            .flat_map(|h| h.removed.iter())
+            .filter(|l| is_skip(&text(l)))
+            .count();
         let mut hits: Vec<(u32, &'static str, String)> = Vec::new();
-        for l in f.added_lines() {
-            let t = text(l);
-            if t.trim_start().starts_with("//") || t.trim_start().starts_with("# ") {
-                continue;
-            }
-            let Some((tool, m)) = SKIP.iter().find_map(|(tool, r)| r.find(&t).map(|m| (*tool, m.as_str().trim().to_string()))) else {
-                continue;
-            };
-            match removed.get_mut(&norm(&t)) {
-                Some(n) if *n > 0 => *n -= 1,
-                _ => hits.push((l.line, tool, m)),
+        for h in &f.hunks {
+            for (i, l) in h.added.iter().enumerate() {
+                let t = text(l);
+                if t.trim_start().starts_with("//") || t.trim_start().starts_with("# ") {
+                    continue;
+                }
+                let Some((tool, m)) = SKIP.iter().find_map(|(tool, r)| {
+                    r.find(&t).map(|m| (*tool, m.as_str().trim().to_string()))
+                }) else {
+                    continue;
+                };
+                if removed_skips > 0 {
+                    removed_skips -= 1;
+                    continue;
+                }
+                if in_added_test(&h.added, i) {
+                    continue;
+                }
+                hits.push((l.line, tool, m));
             }
         }
         if let Some((line, tool, first)) = hits.first().cloned() {
@@ -391,7 +545,14 @@ pub fn tests_weakened(
             continue;
         }
         let r = removals.get(f.path.as_str());
-        let left: Vec<&String> = r.map(|r| r.tests.iter().filter(|n| n.is_empty() || !covers_test(n)).collect()).unwrap_or_default();
+        let left: Vec<&String> = r
+            .map(|r| {
+                r.tests
+                    .iter()
+                    .filter(|n| n.is_empty() || !covers_test(n))
+                    .collect()
+            })
+            .unwrap_or_default();
         let moved = r.is_none_or(|r| r.tests.is_empty() && r.assertions == 0);
         if moved || r.is_some_and(|r| !r.tests.is_empty()) && left.is_empty() {
             continue;
@@ -403,7 +564,11 @@ pub fn tests_weakened(
             detail: format!(
                 "test file deleted ({} lines{})",
                 f.deletions(),
-                if left.is_empty() { String::new() } else { format!(", {} tests", left.len()) }
+                if left.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} tests", left.len())
+                }
             ),
             what: Some("test_file_deleted"),
             count: Some(left.len().max(1)),
@@ -436,12 +601,20 @@ const SUPPRESSIONS: &[(&str, bool, &str)] = &[
     ("detect-secrets", true, r"pragma:\s*allowlist\s+secret"),
     ("semgrep", true, r"(?:#|//)\s*nosemgrep\b"),
     ("eslint", false, r"eslint-disable(?:-next-line|-line)?\b"),
-    ("typescript", false, r"@ts-(?:ignore|nocheck|expect-error)\b"),
+    (
+        "typescript",
+        false,
+        r"@ts-(?:ignore|nocheck|expect-error)\b",
+    ),
     ("biome", false, r"biome-ignore\b"),
     ("oxlint", false, r"oxlint-disable\b"),
     ("deno", false, r"deno-lint-ignore\b"),
     ("istanbul", false, r"(?:istanbul|c8|v8)\s+ignore\b"),
-    ("gosec", true, r"//\s*nolint:[\w,]*gosec|#nosec\b|//\s*#nosec\b"),
+    (
+        "gosec",
+        true,
+        r"//\s*nolint:[\w,]*gosec|#nosec\b|//\s*#nosec\b",
+    ),
     ("golangci-lint", false, r"//\s*nolint\b"),
     ("staticcheck", false, r"//\s*lint:ignore\b"),
     ("rustc/clippy", false, r"#!?\[\s*allow\s*\("),
@@ -453,9 +626,17 @@ const SUPPRESSIONS: &[(&str, bool, &str)] = &[
     ("sonar", false, r"\bNOSONAR\b"),
     ("rubocop", false, r"#\s*rubocop:\s*disable\b"),
     ("brakeman", true, r"#\s*brakeman:\s*ignore\b"),
-    ("csharp", false, r"#pragma\s+warning\s+disable\b|\[SuppressMessage\s*\("),
+    (
+        "csharp",
+        false,
+        r"#pragma\s+warning\s+disable\b|\[SuppressMessage\s*\(",
+    ),
     ("clang-tidy", false, r"//\s*NOLINT(?:NEXTLINE)?\b"),
-    ("gcc/clang", false, r"#pragma\s+(?:GCC|clang)\s+diagnostic\s+ignored"),
+    (
+        "gcc/clang",
+        false,
+        r"#pragma\s+(?:GCC|clang)\s+diagnostic\s+ignored",
+    ),
     ("cppcheck", false, r"cppcheck-suppress\b"),
     ("phpstan", false, r"@phpstan-ignore"),
     ("psalm", false, r"@psalm-suppress\b"),
@@ -470,8 +651,9 @@ const SUPPRESSIONS: &[(&str, bool, &str)] = &[
     ("gate", true, r"gate:allow\s+\S"),
 ];
 
-static SUPPRESSION_SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(SUPPRESSIONS.iter().map(|(_, _, p)| *p)).expect("static regexes"));
+static SUPPRESSION_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(SUPPRESSIONS.iter().map(|(_, _, p)| *p)).expect("static regexes")
+});
 static SUPPRESSION_RES: LazyLock<Vec<Regex>> =
     LazyLock::new(|| SUPPRESSIONS.iter().map(|(_, _, p)| re(p)).collect());
 
@@ -479,7 +661,9 @@ static SUPPRESSION_RES: LazyLock<Vec<Regex>> =
 /// number of `"` or `` ` `` before it).
 fn outside_string(line: &str, start: usize) -> bool {
     let before = &line[..start];
-    let count = |q: char| before.chars().filter(|&c| c == q).count() - before.matches(&format!("\\{q}")).count();
+    let count = |q: char| {
+        before.chars().filter(|&c| c == q).count() - before.matches(&format!("\\{q}")).count()
+    };
     count('"') % 2 == 0 && count('`') % 2 == 0
 }
 
@@ -487,6 +671,7 @@ fn outside_string(line: &str, start: usize) -> bool {
 pub fn suppressions_in(line: &str) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
     let mut taken_security = false;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for i in SUPPRESSION_SET.matches(line).iter() {
         let (tool, security, _) = SUPPRESSIONS[i];
         let Some(m) = SUPPRESSION_RES[i].find(line) else {
@@ -495,6 +680,11 @@ pub fn suppressions_in(line: &str) -> Vec<(&'static str, bool, String)> {
         if !outside_string(line, m.start()) {
             continue;
         }
+        // One marker, one suppression: `// #nosec` matches bandit's `#nosec` and gosec's.
+        if spans.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+            continue;
+        }
+        spans.push((m.start(), m.end()));
         // `//nolint:gosec` is gosec's; the generic `//nolint` entry would count it twice.
         if taken_security && !security && (tool == "golangci-lint" || tool == "flake8/ruff") {
             continue;
@@ -508,8 +698,10 @@ pub fn suppressions_in(line: &str) -> Vec<(&'static str, bool, String)> {
 /// Suppressions added, per file. `checked` says which files hold code or configuration.
 pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) -> Vec<Smell> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| !f.hunks.is_empty() && checked(&f.path)) {
-        let mut removed: HashMap<String, usize> = HashMap::new();
+    // Suppressions the change removes anywhere: code moved to another file with its
+    // suppression is no new suppression.
+    let mut removed: HashMap<String, usize> = HashMap::new();
+    for f in files.iter().filter(|f| checked(&f.path)) {
         for h in &f.hunks {
             for l in &h.removed {
                 for (_, _, m) in suppressions_in(&text(l)) {
@@ -517,6 +709,11 @@ pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) 
                 }
             }
         }
+    }
+    for f in files
+        .iter()
+        .filter(|f| !f.hunks.is_empty() && checked(&f.path))
+    {
         let mut hits: Vec<(u32, &'static str, bool, String)> = Vec::new();
         for l in f.added_lines() {
             for (tool, security, m) in suppressions_in(&text(l)) {
@@ -537,7 +734,13 @@ pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) 
         let listed: Vec<String> = markers
             .iter()
             .take(4)
-            .map(|(m, n)| if *n > 1 { format!("`{m}` ×{n}") } else { format!("`{m}`") })
+            .map(|(m, n)| {
+                if *n > 1 {
+                    format!("`{m}` ×{n}")
+                } else {
+                    format!("`{m}`")
+                }
+            })
             .collect();
         let first = hits.iter().find(|h| h.2 == security).unwrap_or(&hits[0]);
         let mut tools: Vec<&str> = hits.iter().map(|h| h.1).collect();
@@ -571,7 +774,9 @@ pub fn config_tool(path: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     Some(match lower.as_str() {
         n if n.starts_with(".eslintrc") || n.starts_with("eslint.config.") => "eslint",
-        n if (n.starts_with("tsconfig") || n.starts_with("jsconfig")) && n.ends_with(".json") => "typescript",
+        n if (n.starts_with("tsconfig") || n.starts_with("jsconfig")) && n.ends_with(".json") => {
+            "typescript"
+        }
         "pyproject.toml" | "setup.cfg" | "tox.ini" => "python",
         ".flake8" => "flake8",
         "mypy.ini" | ".mypy.ini" => "mypy",
@@ -602,37 +807,114 @@ pub fn config_tool(path: &str) -> Option<&'static str> {
 
 /// tsconfig options that make the checker stricter when true.
 const TS_STRICT: &[&str] = &[
-    "strict", "strictnullchecks", "strictfunctiontypes", "strictbindcallapply",
-    "strictpropertyinitialization", "noimplicitany", "noimplicitthis", "noimplicitreturns",
-    "noimplicitoverride", "alwaysstrict", "nounusedlocals", "nounusedparameters",
-    "nouncheckedindexedaccess", "exactoptionalpropertytypes", "nofallthroughcasesinswitch",
-    "useunknownincatchvariables", "checkjs", "nopropertyaccessfromindexsignature",
-    "forceconsistentcasinginfilenames", "isolatedmodules", "verbatimmodulesyntax",
+    "strict",
+    "strictnullchecks",
+    "strictfunctiontypes",
+    "strictbindcallapply",
+    "strictpropertyinitialization",
+    "noimplicitany",
+    "noimplicitthis",
+    "noimplicitreturns",
+    "noimplicitoverride",
+    "alwaysstrict",
+    "nounusedlocals",
+    "nounusedparameters",
+    "nouncheckedindexedaccess",
+    "exactoptionalpropertytypes",
+    "nofallthroughcasesinswitch",
+    "useunknownincatchvariables",
+    "checkjs",
+    "nopropertyaccessfromindexsignature",
+    "forceconsistentcasinginfilenames",
+    "isolatedmodules",
+    "verbatimmodulesyntax",
 ];
 /// tsconfig options that make the checker laxer when true.
-const TS_LAX: &[&str] = &["skiplibcheck", "allowunreachablecode", "allowunusedlabels", "suppressimplicitanyindexerrors", "nocheck"];
+const TS_LAX: &[&str] = &[
+    "skiplibcheck",
+    "allowunreachablecode",
+    "allowunusedlabels",
+    "suppressimplicitanyindexerrors",
+    "nocheck",
+];
 /// mypy / pyright options, stricter when true.
 const PY_STRICT: &[&str] = &[
-    "strict", "disallow_untyped_defs", "disallow_incomplete_defs", "disallow_untyped_calls",
-    "disallow_any_generics", "disallow_untyped_decorators", "check_untyped_defs",
-    "no_implicit_optional", "strict_optional", "warn_return_any", "warn_unused_ignores",
-    "strict_equality", "no_implicit_reexport", "warn_unreachable", "reportmissingimports",
+    "strict",
+    "disallow_untyped_defs",
+    "disallow_incomplete_defs",
+    "disallow_untyped_calls",
+    "disallow_any_generics",
+    "disallow_untyped_decorators",
+    "check_untyped_defs",
+    "no_implicit_optional",
+    "strict_optional",
+    "warn_return_any",
+    "warn_unused_ignores",
+    "strict_equality",
+    "no_implicit_reexport",
+    "warn_unreachable",
+    "reportmissingimports",
 ];
 /// mypy options, laxer when true.
-const PY_LAX: &[&str] = &["ignore_missing_imports", "ignore_errors", "allow_untyped_defs", "allow_untyped_calls", "allow_incomplete_defs", "implicit_optional", "allow_redefinition", "disable_error_code"];
+const PY_LAX: &[&str] = &[
+    "ignore_missing_imports",
+    "ignore_errors",
+    "allow_untyped_defs",
+    "allow_untyped_calls",
+    "allow_incomplete_defs",
+    "implicit_optional",
+    "allow_redefinition",
+    "disable_error_code",
+];
 /// Keys whose list, when it grows, turns checks off.
 const GROWING_OFF: &[&str] = &[
-    "ignore", "extend-ignore", "extend_ignore", "disable", "disabled", "per-file-ignores",
-    "extend-per-file-ignores", "per_file_ignores", "exclude", "extend-exclude", "exclude-dirs",
-    "exclude-files", "exclude-rules", "skip-dirs", "skip-files", "omit", "ignorepatterns",
-    "ignore-paths", "ignore_paths", "disable_error_code", "suppress", "excluded", "allow",
+    "ignore",
+    "extend-ignore",
+    "extend_ignore",
+    "disable",
+    "disabled",
+    "per-file-ignores",
+    "extend-per-file-ignores",
+    "per_file_ignores",
+    "exclude",
+    "extend-exclude",
+    "exclude-dirs",
+    "exclude-files",
+    "exclude-rules",
+    "skip-dirs",
+    "skip-files",
+    "omit",
+    "ignorepatterns",
+    "ignore-paths",
+    "ignore_paths",
+    "disable_error_code",
+    "suppress",
+    "excluded",
+    "allow",
 ];
 /// Keys whose list, when it shrinks, turns checks off.
-const SHRINKING_OFF: &[&str] = &["select", "extend-select", "enable", "enabled", "only_rules", "opt_in_rules"];
+const SHRINKING_OFF: &[&str] = &[
+    "select",
+    "extend-select",
+    "enable",
+    "enabled",
+    "only_rules",
+    "opt_in_rules",
+];
 /// Numeric coverage and strictness thresholds: lowering one relaxes the gate.
 const THRESHOLDS: &[&str] = &[
-    "fail_under", "fail-under", "cov-fail-under", "branches", "functions", "lines",
-    "statements", "target", "minimum_coverage", "min_coverage", "level", "threshold_percent",
+    "fail_under",
+    "fail-under",
+    "cov-fail-under",
+    "branches",
+    "functions",
+    "lines",
+    "statements",
+    "target",
+    "minimum_coverage",
+    "min_coverage",
+    "level",
+    "threshold_percent",
 ];
 
 static KEY_VALUE: LazyLock<Regex> =
@@ -670,7 +952,12 @@ fn parent_key(lines: &[&str], idx: usize) -> Option<String> {
 }
 
 fn truthy(v: &str) -> Option<bool> {
-    match v.trim().trim_matches(|c| c == '"' || c == '\'' || c == ',').to_ascii_lowercase().as_str() {
+    match v
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == ',')
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "true" | "yes" | "on" => Some(true),
         "false" | "no" => Some(false),
         _ => None,
@@ -679,13 +966,26 @@ fn truthy(v: &str) -> Option<bool> {
 
 fn rule_off(v: &str) -> bool {
     let v = v.trim().trim_end_matches(',').trim();
-    let first = v.trim_start_matches('[').trim().trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase();
-    first == "off" || first == "0" || first.starts_with("off\"") || first == "allow" || v.contains("level = \"allow\"") || v.contains("level=\"allow\"")
+    let first = v
+        .trim_start_matches('[')
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase();
+    first == "off"
+        || first == "0"
+        || first.starts_with("off\"")
+        || first == "allow"
+        || v.contains("level = \"allow\"")
+        || v.contains("level=\"allow\"")
 }
 
 /// Settings relaxed in one configuration file. `post` is the file after the change, when
 /// readable.
-pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec<(u32, &'static str, String)> {
+pub fn relaxed_in(
+    f: &FileChange,
+    tool: &'static str,
+    post: Option<&str>,
+) -> Vec<(u32, &'static str, String)> {
     let post_lines: Vec<&str> = post.map(|p| p.lines().collect()).unwrap_or_default();
     let mut found: Vec<(u32, &'static str, String)> = Vec::new();
     // Values the change removes, by key (to compare with what it adds).
@@ -696,9 +996,17 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
         for l in &h.removed {
             let t = text(l);
             if let Some(c) = KEY_VALUE.captures(&t) {
-                removed_kv.entry(c[1].to_ascii_lowercase()).or_default().push(c[2].to_string());
+                removed_kv
+                    .entry(c[1].to_ascii_lowercase())
+                    .or_default()
+                    .push(c[2].to_string());
             } else if let Some(c) = LIST_ITEM.captures(&t) {
-                let key = parent_key(&post_lines, (h.new_start as usize).saturating_sub(1).min(post_lines.len()));
+                let key = parent_key(
+                    &post_lines,
+                    (h.new_start as usize)
+                        .saturating_sub(1)
+                        .min(post_lines.len()),
+                );
                 *removed_items.entry((key, c[1].to_string())).or_default() += 1;
             }
         }
@@ -712,7 +1020,10 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
             }
         }
     }
-    let coverage_file = matches!(tool, "coverage" | "jest" | "vitest" | "nyc" | "codecov" | "package.json" | "python" | "pytest");
+    let coverage_file = matches!(
+        tool,
+        "coverage" | "jest" | "vitest" | "nyc" | "codecov" | "package.json" | "python" | "pytest"
+    );
     for l in f.added_lines() {
         let t = text(l);
         let trimmed = t.trim();
@@ -748,28 +1059,56 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
                 if rule_off(&value) {
                     found.push((l.line, "rule_disabled", format!("turns `{}` off", &c[1])));
                 } else if value.to_ascii_lowercase().contains("warn")
-                    && before.iter().any(|b| b.contains("error") || b.trim().trim_matches('"').starts_with('2'))
+                    && before
+                        .iter()
+                        .any(|b| b.contains("error") || b.trim().trim_matches('"').starts_with('2'))
                 {
-                    found.push((l.line, "rule_downgraded", format!("downgrades `{}` from error to warning", &c[1])));
+                    found.push((
+                        l.line,
+                        "rule_downgraded",
+                        format!("downgrades `{}` from error to warning", &c[1]),
+                    ));
                 }
             }
             "typescript" | "pyright" => {
                 let k = bare.to_ascii_lowercase();
                 if TS_STRICT.contains(&k.as_str()) && truthy(&value) == Some(false) {
-                    found.push((l.line, "check_disabled", format!("sets `{}` to false", &c[1])));
+                    found.push((
+                        l.line,
+                        "check_disabled",
+                        format!("sets `{}` to false", &c[1]),
+                    ));
                 } else if TS_LAX.contains(&k.as_str()) && truthy(&value) == Some(true) {
-                    found.push((l.line, "check_disabled", format!("sets `{}` to true", &c[1])));
+                    found.push((
+                        l.line,
+                        "check_disabled",
+                        format!("sets `{}` to true", &c[1]),
+                    ));
                 }
             }
             _ => {}
         }
         if matches!(tool, "python" | "mypy" | "pyright") {
             if PY_STRICT.contains(&bare.as_str()) && truthy(&value) == Some(false) {
-                found.push((l.line, "check_disabled", format!("sets `{}` to false", &c[1])));
-            } else if PY_LAX.contains(&bare.as_str()) && (truthy(&value) == Some(true) || bare == "disable_error_code") {
-                found.push((l.line, "check_disabled", format!("sets `{}` = {}", &c[1], value.trim())));
+                found.push((
+                    l.line,
+                    "check_disabled",
+                    format!("sets `{}` to false", &c[1]),
+                ));
+            } else if PY_LAX.contains(&bare.as_str())
+                && (truthy(&value) == Some(true) || bare == "disable_error_code")
+            {
+                found.push((
+                    l.line,
+                    "check_disabled",
+                    format!("sets `{}` = {}", &c[1], value.trim()),
+                ));
             } else if bare == "follow_imports" && value.contains("skip") {
-                found.push((l.line, "check_disabled", "sets `follow_imports` to skip".to_string()));
+                found.push((
+                    l.line,
+                    "check_disabled",
+                    "sets `follow_imports` to skip".to_string(),
+                ));
             }
         }
         if matches!(tool, "cargo" | "clippy") && rule_off(&value) {
@@ -778,47 +1117,75 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
         if tool == "rubocop" && bare == "enabled" && truthy(&value) == Some(false) {
             found.push((l.line, "rule_disabled", "sets `Enabled: false`".to_string()));
         }
-        if tool == "golangci-lint" && (bare == "disable-all" && truthy(&value) == Some(true) || bare == "enable-all" && truthy(&value) == Some(false)) {
+        if tool == "golangci-lint"
+            && (bare == "disable-all" && truthy(&value) == Some(true)
+                || bare == "enable-all" && truthy(&value) == Some(false))
+        {
             found.push((l.line, "rule_disabled", format!("sets `{}`", trimmed)));
         }
         // Inline lists (`ignore = ["E501", "F401"]`): entries added to an "off" list, or
         // dropped from an "on" list.
         if GROWING_OFF.contains(&bare.as_str()) || SHRINKING_OFF.contains(&bare.as_str()) {
-            let items = |v: &str| -> BTreeSet<String> { INLINE_LIST.captures_iter(v).map(|c| c[1].to_string()).collect() };
+            let items = |v: &str| -> BTreeSet<String> {
+                INLINE_LIST
+                    .captures_iter(v)
+                    .map(|c| c[1].to_string())
+                    .collect()
+            };
             let now = items(&value);
             let was: BTreeSet<String> = before.iter().flat_map(|b| items(b)).collect();
             if !before.is_empty() || !now.is_empty() {
                 if GROWING_OFF.contains(&bare.as_str()) && tool != "package.json" {
                     let new: Vec<&String> = now.difference(&was).collect();
                     if !new.is_empty() {
-                        found.push((l.line, "list_grown", format!("adds {} to `{}`", quote_list(&new), &c[1])));
+                        found.push((
+                            l.line,
+                            "list_grown",
+                            format!("adds {} to `{}`", quote_list(&new), &c[1]),
+                        ));
                     }
                 } else if SHRINKING_OFF.contains(&bare.as_str()) && !before.is_empty() {
                     let gone: Vec<&String> = was.difference(&now).collect();
                     if !gone.is_empty() {
-                        found.push((l.line, "list_shrunk", format!("drops {} from `{}`", quote_list(&gone), &c[1])));
+                        found.push((
+                            l.line,
+                            "list_shrunk",
+                            format!("drops {} from `{}`", quote_list(&gone), &c[1]),
+                        ));
                     }
                 }
             }
         }
         // Thresholds lowered.
-        let threshold_key = THRESHOLDS.contains(&bare.as_str()) || bare.ends_with("fail_under") || bare.ends_with("fail-under");
+        let threshold_key = THRESHOLDS.contains(&bare.as_str())
+            || bare.ends_with("fail_under")
+            || bare.ends_with("fail-under");
         let cov_context = coverage_file || key.contains("cov") || tool == "phpstan";
         if threshold_key && cov_context && (bare != "level" || tool == "phpstan") {
             let num = |s: &str| NUMBER.captures(s).and_then(|c| c[1].parse::<f64>().ok());
             if let (Some(new), Some(old)) = (num(&value), before.iter().find_map(|b| num(b))) {
                 if new < old {
-                    found.push((l.line, "threshold_lowered", format!("lowers `{}` from {old} to {new}", &c[1])));
+                    found.push((
+                        l.line,
+                        "threshold_lowered",
+                        format!("lowers `{}` from {old} to {new}", &c[1]),
+                    ));
                 }
             }
         }
         // `--cov-fail-under=90` inside a command line.
         if let Some(n) = t.find("--cov-fail-under") {
             let num = |s: &str| NUMBER.captures(s).and_then(|c| c[1].parse::<f64>().ok());
-            let old = before.iter().find_map(|b| b.find("--cov-fail-under").and_then(|i| num(&b[i..])));
+            let old = before
+                .iter()
+                .find_map(|b| b.find("--cov-fail-under").and_then(|i| num(&b[i..])));
             if let (Some(new), Some(old)) = (num(&t[n..]), old) {
                 if new < old {
-                    found.push((l.line, "threshold_lowered", format!("lowers `--cov-fail-under` from {old} to {new}")));
+                    found.push((
+                        l.line,
+                        "threshold_lowered",
+                        format!("lowers `--cov-fail-under` from {old} to {new}"),
+                    ));
                 }
             }
         }
@@ -828,13 +1195,22 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
     for h in &f.hunks {
         for l in &h.removed {
             let t = text(l);
-            let key = parent_key(&post_lines, (h.new_start as usize).saturating_sub(1).min(post_lines.len()));
+            let key = parent_key(
+                &post_lines,
+                (h.new_start as usize)
+                    .saturating_sub(1)
+                    .min(post_lines.len()),
+            );
             if tool == "pre-commit" {
                 if let Some(c) = KEY_VALUE.captures(&t) {
                     if c[1].eq_ignore_ascii_case("id") {
                         let still = f.added_lines().any(|a| norm(&text(a)) == norm(&t));
                         if !still {
-                            found.push((anchor(h.new_start), "hook_removed", format!("removes the pre-commit hook `{}`", c[2].trim())));
+                            found.push((
+                                anchor(h.new_start),
+                                "hook_removed",
+                                format!("removes the pre-commit hook `{}`", c[2].trim()),
+                            ));
                         }
                     }
                 }
@@ -847,8 +1223,14 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
                 continue;
             };
             if let Some(k) = key.as_deref() {
-                if SHRINKING_OFF.contains(&k) && !added_items.contains_key(&(key.clone(), c[1].to_string())) {
-                    found.push((anchor(h.new_start), "list_shrunk", format!("drops `{}` from `{k}`", &c[1])));
+                if SHRINKING_OFF.contains(&k)
+                    && !added_items.contains_key(&(key.clone(), c[1].to_string()))
+                {
+                    found.push((
+                        anchor(h.new_start),
+                        "list_shrunk",
+                        format!("drops `{}` from `{k}`", &c[1]),
+                    ));
                 }
             }
         }
@@ -859,14 +1241,22 @@ pub fn relaxed_in(f: &FileChange, tool: &'static str, post: Option<&str>) -> Vec
 }
 
 fn quote_list(items: &[&String]) -> String {
-    items.iter().take(5).map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .take(5)
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Settings relaxed, one smell per configuration file. `post(path)` reads a file after the
 /// change.
 pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| !f.hunks.is_empty() && f.status != FileStatus::Deleted) {
+    for f in files
+        .iter()
+        .filter(|f| !f.hunks.is_empty() && f.status != FileStatus::Deleted)
+    {
         let Some(tool) = config_tool(&f.path) else {
             continue;
         };
@@ -881,7 +1271,15 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
             kind: "check_relaxed",
             path: f.path.clone(),
             line: found[0].0,
-            detail: format!("{}{}", listed.join("; "), if found.len() > 4 { format!(" (+{} more)", found.len() - 4) } else { String::new() }),
+            detail: format!(
+                "{}{}",
+                listed.join("; "),
+                if found.len() > 4 {
+                    format!(" (+{} more)", found.len() - 4)
+                } else {
+                    String::new()
+                }
+            ),
             what: Some(what),
             tool: Some(tool.to_string()),
             count: Some(found.len()),
@@ -899,46 +1297,73 @@ pub fn ci_system(path: &str) -> Option<&'static str> {
     let p = path.to_ascii_lowercase();
     let name = name_of(&p);
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-    Some(if p.starts_with(".github/workflows/") && yaml || p.starts_with(".github/actions/") && (name == "action.yml" || name == "action.yaml") {
-        "github-actions"
-    } else if name == ".gitlab-ci.yml" || name.ends_with(".gitlab-ci.yml") || p.starts_with(".gitlab/ci/") && yaml {
-        "gitlab-ci"
-    } else if p.starts_with(".circleci/") && yaml {
-        "circleci"
-    } else if name.starts_with("azure-pipelines") && yaml || p.starts_with(".azure-pipelines/") && yaml {
-        "azure-pipelines"
-    } else if p.starts_with(".buildkite/") && yaml {
-        "buildkite"
-    } else if name.starts_with("jenkinsfile") {
-        "jenkins"
-    } else if name == "bitbucket-pipelines.yml" {
-        "bitbucket"
-    } else if name == ".travis.yml" {
-        "travis"
-    } else if name == ".drone.yml" {
-        "drone"
-    } else {
-        return None;
-    })
+    Some(
+        if p.starts_with(".github/workflows/") && yaml
+            || p.starts_with(".github/actions/") && (name == "action.yml" || name == "action.yaml")
+        {
+            "github-actions"
+        } else if name == ".gitlab-ci.yml"
+            || name.ends_with(".gitlab-ci.yml")
+            || p.starts_with(".gitlab/ci/") && yaml
+        {
+            "gitlab-ci"
+        } else if p.starts_with(".circleci/") && yaml {
+            "circleci"
+        } else if name.starts_with("azure-pipelines") && yaml
+            || p.starts_with(".azure-pipelines/") && yaml
+        {
+            "azure-pipelines"
+        } else if p.starts_with(".buildkite/") && yaml {
+            "buildkite"
+        } else if name.starts_with("jenkinsfile") {
+            "jenkins"
+        } else if name == "bitbucket-pipelines.yml" {
+            "bitbucket"
+        } else if name == ".travis.yml" {
+            "travis"
+        } else if name == ".drone.yml" {
+            "drone"
+        } else {
+            return None;
+        },
+    )
 }
 
 /// Commands that run a test suite, a linter or a type checker.
 static CHECK_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:pytest|py\.test|tox|nox|unittest|jest|vitest|mocha|karma|cypress|playwright|rspec|minitest|phpunit|go\s+(?:test|vet)|cargo\s+(?:test|clippy|nextest|check)|npm\s+(?:run\s+)?(?:test|lint|typecheck|check)|yarn\s+(?:run\s+)?(?:test|lint|typecheck|check)|pnpm\s+(?:run\s+)?(?:test|lint|typecheck|check)|bun\s+(?:run\s+)?test|mypy|pyright|ruff|flake8|pylint|black\s+--check|eslint|tsc\b|golangci-lint|staticcheck|rubocop|gradle\w*\s+(?:test|check)|mvn\w*\s+(?:test|verify)|dotnet\s+test|make\s+(?:test|check|lint)|ctest|pre-commit\s+run|shellcheck|hadolint|bandit|semgrep|trivy|gosec|checkov)\b")
+    re(
+        r"(?i)\b(?:pytest|py\.test|tox|nox|unittest|jest|vitest|mocha|karma|cypress|playwright|rspec|minitest|phpunit|go\s+(?:test|vet)|cargo\s+(?:test|clippy|nextest|check)|npm\s+(?:run\s+)?(?:test|lint|typecheck|check)|yarn\s+(?:run\s+)?(?:test|lint|typecheck|check)|pnpm\s+(?:run\s+)?(?:test|lint|typecheck|check)|bun\s+(?:run\s+)?test|mypy|pyright|ruff|flake8|pylint|black\s+--check|eslint|tsc\b|golangci-lint|staticcheck|rubocop|gradle\w*\s+(?:test|check)|mvn\w*\s+(?:test|verify)|dotnet\s+test|make\s+(?:test|check|lint)|ctest|pre-commit\s+run|shellcheck|hadolint|bandit|semgrep|trivy|gosec|checkov)\b",
+    )
 });
 
 /// (what, tool-independent pattern) of added lines that make a check non-blocking or skip it.
 static NON_BLOCKING: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     vec![
-        ("continue_on_error", re(r"^\s*-?\s*continue-on-error:\s*(?:true|\$\{\{\s*true\s*\}\})\s*(?:#.*)?$")),
-        ("allow_failure", re(r"^\s*-?\s*allow_failure:\s*true\s*(?:#.*)?$")),
-        ("continue_on_error", re(r"^\s*-?\s*continueOnError:\s*true\s*(?:#.*)?$")),
+        (
+            "continue_on_error",
+            re(r"^\s*-?\s*continue-on-error:\s*(?:true|\$\{\{\s*true\s*\}\})\s*(?:#.*)?$"),
+        ),
+        (
+            "allow_failure",
+            re(r"^\s*-?\s*allow_failure:\s*true\s*(?:#.*)?$"),
+        ),
+        (
+            "continue_on_error",
+            re(r"^\s*-?\s*continueOnError:\s*true\s*(?:#.*)?$"),
+        ),
         ("soft_fail", re(r"^\s*-?\s*soft_fail:\s*true\s*(?:#.*)?$")),
-        ("if_false", re(r"^\s*-?\s*if:\s*(?:false|\$\{\{\s*false\s*\}\}|'false'|0)\s*(?:#.*)?$")),
-        ("if_false", re(r"^\s*-?\s*condition:\s*(?:false|eq\(\s*1\s*,\s*2\s*\))\s*(?:#.*)?$")),
+        (
+            "if_false",
+            re(r"^\s*-?\s*if:\s*(?:false|\$\{\{\s*false\s*\}\}|'false'|0)\s*(?:#.*)?$"),
+        ),
+        (
+            "if_false",
+            re(r"^\s*-?\s*condition:\s*(?:false|eq\(\s*1\s*,\s*2\s*\))\s*(?:#.*)?$"),
+        ),
     ]
 });
-static OR_TRUE: LazyLock<Regex> = LazyLock::new(|| re(r"\|\|\s*(?:true|:|exit\s+0|echo\b[^|;&]*)\s*(?:#.*)?['\x22]?\s*$"));
+static OR_TRUE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\|\|\s*(?:true|:|exit\s+0|echo\b[^|;&]*)\s*(?:#.*)?['\x22]?\s*$"));
 
 /// CI checks made non-blocking, skipped or removed, one smell per CI file.
 pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
@@ -949,7 +1374,9 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
             let t = text(l);
             if !t.trim_start().starts_with('#') && CHECK_COMMAND.is_match(&t) {
                 for m in CHECK_COMMAND.find_iter(&t) {
-                    *added_cmds.entry(norm(m.as_str()).to_ascii_lowercase()).or_default() += 1;
+                    *added_cmds
+                        .entry(norm(m.as_str()).to_ascii_lowercase())
+                        .or_default() += 1;
                 }
             }
         }
@@ -978,9 +1405,17 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
                 }
             }
             if let Some((what, _)) = NON_BLOCKING.iter().find(|(_, r)| r.is_match(&t)) {
-                found.push((l.line, what, format!("adds `{}`", norm(&t).trim_start_matches("- "))));
+                found.push((
+                    l.line,
+                    what,
+                    format!("adds `{}`", norm(&t).trim_start_matches("- ")),
+                ));
             } else if OR_TRUE.is_match(&t) && CHECK_COMMAND.is_match(&t) {
-                found.push((l.line, "or_true", format!("ignores the result of `{}`", clip(&norm(&t), 80))));
+                found.push((
+                    l.line,
+                    "or_true",
+                    format!("ignores the result of `{}`", clip(&norm(&t), 80)),
+                ));
             }
         }
         // Check commands removed and not run anywhere else in CI after the change.
@@ -995,7 +1430,19 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
                         let k = norm(m.as_str()).to_ascii_lowercase();
                         match added_cmds.get_mut(&k) {
                             Some(n) if *n > 0 => *n -= 1,
-                            _ => found.push((anchor(h.new_start), "check_removed", format!("removes the step running `{}`", clip(&norm(&t).trim_start_matches("- ").trim_start_matches("run: "), 80)))),
+                            _ => found.push((
+                                anchor(h.new_start),
+                                "check_removed",
+                                format!(
+                                    "removes the step running `{}`",
+                                    clip(
+                                        &norm(&t)
+                                            .trim_start_matches("- ")
+                                            .trim_start_matches("run: "),
+                                        80
+                                    )
+                                ),
+                            )),
                         }
                     }
                 }
@@ -1006,13 +1453,25 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
         }
         found.sort();
         found.dedup_by(|a, b| a.2 == b.2);
-        let what = found.iter().find(|x| x.1 != "check_removed").unwrap_or(&found[0]).1;
+        let what = found
+            .iter()
+            .find(|x| x.1 != "check_removed")
+            .unwrap_or(&found[0])
+            .1;
         let listed: Vec<&str> = found.iter().take(3).map(|x| x.2.as_str()).collect();
         out.push(Smell {
             kind: "ci_check_bypassed",
             path: f.path.clone(),
             line: found[0].0,
-            detail: format!("{}{}", listed.join("; "), if found.len() > 3 { format!(" (+{} more)", found.len() - 3) } else { String::new() }),
+            detail: format!(
+                "{}{}",
+                listed.join("; "),
+                if found.len() > 3 {
+                    format!(" (+{} more)", found.len() - 3)
+                } else {
+                    String::new()
+                }
+            ),
             what: Some(what),
             tool: Some(system.to_string()),
             count: Some(found.len()),
@@ -1050,10 +1509,17 @@ pub fn instruction_file(path: &str) -> Option<&'static str> {
         ".aider.conf.yml" | ".aider.conf.yaml" => "aider",
         ".mcp.json" => "mcp",
         "copilot-instructions.md" if under(".github/") => "copilot",
-        "copilot-setup-steps.yml" | "copilot-setup-steps.yaml" if under(".github/workflows/") => "copilot",
+        "copilot-setup-steps.yml" | "copilot-setup-steps.yaml" if under(".github/workflows/") => {
+            "copilot"
+        }
         _ if under(".claude/") => "claude",
         _ if under(".cursor/") => "cursor",
-        _ if under(".github/instructions/") || under(".github/prompts/") || under(".github/chatmodes/") => "copilot",
+        _ if under(".github/instructions/")
+            || under(".github/prompts/")
+            || under(".github/chatmodes/") =>
+        {
+            "copilot"
+        }
         _ if under(".windsurf/") => "windsurf",
         _ if under(".clinerules/") => "cline",
         _ if under(".gemini/") => "gemini",
@@ -1074,7 +1540,8 @@ pub fn instructions_changed(files: &[FileChange]) -> Vec<Smell> {
     files
         .iter()
         .filter_map(|f| {
-            let tool = instruction_file(&f.path).or_else(|| f.old_path.as_deref().and_then(instruction_file))?;
+            let tool = instruction_file(&f.path)
+                .or_else(|| f.old_path.as_deref().and_then(instruction_file))?;
             let what = match f.status {
                 FileStatus::Added | FileStatus::Copied => "added",
                 FileStatus::Deleted => "deleted",

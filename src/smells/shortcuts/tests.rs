@@ -65,13 +65,33 @@ fn removed_assertions_and_tests_are_weakening() {
     let s = weakened(&[t]);
     assert_eq!(s.len(), 1, "{s:?}");
     assert_eq!(s[0].what, Some("tests_removed"));
-    assert!(s[0].detail.contains("test_refund_is_capped"), "{}", s[0].detail);
-    assert!(s[0].detail.contains("2 assertions removed"), "{}", s[0].detail);
+    assert!(
+        s[0].detail.contains("test_refund_is_capped"),
+        "{}",
+        s[0].detail
+    );
+    assert!(
+        s[0].detail.contains("2 assertions removed"),
+        "{}",
+        s[0].detail
+    );
 
-    let go = modified("pkg/cache_test.go", &[], &["\tif got != want {", "\t\tt.Errorf(\"got %v\", got)"]);
+    let go = modified(
+        "pkg/cache_test.go",
+        &[],
+        &["\tif got != want {", "\t\tt.Errorf(\"got %v\", got)"],
+    );
     assert_eq!(weakened(&[go])[0].what, Some("assertions_removed"));
-    let js = modified("src/cart.test.ts", &["  // expect(total).toBe(30)"], &["  expect(total).toBe(30)"]);
-    assert_eq!(weakened(&[js])[0].what, Some("assertions_removed"), "commenting out counts");
+    let js = modified(
+        "src/cart.test.ts",
+        &["  // expect(total).toBe(30)"],
+        &["  expect(total).toBe(30)"],
+    );
+    assert_eq!(
+        weakened(&[js])[0].what,
+        Some("assertions_removed"),
+        "commenting out counts"
+    );
 }
 
 #[test]
@@ -81,15 +101,42 @@ fn moves_rewrites_and_matching_code_removals_are_not() {
     let b = modified("tests/test_b.py", &["    assert total(cart) == 30"], &[]);
     assert!(weakened(&[a, b]).is_empty());
     // An expected value changed: one assertion out, one in.
-    let c = modified("tests/test_c.py", &["    assert fee(1) == 3"], &["    assert fee(1) == 2"]);
+    let c = modified(
+        "tests/test_c.py",
+        &["    assert fee(1) == 3"],
+        &["    assert fee(1) == 2"],
+    );
     assert!(weakened(&[c]).is_empty());
     // The test goes with the function it tested.
-    let src = modified("app/export.py", &[], &["def export_csv(rows):", "    return ','.join(rows)"]);
-    let t = modified("tests/test_report.py", &[], &["def test_export_csv():", "    assert export_csv(['a']) == 'a'"]);
+    let src = modified(
+        "app/export.py",
+        &[],
+        &["def export_csv(rows):", "    return ','.join(rows)"],
+    );
+    let t = modified(
+        "tests/test_report.py",
+        &[],
+        &[
+            "def test_export_csv():",
+            "    assert export_csv(['a']) == 'a'",
+        ],
+    );
     assert!(weakened(&[src, t]).is_empty());
     // The test file goes with the module it tested.
-    let gone = file("app/legacy.py", FileStatus::Deleted, 0, &[], &["def old():", "    pass"]);
-    let tf = file("tests/test_legacy.py", FileStatus::Deleted, 0, &[], &["def test_old():", "    assert old() is None"]);
+    let gone = file(
+        "app/legacy.py",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &["def old():", "    pass"],
+    );
+    let tf = file(
+        "tests/test_legacy.py",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &["def test_old():", "    assert old() is None"],
+    );
     assert!(weakened(&[gone, tf]).is_empty());
 }
 
@@ -103,25 +150,52 @@ fn deleted_test_files_and_skips() {
         &["def test_login():", "    assert login('a', 'b')"],
     );
     let s = weakened(&[tf]);
-    assert_eq!((s.len(), s[0].what), (1, Some("test_file_deleted")), "{s:?}");
+    assert_eq!(
+        (s.len(), s[0].what),
+        (1, Some("test_file_deleted")),
+        "{s:?}"
+    );
 
     for (path, line, tool) in [
-        ("tests/test_sync.py", "@pytest.mark.skip(reason=\"flaky\")", "pytest"),
+        (
+            "tests/test_sync.py",
+            "@pytest.mark.skip(reason=\"flaky\")",
+            "pytest",
+        ),
         ("tests/test_sync.py", "@pytest.mark.xfail", "pytest"),
-        ("src/cart.test.ts", "  it.skip('applies the discount', () => {", "js"),
+        (
+            "src/cart.test.ts",
+            "  it.skip('applies the discount', () => {",
+            "js",
+        ),
         ("src/cart.test.ts", "  describe.only('cart', () => {", "js"),
         ("pkg/sync_test.go", "\tt.Skip(\"flaky on CI\")", "go"),
         ("src/lib.rs", "    #[ignore]", "rust"),
     ] {
         let s = weakened(&[modified(path, &[line], &[])]);
         assert_eq!(s.len(), 1, "{path}: {line}");
-        assert_eq!((s[0].what, s[0].tool.as_deref()), (Some("skip_added"), Some(tool)));
+        assert_eq!(
+            (s[0].what, s[0].tool.as_deref()),
+            (Some("skip_added"), Some(tool))
+        );
     }
     // A skip that was already there, moved.
-    let m = modified("tests/test_sync.py", &["@pytest.mark.skip(reason=\"flaky\")"], &["@pytest.mark.skip(reason=\"flaky\")"]);
+    let m = modified(
+        "tests/test_sync.py",
+        &["@pytest.mark.skip(reason=\"flaky\")"],
+        &["@pytest.mark.skip(reason=\"flaky\")"],
+    );
     assert!(weakened(&[m]).is_empty());
     // Rust: a #[test] removed from a source file's test module.
-    let r = modified("src/parse.rs", &[], &["    #[test]", "    fn parses_empty() {", "        assert_eq!(parse(\"\"), None);"]);
+    let r = modified(
+        "src/parse.rs",
+        &[],
+        &[
+            "    #[test]",
+            "    fn parses_empty() {",
+            "        assert_eq!(parse(\"\"), None);",
+        ],
+    );
     assert_eq!(weakened(&[r])[0].what, Some("tests_removed"));
 }
 
@@ -130,12 +204,28 @@ fn suppressions_are_found_and_netted() {
     for (line, tool, security) in [
         ("x = load(path)  # type: ignore[arg-type]", "mypy", false),
         ("import os  # noqa: F401", "flake8/ruff", false),
-        ("subprocess.call(cmd, shell=True)  # nosec B602", "bandit", true),
-        ("// eslint-disable-next-line @typescript-eslint/no-explicit-any", "eslint", false),
+        (
+            "subprocess.call(cmd, shell=True)  # nosec B602",
+            "bandit",
+            true,
+        ),
+        (
+            "// eslint-disable-next-line @typescript-eslint/no-explicit-any",
+            "eslint",
+            false,
+        ),
         ("  // @ts-ignore", "typescript", false),
         ("\tresp, _ := http.Get(url) //nolint:gosec", "gosec", true),
-        ("\tdefer f.Close() //nolint:errcheck", "golangci-lint", false),
-        ("#[allow(clippy::too_many_arguments)]", "rustc/clippy", false),
+        (
+            "\tdefer f.Close() //nolint:errcheck",
+            "golangci-lint",
+            false,
+        ),
+        (
+            "#[allow(clippy::too_many_arguments)]",
+            "rustc/clippy",
+            false,
+        ),
         ("@SuppressWarnings(\"unchecked\")", "javac", false),
         ("# rubocop:disable Metrics/MethodLength", "rubocop", false),
         ("  #checkov:skip=CKV_AWS_20:public site", "checkov", true),
@@ -150,28 +240,100 @@ fn suppressions_are_found_and_netted() {
 
     let f = modified(
         "app/io.py",
-        &["a = f()  # type: ignore", "b = g()  # type: ignore", "import os  # noqa"],
+        &[
+            "a = f()  # type: ignore",
+            "b = g()  # type: ignore",
+            "import os  # noqa",
+        ],
         &["import os  # noqa"],
     );
     let s = suppressions_added(&[f], &|_| true);
     assert_eq!(s.len(), 1);
     assert_eq!((s[0].count, s[0].security), (Some(2), false), "{s:?}");
-    assert!(s[0].detail.contains("`# type: ignore` ×2"), "{}", s[0].detail);
+    assert!(
+        s[0].detail.contains("`# type: ignore` ×2"),
+        "{}",
+        s[0].detail
+    );
 }
 
 #[test]
 fn settings_relaxed_in_linters_type_checkers_and_coverage() {
     let cases: Vec<(FileChange, &str, &str)> = vec![
-        (modified(".eslintrc.json", &["    \"no-console\": \"off\","], &["    \"no-console\": \"error\","]), "rule_disabled", "no-console"),
-        (modified("tsconfig.json", &["    \"strict\": false,"], &["    \"strict\": true,"]), "check_disabled", "strict"),
-        (modified("tsconfig.json", &["    \"skipLibCheck\": true,"], &[]), "check_disabled", "skipLibCheck"),
-        (modified("mypy.ini", &["ignore_missing_imports = True"], &[]), "check_disabled", "ignore_missing_imports"),
-        (modified("pyproject.toml", &["disallow_untyped_defs = false"], &["disallow_untyped_defs = true"]), "check_disabled", "disallow_untyped_defs"),
-        (modified("pyproject.toml", &["ignore = [\"E501\", \"F401\"]"], &["ignore = [\"E501\"]"]), "list_grown", "F401"),
-        (modified("pyproject.toml", &["fail_under = 70"], &["fail_under = 85"]), "threshold_lowered", "85"),
-        (modified("package.json", &["        \"lines\": 60,"], &["        \"lines\": 80,"]), "threshold_lowered", "lines"),
-        (modified("Cargo.toml", &["unsafe_code = \"allow\""], &["unsafe_code = \"forbid\""]), "rule_disabled", "unsafe_code"),
-        (modified(".rubocop.yml", &["  Enabled: false"], &[]), "rule_disabled", "Enabled"),
+        (
+            modified(
+                ".eslintrc.json",
+                &["    \"no-console\": \"off\","],
+                &["    \"no-console\": \"error\","],
+            ),
+            "rule_disabled",
+            "no-console",
+        ),
+        (
+            modified(
+                "tsconfig.json",
+                &["    \"strict\": false,"],
+                &["    \"strict\": true,"],
+            ),
+            "check_disabled",
+            "strict",
+        ),
+        (
+            modified("tsconfig.json", &["    \"skipLibCheck\": true,"], &[]),
+            "check_disabled",
+            "skipLibCheck",
+        ),
+        (
+            modified("mypy.ini", &["ignore_missing_imports = True"], &[]),
+            "check_disabled",
+            "ignore_missing_imports",
+        ),
+        (
+            modified(
+                "pyproject.toml",
+                &["disallow_untyped_defs = false"],
+                &["disallow_untyped_defs = true"],
+            ),
+            "check_disabled",
+            "disallow_untyped_defs",
+        ),
+        (
+            modified(
+                "pyproject.toml",
+                &["ignore = [\"E501\", \"F401\"]"],
+                &["ignore = [\"E501\"]"],
+            ),
+            "list_grown",
+            "F401",
+        ),
+        (
+            modified("pyproject.toml", &["fail_under = 70"], &["fail_under = 85"]),
+            "threshold_lowered",
+            "85",
+        ),
+        (
+            modified(
+                "package.json",
+                &["        \"lines\": 60,"],
+                &["        \"lines\": 80,"],
+            ),
+            "threshold_lowered",
+            "lines",
+        ),
+        (
+            modified(
+                "Cargo.toml",
+                &["unsafe_code = \"allow\""],
+                &["unsafe_code = \"forbid\""],
+            ),
+            "rule_disabled",
+            "unsafe_code",
+        ),
+        (
+            modified(".rubocop.yml", &["  Enabled: false"], &[]),
+            "rule_disabled",
+            "Enabled",
+        ),
     ];
     for (f, what, word) in cases {
         let got = relaxed_in(&f, config_tool(&f.path).expect("a config file"), None);
@@ -181,21 +343,69 @@ fn settings_relaxed_in_linters_type_checkers_and_coverage() {
     }
     // List items under an "off" key, found from the post-image.
     let post = "linters:\n  disable:\n    - errcheck\n    - gosec\n  enable:\n    - govet\n";
-    let g = file(".golangci.yml", FileStatus::Modified, 4, &["    - gosec"], &[]);
+    let g = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        4,
+        &["    - gosec"],
+        &[],
+    );
     let got = relaxed_in(&g, "golangci-lint", Some(post));
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].2.contains("`gosec` to `disable`"), "{got:?}");
-    let e = file(".golangci.yml", FileStatus::Modified, 6, &[], &["    - staticcheck"]);
+    let e = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        6,
+        &[],
+        &["    - staticcheck"],
+    );
     let got = relaxed_in(&e, "golangci-lint", Some(post));
     assert_eq!(got[0].1, "list_shrunk", "{got:?}");
     // Stricter settings, version bumps and unrelated keys are not relaxations.
     for (f, post) in [
-        (modified("tsconfig.json", &["    \"strict\": true,"], &["    \"strict\": false,"]), None),
-        (modified("package.json", &["  \"version\": \"1.2.0\","], &["  \"version\": \"1.3.0\","]), None),
-        (modified("package.json", &["    \"private\": false,"], &[]), None),
-        (modified("pyproject.toml", &["fail_under = 90"], &["fail_under = 85"]), None),
-        (modified(".eslintrc.json", &["    \"no-console\": \"error\","], &["    \"no-console\": \"off\","]), None),
-        (file("pyproject.toml", FileStatus::Modified, 3, &["    \"requests>=2\","], &[]), Some("[project]\ndependencies = [\n    \"requests>=2\",\n]\n")),
+        (
+            modified(
+                "tsconfig.json",
+                &["    \"strict\": true,"],
+                &["    \"strict\": false,"],
+            ),
+            None,
+        ),
+        (
+            modified(
+                "package.json",
+                &["  \"version\": \"1.2.0\","],
+                &["  \"version\": \"1.3.0\","],
+            ),
+            None,
+        ),
+        (
+            modified("package.json", &["    \"private\": false,"], &[]),
+            None,
+        ),
+        (
+            modified("pyproject.toml", &["fail_under = 90"], &["fail_under = 85"]),
+            None,
+        ),
+        (
+            modified(
+                ".eslintrc.json",
+                &["    \"no-console\": \"error\","],
+                &["    \"no-console\": \"off\","],
+            ),
+            None,
+        ),
+        (
+            file(
+                "pyproject.toml",
+                FileStatus::Modified,
+                3,
+                &["    \"requests>=2\","],
+                &[],
+            ),
+            Some("[project]\ndependencies = [\n    \"requests>=2\",\n]\n"),
+        ),
     ] {
         let got = relaxed_in(&f, config_tool(&f.path).expect("config"), post);
         assert!(got.is_empty(), "{}: {got:?}", f.path);
@@ -217,16 +427,37 @@ fn ci_checks_made_non_blocking_or_removed() {
     let gl = ci_checks_bypassed(&[modified(".gitlab-ci.yml", &["  allow_failure: true"], &[])]);
     assert_eq!(gl[0].what, Some("allow_failure"));
     // A test step dropped, and not run anywhere else.
-    let rm = ci_checks_bypassed(&[modified(".github/workflows/ci.yml", &[], &["      - run: cargo test --all"])]);
+    let rm = ci_checks_bypassed(&[modified(
+        ".github/workflows/ci.yml",
+        &[],
+        &["      - run: cargo test --all"],
+    )]);
     assert_eq!(rm[0].what, Some("check_removed"), "{rm:?}");
     // A test step moved to another workflow; `|| true` on a non-check command.
-    let a = modified(".github/workflows/ci.yml", &[], &["      - run: cargo test --all"]);
-    let b = modified(".github/workflows/test.yml", &["      - run: cargo test --all"], &[]);
+    let a = modified(
+        ".github/workflows/ci.yml",
+        &[],
+        &["      - run: cargo test --all"],
+    );
+    let b = modified(
+        ".github/workflows/test.yml",
+        &["      - run: cargo test --all"],
+        &[],
+    );
     assert!(ci_checks_bypassed(&[a, b]).is_empty());
-    let ok = modified(".github/workflows/ci.yml", &["        run: docker rm -f db || true", "    if: github.event_name == 'push'"], &[]);
+    let ok = modified(
+        ".github/workflows/ci.yml",
+        &[
+            "        run: docker rm -f db || true",
+            "    if: github.event_name == 'push'",
+        ],
+        &[],
+    );
     assert!(ci_checks_bypassed(&[ok]).is_empty());
     // Not a CI file.
-    assert!(ci_checks_bypassed(&[modified("docs/ci.md", &["continue-on-error: true"], &[])]).is_empty());
+    assert!(
+        ci_checks_bypassed(&[modified("docs/ci.md", &["continue-on-error: true"], &[])]).is_empty()
+    );
 }
 
 #[test]
@@ -246,13 +477,111 @@ fn agent_instruction_files() {
     ] {
         assert_eq!(instruction_file(path), Some(tool), "{path}");
     }
-    for path in ["README.md", "docs/agents.txt", "src/agents.md.rs", "CONTRIBUTING.md"] {
+    for path in [
+        "README.md",
+        "docs/agents.txt",
+        "src/agents.md.rs",
+        "CONTRIBUTING.md",
+    ] {
         assert_eq!(instruction_file(path), None, "{path}");
     }
     let s = instructions_changed(&[
-        modified("CLAUDE.md", &["- Never run the full test suite"], &["- Run the full test suite"]),
-        file(".cursorrules", FileStatus::Deleted, 0, &[], &["Use strict types"]),
+        modified(
+            "CLAUDE.md",
+            &["- Never run the full test suite"],
+            &["- Run the full test suite"],
+        ),
+        file(
+            ".cursorrules",
+            FileStatus::Deleted,
+            0,
+            &[],
+            &["Use strict types"],
+        ),
     ]);
     assert_eq!(s.len(), 2);
     assert_eq!((s[0].what, s[1].what), (Some("modified"), Some("deleted")));
+}
+
+#[test]
+fn skips_in_new_files_new_tests_and_reworded_skips_are_not_weakening() {
+    // A new test file that skips without a database (seen in steveyegge/beads).
+    let new_file = file(
+        "cmd/bd/reset_test.go",
+        FileStatus::Added,
+        1,
+        &[
+            "func TestReset(t *testing.T) {",
+            "\tif testing.Short() {",
+            "\t\tt.Skip(\"needs git\")",
+            "\t}",
+            "}",
+        ],
+        &[],
+    );
+    assert!(weakened(&[new_file]).is_empty());
+    // A new test in an existing file, gated on an environment variable.
+    let new_test = modified(
+        "tests/runtime/test_llm.py",
+        &[
+            "@pytest.mark.skipif(not os.getenv('LLM_API_KEY'), reason='needs a key')",
+            "def test_llm_roundtrip():",
+            "    assert call() == 1",
+        ],
+        &[],
+    );
+    assert!(weakened(&[new_test]).is_empty());
+    let new_subtest = modified(
+        "pkg/sync_test.go",
+        &[
+            "\tt.Run(\"windows paths\", func(t *testing.T) {",
+            "\t\tt.Skip(\"unix only\")",
+            "\t})",
+        ],
+        &[],
+    );
+    assert!(weakened(&[new_subtest]).is_empty());
+    // The reason of an existing skip reworded.
+    let reworded = modified(
+        "internal/labels_test.go",
+        &["\tt.Skip(\"nested query issue in embedded mode\")"],
+        &["\tt.Skip(\"nested query issue in Dolt mode\")"],
+    );
+    assert!(weakened(&[reworded]).is_empty());
+    // A skip added at the top of an existing test still counts.
+    let existing = modified(
+        "e2e/signup.test.ts",
+        &["    test.skip(); // Skipped until Clerk is removed"],
+        &[],
+    );
+    assert_eq!(weakened(&[existing])[0].what, Some("skip_added"));
+}
+
+#[test]
+fn assertions_that_follow_a_code_change_are_not_weakening() {
+    // The code drops the `perPage` parameter; the test stops asserting it.
+    let code = modified(
+        "pkg/github/search.go",
+        &["\t\tWithCursorPagination(),"],
+        &["\t\tmcp.WithNumber(\"perPage\"),"],
+    );
+    let test = modified(
+        "pkg/github/search_test.go",
+        &[],
+        &["\tassert.Contains(t, tool.InputSchema.Properties, \"perPage\")"],
+    );
+    assert!(weakened(&[code.clone(), test.clone()]).is_empty());
+    // Without the code change it is a removed assertion.
+    assert_eq!(weakened(&[test])[0].what, Some("assertions_removed"));
+}
+
+#[test]
+fn one_marker_is_one_suppression_and_moves_between_files_net_out() {
+    let got = suppressions_in("\tcmd := exec.Command(name) // #nosec G204 -- name is validated");
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), ("bandit", true));
+    // Code moved from one file to another with its suppression.
+    let from = modified("app/old.py", &[], &["x = load(p)  # type: ignore"]);
+    let to = modified("app/new.py", &["x = load(p)  # type: ignore"], &[]);
+    assert!(suppressions_added(&[from, to], &|_| true).is_empty());
 }
