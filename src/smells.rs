@@ -154,12 +154,35 @@ pub fn placeholders(
         .filter(|f| !f.hunks.is_empty() && is_source(&f.path))
     {
         let mut image: Option<Vec<String>> = None;
-        for l in f.added_lines() {
+        // Lines the change removes, squashed: a placeholder reformatted is not new.
+        let squash = |t: &str| -> String {
+            t.chars()
+                .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+                .collect()
+        };
+        let removed: std::collections::HashSet<String> = f
+            .hunks
+            .iter()
+            .flat_map(|h| h.removed.iter())
+            .map(|l| squash(&String::from_utf8_lossy(&l.text)))
+            .collect();
+        let added: Vec<&crate::change::Line> = f.added_lines().collect();
+        for (k, l) in added.iter().enumerate() {
             let text = String::from_utf8_lossy(&l.text);
             let Some(m) = re.find(&text) else {
                 continue;
             };
-            if placeholder_context::unsupported(&text) {
+            if removed.contains(&squash(&text)) || placeholder_context::in_string(&text, m.start())
+            {
+                continue;
+            }
+            // The message of a raise may continue on the next lines.
+            let mut stmt = text.to_string();
+            for next in added[k + 1..].iter().take(3) {
+                stmt.push(' ');
+                stmt.push_str(&String::from_utf8_lossy(&next.text));
+            }
+            if placeholder_context::unsupported(&stmt) {
                 continue;
             }
             // The file after the change; without it, the added lines are the context.
@@ -381,7 +404,8 @@ mod tests {
                 ],
             ),
         ];
-        let s = placeholders(&files, |p| !p.ends_with(".md"), &re, &mut |_| Ok(None)).unwrap();
+        let s = placeholders(&files, |p| !p.ends_with(".md"), &re, &mut |_| Ok(None))
+            .expect("no reads fail");
         let lines: Vec<(String, u32)> = s.iter().map(|x| (x.path.clone(), x.line)).collect();
         assert_eq!(
             lines,

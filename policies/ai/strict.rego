@@ -6,13 +6,14 @@ package gate.ai
 # history of real repositories (bench/provenance_eval.py; figures and commands in
 # bench/RESULTS.md, "AI provenance and agent-change rules"): strictness must never turn a
 # wrong finding into a deny or a bigger score. A rule joins the list with its figure.
-# rule -> precision on the hand-labelled findings of the replay.
+# rule -> its precision on the hand-labelled findings (bench/ai_findings_labels.tsv). Not
+# listed, and why: GATE-AI-002 (10/18 before the context fixes measured on the same sample),
+# GATE-AI-003 (1 useful of 5 in the #15 replay), GATE-AI-004 (4/25), GATE-AI-006 and
+# GATE-AI-008 (not labelled yet), and every other domain's rule (GATE-DEP-002 denied a correct
+# go.mod `replace`; GATE-TEL-001 was wrong on 3 of 12 in the #15 replay).
 strict_rules := {
-	"GATE-AI-002": "placeholder code",
-	"GATE-AI-003": "duplicated block",
-	"GATE-AI-004": "tests weakened",
-	"GATE-AI-005": "suppression added",
-	"GATE-AI-008": "CI check bypassed",
+	"GATE-AI-005": "suppression added: 54/54 labelled findings right",
+	"GATE-AI-007": "agent instructions changed: 24/24 of the labelled findings it still reports (6 documentation pages and specs no longer match)",
 }
 
 # The rules the strict profile applies to in this change (empty unless it is AI-authored

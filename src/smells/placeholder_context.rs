@@ -7,13 +7,24 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static UNSUPPORTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)not\s+(?:yet\s+)?supported|unsupported|does\s*n[o']t\s+support|cannot\b|can't\b|only\s+supports?\b|not\s+available|not\s+allowed|not\s+applicable|must\s+be\s+(?:implemented|overridden)|subclass|override|abstract")
+    Regex::new(r"(?i)not\s+(?:yet\s+)?supported|unsupported|does\s*n[o']t\s+support|cannot\b|can't\b|only\s+supports?\b|not\s+available|not\s+allowed|not\s+applicable|must\s+be\s+(?:implemented|overridden)|implemented\s+(?:in|by)\b|should\s+(?:never|not)\b|does\s*n[o']t\s+(?:support|have)|subclass|override|abstract")
         .expect("static regex")
 });
 static PLACEHOLDER_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:todo|fixme|xxx|tbd|implement|later|stub|placeholder|fill|not\s+yet|for\s+now|temporar)")
         .expect("static regex")
 });
+
+/// The match at `start` sits in a string literal (template text, data), not in code or a
+/// comment: an odd number of quotes before it, and no comment marker.
+pub fn in_string(line: &str, start: usize) -> bool {
+    let before = &line[..start];
+    if before.contains("//") || before.trim_start().starts_with('#') || before.contains(" # ") {
+        return false;
+    }
+    let odd = |q: char| before.chars().filter(|&c| c == q).count() % 2 == 1;
+    odd('"') || odd('\'') || odd('`')
+}
 
 /// The raise or throw says the operation is unsupported or must be overridden: a real error.
 pub fn unsupported(line: &str) -> bool {
@@ -101,12 +112,35 @@ pub fn not_a_placeholder(found: &str, path: &str, lines: &[String], idx: usize) 
         return false;
     }
     let python = path.ends_with(".py") || path.ends_with(".pyi");
-    // The enclosing function, and whether the raise is its whole body.
-    let Some(def) = parent(lines, idx, indent(here)) else {
+    // The enclosing block. A raise in the `else` (or `default`) branch of a dispatch is the
+    // unsupported case, a real error.
+    let Some(mut def) = parent(lines, idx, indent(here)) else {
         return false;
     };
+    let body_start = def;
+    let opener = lines[def].trim_start();
+    if !PLACEHOLDER_WORDS.is_match(here)
+        && ["else", "elif ", "} else", "default:", "case _", "_ =>"]
+            .iter()
+            .any(|p| opener.starts_with(p))
+    {
+        return true;
+    }
+    // A def whose parameters span lines: its header is the `def` line above the `) ->` line.
+    if python
+        && !(opener.starts_with("def ") || opener.starts_with("async def "))
+        && opener.starts_with(')')
+    {
+        let level = indent(&lines[def]);
+        if let Some(d) = (def.saturating_sub(20)..def).rev().find(|&i| {
+            let t = lines[i].trim_start();
+            indent(&lines[i]) == level && (t.starts_with("def ") || t.starts_with("async def "))
+        }) {
+            def = d;
+        }
+    }
     let header = lines[def].trim_start();
-    let only_statement = (def + 1..idx).all(|i| blank_or_comment(&lines[i]));
+    let only_statement = (body_start + 1..idx).all(|i| blank_or_comment(&lines[i]));
     if python {
         if !(header.starts_with("def ") || header.starts_with("async def ")) {
             return false;
@@ -234,6 +268,50 @@ mod tests {
             "    pass  # nothing to do",
             "x.py",
             &quiet,
+            1
+        ));
+    }
+
+    #[test]
+    fn unsupported_branches_delegations_multiline_defs_and_strings() {
+        // The else branch of a dispatch (seen in google/virtual-broadcast-production-assistant).
+        let dispatch = lines("def demux(flow):\n    if flow == 'video':\n        return 1\n    else:\n        raise NotImplementedError()\n");
+        assert!(not_a_placeholder(
+            "raise NotImplementedError",
+            "x.py",
+            &dispatch,
+            4
+        ));
+        // A stub in a mixin whose parameters span lines.
+        let mixin = lines("class Base:\n    async def request(\n        self,\n        url: str,\n    ) -> dict:\n        \"\"\"Make a request.\"\"\"\n        raise NotImplementedError\n");
+        assert!(not_a_placeholder(
+            "raise NotImplementedError",
+            "base.py",
+            &mixin,
+            6
+        ));
+        assert!(unsupported(
+            "raise NotImplementedError('Implemented in AzureDevOpsServiceImpl')"
+        ));
+        assert!(unsupported(
+            "raise NotImplementedError('MonologueAgent should never ask for user responses.')"
+        ));
+        assert!(unsupported(
+            "raise NotImplementedError( \"This script does not support pre v8 metadata.\")"
+        ));
+        // Template text in a string is data.
+        assert!(in_string(
+            "    f'{prefix}TODO: replace with your code here'",
+            14
+        ));
+        assert!(!in_string("    // TODO: implement the retry", 7));
+        assert!(!in_string("x = f(\"a\")  # TODO: implement", 13));
+        // A plain function that only raises is still a placeholder.
+        let plain = lines("def refund(amount):\n    raise NotImplementedError\n");
+        assert!(!not_a_placeholder(
+            "raise NotImplementedError",
+            "x.py",
+            &plain,
             1
         ));
     }

@@ -1309,8 +1309,8 @@ pub fn ci_system(path: &str) -> Option<&'static str> {
             "gitlab-ci"
         } else if p.starts_with(".circleci/") && yaml {
             "circleci"
-        } else if name.starts_with("azure-pipelines") && yaml
-            || p.starts_with(".azure-pipelines/") && yaml
+        } else if (name.starts_with("azure-pipelines") || p.starts_with(".azure-pipelines/"))
+            && yaml
         {
             "azure-pipelines"
         } else if p.starts_with(".buildkite/") && yaml {
@@ -1436,7 +1436,7 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
                                 format!(
                                     "removes the step running `{}`",
                                     clip(
-                                        &norm(&t)
+                                        norm(&t)
                                             .trim_start_matches("- ")
                                             .trim_start_matches("run: "),
                                         80
@@ -1499,10 +1499,13 @@ pub fn instruction_file(path: &str) -> Option<&'static str> {
     let p = path.to_ascii_lowercase();
     let name = name_of(&p);
     let under = |dir: &str| p.starts_with(dir) || p.contains(&format!("/{dir}"));
+    // AGENTS.md, CLAUDE.md and GEMINI.md are spelled in capitals; docs/usage/agents.md or a
+    // model's page docs/llms/gemini.md is documentation.
+    let exact = name_of(path);
     Some(match name {
-        "agents.md" | "agent.md" => "agents.md",
-        "claude.md" | "claude.local.md" => "claude",
-        "gemini.md" => "gemini",
+        "agents.md" | "agent.md" if exact == "AGENTS.md" || exact == "AGENT.md" => "agents.md",
+        "claude.md" | "claude.local.md" if exact.starts_with("CLAUDE") => "claude",
+        "gemini.md" if exact == "GEMINI.md" => "gemini",
         ".cursorrules" => "cursor",
         ".windsurfrules" => "windsurf",
         ".clinerules" => "cline",
@@ -1528,7 +1531,8 @@ pub fn instruction_file(path: &str) -> Option<&'static str> {
         _ if under(".openhands/") => "openhands",
         _ if under(".junie/") => "junie",
         _ if under(".roo/") => "roo",
-        _ if under(".kiro/") => "kiro",
+        // Kiro's steering files steer every change; its specs are one feature's notes.
+        _ if under(".kiro/steering/") => "kiro",
         _ if under(".continue/") => "continue",
         _ if under(".amazonq/") => "amazon-q",
         _ => return None,
@@ -1540,6 +1544,10 @@ pub fn instructions_changed(files: &[FileChange]) -> Vec<Smell> {
     files
         .iter()
         .filter_map(|f| {
+            // A mode change alone (no line added or removed) changes no instruction.
+            if f.hunks.is_empty() && !matches!(f.status, FileStatus::Added | FileStatus::Deleted) {
+                return None;
+            }
             let tool = instruction_file(&f.path)
                 .or_else(|| f.old_path.as_deref().and_then(instruction_file))?;
             let what = match f.status {

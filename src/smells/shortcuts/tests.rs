@@ -474,6 +474,7 @@ fn agent_instruction_files() {
         (".github/instructions/go.instructions.md", "copilot"),
         (".windsurfrules", "windsurf"),
         ("GEMINI.md", "gemini"),
+        (".kiro/steering/tech.md", "kiro"),
     ] {
         assert_eq!(instruction_file(path), Some(tool), "{path}");
     }
@@ -482,6 +483,10 @@ fn agent_instruction_files() {
         "docs/agents.txt",
         "src/agents.md.rs",
         "CONTRIBUTING.md",
+        // Documentation pages named like the files (seen in OpenHands and aider).
+        "docs/usage/agents.md",
+        "aider/website/docs/llms/gemini.md",
+        ".kiro/specs/websocket-fixes/design.md",
     ] {
         assert_eq!(instruction_file(path), None, "{path}");
     }
