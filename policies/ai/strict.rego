@@ -8,8 +8,8 @@ package gate.ai
 # wrong finding into a deny or a bigger score. A rule joins the list with its figure.
 # rule -> its precision on the hand-labelled findings (bench/ai_findings_labels.tsv). Not
 # listed, and why: GATE-AI-002 (10/18 before the context fixes measured on the same sample),
-# GATE-AI-003 (1 useful of 5 in the #15 replay), GATE-AI-004 (4/25), GATE-AI-006 and
-# GATE-AI-008 (not labelled yet), and every other domain's rule (GATE-DEP-002 denied a correct
+# GATE-AI-003 (1 useful of 5 in the #15 replay), GATE-AI-004 (4/25), GATE-AI-008 (3/21),
+# GATE-AI-006 (not labelled yet), and every other domain's rule (GATE-DEP-002 denied a correct
 # go.mod `replace`; GATE-TEL-001 was wrong on 3 of 12 in the #15 replay).
 strict_rules := {
 	"GATE-AI-005": "suppression added: 54/54 labelled findings right",

@@ -590,3 +590,67 @@ fn one_marker_is_one_suppression_and_moves_between_files_net_out() {
     let to = modified("app/new.py", &["x = load(p)  # type: ignore"], &[]);
     assert!(suppressions_added(&[from, to], &|_| true).is_empty());
 }
+
+#[test]
+fn replaced_checks_new_workflows_vendored_ci_and_reworded_markers_are_not_bypasses() {
+    let ci = ".github/workflows/ci.yml";
+    // unittest -> pytest, npm -> pnpm, go test -> the project's script.
+    for (from, to) in [
+        (
+            "        python -m unittest discover -s aider/tests",
+            "        pytest aider/tests",
+        ),
+        ("        run: npm test", "        run: pnpm test"),
+        (
+            "        run: go test -race ./...",
+            "        run: script/test",
+        ),
+    ] {
+        assert!(
+            ci_checks_bypassed(&[modified(ci, &[to], &[from])]).is_empty(),
+            "{from} -> {to}"
+        );
+    }
+    // Removed and not replaced: still reported.
+    let gone = modified(
+        ci,
+        &["        run: npm run build"],
+        &["        run: npm test"],
+    );
+    assert_eq!(ci_checks_bypassed(&[gone])[0].what, Some("check_removed"));
+    // A new workflow that starts disabled, and vendored code's CI.
+    let new_wf = file(
+        ".github/workflows/pre-commit.yml",
+        FileStatus::Added,
+        1,
+        &[
+            "jobs:",
+            "  pre-commit:",
+            "    if: false",
+            "    steps:",
+            "      - run: pre-commit run --all-files",
+        ],
+        &[],
+    );
+    assert!(ci_checks_bypassed(&[new_wf]).is_empty());
+    let vendored = file(
+        "third-party/github.com/x/.travis.yml",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &["script: make test"],
+    );
+    assert!(ci_checks_bypassed(&[vendored]).is_empty());
+    // continue-on-error that was there, its comment reworded.
+    let reworded = modified(
+        ci,
+        &["    continue-on-error: true  # Windows tests time out"],
+        &["    continue-on-error: true  # Windows is slow"],
+    );
+    assert!(ci_checks_bypassed(&[reworded]).is_empty());
+    let added = modified(ci, &["    continue-on-error: true"], &[]);
+    assert_eq!(
+        ci_checks_bypassed(&[added])[0].what,
+        Some("continue_on_error")
+    );
+}
