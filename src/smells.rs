@@ -45,7 +45,11 @@ pub fn analyze(
     sm.extend(duplicates(&cs.files, is_source));
     if !whole_tree {
         let code = |p: &str| !generated(p) && language(p).is_some_and(is_source_language);
-        sm.extend(shortcuts::tests_weakened(&cs.files, &|p| paths.is_test(p), &code));
+        sm.extend(shortcuts::tests_weakened(
+            &cs.files,
+            &|p| paths.is_test(p),
+            &code,
+        ));
         sm.extend(shortcuts::suppressions_added(&cs.files, &|p| {
             !generated(p) && language(p).is_some_and(|l| l != "markdown" && l != "json")
         }));

@@ -13,7 +13,10 @@ test_untested_source_warns_more_for_ai if {
 	h.rule == "GATE-CHG-001"
 	h.risk == 22
 	robot := change([file({})], 0, true)
-	some r in data.gate.change.warn with input as robot with data.gate.config.ai.strict as true
+	# The strict profile raises it only when policies/ai/strict.rego lists GATE-CHG-001.
+	some same in data.gate.change.warn with input as robot with data.gate.config.ai.strict as true
+	same.risk == 22
+	some r in data.gate.change.warn with input as robot with data.gate.config.ai.strict as true with data.gate.ai.strict_rules as {"GATE-CHG-001": "test"}
 	r.risk == 37
 }
 
