@@ -43,6 +43,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The configuration file: its JSON Schema.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Dependencies: the advisory index, and a software bill of materials.
     #[command(subcommand)]
     Deps(DepsCommand),
@@ -68,6 +71,17 @@ pub enum Command {
         rule: String,
         #[command(flatten)]
         policy: PolicyArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the JSON Schema of .gate.yaml (draft 2020-12), for editors and validators: the
+    /// file `gate init` writes names it on its first line for the YAML language server.
+    Schema {
+        /// Write to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 

@@ -10,7 +10,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
 
 use gate::change::Source;
-use gate::cli::{CheckArgs, Cli, Command, DepsCommand, InputArgs, PolicyArgs, PolicyCommand};
+use gate::cli::{
+    CheckArgs, Cli, Command, ConfigCommand, DepsCommand, InputArgs, PolicyArgs, PolicyCommand,
+};
 use gate::pipeline::{self, Options};
 use gate::policy::{self, Decision, Engine};
 use gate::report;
@@ -66,6 +68,10 @@ fn run(cli: Cli) -> Result<u8> {
             deps_sbom(rev.as_deref(), output.as_deref())
         }
         Command::Hook { stage, files } => hook(stage, &files),
+        Command::Config(ConfigCommand::Schema { output }) => {
+            write_out(output.as_deref(), &gate::config::schema())?;
+            Ok(0)
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -62,7 +62,7 @@ pub struct Signal {
 }
 
 /// AI provenance settings.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct AiConfig {
     /// Pull-request labels that mark a change as AI-authored.

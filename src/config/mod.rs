@@ -26,7 +26,7 @@ use crate::weakening::{added, checked, removed, FieldRule};
 
 pub const FILE_NAME: &str = crate::paths::table::CONFIG_FILE;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Extra policy directories (relative to the repository root), loaded after the built-ins.
@@ -79,10 +79,12 @@ impl Default for Config {
 
 /// A change fails on a blocking finding; its score (warnings add up) warns at or above `warn`,
 /// and fails at or above `fail` only when `fail_on_score` is set (docs/risk.md).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {
+    /// The score (0-100) at or above which a change fails, when `fail_on_score` is set.
     pub fail: u32,
+    /// The score (0-100) at or above which a change warns.
     pub warn: u32,
     /// Fail a change whose score reaches `fail` even without a blocking finding.
     pub fail_on_score: bool,
@@ -96,6 +98,31 @@ impl Default for Thresholds {
             fail_on_score: false,
         }
     }
+}
+
+/// Where the schema of this version is published: the file `gate config schema` writes is
+/// kept in the repository at this path (a test holds them equal), so the tag's raw URL serves
+/// it to editors.
+pub const SCHEMA_PATH: &str = "docs/gate.schema.json";
+
+/// The JSON Schema of .gate.yaml, from the types serde reads it into (unknown keys refused,
+/// every key optional with its default, doc comments as descriptions), ending in a newline.
+pub fn schema() -> String {
+    let mut schema = schemars::schema_for!(Config);
+    schema.insert(
+        "$id".into(),
+        serde_json::Value::String(format!(
+            "https://raw.githubusercontent.com/change-gate/gate/v{}/{SCHEMA_PATH}",
+            env!("CARGO_PKG_VERSION")
+        )),
+    );
+    schema.insert(
+        "title".into(),
+        serde_json::Value::String(".gate.yaml".into()),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+    text.push('\n');
+    text
 }
 
 impl Config {

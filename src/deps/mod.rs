@@ -249,7 +249,7 @@ pub struct LockfileChange {
 }
 
 /// Settings under `dependencies:` in .gate.yaml.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct DepsConfig {
     /// Per ecosystem, a file listing every name the registry serves (one per line, or a TSV

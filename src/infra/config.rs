@@ -7,7 +7,7 @@ use super::taxonomy::{Taxonomy, TaxonomyEntry};
 use crate::weakening::{checked, removed, FieldRule};
 
 /// Infrastructure plan settings.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct InfraConfig {
     /// Taxonomy entries checked before the built-in ones.

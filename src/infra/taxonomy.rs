@@ -9,13 +9,18 @@ use super::ResourceChange;
 
 pub const BUILTIN: &str = include_str!("taxonomy.yaml");
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaxonomyEntry {
+    /// What the resources are (`network`, `datastore`, `iam`, `dns`, `storage` ...): policies
+    /// judge a change by it.
     pub category: String,
+    /// `critical`, `high`, `medium` or `low`: how much a replacement or deletion takes with it.
     pub criticality: String,
+    /// The resources hold data that a replacement or deletion loses.
     #[serde(default)]
     pub stateful: bool,
+    /// Resource types, glob patterns allowed (`aws_db_*`, `AWS::RDS::*`).
     pub types: Vec<String>,
 }
 

@@ -207,7 +207,7 @@ pub fn builtin() -> Vec<Agent> {
 }
 
 /// A user's agent in `.gate.yaml` (`ai.agents`): the agent's name and exactly one matcher.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(
     deny_unknown_fields,
     try_from = "AgentEntryRaw",
@@ -218,23 +218,31 @@ pub struct AgentEntry {
     pub matcher: Matcher,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentEntryRaw {
+    /// The agent's name, as findings and facts name it (`claude`, `my-bot`).
     pub agent: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// An email address, exactly (author, committer or a `Co-authored-by:` trailer).
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A GitHub login (its `users.noreply.github.com` addresses).
     pub login: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The end of the author's or committer's display name (`(aider)`).
     pub name_suffix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A trailer key (`Copilot-Session`), or `Key: value prefix` (`Made-with: Cursor`).
     pub trailer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Text anywhere in the commit message: a footer or a link the agent writes.
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The start of the commit's subject line.
     pub subject_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The start of the pull request's head branch (`codex/`).
     pub branch: Option<String>,
 }
 

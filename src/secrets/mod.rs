@@ -29,7 +29,7 @@ use crate::weakening::{added, checked, FieldRule};
 pub const BUILTIN_RULES: &str = include_str!("rules.yaml");
 
 /// One detector, as written in `rules.yaml` or in `.gate.yaml` under `secrets.rules`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     /// Stable id, kebab-case (`aws-access-key-id`).
@@ -200,7 +200,7 @@ pub fn provider_count(rules: &[RuleSpec]) -> usize {
 }
 
 /// Secret settings under `secrets:` in .gate.yaml.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecretsConfig {
     /// Extra detectors (same fields as the built-in catalog), checked before the built-in

@@ -28,7 +28,7 @@ pub use lang::Lang;
 pub use service::ServiceFact;
 
 /// `telemetry:` in `.gate.yaml`: extra instrumentation APIs (regexes) and the parse budget.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct TelemetryConfig {
     /// Calls that count as logging (e.g. `audit\.record\(`).

@@ -5,6 +5,7 @@ mod architecture;
 mod attacks;
 mod cases;
 mod ci_formats;
+mod config_schema;
 mod deps;
 mod deps_advisories;
 mod git_repos;
