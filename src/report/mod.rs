@@ -6,6 +6,7 @@ pub mod codequality;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod linehash;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
