@@ -65,6 +65,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Production signals: summarize OpenTelemetry trace exports for `gate check --signals`.
+    #[command(subcommand)]
+    Signals(SignalsCommand),
     /// Print a rule's help.
     Explain {
         /// The rule id, e.g. GATE-SEC-001.
@@ -107,6 +110,21 @@ pub enum DepsCommand {
         #[arg(long, value_name = "REV")]
         rev: Option<String>,
         /// Write to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignalsCommand {
+    /// Stream OTLP JSON trace exports (one ExportTraceServiceRequest per line, or one
+    /// document; .gz too; earlier summaries merge) into a small summary: per service and code
+    /// location, the request share, error rate and p50/p95 latency. Memory stays flat.
+    Summarize {
+        /// The trace exports (or summaries) to read, in order.
+        #[arg(required = true, value_name = "TRACES")]
+        traces: Vec<PathBuf>,
+        /// Write the summary to FILE instead of standard output.
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -173,6 +191,11 @@ pub struct InputArgs {
     /// (repeatable; added to `dependencies.advisories`).
     #[arg(long = "advisories", value_name = "PATH")]
     pub advisories: Vec<PathBuf>,
+    /// Production signals (repeatable): an OTLP JSON trace export (the OpenTelemetry
+    /// Collector's file exporter; .gz too) or a summary from `gate signals summarize`; added
+    /// to `production.signals`.
+    #[arg(long = "signals", value_name = "FILE")]
+    pub signals: Vec<PathBuf>,
     /// Treat the change as AI-authored (adds a provenance signal).
     #[arg(long)]
     pub ai: bool,

@@ -46,6 +46,8 @@ pub struct Facts {
     pub coverage: CoverageFacts,
     /// AI-typical smells in added lines: placeholders, duplicated blocks.
     pub smells: Vec<Smell>,
+    /// What production traces say about the touched functions (`--signals`, `production.signals`).
+    pub production: crate::signals::ProductionFacts,
     pub governance: Governance,
     /// The exceptions in force (and expired ones, marked).
     pub exceptions: Vec<Exception>,

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is the layout, and imports run one way, in the order data flows:
 //! [`paths`] (what a path is) and [`change`] (what changed) at the bottom; the analyzers
-//! ([`secrets`], [`deps`], [`infra`], [`telemetry`], [`provenance`], [`smells`]), each owning
+//! ([`secrets`], [`deps`], [`infra`], [`telemetry`], [`provenance`], [`smells`], and
+//! [`signals`], which joins production traces to the touched functions), each owning
 //! its facts and its configuration section; [`config`], which composes the sections;
 //! [`facts`], which assembles the document Rego sees; [`policy`], which asks Rego what it
 //! means; [`suppress`] and [`settings`]; and [`report`], which renders the verdict.
@@ -24,6 +25,7 @@ pub mod redact;
 pub mod report;
 pub mod secrets;
 pub mod settings;
+pub mod signals;
 pub mod smells;
 pub mod supervise;
 pub mod suppress;

@@ -12,6 +12,7 @@ use clap::Parser;
 use gate::change::Source;
 use gate::cli::{
     CheckArgs, Cli, Command, ConfigCommand, DepsCommand, InputArgs, PolicyArgs, PolicyCommand,
+    SignalsCommand,
 };
 use gate::pipeline::{self, Options};
 use gate::policy::{self, Decision, Engine};
@@ -71,6 +72,9 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Config(ConfigCommand::Schema { output }) => {
             write_out(output.as_deref(), &gate::config::schema())?;
             Ok(0)
+        }
+        Command::Signals(SignalsCommand::Summarize { traces, output }) => {
+            signals_summarize(&traces, output.as_deref())
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -152,6 +156,7 @@ fn options(input: &InputArgs) -> Result<Options> {
         config_from_worktree: input.config_from_worktree,
         ai: input.ai,
         advisories: input.advisories.clone(),
+        signals: input.signals.clone(),
     })
 }
 
@@ -441,5 +446,33 @@ fn deps_sbom(rev: Option<&str>, output: Option<&Path>) -> Result<u8> {
     let root = gate::change::git::toplevel(&cwd).unwrap_or_else(|| cwd.clone());
     let doc = gate::deps::sbom::build(&root, rev)?;
     write_out(output, &(serde_json::to_string_pretty(&doc)? + "\n"))?;
+    Ok(0)
+}
+
+/// `gate signals summarize`: every export streamed into one summary, and what it holds.
+fn signals_summarize(traces: &[PathBuf], output: Option<&Path>) -> Result<u8> {
+    let start = std::time::Instant::now();
+    let mut all = gate::signals::Summary::default();
+    for t in traces {
+        let (mut s, kind) = gate::signals::load(t)?;
+        if kind == "otlp" {
+            // As given on the command line: the summary does not depend on the directory.
+            for src in &mut s.sources {
+                src.path = t.display().to_string();
+            }
+        }
+        all.merge(s);
+    }
+    write_out(output, &all.to_json()?)?;
+    eprintln!(
+        "gate: summarized {} spans of {} services ({} code locations and routes) from {} file(s), {} to {}, in {} ms",
+        all.spans,
+        all.services.len(),
+        all.locations(),
+        traces.len(),
+        gate::signals::summary::rfc3339(all.window_start),
+        gate::signals::summary::rfc3339(all.window_end),
+        start.elapsed().as_millis()
+    );
     Ok(0)
 }

@@ -41,6 +41,8 @@ pub struct Options {
     pub ai: bool,
     /// `--advisories` paths (relative to `cwd`).
     pub advisories: Vec<PathBuf>,
+    /// `--signals` files: trace exports or summaries (relative to `cwd`).
+    pub signals: Vec<PathBuf>,
 }
 
 /// Runs the whole pipeline.
@@ -337,11 +339,40 @@ fn derive(
         t.lap("telemetry");
         rest
     })?;
+    facts.production = production(opts, cs, cfg, &facts.telemetry)?;
+    t.lap("production signals");
     facts.governance = settings.governance.clone();
     facts.exceptions = settings.exceptions.clone();
     // Dependencies, plans and provenance come from inputs no line scan saw.
     redactor.facts(&mut facts);
     Ok(facts)
+}
+
+/// What production says about the touched functions: the configured and given signals,
+/// joined to the functions of the changed files they observe (nothing is read without any).
+fn production(
+    opts: &Options,
+    cs: &ChangeSet,
+    cfg: &crate::config::Resolved,
+    telemetry: &[telemetry::TelemetryFact],
+) -> Result<crate::signals::ProductionFacts> {
+    let pc = &cfg.config.production;
+    if pc.signals.is_empty() && opts.signals.is_empty() {
+        return Ok(crate::signals::ProductionFacts::default());
+    }
+    let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
+    let given: Vec<PathBuf> = opts.signals.iter().map(|p| opts.cwd.join(p)).collect();
+    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
+    let today = crate::config::exceptions::today();
+    let inputs = crate::signals::Inputs {
+        config: pc,
+        given: &given,
+        root: &root,
+        today: &today,
+        patterns: &patterns,
+        telemetry,
+    };
+    crate::signals::collect(cs, &inputs)
 }
 
 /// A changed source file whose content may say it is generated: not a test, not generated

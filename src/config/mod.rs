@@ -21,6 +21,7 @@ use crate::infra::InfraConfig;
 use crate::paths::{PathLists, PathRules};
 use crate::provenance::AiConfig;
 use crate::secrets::SecretsConfig;
+use crate::signals::ProductionConfig;
 use crate::telemetry::TelemetryConfig;
 use crate::weakening::{added, checked, removed, FieldRule};
 
@@ -49,6 +50,8 @@ pub struct Config {
     pub secrets: SecretsConfig,
     pub telemetry: TelemetryConfig,
     pub ai: AiConfig,
+    /// Production feedback: trace exports or summaries, and the thresholds policies read.
+    pub production: ProductionConfig,
     /// The exceptions file (default .gate-exceptions.yaml, when present).
     pub exceptions: Option<String>,
     /// The baseline file (default .gate-baseline.json, when present).
@@ -71,6 +74,7 @@ impl Default for Config {
             secrets: SecretsConfig::default(),
             telemetry: TelemetryConfig::default(),
             ai: AiConfig::default(),
+            production: ProductionConfig::default(),
             exceptions: None,
             baseline: None,
         }
@@ -156,6 +160,7 @@ impl Config {
             anyhow::bail!("data: must be a mapping");
         }
         self.telemetry.validate()?;
+        self.production.validate()?;
         Ok(())
     }
 
@@ -223,6 +228,7 @@ impl Config {
         w.extend(self.secrets.weakened_by(&after.secrets));
         w.extend(self.telemetry.weakened_by(&after.telemetry));
         w.extend(self.ai.weakened_by(&after.ai));
+        w.extend(self.production.weakened_by(&after.production));
         w
     }
 }
@@ -256,7 +262,7 @@ pub const WEAKENINGS: &[FieldRule] = &[
 ];
 
 /// Every section's field table, by the section's key in `.gate.yaml` (`""`: the top level).
-pub fn weakening_tables() -> [(&'static str, &'static [FieldRule]); 6] {
+pub fn weakening_tables() -> [(&'static str, &'static [FieldRule]); 7] {
     [
         ("", WEAKENINGS),
         ("infra", crate::infra::config::WEAKENINGS),
@@ -264,6 +270,7 @@ pub fn weakening_tables() -> [(&'static str, &'static [FieldRule]); 6] {
         ("secrets", crate::secrets::WEAKENINGS),
         ("telemetry", crate::telemetry::WEAKENINGS),
         ("ai", crate::provenance::WEAKENINGS),
+        ("production", crate::signals::WEAKENINGS),
     ]
 }
 
