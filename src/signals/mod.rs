@@ -43,6 +43,12 @@ pub struct ProductionConfig {
     pub min_requests: u64,
     /// A summary whose window ended more than this many days ago is stale.
     pub max_age_days: f64,
+    /// Where deployed files live in the repository: a `code.file.path` starting with a key
+    /// is read with that prefix replaced by the value (`{"/app/": "checkout/"}` for a
+    /// service built in a container's `/app`). Without one, a trace's path names a repository
+    /// file when one ends with the other (`/srv/billing/app/billing.py` and
+    /// `billing/app/billing.py`).
+    pub paths: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for ProductionConfig {
@@ -53,6 +59,7 @@ impl Default for ProductionConfig {
             error_rate: 0.05,
             min_requests: 20,
             max_age_days: 14.0,
+            paths: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -91,6 +98,16 @@ impl ProductionConfig {
                 w.push(format!("raises production.{key} {b} -> {a}"));
             }
         }
+        for (k, v) in &after.paths {
+            if self.paths.get(k) != Some(v) {
+                w.push(format!(
+                    "maps production paths {k} -> {v} (can point hot paths at other files)"
+                ));
+            }
+        }
+        for k in self.paths.keys().filter(|k| !after.paths.contains_key(*k)) {
+            w.push(format!("stops mapping production paths {k}"));
+        }
         if after.min_requests > self.min_requests {
             w.push(format!(
                 "raises production.min_requests {} -> {}",
@@ -112,6 +129,7 @@ pub const WEAKENINGS: &[FieldRule] = &[
         "{min_requests: 100000}",
     ),
     checked("max_age_days", "{max_age_days: 14}", "{max_age_days: 3650}"),
+    checked("paths", "{paths: {}}", "{paths: {'/app/': 'elsewhere/'}}"),
 ];
 
 /// `production` in the facts.
@@ -133,8 +151,9 @@ pub struct Window {
     /// RFC 3339 UTC, `""` without spans.
     pub start: String,
     pub end: String,
-    /// Its length in days (one decimal).
+    /// Its length in days (one decimal), and in seconds.
     pub days: f64,
+    pub seconds: u64,
     /// Days from its end to today (one decimal; `GATE_TODAY` sets today), `None` without spans.
     pub age_days: Option<f64>,
 }
@@ -253,6 +272,7 @@ fn window(s: &Summary, today: &str) -> Window {
         start: summary::rfc3339(s.window_start),
         end: summary::rfc3339(s.window_end),
         days: one(days(s.window_end.saturating_sub(s.window_start))),
+        seconds: s.window_end.saturating_sub(s.window_start) / 1_000_000_000,
         // From the start of today: a window that ended this morning is 0 days old.
         age_days: today.map(|t| one((t - days(s.window_end)).max(0.0))),
     }
@@ -327,10 +347,19 @@ pub fn collect(cs: &ChangeSet, inp: &Inputs) -> Result<ProductionFacts> {
     Ok(facts)
 }
 
-/// A trace's file path normalized (`\` to `/`, no `./`).
-fn norm_file(p: &str) -> String {
+/// A trace's file path normalized (`\` to `/`, no `./`), with the longest matching
+/// `production.paths` prefix replaced.
+fn norm_file(p: &str, paths: &std::collections::BTreeMap<String, String>) -> String {
     let p = p.replace('\\', "/");
-    p.trim_start_matches("./").to_string()
+    let p = p.trim_start_matches("./");
+    let best = paths
+        .iter()
+        .filter(|(from, _)| !from.is_empty() && p.starts_with(from.as_str()))
+        .max_by_key(|(from, _)| from.len());
+    match best {
+        Some((from, to)) => format!("{to}{}", &p[from.len()..]),
+        None => p.to_string(),
+    }
 }
 
 /// Whether two paths name the same file: one ends with the other at a `/` boundary
@@ -437,7 +466,7 @@ fn join(cs: &ChangeSet, all: &Summary, inp: &Inputs) -> Result<Vec<FunctionFact>
                 requests: svc.requests(),
                 key: k,
                 stats: st,
-                file: norm_file(&k.file),
+                file: norm_file(&k.file, &inp.config.paths),
             };
             if k.route.is_empty() {
                 code.push(loc);
@@ -571,6 +600,17 @@ mod tests {
         ));
         assert!(!same_route("POST /users/:id", "GET /users/{id}"));
         assert!(!same_route("GET /users", "GET /users/{id}"));
+    }
+
+    #[test]
+    fn path_prefixes_map_deployed_files() {
+        let mut paths = std::collections::BTreeMap::new();
+        paths.insert("/app/".to_string(), "checkout/".to_string());
+        paths.insert("/app/vendor/".to_string(), "third_party/".to_string());
+        assert_eq!(norm_file("/app/main.go", &paths), "checkout/main.go");
+        assert_eq!(norm_file("/app/vendor/x.go", &paths), "third_party/x.go");
+        assert_eq!(norm_file("C:\\src\\a.py", &paths), "C:/src/a.py");
+        assert_eq!(norm_file("./a.py", &Default::default()), "a.py");
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod policies;
 mod precision;
 mod provenance;
 mod sarif;
+mod signals;
 mod telemetry;
 mod util;
 mod verdict;
