@@ -410,7 +410,7 @@ pub fn same_function(touched: &str, trace: &str) -> bool {
 pub fn norm_route(r: &str) -> (Option<String>, String) {
     let r = r.trim();
     let (method, path) = match r.split_once(' ') {
-        Some((m, p)) if !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic()) => {
+        Some((m, p)) if !m.is_empty() && m.chars().all(|c| c.is_ascii_alphabetic() || c == ',') => {
             (Some(m.to_ascii_uppercase()), p.trim())
         }
         _ => (None, r),
@@ -437,14 +437,18 @@ pub fn norm_route(r: &str) -> (Option<String>, String) {
     (method, p)
 }
 
+/// Whether a handler's declared route is the route a trace names: the same method (one of
+/// the handler's, `GET,POST`), and the same path, or the handler's path as a whole-segment
+/// suffix of the trace's (a prefix mounted in another file: `/api` + `/users/{}`).
 fn same_route(handler: &str, trace: &str) -> bool {
     let (hm, hp) = norm_route(handler);
     let (tm, tp) = norm_route(trace);
-    hp == tp
-        && match (hm, tm) {
-            (Some(a), Some(b)) => a == b || a == "ANY" || a == "ALL",
-            _ => true,
-        }
+    let path = hp == tp
+        || (hp.starts_with('/') && hp.len() > 1 && tp.ends_with(&hp) && tp.len() > hp.len());
+    path && match (hm, tm) {
+        (Some(a), Some(b)) => a.split(',').any(|m| m == b || m == "ANY" || m == "ALL"),
+        _ => true,
+    }
 }
 
 /// The production facts of the touched functions.
@@ -600,6 +604,10 @@ mod tests {
         ));
         assert!(!same_route("POST /users/:id", "GET /users/{id}"));
         assert!(!same_route("GET /users", "GET /users/{id}"));
+        assert!(same_route("GET,POST /auth/login", "POST /auth/login"));
+        assert!(same_route("GET /users/:id", "GET /api/users/{id}"));
+        assert!(!same_route("GET /users/:id", "GET /apiusers/{id}"));
+        assert!(!same_route("GET /", "GET /users"));
     }
 
     #[test]
