@@ -96,6 +96,7 @@ const BUILTIN: &[(&str, &str, &str, &str)] = &[
     // OpenAI Codex.
     ("codex", "email", "codex@openai.com", "Codex's co-author trailer `Codex <codex@openai.com>` (observed in steveyegge/beads)"),
     ("codex", "email", "noreply@openai.com", "Codex's co-author trailer `Codex <noreply@openai.com>` (observed in steveyegge/beads)"),
+    ("codex", "email", "codex-agent@example.com", "`Codex Agent <codex-agent@example.com>`: the git identity public Codex runner containers and scripts configure for the agent's own commits (their documented defaults, found in several unrelated public repositories' setup code); observed as the author of Codex commits in steveyegge/beads"),
     ("codex", "login", "chatgpt-codex-connector[bot]", "Codex's GitHub connector (chatgpt.com/codex)"),
     ("codex", "text", "chatgpt.com/codex/tasks/", "Codex cloud links its task in the pull request it opens"),
     ("codex", "branch", "codex/", "Codex cloud pushes `codex/...` branches (observed in steveyegge/beads, excalidraw/excalidraw)"),
