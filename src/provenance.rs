@@ -551,6 +551,8 @@ mod tests {
             ),
             ("cursoragent@cursor.com", "cursor"),
             ("codex@openai.com", "codex"),
+            // Codex runner containers' default identity (steveyegge/beads' 5 codex misses).
+            ("codex-agent@example.com", "codex"),
         ] {
             let msg = format!("x\n\nCo-authored-by: Bot <{email}>\n");
             assert_eq!(agents_of(&msg), [agent], "{email}");
@@ -567,6 +569,8 @@ mod tests {
             "ashwin@anthropic.com",
             "xingyao@all-hands.dev",
             "dev@windsurf.com",
+            "seratch@openai.com",
+            "aditya.singh2400@example.com",
         ] {
             assert!(!run(&[commit(email, "fix\n")]).ai_generated, "{email}");
             let msg = format!("fix\n\nCo-authored-by: Person <{email}>\n");
@@ -650,11 +654,11 @@ mod tests {
     #[test]
     fn users_add_their_own_agents() {
         let entries: Vec<AgentEntry> = serde_yaml::from_str(
-            "[{agent: codex, email: codex-agent@example.com}, {agent: acme, branch: acme-bot/}]",
+            "[{agent: build-agent, email: agent@ci.example.com}, {agent: acme, branch: acme-bot/}]",
         )
         .expect("entries");
         let d = Detector::new(&entries);
-        let c = named("Codex Agent", "codex-agent@example.com", "Fix CI\n");
+        let c = named("Build Agent", "agent@ci.example.com", "Fix CI\n");
         let p = detect(
             &d,
             std::slice::from_ref(&c),
@@ -663,7 +667,7 @@ mod tests {
             &[],
             false,
         );
-        assert_eq!(p.agents, ["acme", "codex"]);
+        assert_eq!(p.agents, ["acme", "build-agent"]);
         assert!(!run(&[c]).ai_generated, "not without the entry");
     }
 
