@@ -13,6 +13,7 @@
 use anyhow::{anyhow, Context, Result};
 use serde::Serialize;
 
+use crate::allow::AllowComment;
 use crate::change::facts::ChangeFacts;
 use crate::config::exceptions::Exception;
 use crate::config::Governance;
@@ -51,6 +52,8 @@ pub struct Facts {
     pub governance: Governance,
     /// The exceptions in force (and expired ones, marked).
     pub exceptions: Vec<Exception>,
+    /// `gate:allow` comments on added lines, whether their rule exists, and what they cover.
+    pub allow_comments: Vec<AllowComment>,
     pub config: serde_json::Value,
 }
 

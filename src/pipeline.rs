@@ -82,8 +82,14 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
     let Collected {
         change: cs,
         settings,
-        facts,
+        mut facts,
     } = c;
+    // The rule ids the settings and the allow comments name must exist (suppress).
+    let t = Timer::start();
+    let rules = engine.rules()?;
+    suppress::check_rule_ids(&settings.rule_id_sources(), &rules)?;
+    suppress::mark_known(&mut facts.allow_comments, &rules);
+    t.lap("check rule ids");
     let mut lines = LineLookup::new(&cs);
     let config = &settings.cfg.config;
     let added = suppress::added_by_change(
@@ -345,6 +351,7 @@ fn derive(
     facts.exceptions = settings.exceptions.clone();
     // Dependencies, plans and provenance come from inputs no line scan saw.
     redactor.facts(&mut facts);
+    facts.allow_comments = crate::allow::comments(cs);
     Ok(facts)
 }
 

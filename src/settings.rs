@@ -14,7 +14,7 @@ use crate::change::{git, ChangeSet, Snapshot};
 use crate::config::exceptions::{self, Exception};
 use crate::config::{self, Config, Governance, Resolved};
 use crate::policy::{PolicySet, PolicySource};
-use crate::suppress::Baseline;
+use crate::suppress::{Baseline, RuleIdSources};
 
 pub struct Settings {
     pub cfg: Resolved,
@@ -22,6 +22,30 @@ pub struct Settings {
     pub exceptions: Vec<Exception>,
     pub baseline: Option<Baseline>,
     pub governance: Governance,
+    /// Where the configuration, the exceptions and the baseline were read from (a path, or
+    /// `rev:path`), to name them in errors.
+    pub origins: Origins,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    pub config: String,
+    pub exceptions: String,
+    pub baseline: String,
+}
+
+impl Settings {
+    /// The rule ids these settings name, with the files they come from.
+    pub fn rule_id_sources(&self) -> RuleIdSources<'_> {
+        RuleIdSources {
+            config: (&self.origins.config, &self.cfg.config.disable),
+            exceptions: (&self.origins.exceptions, &self.exceptions),
+            baseline: self
+                .baseline
+                .as_ref()
+                .map(|b| (self.origins.baseline.as_str(), b)),
+        }
+    }
 }
 
 /// A place files are read from: the work tree or a revision.
@@ -228,12 +252,21 @@ pub fn load(
         &exceptions_file,
         &baseline_file,
     );
+    let origins = Origins {
+        config: match explicit {
+            Some(p) => p.display().to_string(),
+            None => origin.name(config::FILE_NAME),
+        },
+        exceptions: origin.name(&exceptions_file),
+        baseline: origin.name(&baseline_file),
+    };
     Ok(Settings {
         cfg,
         policies,
         exceptions,
         baseline,
         governance,
+        origins,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Suppressions with accountability: inline `gate:allow RULE reason` comments, an exceptions
+//! Suppressions with accountability: inline `gate:allow RULE reason` comments (read by
+//! [`crate::allow`], which says which lines they cover), an exceptions
 //! file whose entries carry a reason, an owner and an expiry date, and a baseline of known
 //! findings (`gate baseline`). A suppressed finding stays in every report, marked, and no
 //! longer counts toward the verdict. An expired exception stops suppressing, and policies see
@@ -10,8 +11,9 @@ use anyhow::{bail, Context, Result};
 use globset::Glob;
 use serde::{Deserialize, Serialize};
 
+use crate::allow::{self, AllowComment};
 use crate::config::exceptions::{parse_exceptions, Exception};
-use crate::policy::{Finding, Suppression, SuppressionKind};
+use crate::policy::{Finding, RuleMeta, Suppression, SuppressionKind};
 
 /// The baseline file: findings accepted when it was written.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -65,23 +67,118 @@ impl Baseline {
     }
 }
 
-/// `gate:allow RULE reason` (or `gate:allow all reason`) in `line`, for `rule`.
-pub fn inline_allow(line: &str, rule: &str) -> Option<String> {
-    let mut rest = line;
-    while let Some(i) = rest.find("gate:allow") {
-        let after = &rest[i + "gate:allow".len()..];
-        let mut words = after.split_whitespace();
-        let id = words.next().unwrap_or("");
-        let reason: Vec<&str> = words
-            .take_while(|w| !w.starts_with("*/") && !w.starts_with("-->"))
-            .collect();
-        let reason = reason.join(" ");
-        if (id.eq_ignore_ascii_case(rule) || id == "all") && !reason.is_empty() {
-            return Some(reason);
-        }
-        rest = after;
+/// The reason of a `gate:allow` in `line` that suppresses `rule`. With `standalone_only`, only
+/// an allow whose comment stands alone on the line counts (the line above a finding).
+fn allowed_by(line: &str, rule: &str, standalone_only: bool) -> Option<String> {
+    allow::parse(line)
+        .into_iter()
+        .find(|a| (a.standalone || !standalone_only) && a.suppresses(rule))
+        .map(|a| a.reason)
+}
+
+/// The line holding the `gate:allow` that suppresses `rule` at `line`, and its reason: the
+/// line itself, or the line above when the comment stands alone on it ([`crate::allow`]).
+pub fn allow_for(
+    rule: &str,
+    line: u32,
+    mut text: impl FnMut(u32) -> Option<String>,
+) -> Option<(u32, String)> {
+    if let Some(reason) = text(line).and_then(|t| allowed_by(&t, rule, false)) {
+        return Some((line, reason));
     }
-    None
+    let above = line.checked_sub(1).filter(|&l| l > 0)?;
+    text(above)
+        .and_then(|t| allowed_by(&t, rule, true))
+        .map(|reason| (above, reason))
+}
+
+/// The declared rule id nearest to `id`, for "did you mean": the same id in another case, the
+/// id with the `GATE-` prefix it lacks, or one within a small edit distance (at most 3, and
+/// less than half the id). Ties go to the first id in order, so the hint is deterministic.
+pub fn did_you_mean<'a>(id: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let want = id.trim().to_ascii_uppercase();
+    if want.is_empty() {
+        return None;
+    }
+    let prefixed = format!("GATE-{want}");
+    let mut best: Option<(usize, &str)> = None;
+    for k in known {
+        let have = k.to_ascii_uppercase();
+        if have == want || have == prefixed {
+            return Some(k);
+        }
+        let d = strsim::damerau_levenshtein(&want, &have);
+        if d <= 3 && d * 2 < want.len().max(have.len()) && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Fills `known` and `suggestion` of the allow comments from the rules the policies declare.
+pub fn mark_known(comments: &mut [AllowComment], rules: &BTreeMap<String, RuleMeta>) {
+    for c in comments {
+        let known = c.rule.eq_ignore_ascii_case("all")
+            || rules.keys().any(|k| k.eq_ignore_ascii_case(&c.rule));
+        c.known = Some(known);
+        c.suggestion = if known {
+            None
+        } else {
+            did_you_mean(&c.rule, rules.keys().map(String::as_str)).map(str::to_string)
+        };
+    }
+}
+
+/// Where the rule ids of a run's settings were read from, to name them in errors.
+#[derive(Debug, Clone, Default)]
+pub struct RuleIdSources<'a> {
+    /// The configuration file and its `disable:` list.
+    pub config: (&'a str, &'a [String]),
+    /// The exceptions file and its entries.
+    pub exceptions: (&'a str, &'a [Exception]),
+    /// The baseline file and its entries.
+    pub baseline: Option<(&'a str, &'a Baseline)>,
+}
+
+/// Every rule id the settings name must be a rule some loaded policy declares: `disable:
+/// [GATE-SEC-01]` or an exception for `gate-sec-001` would otherwise switch nothing off, or
+/// suppress nothing, without a word. The error names each file, key and id, with the
+/// nearest declared id.
+pub fn check_rule_ids(sources: &RuleIdSources, rules: &BTreeMap<String, RuleMeta>) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut check = |file: &str, key: String, id: &str| {
+        if rules.contains_key(id) {
+            return;
+        }
+        let hint = match did_you_mean(id, rules.keys().map(String::as_str)) {
+            Some(s) => format!(" (did you mean {s}?)"),
+            None => String::new(),
+        };
+        problems.push(format!(
+            "{file}: {key}: no loaded policy declares rule {id:?}{hint}"
+        ));
+    };
+    let (file, disable) = sources.config;
+    for (i, id) in disable.iter().enumerate() {
+        check(file, format!("disable[{i}]"), id);
+    }
+    let (file, exceptions) = sources.exceptions;
+    for (i, e) in exceptions.iter().enumerate() {
+        check(file, format!("exception {} rule", i + 1), &e.rule);
+    }
+    if let Some((file, b)) = sources.baseline {
+        for (i, e) in b.findings.iter().enumerate() {
+            check(file, format!("findings[{i}].rule"), &e.rule);
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "unknown rule id{} in the settings:\n  {}\n`gate rules` lists the rule ids",
+        if problems.len() == 1 { "" } else { "s" },
+        problems.join("\n  ")
+    )
 }
 
 /// Marks suppressed findings. `line_text(path, line)` returns a line of the changed file;
@@ -115,15 +212,7 @@ pub fn apply(
         if let (Some(path), Some(line), true) =
             (f.path.clone(), f.line, inline_suppressible(&f.rule))
         {
-            let here = line_text(&path, line);
-            let above = if line > 1 {
-                line_text(&path, line - 1)
-            } else {
-                None
-            };
-            let allow = [(line, here), (line.saturating_sub(1), above)]
-                .into_iter()
-                .find_map(|(n, t)| t.and_then(|t| inline_allow(&t, &f.rule)).map(|r| (n, r)));
+            let allow = allow_for(&f.rule, line, |l| line_text(&path, l));
             if let Some((at, reason)) = allow {
                 if self_allowed(&f.rule, &path, at) {
                     f.message.push_str(
@@ -308,14 +397,7 @@ pub fn self_suppressions(
             f.line,
             f.suppressed.as_ref().map(|s| s.kind),
         ) {
-            let here = [line, line.saturating_sub(1)]
-                .into_iter()
-                .filter(|&l| l > 0)
-                .find_map(|l| {
-                    added_line(path, l)
-                        .and_then(|t| inline_allow(&t, &f.rule))
-                        .map(|r| (l, r))
-                });
+            let here = allow_for(&f.rule, line, |l| added_line(path, l));
             if let Some((at, reason)) = here {
                 out.push(own(SuppressionKind::Inline, path, at, reason));
                 continue;
@@ -377,22 +459,157 @@ mod tests {
         }
     }
 
+    fn suppressed_by(lines: &[&str], at: u32) -> Option<String> {
+        let mut fs = vec![finding("GATE-SEC-001", "a.py", at)];
+        apply(
+            &mut fs,
+            &[],
+            None,
+            |_, l| {
+                lines
+                    .get(usize::try_from(l).ok()? - 1)
+                    .map(|s| s.to_string())
+            },
+            |_, _, _| false,
+        );
+        fs.pop().and_then(|f| f.suppressed).map(|s| {
+            assert_eq!(s.kind, SuppressionKind::Inline);
+            s.reason
+        })
+    }
+
     #[test]
-    fn inline_allow_needs_the_rule_and_a_reason() {
+    fn an_allow_covers_its_own_line() {
+        let lines = ["k = 'AKIA' # gate:allow GATE-SEC-001 test fixture key"];
         assert_eq!(
-            inline_allow(
-                "k = 'x' # gate:allow GATE-SEC-001 test fixture key",
-                "GATE-SEC-001"
-            )
-            .as_deref(),
+            suppressed_by(&lines, 1).as_deref(),
             Some("test fixture key")
         );
+        let lines = ["k = 'AKIA' # gate:allow gate-sec-001 case does not matter"];
+        assert!(suppressed_by(&lines, 1).is_some());
+        let lines = ["/* gate:allow all vendored */ k = 'AKIA'"];
+        assert_eq!(suppressed_by(&lines, 1).as_deref(), Some("vendored"));
+    }
+
+    #[test]
+    fn a_trailing_allow_does_not_reach_the_next_line() {
+        let lines = [
+            "a = 1  # gate:allow GATE-SEC-001 the fixture below",
+            "k = 'AKIA'",
+        ];
+        assert_eq!(suppressed_by(&lines, 2), None);
+    }
+
+    #[test]
+    fn an_allow_alone_on_the_line_above_covers_the_next_line_only() {
+        let lines = [
+            "    # gate:allow GATE-SEC-001 emulator key",
+            "    k = 'AKIA'",
+            "    k2 = 'AKIA'",
+        ];
+        assert_eq!(suppressed_by(&lines, 2).as_deref(), Some("emulator key"));
+        assert_eq!(suppressed_by(&lines, 3), None);
+    }
+
+    #[test]
+    fn an_allow_without_reason_or_for_another_rule_suppresses_nothing() {
         assert_eq!(
-            inline_allow("/* gate:allow all vendored */", "GATE-X").as_deref(),
-            Some("vendored")
+            suppressed_by(&["k = 'AKIA' # gate:allow GATE-SEC-001"], 1),
+            None
         );
-        assert!(inline_allow("# gate:allow GATE-SEC-001", "GATE-SEC-001").is_none());
-        assert!(inline_allow("# gate:allow GATE-SEC-002 other rule", "GATE-SEC-001").is_none());
+        assert_eq!(
+            suppressed_by(&["k = 'AKIA' # gate:allow GATE-SEC-002 other rule"], 1),
+            None
+        );
+        assert_eq!(
+            suppressed_by(
+                &["s = \"# gate:allow GATE-SEC-001 in a string\" + 'AKIA'"],
+                1
+            ),
+            None
+        );
+    }
+
+    fn rules(ids: &[&str]) -> BTreeMap<String, RuleMeta> {
+        ids.iter()
+            .map(|id| (id.to_string(), RuleMeta::default()))
+            .collect()
+    }
+
+    #[test]
+    fn did_you_mean_finds_the_nearest_declared_id() {
+        let ids = ["GATE-SEC-001", "GATE-SEC-002", "GATE-BLA-005"];
+        let dym = |id: &str| did_you_mean(id, ids);
+        assert_eq!(dym("GATE-SEC-01"), Some("GATE-SEC-001"));
+        assert_eq!(dym("gate-sec-002"), Some("GATE-SEC-002"));
+        assert_eq!(dym("SEC-001"), Some("GATE-SEC-001"));
+        assert_eq!(dym("GATE-BAL-005"), Some("GATE-BLA-005"));
+        assert_eq!(dym("GATE-SEC-0001"), Some("GATE-SEC-001"));
+        assert_eq!(dym("ACME-042"), None);
+        assert_eq!(dym(""), None);
+    }
+
+    #[test]
+    fn allow_comments_learn_whether_their_rule_exists() {
+        let mut cs = vec![
+            AllowComment {
+                path: "a.py".into(),
+                line: 1,
+                rule: "GATE-SEC-01".into(),
+                reason: "r".into(),
+                next_line: false,
+                known: None,
+                suggestion: None,
+            };
+            3
+        ];
+        cs[1].rule = "all".into();
+        cs[2].rule = "gate-sec-001".into();
+        mark_known(&mut cs, &rules(&["GATE-SEC-001"]));
+        assert_eq!(cs[0].known, Some(false));
+        assert_eq!(cs[0].suggestion.as_deref(), Some("GATE-SEC-001"));
+        assert_eq!((cs[1].known, cs[2].known), (Some(true), Some(true)));
+        assert_eq!(cs[2].suggestion, None);
+    }
+
+    #[test]
+    fn unknown_rule_ids_in_the_settings_are_errors_naming_file_and_key() {
+        let known = rules(&["GATE-SEC-001", "GATE-CHG-002"]);
+        let disable = vec!["GATE-CHG-002".to_string(), "GATE-CHG-02".to_string()];
+        let ex = parse_exceptions(
+            "- rule: gate-sec-001\n  reason: r\n  owner: o\n  expires: 2999-01-01\n",
+            "x",
+            "2026-01-01",
+        )
+        .expect("parses");
+        let base = Baseline::from_findings(&[finding("ACME-9", "a.py", 1)]);
+        let sources = RuleIdSources {
+            config: (".gate.yaml", &disable),
+            exceptions: (".gate-exceptions.yaml", &ex),
+            baseline: Some((".gate-baseline.json", &base)),
+        };
+        let err = format!(
+            "{:#}",
+            check_rule_ids(&sources, &known).expect_err("unknown ids")
+        );
+        assert!(
+            err.contains(".gate.yaml: disable[1]: no loaded policy declares rule \"GATE-CHG-02\" (did you mean GATE-CHG-002?)"),
+            "{err}"
+        );
+        assert!(
+            err.contains(".gate-exceptions.yaml: exception 1 rule: no loaded policy declares rule \"gate-sec-001\" (did you mean GATE-SEC-001?)"),
+            "{err}"
+        );
+        assert!(
+            err.contains(".gate-baseline.json: findings[0].rule: no loaded policy declares rule \"ACME-9\"\n"),
+            "{err}"
+        );
+        assert!(!err.contains("disable[0]"), "{err}");
+        let fine = RuleIdSources {
+            config: (".gate.yaml", &disable[..1]),
+            ..RuleIdSources::default()
+        };
+        assert!(check_rule_ids(&fine, &known).is_ok());
     }
 
     #[test]

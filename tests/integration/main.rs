@@ -18,6 +18,7 @@ mod precision;
 mod provenance;
 mod sarif;
 mod signals;
+mod suppressions;
 mod telemetry;
 mod util;
 mod verdict;
