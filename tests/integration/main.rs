@@ -14,6 +14,7 @@ mod install;
 mod integrations;
 mod plans;
 mod policies;
+mod pr_comment;
 mod precision;
 mod provenance;
 mod sarif;
