@@ -28,7 +28,7 @@ use crate::weakening::{checked, removed, FieldRule};
 pub use summary::Summary;
 
 /// `production:` in `.gate.yaml`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProductionConfig {
     /// Trace exports or summaries (from `gate signals summarize`), relative to the repository
