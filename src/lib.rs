@@ -16,6 +16,7 @@ pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod deps;
+pub mod errors;
 pub mod facts;
 pub mod infra;
 pub mod paths;

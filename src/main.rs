@@ -172,22 +172,27 @@ fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
     }
 }
 
+/// Names every input that could not be read, on stderr (whatever the report format).
+fn print_errors(errors: &[gate::errors::InputError]) {
+    for e in errors {
+        eprintln!("gate: error: {e}");
+    }
+}
+
 fn check(args: CheckArgs) -> Result<u8> {
     let opts = options(&args.input)?;
     let outcome = pipeline::run(&opts)?;
+    print_errors(&outcome.errors);
     for (format, path) in &args.reports {
         write_out(Some(path), &report::render(*format, &outcome)?)?;
     }
-    let mut code = match outcome.verdict.decision {
+    let code = match outcome.verdict.decision {
+        Decision::Error => 2,
         Decision::Fail => 1,
         Decision::Pass | Decision::Warn => 0,
     };
-    // A plan of a --plan directory that could not be read: the others were checked and
-    // reported, but the verdict is an error, never a pass.
-    for e in &outcome.facts.infra.errors {
-        eprintln!("gate: error: {}", e.error);
-        code = 2;
-    }
+    // An input that could not be read (a plan of a --plan directory, a manifest...) was
+    // named above and made the decision an error: never a pass.
     match write_out(
         args.output.as_deref(),
         &report::render(args.format, &outcome)?,
@@ -202,15 +207,25 @@ fn check(args: CheckArgs) -> Result<u8> {
 fn facts(input: InputArgs) -> Result<u8> {
     let opts = options(&input)?;
     let collected = pipeline::collect(&opts)?;
+    print_errors(&collected.errors);
     let mut s = serde_json::to_string_pretty(&collected.facts)?;
     s.push('\n');
     write_out(None, &s)?;
-    Ok(0)
+    Ok(if collected.errors.is_empty() { 0 } else { 2 })
 }
 
 fn baseline(input: InputArgs, output: Option<PathBuf>) -> Result<u8> {
     let opts = options(&input)?;
     let outcome = pipeline::run(&opts)?;
+    if !outcome.errors.is_empty() {
+        print_errors(&outcome.errors);
+        // A baseline of what could be read would hide nothing, but it would not be a baseline
+        // of the change either: none is written until every input reads.
+        bail!(
+            "no baseline written: {} input(s) could not be read",
+            outcome.errors.len()
+        );
+    }
     let root = gate::change::git::toplevel(&opts.cwd).unwrap_or_else(|| opts.cwd.clone());
     let path = output.unwrap_or_else(|| root.join(gate::config::exceptions::BASELINE_FILE));
     let b = gate::suppress::Baseline::from_findings(&outcome.findings);

@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::change::facts::ChangeFacts;
 use crate::change::{self, ChangeSet, FileChange, FileStatus, Mode, Source};
+use crate::errors::InputError;
 use crate::facts::Facts;
 use crate::infra;
 use crate::paths::{self, Role};
@@ -64,11 +65,13 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     out
 }
 
-/// What a run has read: the change, its settings, and the facts derived from them.
+/// What a run has read: the change, its settings, the facts derived from them, and the
+/// inputs that could not be read (each named; the facts are those of the rest).
 pub struct Collected {
     pub change: ChangeSet,
     pub settings: Settings,
     pub facts: Facts,
+    pub errors: Vec<InputError>,
 }
 
 /// Reads the inputs and derives the facts (what `gate facts` prints).
@@ -83,6 +86,7 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         change: cs,
         settings,
         mut facts,
+        errors,
     } = c;
     // The rule ids the settings and the allow comments name must exist (suppress).
     let t = Timer::start();
@@ -105,7 +109,7 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         &crate::config::exceptions::today(),
     );
     let own_lines = LineLookup::new(&cs);
-    crate::policy::evaluate(facts, engine, &config.disable, |findings, strict| {
+    let outcome = crate::policy::evaluate(facts, engine, &config.disable, |findings, strict| {
         suppress::apply(
             findings,
             &settings.exceptions,
@@ -120,7 +124,8 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
                 .find(|x| x.line == l)
                 .map(|x| String::from_utf8_lossy(&x.text).into_owned())
         })
-    })
+    })?;
+    Ok(outcome.with_errors(errors))
 }
 
 /// [`collect`], running `side` on another thread with the settings as soon as they are
@@ -132,7 +137,7 @@ fn collect_with<T: Send>(
     let t = Timer::start();
     prefetch_scanner();
     let (mut cs, mode) = change::source::load(opts.source.as_ref(), &opts.cwd)?;
-    change::content::inspect(&mut cs)?;
+    let mut errors = change::content::inspect(&mut cs)?;
     let settings = settings::load(
         &cs,
         &opts.cwd,
@@ -143,29 +148,33 @@ fn collect_with<T: Send>(
     t.lap("read the change and settings");
     let (facts, side) = std::thread::scope(|scope| {
         let handle = scope.spawn(|| side(&settings));
-        let facts = derive(opts, &mut cs, mode, &settings, &t);
+        let facts = derive(opts, &mut cs, mode, &settings, &mut errors, &t);
         match handle.join() {
             Ok(v) => (facts, v),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
+    crate::errors::normalize(&mut errors);
     Ok((
         Collected {
             change: cs,
             settings,
             facts: facts?,
+            errors,
         },
         side,
     ))
 }
 
 /// The facts of a loaded change: the secret scan first (it masks the change's lines), then
-/// telemetry on its own thread beside plans, dependencies, provenance and smells.
+/// telemetry on its own thread beside plans, dependencies, provenance and smells. Inputs
+/// that cannot be read go to `errors`, and the rest is analyzed.
 fn derive(
     opts: &Options,
     cs: &mut ChangeSet,
     mode: Mode,
     settings: &Settings,
+    errors: &mut Vec<InputError>,
     t: &Timer,
 ) -> Result<Facts> {
     let cfg = &settings.cfg;
@@ -222,7 +231,23 @@ fn derive(
                 .map(|(p, id)| (p.as_str(), id.as_deref()))
                 .collect();
             let read = post.read_many(&refs)?;
-            let post: telemetry::Images = files.into_iter().map(|(p, _)| p).zip(read).collect();
+            let mut errors = Vec::new();
+            let mut keep = |p: &str, r: Result<Option<Vec<u8>>>| match r {
+                Ok(image) => image,
+                Err(e) => {
+                    errors.push(InputError::new(p, &e));
+                    None
+                }
+            };
+            let post: telemetry::Images = files
+                .into_iter()
+                .map(|(p, _)| p)
+                .zip(read)
+                .map(|(p, r)| {
+                    let image = keep(&p, r);
+                    (p, image)
+                })
+                .collect();
             let refs: Vec<(&str, Option<&str>)> =
                 pre_files.iter().map(|(_, b)| (b.as_str(), None)).collect();
             let read = if refs.is_empty() {
@@ -230,8 +255,12 @@ fn derive(
             } else {
                 pre.read_many(&refs)?
             };
-            let pre: telemetry::Images = pre_files.into_iter().map(|(p, _)| p).zip(read).collect();
-            Ok::<_, anyhow::Error>((post, pre))
+            let pre: telemetry::Images = pre_files
+                .into_iter()
+                .zip(read)
+                .map(|((p, before), r)| (p, keep(&before, r)))
+                .collect();
+            Ok::<_, anyhow::Error>((post, pre, errors))
         })
     });
     let scanner = secret_scan::build_scanner(&cfg.config.secrets)?;
@@ -244,7 +273,8 @@ fn derive(
         .collect();
     cs.files.retain(|f| !cfg.is_ignored(&f.path));
     cs.normalize();
-    let secrets = secret_scan::scan_change(cs, &scanner, &cfg.paths)?;
+    let (secrets, unreadable) = secret_scan::scan_change(cs, &scanner, &cfg.paths);
+    errors.extend(unreadable);
     // What the scan did not mask: removed lines' secrets, URL credentials in any line.
     let redactor = crate::redact::Redactor::new(&scanner);
     redactor.change(cs);
@@ -257,12 +287,13 @@ fn derive(
     facts.coverage.files = change::content::UnreadFile::collect(&cs.files, ignored);
     t.lap("scan for secrets and build change facts");
     let cs: &ChangeSet = cs;
-    let (mut images, pre_images) = match reading {
+    let (mut images, pre_images, unreadable) = match reading {
         Some(h) => h
             .join()
             .map_err(|_| anyhow::anyhow!("reading changed files failed"))??,
         None => Default::default(),
     };
+    errors.extend(unreadable);
     // What the files' content says: generated-code headers, migrations' rollback sections,
     // and what each CI file's change does.
     let generated = generated_by_header(cfg, cs, &images);
@@ -343,7 +374,8 @@ fn derive(
         facts.telemetry_services = analysis.services;
         facts.coverage.telemetry = analysis.coverage;
         t.lap("telemetry");
-        rest
+        errors.extend(rest?);
+        Ok(())
     })?;
     facts.production = production(opts, cs, cfg, &facts.telemetry)?;
     t.lap("production signals");
@@ -421,7 +453,8 @@ fn added_head(f: &FileChange) -> Vec<u8> {
 
 type CommitsReader = std::thread::JoinHandle<Result<Vec<change::git::CommitInfo>>>;
 
-/// The facts besides secrets and telemetry: plans, dependencies, provenance and smells.
+/// The facts besides secrets and telemetry: plans, dependencies, provenance and smells, and
+/// the plans, manifests and lockfiles that could not be read.
 #[allow(clippy::too_many_arguments)]
 fn other_facts(
     opts: &Options,
@@ -433,18 +466,20 @@ fn other_facts(
     generated: &std::collections::HashSet<String>,
     facts: &mut Facts,
     t: &Timer,
-) -> Result<()> {
+) -> Result<Vec<InputError>> {
     let cfg = &settings.cfg;
+    let mut errors = Vec::new();
     if !opts.plans.is_empty() {
         let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
         let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
-        let (mut loaded, errors) = infra::load_plans(
+        let (mut loaded, in_dirs, unreadable) = infra::load_plans(
             &opts.plans,
             &opts.cwd,
             opts.plan_base.as_deref(),
             &root,
             &taxonomy,
-        )?;
+        );
+        errors.extend(unreadable);
         for plan in &mut loaded {
             for r in &mut plan.resources {
                 secret_scan::redact_values(&mut r.before, scanner);
@@ -453,7 +488,7 @@ fn other_facts(
             secret_scan::redact_values(&mut plan.raw, scanner);
         }
         facts.infra.plans = loaded;
-        facts.infra.errors = errors;
+        facts.infra.errors = in_dirs;
     }
     let terraform = |f: &FileChange| {
         let p = f.path.to_ascii_lowercase();
@@ -475,6 +510,7 @@ fn other_facts(
         facts.lockfiles = a.lockfiles;
         facts.advisories = a.advisories;
         facts.coverage.advisories = a.coverage;
+        errors.extend(a.errors);
         t.lap("dependencies");
     }
     let commits = match commits {
@@ -501,5 +537,5 @@ fn other_facts(
         generated.contains(p)
     })?;
     t.lap("provenance and smells");
-    Ok(())
+    Ok(errors)
 }

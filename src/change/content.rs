@@ -343,7 +343,7 @@ pub fn prepare(bytes: &[u8]) -> Prepared {
 /// bytes, which leaves every character beside a NUL byte); binary text is recorded, and a
 /// known binary format is marked binary so no analyzer reads it. In a work tree, a path
 /// through a symlinked directory is recorded as unreadable (it is never read).
-pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<()> {
+pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<Vec<crate::errors::InputError>> {
     use super::{FileStatus, Snapshot};
     let mut suspects: Vec<usize> = Vec::new();
     for (i, f) in cs.files.iter_mut().enumerate() {
@@ -396,8 +396,9 @@ pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<()> {
         }
         suspects.push(i);
     }
+    let mut errors = Vec::new();
     if suspects.is_empty() {
-        return Ok(());
+        return Ok(errors);
     }
     // The post-images decide (the diff's lines lost their CRs); the added lines of an added
     // file stand in when there is none.
@@ -408,6 +409,14 @@ pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<()> {
     let images = cs.post.read_many(&items)?;
     for (i, image) in suspects.into_iter().zip(images) {
         let f = &mut cs.files[i];
+        // A file that cannot be read is an input error (exit 2), not a guess from its lines.
+        let image = match image {
+            Ok(image) => image,
+            Err(e) => {
+                errors.push(crate::errors::InputError::new(&f.path, &e));
+                continue;
+            }
+        };
         let text = f.added_text();
         let bytes = image.as_deref().unwrap_or(&text);
         let c = classify(bytes);
@@ -473,7 +482,7 @@ pub fn inspect(cs: &mut super::ChangeSet) -> anyhow::Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(errors)
 }
 
 /// Whether a directory on `path`'s way under `root` is a symlink (or not a directory).

@@ -177,8 +177,12 @@ impl Snapshot {
 
     /// Reads many files at once (one git process for revisions and the index), given as
     /// `(path, object id)`: from git by the object id when the diff gave one (no tree walk for
-    /// the path), else by path. A work tree is always read by path.
-    pub fn read_many(&self, items: &[(&str, Option<&str>)]) -> Result<Vec<Option<Vec<u8>>>> {
+    /// the path), else by path. A work tree is always read by path, each file's error its own
+    /// (the outer error is the snapshot failing as a whole: git not answering).
+    pub fn read_many(
+        &self,
+        items: &[(&str, Option<&str>)],
+    ) -> Result<Vec<Result<Option<Vec<u8>>>>> {
         for (p, _) in items {
             if !is_safe_relative_path(p) {
                 anyhow::bail!("refusing to read {p:?}: the path leaves the repository");
@@ -189,36 +193,44 @@ impl Snapshot {
             None => format!("{prefix}:{p}"),
         };
         match self {
-            Snapshot::Index(root) => git::show_many(
+            Snapshot::Index(root) => Ok(git::show_many(
                 root,
                 &items
                     .iter()
                     .map(|(p, id)| spec("", p, *id))
                     .collect::<Vec<_>>(),
-            ),
-            Snapshot::Revision { root, rev } => git::show_many(
+            )?
+            .into_iter()
+            .map(Ok)
+            .collect()),
+            Snapshot::Revision { root, rev } => Ok(git::show_many(
                 root,
                 &items
                     .iter()
                     .map(|(p, id)| spec(rev, p, *id))
                     .collect::<Vec<_>>(),
-            ),
+            )?
+            .into_iter()
+            .map(Ok)
+            .collect()),
             Snapshot::Blobs { root, ids } => {
                 let (by_id, by_path): (Vec<_>, Vec<_>) = items
                     .iter()
                     .enumerate()
                     .partition(|(_, (p, _))| ids.contains_key(*p));
                 let specs: Vec<String> = by_id.iter().map(|(_, (p, _))| ids[*p].clone()).collect();
-                let mut out: Vec<Option<Vec<u8>>> = vec![None; items.len()];
+                let mut out: Vec<Result<Option<Vec<u8>>>> =
+                    (0..items.len()).map(|_| Ok(None)).collect();
                 for ((i, _), blob) in by_id.iter().zip(git::show_many(root, &specs)?) {
-                    out[*i] = blob;
+                    out[*i] = Ok(blob);
                 }
+                // A work-tree file's error is its own, as in the work-tree snapshot.
                 for (i, (p, _)) in by_path {
-                    out[i] = read_inside(root, p)?;
+                    out[i] = read_inside(root, p);
                 }
                 Ok(out)
             }
-            _ => items.iter().map(|(p, _)| self.read(p)).collect(),
+            _ => Ok(items.iter().map(|(p, _)| self.read(p)).collect()),
         }
     }
 }

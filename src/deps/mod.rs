@@ -26,6 +26,7 @@ use anyhow::{anyhow, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::change::{ChangeSet, FileChange, FileStatus};
+use crate::errors::{InputError, Located};
 use crate::paths::table::{self, DependencyFile};
 use crate::weakening::{added, checked, removed, FieldRule};
 
@@ -178,9 +179,14 @@ fn lockfiles_for(manifest: &str) -> Vec<String> {
     table::lockfiles_for(manifest)
 }
 
-/// A parse error with a line, turned into a message that names the file.
+/// A parse error with a line, turned into an error that names the file and line.
 pub fn located(path: &str, line: usize, msg: impl std::fmt::Display) -> anyhow::Error {
-    anyhow!("{path}:{line}: cannot parse: {msg}")
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    anyhow::Error::new(Located::new(
+        path,
+        Some(line),
+        format!("cannot parse: {msg}"),
+    ))
 }
 
 /// 1-based line of a byte offset.
@@ -361,7 +367,15 @@ impl Images {
     fn parse<T>(&self, parse: impl Fn(&str) -> Result<Vec<T>>) -> Result<(Vec<T>, Vec<T>)> {
         let before = match self.before.as_deref().map(&parse).transpose() {
             Ok(b) => b.unwrap_or_default(),
-            Err(e) => return Err(anyhow!("{e:#} (base version)")),
+            Err(e) => {
+                return Err(match e.downcast_ref::<Located>() {
+                    Some(l) => {
+                        let msg = format!("{} (base version)", l.message);
+                        anyhow::Error::new(Located::new(&l.path, l.line, msg))
+                    }
+                    None => anyhow!("{e:#} (base version)"),
+                })
+            }
         };
         let after = self
             .after
@@ -374,8 +388,10 @@ impl Images {
 }
 
 fn utf8(path: &str, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes)
-        .map_err(|e| anyhow!("{path}: not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        anyhow::Error::new(Located::new(path, None, format!("not UTF-8 (byte {at})")))
+    })
 }
 
 /// The before and after text of a changed file, from the snapshots, or rebuilt from the diff.
@@ -503,6 +519,9 @@ pub struct Analysis {
     pub lockfiles: Vec<LockfileChange>,
     pub advisories: Vec<audit::AdvisoryFact>,
     pub coverage: audit::Coverage,
+    /// Every manifest or lockfile that could not be read or parsed (the others are still
+    /// compared).
+    pub errors: Vec<InputError>,
 }
 
 /// The files `-r`/`-c` lines of a requirements file include, relative to the repository.
@@ -597,12 +616,15 @@ fn lock_for(cs: &ChangeSet, manifest: &str, changed: &BTreeSet<&str>) -> Result<
 }
 
 /// Compares all changed manifests and lockfiles of a change, and looks the package versions
-/// it brings in up in the advisories when they are configured.
+/// it brings in up in the advisories when they are configured. A manifest or lockfile that
+/// cannot be read or parsed is an error naming it (in [`Analysis::errors`]); the other files
+/// are compared all the same. An advisory database that cannot be opened ends the analysis.
 pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analysis> {
     let changed: BTreeSet<&str> = cs.files.iter().map(|f| f.path.as_str()).collect();
     let mut facts = Vec::new();
     let mut lock_changes = Vec::new();
     let mut candidates: Vec<audit::Candidate> = Vec::new();
+    let mut errors: Vec<InputError> = Vec::new();
     // The popular-package lists are indexed only when a dependency needs judging.
     let names_cell: std::cell::OnceCell<names::Names> = std::cell::OnceCell::new();
     let names = || names_cell.get_or_init(|| names::Names::with_extra(&cfg.popular));
@@ -624,7 +646,8 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         }
     }
     while let Some(f) = queue.pop() {
-        let img = images(cs, f)?;
+        // An unreadable one is reported by the loop below, which reads every manifest.
+        let Ok(img) = images(cs, f) else { continue };
         for text in [img.before.as_deref(), img.after.as_deref()]
             .into_iter()
             .flatten()
@@ -641,9 +664,17 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
     }
     manifests.sort_by(|a, b| a.0.path.cmp(&b.0.path));
     for (f, eco) in manifests {
-        let img = images(cs, f)?;
-        let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
-        let lock = lock_for(cs, &f.path, &changed)?;
+        let read = images(cs, f).and_then(|img| {
+            let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
+            Ok((before, after, lock_for(cs, &f.path, &changed)?))
+        });
+        let (before, after, lock) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(InputError::new(&f.path, &e));
+                continue;
+            }
+        };
         let in_lock = |list: &[Locked], d: &DependencyFact| -> Vec<String> {
             let want = d.package.as_deref().unwrap_or(&d.name);
             list.iter()
@@ -682,7 +713,14 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                     .filter(|n| !names::same(eco, n, judged))
                     .collect();
                 d.similar_to = names().near_misses_in(eco, judged, &cfg.allow, &siblings);
-                d.exists_in_registry = registry.contains(eco, judged)?;
+                // An unreadable snapshot is an error of its own; the change is still reported.
+                d.exists_in_registry = match registry.contains(eco, judged) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        errors.push(InputError::new(&f.path, &e));
+                        None
+                    }
+                };
             }
             if d.change != DepChange::Removed && d.source == "registry" {
                 let pkg = d.package.clone().unwrap_or_else(|| d.name.clone());
@@ -724,8 +762,17 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         let Some(Kind::Lockfile(eco)) = kind(&f.path) else {
             continue;
         };
-        let img = images(cs, f)?;
-        let (before, after) = img.parse(|t| parse_lockfile(&f.path, t))?;
+        let read = images(cs, f).and_then(|img| {
+            let parsed = img.parse(|t| parse_lockfile(&f.path, t))?;
+            Ok((img, parsed))
+        });
+        let (img, (before, after)) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(InputError::new(&f.path, &e));
+                continue;
+            }
+        };
         let manifest_changed = cs.files.iter().any(|m| {
             matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
                 && lockfiles_for(&m.path).contains(&f.path)
@@ -812,9 +859,11 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         }
     }
     facts.sort_by(|a, b| (&a.manifest, a.line, &a.name).cmp(&(&b.manifest, b.line, &b.name)));
+    crate::errors::normalize(&mut errors);
     let mut out = Analysis {
         facts,
         lockfiles: lock_changes,
+        errors,
         ..Analysis::default()
     };
     let sources: Vec<std::path::PathBuf> = cfg

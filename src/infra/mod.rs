@@ -24,6 +24,8 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::errors::InputError;
+
 pub use config::InfraConfig;
 
 pub use taxonomy::Taxonomy;
@@ -210,20 +212,24 @@ pub const ROOT_CONFIGURATION: (&str, &[&str]) = (
 );
 
 /// Reads every plan named by `--plan` (files or directories). `base` pairs with CDK
-/// assemblies for a resource-level diff of two synths. A named path that does not exist is an
-/// error; a file of a `--plan` directory that cannot be read or parsed is returned in the
-/// second list (with its path) while the other plans are still read.
+/// assemblies for a resource-level diff of two synths. Every plan that cannot be read or
+/// parsed (a named one, or a file of a `--plan` directory) is an error naming it, in the third
+/// list, while the other plans are still read; the files of a directory are also listed in the
+/// second list (`infra.errors`, which GATE-INF-013 reports).
 pub fn load_plans(
     paths: &[PathBuf],
     cwd: &Path,
     base: Option<&Path>,
     root: &Path,
     taxonomy: &Taxonomy,
-) -> Result<(Vec<Plan>, Vec<PlanError>)> {
+) -> (Vec<Plan>, Vec<PlanError>, Vec<InputError>) {
     use rayon::prelude::*;
     let mut inputs = Vec::new();
+    let mut errors = Vec::new();
     for p in paths {
-        expand(p, cwd, &mut inputs)?;
+        if let Err(e) = expand(p, cwd, &mut inputs) {
+            errors.push(InputError::new(&p.to_string_lossy(), &e));
+        }
     }
     let from_dir: Vec<bool> = inputs.iter().map(|(_, d)| *d).collect();
     let inputs: Vec<PathBuf> = inputs.into_iter().map(|(p, _)| p).collect();
@@ -240,15 +246,20 @@ pub fn load_plans(
         .map(|p| load_one(p, cwd, base, root, taxonomy))
         .collect();
     let mut plans = Vec::new();
-    let mut errors = Vec::new();
+    let mut in_dirs = Vec::new();
     for ((res, given), in_dir) in results.into_iter().zip(&inputs).zip(from_dir) {
         match res {
             Ok(ps) => plans.extend(ps),
-            Err(e) if in_dir => errors.push(PlanError {
-                path: display_path(given, cwd, root),
-                error: format!("{e:#}"),
-            }),
-            Err(e) => return Err(e),
+            Err(e) => {
+                let shown = display_path(given, cwd, root);
+                if in_dir {
+                    in_dirs.push(PlanError {
+                        path: shown.clone(),
+                        error: format!("{e:#}"),
+                    });
+                }
+                errors.push(InputError::new(&shown, &e));
+            }
         }
     }
     plans.sort_by(|a, b| a.path.cmp(&b.path));
@@ -257,21 +268,21 @@ pub fn load_plans(
     for plan in &mut plans {
         index.locate(plan);
     }
-    Ok((plans, errors))
+    (plans, in_dirs, errors)
 }
 
 /// Lists the plan files (or CDK assemblies) a `--plan` argument names, as the user wrote them,
 /// each with whether it was found in a directory.
 fn expand(p: &Path, cwd: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
     let meta = std::fs::metadata(cwd.join(p))
-        .with_context(|| format!("cannot read plan {}", p.display()))?;
+        .with_context(|| format!("{}: cannot read the plan", p.display()))?;
     if meta.is_dir() {
         if cwd.join(p).join("manifest.json").is_file() {
             out.push((p.to_path_buf(), false));
             return Ok(());
         }
         let mut files: Vec<PathBuf> = std::fs::read_dir(cwd.join(p))
-            .with_context(|| format!("cannot read plan directory {}", p.display()))?
+            .with_context(|| format!("{}: cannot read the plan directory", p.display()))?
             .filter_map(|e| e.ok().map(|e| p.join(e.file_name())))
             .filter(|f| cwd.join(f).is_file() && f.extension().is_some_and(|x| x == "json"))
             .collect();
@@ -352,8 +363,7 @@ fn load_one(
     let mut plans = if p.is_dir() {
         cloudformation::load_cdk_stacks(p, base, &shown)?
     } else {
-        let bytes =
-            std::fs::read(p).with_context(|| format!("cannot read plan {}", p.display()))?;
+        let bytes = std::fs::read(p).with_context(|| format!("{shown}: cannot read the plan"))?;
         let bytes = decode_text(bytes, &shown)?;
         let doc = parse_json(&bytes, &shown)?;
         if let Some(what) = terraform::state_kind(&doc) {

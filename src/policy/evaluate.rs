@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::{bail, Result};
 use serde::Serialize;
 
-use super::{to_value, Engine, Finding, RuleMeta, Verdict};
+use super::{to_value, Decision, Engine, Finding, RuleMeta, Verdict};
 use crate::change::ChangeSet;
+use crate::errors::InputError;
 use crate::facts::Facts;
 use crate::timing::Timer;
 
@@ -23,6 +24,30 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub rules: BTreeMap<String, RuleMeta>,
     pub verdict: Verdict,
+    /// The inputs that could not be read; any makes the decision `error`.
+    pub errors: Vec<InputError>,
+}
+
+impl Outcome {
+    /// The outcome with the inputs that could not be read: with any, the decision is `error`
+    /// whatever the policies said of the rest (a gate cannot pass what it cannot read), and
+    /// the first reason says why.
+    pub fn with_errors(mut self, errors: Vec<InputError>) -> Outcome {
+        if !errors.is_empty() {
+            self.verdict.decision = Decision::Error;
+            let n = errors.len();
+            self.verdict.reasons.insert(
+                0,
+                format!(
+                    "{n} input{} could not be read: fix {} and run gate again",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "it" } else { "them" }
+                ),
+            );
+        }
+        self.errors = errors;
+        self
+    }
 }
 
 /// The rule that reports self-suppressions, in its package: evaluated again once the
@@ -114,6 +139,7 @@ pub fn evaluate<S: Serialize>(
         findings,
         rules,
         verdict,
+        errors: Vec::new(),
     })
 }
 

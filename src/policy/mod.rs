@@ -237,6 +237,8 @@ pub enum Decision {
     Pass,
     Warn,
     Fail,
+    /// An input could not be read: nothing can be said about the change (exit code 2).
+    Error,
 }
 
 /// The score's band.
@@ -255,6 +257,7 @@ impl Decision {
             Decision::Pass => "pass",
             Decision::Warn => "warn",
             Decision::Fail => "fail",
+            Decision::Error => "error",
         }
     }
 }

@@ -2,7 +2,8 @@
 //! `description`, `check_name`, `fingerprint`, `severity` (info, minor, major, critical,
 //! blocker) and `location.path` + `location.lines.begin`, shown in the merge request widget and
 //! diff. Suppressed findings are left out (GitLab has no notion of them); a finding without a
-//! file is placed on its resource's address, or on `.` for the change as a whole.
+//! file is placed on its resource's address, or on `.` for the change as a whole. Each input
+//! gate could not read is a blocker issue (`gate-unreadable-input`) at its place.
 
 use anyhow::Result;
 use serde_json::json;
@@ -52,6 +53,21 @@ impl Render for CodeQualityReport {
                 })
             })
             .collect();
+        let mut issues = issues;
+        for e in &o.errors {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(format!("gate-unreadable-input\0{}", e.place()));
+            let fingerprint: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            issues.push(json!({
+                "type": "issue",
+                "description": format!("gate could not read this input: {}", e.message),
+                "check_name": "gate-unreadable-input",
+                "fingerprint": fingerprint,
+                "severity": "blocker",
+                "categories": ["Bug Risk"],
+                "location": { "path": e.path, "lines": { "begin": e.line.unwrap_or(1).max(1) } },
+            }));
+        }
         let mut s = serde_json::to_string_pretty(&issues)?;
         s.push('\n');
         Ok(s)

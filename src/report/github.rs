@@ -9,7 +9,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::Render;
-use crate::policy::{Finding, Level, Outcome};
+use crate::policy::{Decision, Finding, Level, Outcome};
 
 /// Annotations GitHub displays per level and step.
 pub const PER_LEVEL: usize = 10;
@@ -30,10 +30,10 @@ impl Render for GithubReport {
     fn render(&self, o: &Outcome) -> Result<String> {
         let mut s = String::new();
         let v = &o.verdict;
-        let verdict_cmd = match v.decision.as_str() {
-            "fail" => "error",
-            "warn" => "warning",
-            _ => "notice",
+        let verdict_cmd = match v.decision {
+            Decision::Fail | Decision::Error => "error",
+            Decision::Warn => "warning",
+            Decision::Pass => "notice",
         };
         let mut active: Vec<&Finding> = o
             .findings
@@ -49,6 +49,28 @@ impl Render for GithubReport {
                 &b.rule,
             ))
         });
+        // Inputs that could not be read come first: they are why the decision is `error`.
+        let inputs_shown = o.errors.len().min(PER_LEVEL - usize::from(verdict_cmd == "error"));
+        for e in &o.errors[..inputs_shown] {
+            let mut props = vec![format!("file={}", escape_property(&e.path))];
+            if let Some(l) = e.line {
+                props.push(format!("line={l}"));
+            }
+            if let Some(c) = e.column {
+                props.push(format!("col={c}"));
+            }
+            props.push(format!(
+                "title={}",
+                escape_property("gate could not read this input")
+            ));
+            writeln!(
+                s,
+                "::error {}::{}",
+                props.join(","),
+                escape_data(&e.message)
+            )?;
+        }
+        let inputs_left_out = o.errors.len() - inputs_shown;
         // Room per level: the verdict, the AI notice and the "left out" notice are annotations too.
         let room = |level: Level| -> usize {
             let cmd = match level {
@@ -57,8 +79,13 @@ impl Render for GithubReport {
                 Level::Note => "notice",
             };
             let mut used = usize::from(verdict_cmd == cmd);
+            if level == Level::Error {
+                used += inputs_shown;
+            }
             if level == Level::Note {
-                used += 1 + usize::from(o.facts.provenance.ai_generated);
+                used += 1
+                    + usize::from(o.facts.provenance.ai_generated)
+                    + usize::from(inputs_left_out > 0);
             }
             PER_LEVEL.saturating_sub(used)
         };
@@ -95,6 +122,17 @@ impl Render for GithubReport {
                 msg.push_str(&format!(" [{r}]"));
             }
             writeln!(s, "::{cmd} {}::{}", props.join(","), escape_data(&msg))?;
+        }
+        if inputs_left_out > 0 {
+            writeln!(
+                s,
+                "::notice title={}::{}",
+                escape_property("gate: more unreadable inputs"),
+                escape_data(&format!(
+                    "{inputs_left_out} more input{} that could not be read not annotated: every one is named in the job log (stderr), the job summary and the SARIF report",
+                    if inputs_left_out == 1 { "" } else { "s" }
+                ))
+            )?;
         }
         let omitted: usize = left_out.values().sum();
         if omitted > 0 {

@@ -17,7 +17,7 @@ impl Render for JsonReport {
             .filter(|(id, _)| o.findings.iter().any(|f| &f.rule == *id))
             .map(|(id, r)| Ok((id.clone(), serde_json::to_value(r)?)))
             .collect::<Result<_>>()?;
-        let doc = json!({
+        let mut doc = json!({
             "version": env!("CARGO_PKG_VERSION"),
             "verdict": o.verdict,
             "change": {
@@ -30,6 +30,10 @@ impl Render for JsonReport {
             "findings": o.findings,
             "rules": cited,
         });
+        // Present only when an input could not be read (the decision is then `error`).
+        if !o.errors.is_empty() {
+            doc["errors"] = serde_json::to_value(&o.errors)?;
+        }
         let mut s = serde_json::to_string_pretty(&doc)?;
         s.push('\n');
         Ok(s)

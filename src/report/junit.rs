@@ -1,7 +1,8 @@
 //! JUnit XML for CI systems that show test reports (Jenkins, Azure DevOps, GitLab, CircleCI):
 //! one `testsuite` named gate; every blocking finding is a failing test case, warnings and
 //! notes pass with their message in `system-out`, suppressed findings are skipped. A change
-//! with no findings is one passing case, so the report is never empty.
+//! with no findings is one passing case, so the report is never empty. Each input gate could
+//! not read is an erroring test case (`<error>`), so the run is never green.
 
 use std::fmt::Write as _;
 
@@ -39,15 +40,16 @@ impl Render for JunitReport {
         let blocking = |f: &Finding| f.level == Level::Error && f.suppressed.is_none();
         let failures = o.findings.iter().filter(|f| blocking(f)).count();
         let skipped = o.findings.iter().filter(|f| f.suppressed.is_some()).count();
-        let tests = o.findings.len().max(1);
+        let errors = o.errors.len();
+        let tests = (o.findings.len() + errors).max(1);
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         let _ = writeln!(
             x,
-            "<testsuites name=\"gate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">"
+            "<testsuites name=\"gate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">"
         );
         let _ = writeln!(
             x,
-            "  <testsuite name=\"gate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\">"
+            "  <testsuite name=\"gate\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\" time=\"0\">"
         );
         let _ = writeln!(x, "    <properties>");
         for (k, v) in [
@@ -58,7 +60,17 @@ impl Render for JunitReport {
             let _ = writeln!(x, "      <property name=\"{k}\" value=\"{}\"/>", escape(&v));
         }
         let _ = writeln!(x, "    </properties>");
-        if o.findings.is_empty() {
+        for e in &o.errors {
+            let _ = writeln!(
+                x,
+                "    <testcase classname=\"gate.input\" name=\"could not read {}\" file=\"{}\" time=\"0\">\n      <error message=\"{}\" type=\"unreadable input\">{}</error>\n    </testcase>",
+                escape(&e.place()),
+                escape(&e.path),
+                escape(&e.message),
+                escape(&e.to_string())
+            );
+        }
+        if o.findings.is_empty() && o.errors.is_empty() {
             let _ = writeln!(
                 x,
                 "    <testcase classname=\"gate\" name=\"no findings\" time=\"0\"/>"

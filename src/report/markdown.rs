@@ -12,7 +12,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::{counts, location, Render};
-use crate::policy::{Finding, Level, Outcome};
+use crate::policy::{Decision, Finding, Level, Outcome};
 
 pub struct MarkdownReport;
 
@@ -134,10 +134,11 @@ fn cell(s: &str) -> String {
 impl Render for MarkdownReport {
     fn render(&self, o: &Outcome) -> Result<String> {
         let v = &o.verdict;
-        let icon = match v.decision.as_str() {
-            "fail" => "❌",
-            "warn" => "⚠️",
-            _ => "✅",
+        let icon = match v.decision {
+            Decision::Error => "⛔",
+            Decision::Fail => "❌",
+            Decision::Warn => "⚠️",
+            Decision::Pass => "✅",
         };
         let mut s = String::new();
         writeln!(s, "{MARKER}")?;
@@ -170,6 +171,25 @@ impl Render for MarkdownReport {
                 .map(|x| format!("{} {}", escape(&x.kind), code(&x.value)))
                 .collect();
             writeln!(s, "🤖 **AI-authored change** — {}\n", sig.join(", "))?;
+        }
+        // What could not be read comes first (it is why the decision is `error`), within a
+        // quarter of the size limit so the findings keep their room.
+        if !o.errors.is_empty() {
+            writeln!(s, "**Could not read**\n\n| input | problem |\n|---|---|")?;
+            let room = s.chars().count() + LIMIT / 4;
+            for (shown, e) in o.errors.iter().enumerate() {
+                let row = format!("| `{}` | {} |\n", cell(&e.place()), cell(&e.message));
+                if s.chars().count() + row.chars().count() > room {
+                    writeln!(
+                        s,
+                        "\n_{} more inputs not shown (summary size limit); every one is in the JSON report._",
+                        o.errors.len() - shown
+                    )?;
+                    break;
+                }
+                s.push_str(&row);
+            }
+            writeln!(s)?;
         }
         // Riskiest first within each group; stable for equal risks.
         let mut sorted: Vec<&Finding> = o.findings.iter().collect();

@@ -46,11 +46,12 @@ pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
         Format::Outputs => {
             let (e, w, n) = counts(&outcome.findings);
             Ok(format!(
-                "decision={}\nrisk-score={}\nband={}\nfindings={}\nerrors={e}\nwarnings={w}\nnotes={n}\n",
+                "decision={}\nrisk-score={}\nband={}\nfindings={}\nerrors={e}\nwarnings={w}\nnotes={n}\nunreadable={}\n",
                 outcome.verdict.decision,
                 outcome.verdict.score,
                 outcome.verdict.band,
-                e + w + n
+                e + w + n,
+                outcome.errors.len()
             ))
         }
     }

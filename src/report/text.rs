@@ -54,7 +54,8 @@ impl Render for TextReport {
         let mut s = String::new();
         let v = &o.verdict;
         let stats = &o.facts.change.stats;
-        if o.facts.change.files.is_empty() && o.facts.infra.plans.is_empty() {
+        if o.facts.change.files.is_empty() && o.facts.infra.plans.is_empty() && o.errors.is_empty()
+        {
             writeln!(s, "gate: nothing to check (the change is empty)")?;
         }
         for f in &o.findings {
@@ -78,6 +79,13 @@ impl Render for TextReport {
             }
         }
         if !o.findings.is_empty() {
+            writeln!(s)?;
+        }
+        if !o.errors.is_empty() {
+            writeln!(s, "could not read:")?;
+            for e in &o.errors {
+                writeln!(s, "  {e}")?;
+            }
             writeln!(s)?;
         }
         let (e, w, n) = counts(&o.findings);

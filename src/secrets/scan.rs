@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::{redact, Scanner, SecretsConfig};
 use crate::change::content::{self, Prepared, Unread};
 use crate::change::{self, ChangeSet, FileChange, Snapshot};
+use crate::errors::InputError;
 use crate::paths::PathRules;
 
 /// One secret candidate (`input.secrets`): where it is, which detector found it, and its
@@ -89,23 +90,28 @@ fn build_scanner_now(cfg: &SecretsConfig) -> Result<Scanner> {
 }
 
 /// Scans every file of the change (in parallel, results in file order), masking each found
-/// value in the change's lines.
+/// value in the change's lines. A file that cannot be read is an error naming it; the other
+/// files are scanned all the same.
 pub fn scan_change(
     cs: &mut ChangeSet,
     scanner: &Scanner,
     paths: &PathRules,
-) -> Result<Vec<SecretFact>> {
+) -> (Vec<SecretFact>, Vec<InputError>) {
     let post = cs.post.clone();
-    let found: Vec<Result<Vec<SecretFact>>> = cs
+    let found: Vec<Result<Vec<SecretFact>, InputError>> = cs
         .files
         .par_iter_mut()
-        .map(|f| scan_file(f, &post, scanner, paths))
+        .map(|f| scan_file(f, &post, scanner, paths).map_err(|e| InputError::new(&f.path, &e)))
         .collect();
     let mut secrets = Vec::new();
+    let mut errors = Vec::new();
     for r in found {
-        secrets.extend(r?);
+        match r {
+            Ok(s) => secrets.extend(s),
+            Err(e) => errors.push(e),
+        }
     }
-    Ok(secrets)
+    (secrets, errors)
 }
 
 /// Masks string values in plan attributes that the secret scanner recognizes (a key in
@@ -144,7 +150,7 @@ fn scan_file(
         // Only `--all` scans whole files, and it reads the work tree.
         let Snapshot::WorkTree(root) = post else {
             bail!(
-                "cannot read {}: whole files are read from the work tree",
+                "{}: cannot read: whole files are read from the work tree",
                 f.path
             );
         };
@@ -177,7 +183,10 @@ fn scan_whole_file(
                 return Ok(Vec::new());
             }
             change::WorkTreeRead::Missing | change::WorkTreeRead::NotAFile => {
-                bail!("cannot read {}: it vanished while gate was running", f.path)
+                bail!(
+                    "{}: cannot read: it vanished while gate was running",
+                    f.path
+                )
             }
         }
         // Wide text is decoded and scanned; binary is recorded (and its bytes scanned
@@ -395,7 +404,8 @@ mod tests {
             root: None,
         };
         let paths = PathRules::new(PathLists::default()).expect("paths");
-        let facts = scan_change(&mut cs, &scanner(), &paths).expect("scan");
+        let (facts, errors) = scan_change(&mut cs, &scanner(), &paths);
+        assert!(errors.is_empty(), "{errors:?}");
         let lines = cs.files[0].added_lines().map(|l| l.text.to_vec()).collect();
         (lines, facts)
     }

@@ -487,11 +487,12 @@ pub fn analyze(cs: &ChangeSet, mut images: Images, s: &Settings) -> Result<Analy
             .map(|(p, i)| (p.as_str(), i.as_deref()))
             .collect();
         let read = cs.post.read_many(&refs)?;
-        let mut by_path: HashMap<String, Vec<u8>> = unread
-            .into_iter()
-            .zip(read)
-            .filter_map(|((p, _), b)| b.map(|b| (p, b)))
-            .collect();
+        let mut by_path: HashMap<String, Vec<u8>> = HashMap::new();
+        for ((p, _), b) in unread.into_iter().zip(read) {
+            if let Some(b) = b? {
+                by_path.insert(p, b);
+            }
+        }
         for x in &mut parsed {
             if x.image.is_none() && x.file.whole_file {
                 x.image = by_path.remove(&x.file.path);
@@ -728,7 +729,7 @@ fn read_contexts(
     };
     let mut texts: HashMap<&str, String> = HashMap::new();
     for ((_, l), b) in to_read.iter().zip(read) {
-        if let Some(b) = b {
+        if let Some(b) = b? {
             if service::is_generated_header(&b) {
                 continue;
             }
