@@ -1,5 +1,6 @@
 //! Embeds every file under `policies/` in the binary, so the built-in rules ship with gate and
-//! stay readable (and overridable) as plain `.rego` files in the repository.
+//! stay readable (and overridable) as plain `.rego` files in the repository; and writes one
+//! integration test per folder of `fixtures/cases`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -43,7 +44,52 @@ fn main() {
         .expect("write to string");
     }
     code.push_str("];\n");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("builtin_policies.rs");
-    std::fs::write(out, code).expect("write generated file");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it"));
+    std::fs::write(out_dir.join("builtin_policies.rs"), code).expect("write generated file");
+    cli_cases(&root, &out_dir);
+}
+
+/// One integration test per folder of fixtures/cases (tests/integration/cases.rs includes
+/// them), so a failing case is named by the test runner and the cases run in parallel.
+fn cli_cases(root: &Path, out_dir: &Path) {
+    let cases = root.join("fixtures").join("cases");
+    println!("cargo:rerun-if-changed={}", cases.display());
+    let mut names: Vec<String> = std::fs::read_dir(&cases)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut code = String::from("// One test per folder of fixtures/cases, written by build.rs.\n");
+    let mut idents = std::collections::BTreeSet::new();
+    for name in &names {
+        let ident: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("case_{ident}")
+        } else {
+            ident
+        };
+        assert!(
+            idents.insert(ident.clone()),
+            "fixtures/cases/{name}: another case has the same test name {ident}"
+        );
+        writeln!(
+            code,
+            "#[test]\nfn {ident}() {{\n    super::run_case({name:?});\n}}"
+        )
+        .expect("write to string");
+    }
+    std::fs::write(out_dir.join("cli_cases.rs"), code).expect("write generated file");
 }

@@ -9,6 +9,11 @@
 //! means; [`suppress`] and [`settings`]; and [`report`], which renders the verdict.
 //! [`pipeline`] wires them; the binary only parses arguments and maps errors to exit codes.
 //! A test (`tests/integration/architecture.rs`) fails on any import cycle between them.
+//!
+//! The library prints nothing: reports are strings the binary writes, errors are values it
+//! names, and the one exception, stage timings, goes through [`timing::Timer`].
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod allow;
 pub mod change;

@@ -22,7 +22,10 @@ fn main() -> ExitCode {
     // The check runs in a supervised worker: an abort or a kill is exit 2, never a verdict.
     if gate::supervise::is_worker() {
         gate::supervise::watch_parent();
-    } else if let Some(code) = gate::supervise::run() {
+    } else if let Some((code, message)) = gate::supervise::run() {
+        if let Some(m) = message {
+            eprintln!("gate: error: {m}");
+        }
         return ExitCode::from(code);
     }
     let cli = match Cli::try_parse() {

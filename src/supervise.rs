@@ -17,9 +17,10 @@ pub fn is_worker() -> bool {
     std::env::var_os(WORKER_ENV).is_some()
 }
 
-/// Runs this command line in a worker and returns the exit code to end with, or `None` when
-/// the worker cannot be started (the caller then runs the check itself).
-pub fn run() -> Option<u8> {
+/// Runs this command line in a worker and returns the exit code to end with and what to say
+/// (the binary prints it), or `None` when the worker cannot be started (the caller then runs
+/// the check itself).
+pub fn run() -> Option<(u8, Option<String>)> {
     let exe = std::env::current_exe().ok()?;
     let mut child = Command::new(exe)
         .args(std::env::args_os().skip(1))
@@ -31,16 +32,11 @@ pub fn run() -> Option<u8> {
             Ok(s) => break s,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                eprintln!("gate: error: lost the check's worker process: {e}");
-                return Some(2);
+                return Some((2, Some(format!("lost the check's worker process: {e}"))));
             }
         }
     };
-    let (code, message) = outcome(status);
-    if let Some(m) = message {
-        eprintln!("gate: error: {m}");
-    }
-    Some(code)
+    Some(outcome(status))
 }
 
 /// In the worker: ends it when the supervisor is gone (killed by a CI timeout, say), so no

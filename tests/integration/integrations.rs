@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{code, gate_bin, in_ci, manifest_dir, stderr, stdout, Repo};
+use crate::util::{code, gate_bin, in_ci, manifest_dir, slow_test, stderr, stdout, Repo};
 
 /// The tool on PATH, or None (skipping) outside CI; in CI a missing tool fails the test.
 fn tool(name: &str) -> Option<PathBuf> {
@@ -101,9 +101,13 @@ fn try_repo(pc: &Path, r: &Repo, mirror: &str, cache: &Path, args: &[&str]) -> (
 
 /// The real client runs the hooks of this repository: a staged GitHub token blocks the commit
 /// (only a redacted value printed), `--all-files` finds a token already committed, and the
-/// pre-push hook checks the commits being pushed.
+/// pre-push hook checks the commits being pushed. A slow test (the client clones this
+/// repository and installs each hook): .ci/run runs it in its own step.
 #[test]
 fn pre_commit_try_repo_blocks_a_staged_token() {
+    if !slow_test("pre-commit try-repo (a release cargo install of gate)") {
+        return;
+    }
     let Some(pc) = tool("pre-commit") else { return };
     let (root, _archive) = crate::install::release_mirror();
     let mirror = crate::install::serve(root.path());
@@ -175,8 +179,12 @@ fn write(dir: &Path, rel: &str, text: &str) {
 
 /// The composite action's steps, run by `act` on this host against a pull_request event:
 /// the summary, the outputs and the SARIF file are produced, and a leaked key fails the job.
+/// A slow test: .ci/run runs it in its own step.
 #[test]
 fn action_runs_under_act_for_a_pull_request() {
+    if !slow_test("the action under act") {
+        return;
+    }
     let Some(act) = tool("act") else { return };
     let r = Repo::new();
     // What a checkout of the action holds: action.yml, Cargo.toml (its version) and the

@@ -17,6 +17,20 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
+/// The variable .ci/run sets for its step of slow tests (those driving an external client
+/// that builds or runs gate for minutes). Every CI run runs them, in that step.
+pub const SLOW_TESTS: &str = "GATE_SLOW_TESTS";
+
+/// Whether a slow test runs: only with `GATE_SLOW_TESTS=1` (.ci/run's slow step); otherwise
+/// it says that it skipped, and why.
+pub fn slow_test(what: &str) -> bool {
+    let on = std::env::var(SLOW_TESTS).is_ok_and(|v| v == "1");
+    if !on {
+        eprintln!("skipped: {what} runs in .ci/run's slow-test step ({SLOW_TESTS}=1)");
+    }
+    on
+}
+
 pub fn gate_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_gate"))
 }
