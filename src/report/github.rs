@@ -50,7 +50,10 @@ impl Render for GithubReport {
             ))
         });
         // Inputs that could not be read come first: they are why the decision is `error`.
-        let inputs_shown = o.errors.len().min(PER_LEVEL - usize::from(verdict_cmd == "error"));
+        let inputs_shown = o
+            .errors
+            .len()
+            .min(PER_LEVEL - usize::from(verdict_cmd == "error"));
         for e in &o.errors[..inputs_shown] {
             let mut props = vec![format!("file={}", escape_property(&e.path))];
             if let Some(l) = e.line {
