@@ -116,6 +116,9 @@ pub fn touched(
     let pre = cs.pre.read_many(&pre_refs)?;
     let mut out = Vec::new();
     for (((f, lang), post), pre) in files.iter().zip(post).zip(pre) {
+        // The telemetry analyzer reads the same files and reports one that cannot be read
+        // (collected with the other input errors); here it ends the join.
+        let (post, pre) = (post?, pre?);
         let post = match (f.status, post) {
             (FileStatus::Deleted, _) => None,
             (_, Some(b)) => Some(b),
