@@ -273,11 +273,17 @@ fn derive(
         .collect();
     cs.files.retain(|f| !cfg.is_ignored(&f.path));
     cs.normalize();
-    let (secrets, unreadable) = secret_scan::scan_change(cs, &scanner, &cfg.paths);
+    let (mut secrets, unreadable) = secret_scan::scan_change(cs, &scanner, &cfg.paths);
     errors.extend(unreadable);
     // What the scan did not mask: removed lines' secrets, URL credentials in any line.
     let redactor = crate::redact::Redactor::new(&scanner);
     redactor.change(cs);
+    if mode == Mode::Range {
+        // A value one commit added and a later one removed is in the branch's history.
+        let gone =
+            secret_scan::scan_history(cs, &secrets, &scanner, &cfg.paths, |p| cfg.is_ignored(p))?;
+        secrets.extend(gone);
+    }
     let mut facts = Facts {
         change: ChangeFacts::new(mode, cs, &cfg.paths),
         secrets,

@@ -15,7 +15,7 @@ rules["GATE-SEC-001"] := {
 		"",
 		"**Example:** `aws_access_key_id = AKIA…` in `config/settings.py`.",
 		"",
-		"**How to fix:** revoke and rotate the credential at the provider, remove it from the change, and load it from a secret manager or environment variable. If it is a deliberate test value, move it under a test path or add `gate:allow GATE-SEC-001 <reason>` on the line.",
+		"**How to fix:** revoke and rotate the credential at the provider, remove it from the change, and load it from a secret manager or environment variable. If it is a deliberate test value, move it under a test path or add `gate:allow GATE-SEC-001 <reason>` on the line. When the message names a commit, a later commit of the branch removed the value but the history keeps it: rotate it, and drop it from the branch's history (an interactive rebase) before merging.",
 	]),
 	"tags": ["security", "secrets", "external/cwe/cwe-798"],
 	"security_severity": 9.5,
@@ -23,7 +23,7 @@ rules["GATE-SEC-001"] := {
 
 deny contains {
 	"rule": "GATE-SEC-001",
-	"message": sprintf("%s committed: %s (fingerprint %s)", [s.name, s.redacted, substring(s.fingerprint, 0, 12)]),
+	"message": sprintf("%s committed%s: %s (fingerprint %s)", [s.name, history(s), s.redacted, substring(s.fingerprint, 0, 12)]),
 	"path": s.path,
 	"line": s.line,
 	"column": s.column,
@@ -38,3 +38,10 @@ deny contains {
 	not s.public
 	not s.in_test_path
 }
+
+# A value one commit of the range added and a later one removed is named by that commit: the
+# final diff does not show it, the branch's history does.
+history(s) := msg if {
+	s.commit
+	msg := sprintf(" in commit %s (removed by a later commit, still in the history)", [substring(s.commit, 0, 12)])
+} else := ""

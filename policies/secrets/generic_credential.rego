@@ -18,7 +18,7 @@ rules["GATE-SEC-003"] := {
 	"security_severity": 7.5,
 }
 
-generic(s) := sprintf("Hard-coded credential: %s (fingerprint %s)", [s.redacted, substring(s.fingerprint, 0, 12)])
+generic(s) := sprintf("Hard-coded credential%s: %s (fingerprint %s)", [history(s), s.redacted, substring(s.fingerprint, 0, 12)])
 
 deny contains {
 	"rule": "GATE-SEC-003",

@@ -66,3 +66,12 @@ test_every_rule_has_metadata if {
 		data.gate.secrets.rules[id].security_severity > 0
 	}
 }
+
+test_a_key_removed_later_in_the_branch_names_its_commit if {
+	s := secret({"commit": "89abcdef0123456789abcdef0123456789abcdef"})
+	some d in data.gate.secrets.deny with input as {"secrets": [s]}
+	d.rule == "GATE-SEC-001"
+	contains(d.message, "in commit 89abcdef0123 (removed by a later commit, still in the history)")
+	some e in data.gate.secrets.deny with input as {"secrets": [secret({})]}
+	not contains(e.message, "commit")
+}

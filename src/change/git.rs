@@ -198,6 +198,96 @@ pub fn diff_commits(root: &Path, base: &str, head: &str) -> Result<Vec<u8>> {
     stdout_ok(root, &args)
 }
 
+/// Each commit of `base..head`, oldest first, with its own patch against its first parent
+/// (in the format of [`diff_commits`]; a merge commit's patch is empty: what it brings in was
+/// written in other commits). The secret scan reads them for values added by one commit and
+/// removed by a later one, which the range's diff no longer shows but the history keeps.
+pub fn commit_patches(root: &Path, base: &str, head: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    const MARK: &[u8] = b"gate-commit ";
+    let range = format!("{base}..{head}");
+    let mut args = vec!["log", "--reverse", "--format=gate-commit %H", "--patch"];
+    // `log` takes the diff options of `diff` (DIFF_ARGS without its leading "diff").
+    args.extend(DIFF_ARGS[1..].iter().copied());
+    args.extend([range.as_str(), "--"]);
+    let out = stdout_ok(root, &args)?;
+    let mut commits: Vec<(String, Vec<u8>)> = Vec::new();
+    // Every line of a patch starts with a diff marker or header word; only the format line
+    // starts with MARK.
+    for line in out.split_inclusive(|&b| b == b'\n') {
+        if let Some(id) = line.strip_prefix(MARK) {
+            let id = String::from_utf8_lossy(id).trim().to_string();
+            commits.push((id, Vec::new()));
+        } else if let Some((_, patch)) = commits.last_mut() {
+            if !(patch.is_empty() && line == b"\n") {
+                patch.extend_from_slice(line);
+            }
+        }
+    }
+    Ok(commits)
+}
+
+/// For each of `values`, whether the tree at `rev` holds it (git grep, fixed strings given on
+/// standard input, so no value appears in a command line). A value of several lines is
+/// looked for by its longest line.
+pub fn grep_fixed(root: &Path, rev: &str, values: &[&[u8]]) -> Result<Vec<bool>> {
+    use std::io::Write;
+    let pieces: Vec<&[u8]> = values
+        .iter()
+        .map(|v| {
+            v.split(|&b| b == b'\n' || b == b'\r')
+                .max_by_key(|p| p.len())
+                .unwrap_or(v)
+        })
+        .collect();
+    let mut patterns = Vec::new();
+    for p in pieces.iter().filter(|p| !p.is_empty()) {
+        patterns.extend_from_slice(p);
+        patterns.push(b'\n');
+    }
+    if patterns.is_empty() {
+        return Ok(vec![false; values.len()]);
+    }
+    let mut child = git(root)
+        .args([
+            "grep",
+            "--no-color",
+            "-I",
+            "-h",
+            "-o",
+            "-F",
+            "-f",
+            "-",
+            rev,
+            "--",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run `git grep` (is git installed?)")?;
+    // Written from another thread: git may fill its output pipe before reading all patterns.
+    let mut stdin = child.stdin.take().context("git grep: no standard input")?;
+    let writer = std::thread::spawn(move || stdin.write_all(&patterns));
+    let out = child
+        .wait_with_output()
+        .context("git grep did not finish")?;
+    let _ = writer.join();
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        bail!(
+            "`git grep` in {rev} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let hits: std::collections::HashSet<&[u8]> = out.stdout.split(|&b| b == b'\n').collect();
+    Ok(pieces
+        .iter()
+        .map(|p| {
+            !p.is_empty()
+                && (hits.contains(p) || hits.iter().any(|h| memchr::memmem::find(h, p).is_some()))
+        })
+        .collect())
+}
+
 /// The staged changes: the index against HEAD (or against the empty tree in a new repository).
 pub fn diff_staged(root: &Path) -> Result<Vec<u8>> {
     let mut args = DIFF_ARGS.to_vec();

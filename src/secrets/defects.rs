@@ -140,3 +140,74 @@ fn firebase_web_keys_are_public_identifiers() {
         "and reported as a public identifier"
     );
 }
+
+/// A name that says the value is made up (`FAKE_`, `nonMatching`, `invalid`) is a test's
+/// fixture, not a credential; a provider whose name starts like one still counts.
+#[test]
+fn values_named_fake_or_invalid_are_not_generic_credentials() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "FAKE_API_KEY=Zq8TnW3kLp2Vx9RbM4cF7hJd",
+            "nonMatchingToken := \"q7d2kx9pfm4t8wz1\"",
+            "invalidSecret: \"Mv8Qz2Lr7Tx4Nk9Pw3Bc6Hd1\"",
+            "BAD_TOKEN=q7d2kx9pfm4t8wz1rbn6v3hc5yj0sle2",
+        ],
+    );
+    assert_found(
+        &s,
+        &[
+            "API_KEY=Zq8TnW3kLp2Vx9RbM4cF7hJd",
+            "badge_token = \"q7d2kx9pfm4t8wz1rbn6v3hc\"",
+        ],
+    );
+}
+
+/// `Authorization: Basic` carries base64 (RFC 7617): a dotted or dashed token after it is not Basic
+/// credentials; real base64 still is.
+#[test]
+fn basic_auth_values_must_be_base64() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &["curl -H \"Authorization: Basic Qm9vVG5kR3hL.cF9zM1pXeTJh-Zq8TnW3k\" https://ci.internal"],
+    );
+    assert_found(
+        &s,
+        &["curl -H \"Authorization: Basic ZGVwbG95OnRvcHNlY3JldDk5\" https://ci.internal"],
+    );
+}
+
+/// GitLab's routable tokens (payload, `.`, base36 version and length, CRC32 in base36), a
+/// Telegram bot id shorter than today's ten digits.
+#[test]
+fn provider_formats_from_their_documentation() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "GITLAB_TOKEN=glpat-Qm9vVG5kR3hLcF9zM1pXeTJhQmNERWZn.01.0w1k4r7pq",
+            "runner: glrt-t1_Qm9vVG5kR3hLcF9zM1pXeTJhQmNERWZn.01.0w1k4r7pq",
+            "telegram_bot = \"583921:AAHd8Zq2LmX9pR4tW7vK3nB6cY1sF5gJ0eQ\"",
+        ],
+    );
+}
+
+/// A piece of a longer value broken by a character no token holds, or a value after `@`,
+/// is not a key beside its provider's name; a key ending where a query string starts is.
+#[test]
+fn pieces_of_broken_values_are_not_keys() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "versioneye = 'Qz7kLm3Xv9Tp2Rw8Yb4N?c6Hd1sF5gJ0eUq7Wz2xK'",
+            "sonarcloud token = '@q8zr3xvt0myp2kwn9jcb5hgd7sfa1eeu4or6iny0'",
+        ],
+    );
+    assert_found(
+        &s,
+        &["versioneye: https://www.versioneye.com/api/v2/me/Qz7kLm3Xv9Tp2Rw8Yb4NcH6d?page=2"],
+    );
+}

@@ -7,6 +7,7 @@
 //! scan they hold the redacted form only. The scanner of the default settings is built once
 //! per process (on another thread, while git answers).
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -45,6 +46,10 @@ pub struct SecretFact {
     /// A value the provider documents as publishable (a Firebase web API key, a Stripe
     /// publishable key): a note (GATE-SEC-005), not a leak.
     pub public: bool,
+    /// Set when the value is not in the range's diff but one of its commits added it (and a
+    /// later one removed it): the commit that added it. It stays in the history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// Detectors whose findings under example and sample directories count as in a test path.
@@ -112,6 +117,77 @@ pub fn scan_change(
         }
     }
     (secrets, errors)
+}
+
+/// A fact and the value it stands for (kept in memory only, to look it up in the base).
+type FoundValue = (SecretFact, Vec<u8>);
+
+/// Secrets that a commit of `base..head` added and a later one removed: the range's diff
+/// (already scanned, `found`) no longer shows them, but every clone of the branch holds them.
+/// Each commit's added lines are scanned on their own; a value is reported once (by its
+/// fingerprint), at the first commit that added it, unless the range's diff holds it or the
+/// base already did (a revert bringing back an old line is not a new leak). A range of one
+/// commit has nothing its diff does not show.
+pub fn scan_history(
+    cs: &ChangeSet,
+    found: &[SecretFact],
+    scanner: &Scanner,
+    paths: &PathRules,
+    ignored: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<SecretFact>> {
+    let (Some(root), Some(base), Some(head)) = (&cs.root, &cs.base, &cs.head) else {
+        return Ok(Vec::new());
+    };
+    let patches = change::git::commit_patches(root, base, head)?;
+    if patches.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let per_commit: Vec<Result<Vec<FoundValue>>> = patches
+        .par_iter()
+        .map(|(id, patch)| {
+            let mut files = change::diff::parse(patch).map_err(|e| {
+                anyhow::anyhow!(
+                    "commit {id}: cannot parse its patch from git: line {}: {}",
+                    e.line,
+                    e.message
+                )
+            })?;
+            let mut out = Vec::new();
+            for f in files.iter_mut().filter(|f| !f.binary && !ignored(&f.path)) {
+                let buf = f.added_text();
+                let line_map: Vec<u32> = f.added_lines().map(|l| l.line).collect();
+                let mut values = Vec::new();
+                let facts = scan_buffer_with(f, &buf, Some(&line_map), scanner, paths, |v| {
+                    values.push(v.to_vec());
+                });
+                for (mut fact, value) in facts.into_iter().zip(values) {
+                    fact.commit = Some(id.clone());
+                    out.push((fact, value));
+                }
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut seen: HashSet<String> = found.iter().map(|s| s.fingerprint.clone()).collect();
+    let mut fresh = Vec::new();
+    for r in per_commit {
+        for (fact, value) in r? {
+            if seen.insert(fact.fingerprint.clone()) {
+                fresh.push((fact, value));
+            }
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(fresh.into_iter().map(|(f, _)| f).collect());
+    }
+    let values: Vec<&[u8]> = fresh.iter().map(|(_, v)| v.as_slice()).collect();
+    let in_base = change::git::grep_fixed(root, base, &values)?;
+    Ok(fresh
+        .into_iter()
+        .zip(in_base)
+        .filter(|(_, old)| !old)
+        .map(|((f, _), _)| f)
+        .collect())
 }
 
 /// Masks string values in plan attributes that the secret scanner recognizes (a key in
@@ -224,6 +300,18 @@ fn scan_buffer(
     scanner: &Scanner,
     paths: &PathRules,
 ) -> Vec<SecretFact> {
+    scan_buffer_with(f, buf, line_map, scanner, paths, |_| {})
+}
+
+/// [`scan_buffer`], handing each fact's value to `value` (in the order of the facts).
+fn scan_buffer_with(
+    f: &mut FileChange,
+    buf: &[u8],
+    line_map: Option<&[u32]>,
+    scanner: &Scanner,
+    paths: &PathRules,
+    mut value: impl FnMut(&[u8]),
+) -> Vec<SecretFact> {
     if buf.is_empty() {
         return Vec::new();
     }
@@ -244,6 +332,7 @@ fn scan_buffer(
     let mut out = Vec::with_capacity(cands.len());
     let mut masks = Vec::new();
     for c in &cands {
+        value(&c.secret);
         let rule = &scanner.rules()[c.rule];
         let masked = redact::redact(&c.secret);
         let (line, end_line) = (line_of(c.line), line_of(c.end_line));
@@ -270,6 +359,7 @@ fn scan_buffer(
             in_test_path: in_test || (sample && SAMPLE_KINDS.contains(&rule.id.as_str())),
             allowlisted: c.allowlisted,
             public: c.public,
+            commit: None,
         });
     }
     mask_in_lines(f, &masks);

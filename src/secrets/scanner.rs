@@ -446,9 +446,24 @@ impl Scanner {
                         continue;
                     }
                     let secret = &buf[start..end];
-                    if rule.confidence == "low" {
-                        let key = &buf[s + caps.get(0).map_or(0, |m| m.start())..start];
-                        if !password_value_allowed(key, secret) {
+                    if rule.confidence != "high" {
+                        let m0 = s + caps.get(0).map_or(0, |m| m.start());
+                        let key = &buf[m0..start];
+                        if rule.confidence == "low" && !password_value_allowed(key, secret) {
+                            continue;
+                        }
+                        // The whole name the value is assigned to: the match starts at its
+                        // credential word (`Token` of `nonMatchingToken`).
+                        let name_start = buf[..m0]
+                            .iter()
+                            .rposition(|b| {
+                                !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+                            })
+                            .map_or(0, |p| p + 1);
+                        if names_a_fake(&buf[name_start.max(m0.saturating_sub(64))..start])
+                            || !basic_credentials_fit(key, secret)
+                            || broken_value(buf, start, end)
+                        {
                             continue;
                         }
                     }
@@ -904,6 +919,82 @@ fn password_value_allowed(key: &[u8], value: &[u8]) -> bool {
     [&b"pass"[..], b"pwd", b"passphrase"]
         .iter()
         .any(|w| memchr::memmem::find(&k, w).is_some())
+}
+
+/// Whether the name a generic value is assigned to says the value is not real: one of its
+/// words (split at `_`, `-`, `.` and camel-case humps) is `fake`, `dummy`, `mock`, `bogus`,
+/// `invalid`, `wrong` or `bad`, or it reads `non matching` / `not valid` / `not real`
+/// (`FAKE_KEY=`, `nonMatchingToken :=`, `invalidSecret:`). A provider's name that merely
+/// starts with one (`mockaroo`) is one word and does not count.
+fn names_a_fake(key: &[u8]) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for &b in key {
+        if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            cur.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            prev_lower = false;
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let single = ["fake", "dummy", "mock", "bogus", "invalid", "wrong", "bad"];
+    words.iter().any(|w| single.contains(&w.as_str()))
+        || words.windows(2).any(|p| {
+            matches!(p[0].as_str(), "non" | "not")
+                && matches!(p[1].as_str(), "matching" | "valid" | "real")
+        })
+}
+
+/// A contextual or generic match that is a piece of a longer, broken value: a `?`, `!`, `^`,
+/// `*`, `#`, `~` or `|` joins it to more token characters (`k7Qz…Lm3?9xPw…`, a key mangled
+/// by a paste or a template), or it follows an `@` (a host, a handle or a decorator comes
+/// after `@`; credentials come before it). A `?` opening a query (`…/TOKEN?page=2`) is a
+/// boundary.
+fn broken_value(buf: &[u8], start: usize, end: usize) -> bool {
+    const JOINERS: &[u8] = b"?!^*#~|";
+    let token = |b: u8| b.is_ascii_alphanumeric();
+    let before = start.checked_sub(1).and_then(|i| buf.get(i)).copied();
+    if before == Some(b'@') {
+        return true;
+    }
+    if before.is_some_and(|b| JOINERS.contains(&b)) && start >= 2 && token(buf[start - 2]) {
+        return true;
+    }
+    if let Some(a) = buf.get(end).copied().filter(|b| JOINERS.contains(b)) {
+        let rest = &buf[end + 1..];
+        let word = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+            .count();
+        let query = a == b'?' && rest.get(word) == Some(&b'=');
+        if word > 0 && !query {
+            return true;
+        }
+    }
+    false
+}
+
+/// HTTP Basic credentials are the base64 of `user:password` (RFC 7617): after `Basic`, a
+/// value with a character base64 does not hold (`.` of a JWT, `-`, `_`) is something else
+/// pasted into the header, not credentials.
+fn basic_credentials_fit(key: &[u8], value: &[u8]) -> bool {
+    let k = key.trim_ascii_end().to_ascii_lowercase();
+    if !k.ends_with(b"basic") {
+        return true;
+    }
+    value
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 /// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of

@@ -299,3 +299,69 @@ fn all_takes_a_trailing_path() {
     let o = r.gate(&["check", "--staged", "src"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
 }
+
+/// A key one commit of the branch adds and a later one removes is not in the range's diff,
+/// but every clone of the branch holds it: the check fails, names the commit, and shows
+/// no value. A key the base already held, brought back by a revert, is no new leak.
+#[test]
+fn a_key_added_then_removed_inside_the_branch_fails_naming_its_commit() {
+    let r = Repo::new();
+    r.write("app/old.py", &format!("AWS_ACCESS_KEY_ID = \"{KEY_ID}\"\n"));
+    r.commit_all("an old key, already on main");
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    r.write(
+        "app/settings.py",
+        &format!("import os\n\naws_secret_access_key = \"{SECRET}\"\n"),
+    );
+    r.commit_all("add settings");
+    let added = r.git(&["rev-parse", "HEAD"]).trim().to_string();
+    r.write(
+        "app/settings.py",
+        "import os\n\naws_secret_access_key = os.environ[\"AWS_SECRET_ACCESS_KEY\"]\n",
+    );
+    r.git(&["rm", "-q", "app/old.py"]);
+    r.commit_all("read the key from the environment; drop the old module");
+    r.git(&["revert", "--no-edit", "HEAD"]);
+    r.write(
+        "app/settings.py",
+        "import os\n\naws_secret_access_key = os.environ[\"AWS_SECRET_ACCESS_KEY\"]\n",
+    );
+    r.commit_all("keep reading the key from the environment");
+
+    // The range's diff alone shows nothing.
+    let diff = r.git(&["diff", "main", "HEAD"]);
+    assert!(
+        !diff.contains(SECRET),
+        "the fixture must hide the key from the diff"
+    );
+
+    let o = r.gate(&["check", "--base", "main", "--format", "json"]);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        !out.contains(SECRET) && !out.contains(KEY_ID),
+        "the output shows a key"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let findings = doc["findings"].as_array().expect("findings");
+    let sec: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("GATE-SEC"))
+        })
+        .collect();
+    assert_eq!(sec.len(), 1, "one finding, for the removed key: {sec:?}");
+    let msg = sec[0]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains(&added[..12]),
+        "names the commit that added it: {msg}"
+    );
+    assert_eq!(sec[0]["path"], "app/settings.py");
+    assert_eq!(sec[0]["line"], 3);
+
+    // Without the commit that added it, nothing is left.
+    let o = r.gate(&["check", "--base", &added]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
