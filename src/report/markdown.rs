@@ -246,6 +246,12 @@ impl Render for MarkdownReport {
         if let Some(chart) = crate::infra::mermaid::markdown_section(&o.facts.infra.plans) {
             tail.push_str(&chart);
         }
+        let hot_share = o.facts.config["production"]["hot_share"]
+            .as_f64()
+            .unwrap_or(0.1);
+        if let Some(t) = crate::signals::markdown_section(&o.facts.production, hot_share, cell) {
+            tail.push_str(&t);
+        }
         if o.findings.is_empty() {
             writeln!(s, "No findings.\n")?;
         }

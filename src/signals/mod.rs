@@ -347,6 +347,84 @@ pub fn collect(cs: &ChangeSet, inp: &Inputs) -> Result<ProductionFacts> {
     Ok(facts)
 }
 
+/// The Markdown report's production section: the touched functions production observes,
+/// busiest first (at most 10), hot ones (`hot_share` and above) marked, and where the figures
+/// come from. `None` without observed functions. `escape` makes a table cell inert.
+pub fn markdown_section(
+    p: &ProductionFacts,
+    hot_share: f64,
+    escape: impl Fn(&str) -> String,
+) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut rows: Vec<&FunctionFact> = p.functions.iter().filter(|f| f.observed).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.sort_by(|a, b| {
+        b.traffic_share
+            .total_cmp(&a.traffic_share)
+            .then_with(|| (&a.path, a.line, &a.service).cmp(&(&b.path, b.line, &b.service)))
+    });
+    let mut s = String::from(
+        "### Production: touched functions
+
+",
+    );
+    s.push_str(
+        "| function | service | share of requests | calls | errors | p50 | p95 |
+",
+    );
+    s.push_str(
+        "|---|---|---:|---:|---:|---:|---:|
+",
+    );
+    for f in rows.iter().take(10) {
+        let hot = if f.traffic_share >= hot_share {
+            " 🔥"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "| {}{hot} | {} | {:.1}% | {} | {:.1}% | {:.1} ms | {:.1} ms |",
+            escape(&format!("{} ({}:{})", f.function, f.path, f.line)),
+            escape(&f.service),
+            f.traffic_share * 100.0,
+            f.requests,
+            f.error_rate * 100.0,
+            f.p50_ms,
+            f.p95_ms
+        );
+    }
+    if rows.len() > 10 {
+        let _ = writeln!(
+            s,
+            "
+{} more in the facts.",
+            rows.len() - 10
+        );
+    }
+    let from: Vec<String> = p
+        .sources
+        .iter()
+        .filter(|x| x.kind != "missing")
+        .map(|x| {
+            escape(&format!(
+                "{} ({} to {})",
+                x.path, x.window.start, x.window.end
+            ))
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "
+From {}.
+",
+        from.join(", ")
+    );
+    Some(s)
+}
+
 /// A trace's file path normalized (`\` to `/`, no `./`), with the longest matching
 /// `production.paths` prefix replaced.
 fn norm_file(p: &str, paths: &std::collections::BTreeMap<String, String>) -> String {

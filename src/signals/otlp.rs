@@ -161,7 +161,8 @@ impl<'de> Visitor<'de> for Request<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = false;
         while let Some(k) = map.next_key::<String>()? {
-            if k == "resourceSpans" || k == "resource_spans" {
+            // `batches`: the same list in Grafana Tempo's trace download.
+            if k == "resourceSpans" || k == "resource_spans" || k == "batches" {
                 seen = true;
                 map.next_value_seed(List(ResourceList(&mut *self.agg)))?;
             } else if k == "resourceMetrics" || k == "resourceLogs" {
@@ -242,6 +243,9 @@ impl<'de> Element<'de> for SpanList<'_, '_, '_> {
 /// scopeSpans).
 struct SpanRecord {
     key: Option<Key>,
+    /// An entry span's route, kept beside its code location: server spans' `code.*`
+    /// attributes often name the instrumentation middleware, not the handler.
+    route: Option<Key>,
     line: u32,
     start: u64,
     end: u64,
@@ -336,13 +340,14 @@ impl Sink<'_, '_> {
         svc.entries += u64::from(r.entry);
         svc.roots += u64::from(r.root);
         svc.errors += u64::from(r.error);
-        if let Some(key) = r.key {
+        for (key, line) in [(r.key, r.line), (r.route, 0)] {
+            let Some(key) = key else { continue };
             let st: &mut Stats = svc.locations.entry(key).or_default();
             st.spans += 1;
             st.errors += u64::from(r.error);
             st.entries += u64::from(r.entry);
-            if r.line != 0 && (st.line == 0 || r.line < st.line) {
-                st.line = r.line;
+            if line != 0 && (st.line == 0 || line < st.line) {
+                st.line = line;
             }
             st.histogram.add(r.end.saturating_sub(r.start));
         }
@@ -396,13 +401,7 @@ impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_, '_> {
         let entry = server || s.kind == 5;
         let status_5xx = server && a.http_status.is_some_and(|c| (500..600).contains(&c));
         let error = s.status.is_some_and(|st| st.code == 2) || status_5xx;
-        let key = if !a.file.is_empty() || !a.function.is_empty() {
-            Some(Key {
-                file: a.file,
-                function: a.function,
-                route: String::new(),
-            })
-        } else if entry {
+        let route = if entry {
             a.route().map(|route| Key {
                 route,
                 ..Key::default()
@@ -410,8 +409,24 @@ impl<'de> DeserializeSeed<'de> for SpanSeed<'_, '_, '_> {
         } else {
             None
         };
+        // `code.function.name` is qualified already; the older `code.function` is qualified by
+        // `code.namespace` when there is one.
+        let function = if !a.namespace.is_empty()
+            && !a.function.is_empty()
+            && !a.function.starts_with(&a.namespace)
+        {
+            cut(&format!("{}.{}", a.namespace, a.function))
+        } else {
+            a.function
+        };
+        let key = (!a.file.is_empty() || !function.is_empty()).then(|| Key {
+            file: a.file,
+            function,
+            route: String::new(),
+        });
         self.sink.add(SpanRecord {
             key,
+            route,
             line: a.line,
             start,
             end,
@@ -477,6 +492,8 @@ struct Attributes {
     service: String,
     file: String,
     function: String,
+    /// `code.namespace` (older conventions: the class or module of `code.function`).
+    namespace: String,
     line: u32,
     http_route: String,
     http_method: String,
@@ -518,6 +535,7 @@ enum Slot {
     Service,
     File { new: bool },
     Function { new: bool },
+    Namespace,
     Line { new: bool },
     Route,
     Method { new: bool },
@@ -533,6 +551,7 @@ fn slot(key: &str) -> Option<Slot> {
         "code.filepath" => Slot::File { new: false },
         "code.function.name" => Slot::Function { new: true },
         "code.function" => Slot::Function { new: false },
+        "code.namespace" => Slot::Namespace,
         "code.line.number" => Slot::Line { new: true },
         "code.lineno" => Slot::Line { new: false },
         "http.route" => Slot::Route,
@@ -570,6 +589,7 @@ impl Attributes {
                     self.function = text(&v);
                 }
             }
+            Slot::Namespace => self.namespace = text(&v),
             Slot::Line { new } => {
                 if pair(2, new, seen_new) {
                     self.line = v.int().and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
@@ -826,6 +846,27 @@ mod tests {
             ..Key::default()
         };
         assert_eq!(b.locations[&route].spans, 1);
+        // A server span naming its middleware keeps its route too; a namespace qualifies.
+        let mw = format!(
+            "{},{},{},{}",
+            attr("code.filepath", "/registry/axum-otel/src/http_server.rs"),
+            attr("code.namespace", "com.example.Billing"),
+            attr("code.function", "serve"),
+            attr("http.route", "/admin/info")
+        );
+        let text = format!(
+            r#"{{"batches":[{{"resource":{{"attributes":[{}]}},"instrumentationLibrarySpans":[{{"spans":[{}]}}]}}]}}"#,
+            attr("service.name", "crimson"),
+            span(2, &mw, 2, t0, 1)
+        );
+        let tempo = read(text.as_bytes(), "tempo.json").expect("reads a Tempo download");
+        let c = &tempo.services["crimson"];
+        assert_eq!(c.locations.len(), 2, "{:?}", c.locations.keys());
+        assert!(c.locations.keys().any(|k| k.route == "/admin/info"));
+        assert!(c
+            .locations
+            .keys()
+            .any(|k| k.function == "com.example.Billing.serve"));
         assert_eq!(s.window_start, t0);
         assert_eq!(s.window_end, t0 + 5_000_000);
     }

@@ -405,6 +405,25 @@ fn a_change_to_the_hot_path_is_reported_with_its_figures() {
         "{}",
         errors[0]
     );
+    let sig = out.path().join("summary.json").display().to_string();
+    let o = run(
+        r.path(),
+        &[
+            "check",
+            "--base",
+            "HEAD~1",
+            "--signals",
+            &sig,
+            "--format",
+            "markdown",
+        ],
+    );
+    let md = stdout(&o);
+    assert!(md.contains("| charge (billing/app/billing.py:5) 🔥 | billing | 90.0% | 450 | 6.0% | 40.4 ms | 40.4 ms |"), "{md}");
+    assert!(
+        md.contains("summary.json (2025-11-30T00:00:00Z to 2025-11-30T00:08:19Z)"),
+        "{md}"
+    );
     let f = &prod["functions"][0];
     assert_eq!(f["function"], "charge");
     assert_eq!(f["matched_by"], "code");
