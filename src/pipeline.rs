@@ -25,6 +25,16 @@ use crate::settings::{self, Settings};
 use crate::timing::Timer;
 use crate::{provenance, smells, suppress, telemetry, workflows};
 
+/// Where a base revision would name an existing table (git pathspecs, `*` spans
+/// directories): SQL files, migration directories and schema files of any ORM.
+const SCHEMA_FILES: &[&str] = &[
+    "*.sql",
+    "*migrations/*",
+    "*migrate/*",
+    "*alembic/*",
+    "*schema*",
+];
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The code change; `None` when only plans are checked.
@@ -312,6 +322,11 @@ fn derive(
             .find(|f| f.path == p && f.status == FileStatus::Added)
             .map(|f| String::from_utf8_lossy(&f.added_text()).into_owned()),
     });
+    // A table dropped and created again by the same migration is new when the base names
+    // it in no migration, SQL or schema file (`DROP TABLE IF EXISTS t; CREATE TABLE t`).
+    facts
+        .change
+        .mark_new_tables(|table| cs.pre.grep_word(table, SCHEMA_FILES))?;
     if mode != Mode::All {
         let ci_files: Vec<&FileChange> = cs
             .files

@@ -2,13 +2,16 @@ package gate.blast_radius
 
 # GATE-BLA-005: migrations and SQL files that drop or truncate data. Statements in a
 # migration's rollback section (`def downgrade`, `def down`, `exports.down`, `-- +goose Down`,
-# a `*.down.sql` file) run only when the migration is undone, and are not findings.
+# a `*.down.sql` file) run only when the migration is undone, and are not findings. Nor is
+# `DROP TABLE IF EXISTS t` followed by `CREATE TABLE t` in the migration that adds `t`: the
+# facts mark it `new_table` when the base revision names `t` in no migration, SQL or schema
+# file (a table that exists in the base, dropped and recreated, still denies).
 
 rules["GATE-BLA-005"] := {
 	"name": "Destructive migration",
 	"summary": "A migration drops a table, database, schema or column, or truncates or empties a table.",
 	"help": concat("\n", [
-		"**What it finds:** added lines in migrations (`migrations/`, `db/migrate/`, `alembic/versions/`) and `.sql` files with `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`, `DELETE FROM` without `WHERE`, or `DROP COLUMN` (and the Alembic, Django and Rails equivalents). Statements in a rollback section (`def downgrade()`, `def down`, `exports.down`, `-- +goose Down`, `-- migrate:down`, a `*.down.sql` file) are left out: they run only when the migration is undone.",
+		"**What it finds:** added lines in migrations (`migrations/`, `db/migrate/`, `alembic/versions/`) and `.sql` files with `DROP TABLE`, `DROP DATABASE`, `DROP SCHEMA`, `TRUNCATE`, `DELETE FROM` without `WHERE`, or `DROP COLUMN` (and the Alembic, Django and Rails equivalents). Statements in a rollback section (`def downgrade()`, `def down`, `exports.down`, `-- +goose Down`, `-- migrate:down`, a `*.down.sql` file) are left out: they run only when the migration is undone. A `DROP TABLE IF EXISTS t` followed by `CREATE TABLE t` in the migration that adds `t` (the base revision names `t` in no migration, SQL or schema file) drops nothing and is not reported either.",
 		"",
 		"**Why it matters:** a migration runs once, everywhere, and a dropped table does not come back; old code still running during a deploy breaks on a dropped column.",
 		"",
@@ -31,6 +34,7 @@ deny contains {
 	some f in input.change.files
 	some s in f.destructive_statements
 	not s.rollback
+	not s.new_table
 	s.kind != "DROP COLUMN"
 }
 
@@ -45,5 +49,6 @@ warn contains {
 	some f in input.change.files
 	some s in f.destructive_statements
 	not s.rollback
+	not s.new_table
 	s.kind == "DROP COLUMN"
 }

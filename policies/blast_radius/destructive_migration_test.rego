@@ -29,3 +29,16 @@ test_rollback_statements_are_not_findings if {
 	contains(ds[0].message, "gate:allow GATE-BLA-005")
 	contains(ds[0].message, "gate explain GATE-BLA-005")
 }
+
+# vaultwarden 38a6850b8d0a: `DROP TABLE IF EXISTS archives;` then `CREATE TABLE archives` in the
+# up.sql that adds the table; the same statements on a table the base has still deny.
+test_recreating_a_new_table_is_not_a_finding if {
+	f := file({"path": "migrations/mysql/2026-03-09_add_archives/up.sql", "role": "migration", "destructive_statements": [
+		{"line": 1, "kind": "DROP TABLE", "rollback": false, "new_table": true},
+	]})
+	count([x | some x in data.gate.blast_radius.deny with input as change([f], small); x.rule == "GATE-BLA-005"]) == 0
+	g := file({"path": "migrations/mysql/2026-03-09_redo_users/up.sql", "role": "migration", "destructive_statements": [
+		{"line": 1, "kind": "DROP TABLE", "rollback": false, "new_table": false},
+	]})
+	count([x | some x in data.gate.blast_radius.deny with input as change([g], small); x.rule == "GATE-BLA-005"]) == 1
+}

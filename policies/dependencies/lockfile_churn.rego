@@ -1,13 +1,17 @@
 package gate.dependencies
 
-# GATE-DEP-008: a lockfile changed while its manifest did not: resolved versions moved with no
-# declared reason.
+# GATE-DEP-008: a lockfile changed while its manifest did not, and packages came or went: the
+# resolved set grew or shrank with no declared reason. A refresh that only moves versions
+# within the manifest's ranges (a Renovate/Dependabot lock maintenance, `npm update`) is what
+# the manifest allows and is not a finding: each new version is still checked against the
+# advisories (GATE-DEP-009). A manifest of a workspace member below the lockfile (npm/yarn/pnpm
+# workspaces, Cargo workspaces) counts as its manifest.
 
 rules["GATE-DEP-008"] := {
 	"name": "Unexplained lockfile change",
 	"summary": "A lockfile changed without a change to its manifest.",
 	"help": concat("\n", [
-		"**What it finds:** package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, poetry.lock, uv.lock, go.sum or Gemfile.lock changes whose manifest is not part of the change.",
+		"**What it finds:** package-lock.json, yarn.lock, pnpm-lock.yaml, Cargo.lock, poetry.lock, uv.lock, go.sum or Gemfile.lock changes that add or remove packages while no manifest they lock is part of the change (a workspace member's manifest below the lockfile counts). Versions moved within the manifest's ranges alone are not reported; new versions are checked against the advisories (GATE-DEP-009).",
 		"",
 		"**Why it matters:** lockfile diffs are rarely read; a swapped resolved URL or an added package hides well in thousands of lines.",
 		"",
@@ -29,4 +33,5 @@ warn contains {
 } if {
 	some l in input.lockfiles
 	not l.manifest_changed
+	l.added + l.removed > 0
 }

@@ -64,6 +64,15 @@ pub struct Statement {
     /// (`def downgrade`, `def down`, `exports.down`, `-- +goose Down`, a `*.down.sql` file):
     /// see [`rollback_ranges`]. Unknown (false) when the file's text could not be read.
     pub rollback: bool,
+    /// `DROP TABLE [IF EXISTS] t` of one table, followed in the same file's added lines by
+    /// `CREATE TABLE t`: the table is recreated (see [`ChangeFacts::mark_new_tables`]).
+    #[serde(skip)]
+    pub recreated: Option<String>,
+    /// The statement drops a table that the same file creates right after and that no
+    /// migration, SQL or schema file of the base revision names: a new table, so nothing is
+    /// lost (`DROP TABLE IF EXISTS t; CREATE TABLE t (...)` in the migration that adds `t`).
+    /// False when the base could not be read.
+    pub new_table: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,13 +110,18 @@ fn destructive_statements(f: &FileChange, role: Option<Role>) -> Vec<Statement> 
         return Vec::new();
     }
     let mut out = Vec::new();
-    for l in f.added_lines() {
-        let t = String::from_utf8_lossy(&l.text).to_ascii_uppercase();
-        let t = t.trim_start();
+    let lines: Vec<(u32, String)> = f
+        .added_lines()
+        .map(|l| {
+            let t = String::from_utf8_lossy(&l.text).to_ascii_uppercase();
+            (l.line, t.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .collect();
+    for (i, (line, squash)) in lines.iter().enumerate() {
+        let t = squash.as_str();
         if t.starts_with("--") || t.starts_with('#') || t.starts_with("//") {
             continue;
         }
-        let squash: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
         let kind = if squash.contains("DROP TABLE")
             || squash.contains("OP.DROP_TABLE(")
             || squash.contains("MIGRATIONS.DELETEMODEL(")
@@ -135,13 +149,44 @@ fn destructive_statements(f: &FileChange, role: Option<Role>) -> Vec<Statement> 
         } else {
             continue;
         };
+        let recreated = (kind == "DROP TABLE")
+            .then(|| table_after(squash, "DROP TABLE ", "IF EXISTS "))
+            .flatten()
+            .filter(|name| {
+                lines[i + 1..].iter().any(|(_, later)| {
+                    later.find("CREATE TABLE ").is_some_and(|at| {
+                        table_after(&later[at..], "CREATE TABLE ", "IF NOT EXISTS ").as_ref()
+                            == Some(name)
+                    })
+                })
+            });
         out.push(Statement {
-            line: l.line,
+            line: *line,
             kind,
             rollback: false,
+            recreated,
+            new_table: false,
         });
     }
     out
+}
+
+/// The one table named after `keyword` (and an optional `optional` clause) in an upper-cased,
+/// whitespace-squashed SQL line, without quotes; `None` for several tables or none.
+fn table_after(squash: &str, keyword: &str, optional: &str) -> Option<String> {
+    let rest = &squash[squash.find(keyword)? + keyword.len()..];
+    let rest = rest.strip_prefix(optional).unwrap_or(rest);
+    let name: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ';' | '(' | ','))
+        .filter(|c| !matches!(c, '"' | '`' | '[' | ']'))
+        .collect();
+    let after =
+        rest.trim_start_matches(|c: char| !c.is_whitespace() && !matches!(c, ';' | '(' | ','));
+    if name.is_empty() || after.trim_start().starts_with(',') || name.contains(',') {
+        return None;
+    }
+    Some(name)
 }
 
 /// 1-based inclusive line ranges of a migration that only run when it is rolled back (Alembic
@@ -377,6 +422,26 @@ impl ChangeFacts {
         }
     }
 
+    /// Marks `DROP TABLE` statements of tables the same file recreates as new tables when
+    /// `named_in_base(table)` says the base revision names the table nowhere (`Some(false)`);
+    /// anything else (named, or the base unreadable) leaves the statement a finding.
+    pub fn mark_new_tables(
+        &mut self,
+        mut named_in_base: impl FnMut(&str) -> anyhow::Result<Option<bool>>,
+    ) -> anyhow::Result<()> {
+        for f in &mut self.files {
+            for s in &mut f.destructive_statements {
+                let Some(table) = s.recreated.as_deref().filter(|_| !s.rollback) else {
+                    continue;
+                };
+                // `schema.table`: the table's own name is what other files mention.
+                let short = table.rsplit('.').next().unwrap_or(table);
+                s.new_table = named_in_base(short)? == Some(false);
+            }
+        }
+        Ok(())
+    }
+
     pub fn new(mode: Mode, cs: &ChangeSet, rules: &PathRules) -> ChangeFacts {
         use rayon::prelude::*;
         // Which files carry their lines is decided in path order; the facts themselves are
@@ -452,6 +517,28 @@ mod tests {
         let mut py = f.clone();
         py.path = "app/models.py".into();
         assert!(destructive_statements(&py, None).is_empty());
+    }
+
+    #[test]
+    fn a_drop_before_creating_the_same_table_is_a_recreate() {
+        let diff = b"--- /dev/null\n+++ b/migrations/2026_add/up.sql\n@@ -0,0 +1,6 @@\n+DROP TABLE IF EXISTS `archives`;\n+\n+CREATE TABLE archives (\n+  id INT\n+);\n+DROP TABLE users, logs;\n";
+        let f = crate::change::diff::parse(diff).expect("diff").remove(0);
+        let s = destructive_statements(&f, Some(Role::Migration));
+        let got: Vec<_> = s.iter().map(|s| (s.line, s.recreated.clone())).collect();
+        assert_eq!(got, vec![(1, Some("ARCHIVES".into())), (6, None)]);
+        // A drop with no CREATE TABLE of the same table after it is no recreate.
+        let diff = b"--- /dev/null\n+++ b/migrations/2/up.sql\n@@ -0,0 +1,2 @@\n+CREATE TABLE archives_v2 (id INT);\n+DROP TABLE archives;\n";
+        let f = crate::change::diff::parse(diff).expect("diff").remove(0);
+        let s = destructive_statements(&f, Some(Role::Migration));
+        assert_eq!(s[0].recreated, None);
+        assert_eq!(
+            table_after("DROP TABLE PUBLIC.\"T\";", "DROP TABLE ", "IF EXISTS "),
+            Some("PUBLIC.T".into())
+        );
+        assert_eq!(
+            table_after("DROP TABLE A , B;", "DROP TABLE ", "IF EXISTS "),
+            None
+        );
     }
 
     #[test]

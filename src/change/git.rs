@@ -379,6 +379,19 @@ pub fn grep_any(
     })
 }
 
+/// Whether any file matching `pathspecs` at revision `rev` contains `word` as a whole word,
+/// ignoring case (a fixed string, not a pattern). `None` when git cannot tell.
+pub fn grep_word(root: &Path, rev: &str, word: &str, pathspecs: &[&str]) -> Result<Option<bool>> {
+    let mut args = vec!["grep", "-q", "-I", "-i", "-w", "-F", "-e", word, rev, "--"];
+    args.extend_from_slice(pathspecs);
+    let out = run(root, &args)?;
+    Ok(match out.status.code() {
+        Some(0) => Some(true),
+        Some(1) => Some(false),
+        _ => None,
+    })
+}
+
 /// Files under `dir` at revision `rev` (repository-relative paths), sorted.
 pub fn ls_tree(root: &Path, rev: &str, dir: &str) -> Result<Vec<String>> {
     let out = stdout_ok(

@@ -175,6 +175,16 @@ impl Snapshot {
         }
     }
 
+    /// Whether a file of the snapshot matching `pathspecs` contains `word` (a whole word,
+    /// any case); `None` when it cannot be told (not a revision: the index and the work tree
+    /// are not asked, since only the base of a change is looked up this way).
+    pub fn grep_word(&self, word: &str, pathspecs: &[&str]) -> Result<Option<bool>> {
+        match self {
+            Snapshot::Revision { root, rev } => git::grep_word(root, rev, word, pathspecs),
+            _ => Ok(None),
+        }
+    }
+
     /// Reads many files at once (one git process for revisions and the index), given as
     /// `(path, object id)`: from git by the object id when the diff gave one (no tree walk for
     /// the path), else by path. A work tree is always read by path, each file's error its own

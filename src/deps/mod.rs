@@ -179,6 +179,32 @@ fn lockfiles_for(manifest: &str) -> Vec<String> {
     table::lockfiles_for(manifest)
 }
 
+/// Whether `manifest` is a workspace member locked by `lockfile` in a directory above it:
+/// npm, yarn and pnpm workspaces and Cargo workspaces keep one lockfile at the root for every
+/// member's `package.json` / `Cargo.toml` (excalidraw c1082923ee: yarn.lock moved with
+/// packages/excalidraw/package.json). Go modules, Python projects and Bundler lock per
+/// directory, so they are not members.
+fn workspace_member(lockfile: &str, manifest: &str) -> bool {
+    let (lock_dir, _) = lockfile.rsplit_once('/').unwrap_or(("", lockfile));
+    let (man_dir, man_name) = manifest.rsplit_once('/').unwrap_or(("", manifest));
+    if !matches!(man_name, "package.json" | "Cargo.toml") {
+        return false;
+    }
+    let below = if lock_dir.is_empty() {
+        !man_dir.is_empty()
+    } else {
+        man_dir
+            .strip_prefix(lock_dir)
+            .is_some_and(|r| r.starts_with('/'))
+    };
+    let at_lock = if lock_dir.is_empty() {
+        man_name.to_string()
+    } else {
+        format!("{lock_dir}/{man_name}")
+    };
+    below && lockfiles_for(&at_lock).iter().any(|l| l == lockfile)
+}
+
 /// A parse error with a line, turned into an error that names the file and line.
 pub fn located(path: &str, line: usize, msg: impl std::fmt::Display) -> anyhow::Error {
     let line = u32::try_from(line).unwrap_or(u32::MAX);
@@ -775,7 +801,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         };
         let manifest_changed = cs.files.iter().any(|m| {
             matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
-                && lockfiles_for(&m.path).contains(&f.path)
+                && (lockfiles_for(&m.path).contains(&f.path) || workspace_member(&f.path, &m.path))
         });
         let key = |l: &Locked| (names::normalize(eco, &l.name), l.version.clone());
         let b: BTreeSet<(String, String)> = before.iter().map(key).collect();
@@ -1045,6 +1071,29 @@ mod tests {
         assert!(
             exact("1.2.3") && exact("=1.2.3") && !exact("^1.2.3") && !exact("1.x") && !exact("*")
         );
+    }
+
+    #[test]
+    fn workspace_members_are_manifests_of_the_root_lockfile() {
+        assert!(workspace_member(
+            "yarn.lock",
+            "packages/excalidraw/package.json"
+        ));
+        assert!(workspace_member(
+            "package-lock.json",
+            "apps/web/package.json"
+        ));
+        assert!(workspace_member("Cargo.lock", "crates/core/Cargo.toml"));
+        assert!(workspace_member(
+            "ui/yarn.lock",
+            "ui/packages/a/package.json"
+        ));
+        // Not below the lockfile, not the lockfile of that manifest, not a workspace ecosystem.
+        assert!(!workspace_member("ui/yarn.lock", "uix/package.json"));
+        assert!(!workspace_member("ui/yarn.lock", "package.json"));
+        assert!(!workspace_member("Cargo.lock", "web/package.json"));
+        assert!(!workspace_member("go.sum", "tools/go.mod"));
+        assert!(!workspace_member("poetry.lock", "sub/pyproject.toml"));
     }
 
     #[test]

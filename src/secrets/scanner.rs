@@ -853,10 +853,11 @@ fn plausible_generic_value(v: &[u8], line: &[u8]) -> bool {
     if is_uuid(v) || line_lower.contains("data:image/") {
         return false;
     }
-    // Identifiers and code references: only letters and `_`/`.` (env var names, function
-    // calls, config keys) are not secrets.
+    // Identifiers and code references: only letters and `_`/`.`/`-`/`:` (env var names,
+    // function calls, config keys, namespaced names such as Cargo's `dep:aws-smithy-runtime-api`
+    // in a feature list after `"dep:aws-credential-types",`) are not secrets.
     if v.iter()
-        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-'))
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'.' | b'-' | b':'))
     {
         return false;
     }

@@ -290,3 +290,75 @@ fn a_module_repository_needs_no_plan() {
     assert_eq!(f.len(), 1, "{doc}");
     assert_eq!(f[0]["line"], 4, "at the changed line: {doc}");
 }
+
+/// After vaultwarden 38a6850b8d0a: the migration that adds `archives` starts with
+/// `DROP TABLE IF EXISTS archives;` (nothing to lose: the base names no such table) and its
+/// down.sql drops it again. The same statements on a table the base has still fail.
+#[test]
+fn recreating_a_new_table_in_its_own_migration_passes_but_an_existing_one_fails() {
+    let up = "DROP TABLE IF EXISTS archives;\n\nCREATE TABLE archives (\n    user_uuid CHAR(36) NOT NULL,\n    archived_at TIMESTAMP NOT NULL\n);\n";
+    let base = [(
+        "migrations/2024-01-01_users/up.sql",
+        "CREATE TABLE users (\n    uuid CHAR(36) PRIMARY KEY\n);\n",
+    )];
+    let r = change(
+        &base,
+        &[
+            ("migrations/2026-03-09_add_archives/up.sql", up),
+            (
+                "migrations/2026-03-09_add_archives/down.sql",
+                "DROP TABLE IF EXISTS archives;\n",
+            ),
+        ],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-BLA-005").is_empty(), "{doc}");
+    assert_eq!(exit, 0, "{doc}");
+    let redo = "DROP TABLE IF EXISTS users;\n\nCREATE TABLE users (\n    uuid CHAR(36) PRIMARY KEY,\n    name TEXT\n);\n";
+    let r = change(&base, &[("migrations/2026-03-10_redo_users/up.sql", redo)]);
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    let f = findings(&doc, "GATE-BLA-005");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["line"], 1);
+}
+
+/// After mealie's Renovate lock maintenance: poetry.lock moves versions within pyproject's
+/// ranges and nothing else; quiet. A lockfile that gains a package its manifest never asked
+/// for still warns. After excalidraw c1082923ee: a workspace member's package.json explains
+/// the root yarn.lock.
+#[test]
+fn a_lock_refresh_is_quiet_but_an_unexplained_new_package_warns() {
+    let pyproject = "[tool.poetry]\nname = \"app\"\nversion = \"1.0.0\"\n\n[tool.poetry.dependencies]\npython = \"^3.12\"\nrequests = \"^2.31\"\n";
+    let lock = |v: &str, extra: &str| {
+        format!("[[package]]\nname = \"requests\"\nversion = \"{v}\"\ndescription = \"HTTP\"\noptional = false\npython-versions = \">=3.8\"\n{extra}\n[metadata]\nlock-version = \"2.0\"\npython-versions = \"^3.12\"\ncontent-hash = \"abc\"\n")
+    };
+    let base_lock = lock("2.31.0", "");
+    let base = [
+        ("pyproject.toml", pyproject),
+        ("poetry.lock", base_lock.as_str()),
+    ];
+    let refreshed = lock("2.32.3", "");
+    let r = change(&base, &[("poetry.lock", refreshed.as_str())]);
+    let (_, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-DEP-008").is_empty(), "{doc}");
+    let grown = lock(
+        "2.32.3",
+        "\n[[package]]\nname = \"left-pad-py\"\nversion = \"0.1.0\"\ndescription = \"x\"\noptional = false\npython-versions = \"*\"\n",
+    );
+    let r = change(&base, &[("poetry.lock", grown.as_str())]);
+    let (_, doc) = check(&r, &[]);
+    assert_eq!(findings(&doc, "GATE-DEP-008").len(), 1, "{doc}");
+}
+
+/// vaultwarden cdf711bb30e1: a Cargo feature list names `dep:aws-credential-types` and then
+/// `dep:aws-smithy-runtime-api`; the second is a dependency's name, not a credential.
+#[test]
+fn a_cargo_feature_list_is_not_a_credential() {
+    let base = "[package]\nname = \"app\"\nversion = \"1.0.0\"\nedition = \"2021\"\n\n[features]\n";
+    let after = format!("{base}s3 = [\"opendal/services-s3\", \"dep:aws-config\", \"dep:aws-credential-types\", \"dep:aws-smithy-runtime-api\", \"dep:http\"]\n");
+    let r = change(&[("Cargo.toml", base)], &[("Cargo.toml", after.as_str())]);
+    let (exit, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-SEC-003").is_empty(), "{doc}");
+    assert_eq!(exit, 0, "{doc}");
+}
