@@ -308,6 +308,34 @@ mod tests {
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
     }
 
+    /// govuk-infrastructure 232090f33954: Renovate moved SHA-pinned actions; the commit ids
+    /// beside `github` are not OAuth client secrets. The same hex as a secret's value is.
+    #[test]
+    fn pinned_commit_ids_are_not_github_secrets() {
+        let scanner = Scanner::new(builtin_rules().expect("catalog parses")).expect("builds");
+        let sha: String = (0..40)
+            .map(|i| char::from(b"0123456789abcdef"[(i * 7 + i / 3) % 16]))
+            .collect();
+        for line in [
+            format!("        uses: github/codeql-action/upload-sarif@{sha} # v4.37.7\n"),
+            format!(
+                "  - repo: https://github.com/antonbabenko/pre-commit-terraform\n    rev: {sha}\n"
+            ),
+            format!("* Add provider meta ([1c561a7](https://github.com/o/r/commit/{sha}))\n"),
+        ] {
+            let found = scanner.scan(line.as_bytes());
+            assert!(
+                found
+                    .iter()
+                    .all(|c| c.rule_id(&scanner) != "github-oauth-secret"),
+                "{line}"
+            );
+        }
+        let assigned = format!("GITHUB_CLIENT_SECRET = \"{sha}\"\n");
+        let found = scanner.scan(assigned.as_bytes());
+        assert!(!found.is_empty(), "{assigned}");
+    }
+
     /// Every rule finds each of its true-positive samples and none of its false positives.
     #[test]
     fn catalog_samples() {

@@ -759,6 +759,18 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
             Verdict::Example
         };
     }
+    // A commit id where a revision is pinned (`uses: github/codeql-action/upload-sarif@<sha>`,
+    // `pkg@<sha>`, a pre-commit `rev: <sha>`) is not a credential, though its 40 hex digits
+    // beside `github` fit the OAuth client secret's shape (govuk-infrastructure 232090f33954:
+    // Renovate moving SHA pins failed as a leaked secret; terraform-aws-vpc: every release's
+    // CHANGELOG.md with its commit links failed).
+    if generic
+        && secret.len() == 40
+        && secret.iter().all(u8::is_ascii_hexdigit)
+        && pinned_revision(secret, line)
+    {
+        return Verdict::Drop;
+    }
     if generic {
         let l = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         if PLACEHOLDER_VALUES.contains(&l) || lower.contains("password") || is_template(&s) {
@@ -772,6 +784,45 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
         return Verdict::Drop;
     }
     Verdict::Keep
+}
+
+/// `value` follows `@` (a git revision pin), a `rev:`/`ref:`/`sha:` key, or a commit's place
+/// in a repository's web address (`/commit/`, `/tree/`, `/blob/`, `a...b`) in `line`.
+fn pinned_revision(value: &[u8], line: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&line[from..], value) {
+        let at = from + p;
+        let before = line[..at].trim_ascii_end();
+        let before = before
+            .strip_suffix(b"\"")
+            .or_else(|| before.strip_suffix(b"'"))
+            .unwrap_or(before);
+        let before = before.trim_ascii_end();
+        let lower = before.to_ascii_lowercase();
+        if lower.ends_with(b"@")
+            || [
+                &b"rev:"[..],
+                b"rev =",
+                b"rev=",
+                b"ref:",
+                b"sha:",
+                b"revision:",
+                // A commit's web address (a changelog's `([1c561a7](.../commit/<sha>))`).
+                b"/commit/",
+                b"/commits/",
+                b"/tree/",
+                b"/blob/",
+                b"/raw/",
+                b"...",
+            ]
+            .iter()
+            .any(|k| lower.ends_with(k))
+        {
+            return true;
+        }
+        from = at + value.len();
+    }
+    false
 }
 
 /// A generic shape beside a keyword must still look random: letters only in the way of
