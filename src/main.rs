@@ -379,9 +379,10 @@ fn policy_test(dir: Option<&Path>) -> Result<u8> {
         set.add_dir(d)?;
     }
     let data = gate::config::Config::default().policy_data()?;
-    let results = policy::test::run(&set, data, Duration::from_secs(10), |s| {
-        dir.is_none() || !s.builtin
-    })?;
+    let selected = |s: &policy::PolicySource| dir.is_none() || !s.builtin;
+    let rules = Engine::new(&set, data.clone(), Duration::from_secs(10))?.rules()?;
+    let problems = policy::test::lint(&set, &rules, selected);
+    let results = policy::test::run(&set, data, Duration::from_secs(10), selected)?;
     if results.is_empty() {
         bail!(
             "no test_* rules found in {}",
@@ -406,13 +407,30 @@ fn policy_test(dir: Option<&Path>) -> Result<u8> {
             ));
         }
     }
+    // Every rule meets the standard: help with What / Why / Example / How to fix, and a test
+    // file beside it that names it.
+    for p in &problems {
+        out.push_str(&format!("RULE {} ({}): {}\n", p.rule, p.origin, p.problem));
+    }
     out.push_str(&format!(
-        "{} passed, {} failed\n",
+        "{} passed, {} failed",
         results.len() - failed,
         failed
     ));
+    if !problems.is_empty() {
+        out.push_str(&format!(
+            "; {} rule problems (help sections: {})",
+            problems.len(),
+            policy::test::HELP_SECTIONS.join(" / ")
+        ));
+    }
+    out.push('\n');
     write_out(None, &out)?;
-    Ok(if failed > 0 { 1 } else { 0 })
+    Ok(if failed > 0 || !problems.is_empty() {
+        1
+    } else {
+        0
+    })
 }
 
 /// `gate deps index`: builds or refreshes the advisory index and says what it holds.

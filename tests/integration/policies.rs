@@ -33,6 +33,46 @@ fn user_policy_tests_report_failures() {
     assert!(out.contains("1 passed, 1 failed"), "{out}");
 }
 
+/// `gate policy test` holds every rule to the standard: help with What / Why / Example /
+/// How to fix, and a `<rule>_test.rego` beside it that names its id.
+#[test]
+fn policy_test_fails_a_rule_without_help_sections_or_its_own_test() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let help = "**What it finds:** print() calls.\n\n**Why it matters:** noise.\n\n**Example:** `print(x)`.\n\n**How to fix:** use the logger.";
+    let write = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).expect("write");
+    write(
+        "no_print.rego",
+        &format!("package gate.custom.acme\n\nrules[\"ACME-001\"] := {{\"name\": \"No print\", \"summary\": \"s\", \"help\": \"{help}\"}}\n"),
+    );
+    write(
+        "no_print_test.rego",
+        "package gate.custom.acme_test\n\n# ACME-001\ntest_ok if { 1 == 1 }\n",
+    );
+    let o = crate::util::gate(dir.path(), &["policy", "test", "."], None);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // Without the Example section, and a second rule with no test file beside it.
+    write(
+        "no_print.rego",
+        &format!(
+            "package gate.custom.acme\n\nrules[\"ACME-001\"] := {{\"name\": \"No print\", \"summary\": \"s\", \"help\": \"{}\"}}\n",
+            help.replace("**Example:** `print(x)`.\\n\\n", "")
+        ),
+    );
+    write(
+        "todo.rego",
+        &format!("package gate.custom.todo\n\nrules[\"ACME-002\"] := {{\"name\": \"TODO\", \"summary\": \"s\", \"help\": \"{help}\"}}\n"),
+    );
+    let o = crate::util::gate(dir.path(), &["policy", "test", "."], None);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 1, "{out}");
+    assert!(out.contains("RULE ACME-001") && out.contains("help lacks Example"), "{out}");
+    assert!(
+        out.contains("RULE ACME-002") && out.contains("no test file todo_test.rego"),
+        "{out}"
+    );
+    assert!(out.contains("1 passed, 0 failed; 2 rule problems"), "{out}");
+}
+
 const DIFF: &str = "diff --git a/src/app.py b/src/app.py\n--- a/src/app.py\n+++ b/src/app.py\n@@ -1 +1,2 @@\n x = 1\n+print('debug')\n";
 
 #[test]
