@@ -11,6 +11,8 @@ rules["GATE-SEC-002"] := {
 		"",
 		"**Why it matters:** test files are often real keys copied from a developer's environment; the format alone cannot tell.",
 		"",
+		"**Example:** `STRIPE_SECRET_KEY = \"sk_live_…\"` in `tests/fixtures/payments.py`, pasted from a developer's `.env` to make a test pass.",
+		"",
 		"**How to fix:** use an obviously fake value (the provider's documented example, or a value with `EXAMPLE` in it). If the value is fake, suppress with `gate:allow GATE-SEC-002 fake key for tests`.",
 	]),
 	"tags": ["security", "secrets", "tests"],

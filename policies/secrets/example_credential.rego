@@ -11,6 +11,8 @@ rules["GATE-SEC-004"] := {
 		"",
 		"**Why it matters:** usually nothing; it is listed so a reviewer can see the detector saw it and chose not to block.",
 		"",
+		"**Example:** `aws_access_key_id = AKIAIOSFODNN7EXAMPLE` (the example key of AWS's documentation) in `docs/setup.md`.",
+		"",
 		"**How to fix:** nothing to do.",
 	]),
 	"tags": ["secrets", "informational"],

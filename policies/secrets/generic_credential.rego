@@ -12,6 +12,8 @@ rules["GATE-SEC-003"] := {
 		"",
 		"**Why it matters:** hard-coded credentials end up in every clone and log; they cannot be rotated without a code change.",
 		"",
+		"**Example:** `db_password: \"q8Zr…f2K\"` in `config/database.yml`; a template such as `password: \"${DB_PASSWORD}\"` is not reported.",
+		"",
 		"**How to fix:** read the value from the environment or a secret manager. Suppress a false positive with `gate:allow GATE-SEC-003 <reason>` on the line.",
 	]),
 	"tags": ["security", "secrets", "external/cwe/cwe-798"],
