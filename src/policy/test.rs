@@ -176,7 +176,8 @@ mod tests {
         (id.to_string(), m)
     }
 
-    const FULL: &str = "**What it finds:** a.\n\n**Why it matters:** b.\n\n**Example:** c.\n\n**How to fix:** d.";
+    const FULL: &str =
+        "**What it finds:** a.\n\n**Why it matters:** b.\n\n**Example:** c.\n\n**How to fix:** d.";
 
     #[test]
     fn a_rule_needs_every_help_section_and_a_test_beside_it_naming_it() {
@@ -184,7 +185,10 @@ mod tests {
             sources: vec![
                 source("x/good.rego", "package x\nrules[\"X-1\"] := {}\n"),
                 source("x/good_test.rego", "package x\ntest_a if { \"X-1\" }\n"),
-                source("x/bad.rego", "package x\nrules[\"X-2\"] := {}\nrules[\"X-3\"] := {}\n"),
+                source(
+                    "x/bad.rego",
+                    "package x\nrules[\"X-2\"] := {}\nrules[\"X-3\"] := {}\n",
+                ),
                 source("x/bad_test.rego", "package x\n# X-2 only\n"),
                 source("x/lone.rego", "package x\nrules[\"X-4\"] := {}\n"),
             ],
@@ -203,8 +207,14 @@ mod tests {
             .map(|p| (p.rule, p.problem))
             .collect();
         assert_eq!(got.len(), 4, "{got:?}");
-        assert!(got[0].0 == "X-2" && got[0].1.contains("lacks Example"), "{got:?}");
-        assert!(got[1].0 == "X-3" && got[1].1.contains("does not name it"), "{got:?}");
+        assert!(
+            got[0].0 == "X-2" && got[0].1.contains("lacks Example"),
+            "{got:?}"
+        );
+        assert!(
+            got[1].0 == "X-3" && got[1].1.contains("does not name it"),
+            "{got:?}"
+        );
         assert!(got[2].0 == "X-4" && got[2].1.contains("lacks Why, Example, How to fix"));
         assert!(got[3].0 == "X-4" && got[3].1.contains("no test file x/lone_test.rego"));
     }

@@ -38,7 +38,8 @@ fn user_policy_tests_report_failures() {
 #[test]
 fn policy_test_fails_a_rule_without_help_sections_or_its_own_test() {
     let dir = tempfile::tempdir().expect("tmp");
-    let help = "**What it finds:** print() calls.\n\n**Why it matters:** noise.\n\n**Example:** `print(x)`.\n\n**How to fix:** use the logger.";
+    // Rego string escapes: the policy text holds `\n`, the help value real newlines.
+    let help = "**What it finds:** print() calls.\\n\\n**Why it matters:** noise.\\n\\n**Example:** `print(x)`.\\n\\n**How to fix:** use the logger.";
     let write = |rel: &str, text: &str| std::fs::write(dir.path().join(rel), text).expect("write");
     write(
         "no_print.rego",
@@ -65,7 +66,10 @@ fn policy_test_fails_a_rule_without_help_sections_or_its_own_test() {
     let o = crate::util::gate(dir.path(), &["policy", "test", "."], None);
     let out = stdout(&o);
     assert_eq!(code(&o), 1, "{out}");
-    assert!(out.contains("RULE ACME-001") && out.contains("help lacks Example"), "{out}");
+    assert!(
+        out.contains("RULE ACME-001") && out.contains("help lacks Example"),
+        "{out}"
+    );
     assert!(
         out.contains("RULE ACME-002") && out.contains("no test file todo_test.rego"),
         "{out}"
