@@ -250,14 +250,17 @@ fn users_add_their_own_agents() {
     let r = Repo::new();
     r.write(
         ".gate.yaml",
-        "ai:\n  agents:\n    - {agent: codex, email: codex-agent@example.com}\n",
+        "ai:\n  agents:\n    - {agent: build-agent, email: agent@ci.example.com}\n",
     );
     r.commit_all("config");
     r.git(&["checkout", "-q", "-b", "feature"]);
     r.write("a.py", "x = 1\n");
-    commit_as(&r, "Codex Agent", "codex-agent@example.com", "Fix it");
+    commit_as(&r, "Build Agent", "agent@ci.example.com", "Fix it");
     let doc = check(&r, &[], &[]);
-    assert_eq!(doc["provenance"]["agents"], serde_json::json!(["codex"]));
+    assert_eq!(
+        doc["provenance"]["agents"],
+        serde_json::json!(["build-agent"])
+    );
     // A domain is refused, naming the reason (a change that brings it is tampering).
     let bad = Repo::new();
     bad.write(
