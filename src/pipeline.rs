@@ -6,6 +6,7 @@
 //!
 //! Only wiring lives here: which stage runs on which thread, and what each is given.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -135,7 +136,36 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
                 .map(|x| String::from_utf8_lossy(&x.text).into_owned())
         })
     })?;
-    Ok(outcome.with_errors(errors))
+    let mut outcome = outcome.with_errors(errors);
+    outcome.line_hashes = line_hashes(&cs, &outcome);
+    Ok(outcome)
+}
+
+/// The line fingerprints of the files the findings point at (their own paths and the plan
+/// files of resource findings), read from the change's post-image: the value GitHub's
+/// upload-sarif would compute from the checkout.
+fn line_hashes(cs: &ChangeSet, o: &Outcome) -> BTreeMap<String, Vec<String>> {
+    let mut paths: BTreeSet<&str> = o
+        .findings
+        .iter()
+        .filter_map(|f| f.path.as_deref())
+        .collect();
+    if o.findings
+        .iter()
+        .any(|f| f.path.is_none() && f.resource.is_some())
+    {
+        paths.extend(o.facts.infra.plans.iter().map(|p| p.path.as_str()));
+    }
+    paths
+        .into_iter()
+        .filter_map(|p| {
+            let bytes = cs.post.read(p).ok().flatten()?;
+            Some((
+                p.to_string(),
+                crate::report::linehash::line_hashes(&String::from_utf8_lossy(&bytes)),
+            ))
+        })
+        .collect()
 }
 
 /// [`collect`], running `side` on another thread with the settings as soon as they are

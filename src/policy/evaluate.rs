@@ -26,6 +26,11 @@ pub struct Outcome {
     pub verdict: Verdict,
     /// The inputs that could not be read; any makes the decision `error`.
     pub errors: Vec<InputError>,
+    /// GitHub's line fingerprint of every line of the files findings point at, as the files
+    /// are after the change (`report::linehash`; index 0 = line 1). A file the change source
+    /// cannot read is absent. Filled by the pipeline; no report but SARIF reads it.
+    #[serde(skip)]
+    pub line_hashes: BTreeMap<String, Vec<String>>,
 }
 
 impl Outcome {
@@ -140,6 +145,7 @@ pub fn evaluate<S: Serialize>(
         rules,
         verdict,
         errors: Vec::new(),
+        line_hashes: BTreeMap::new(),
     })
 }
 

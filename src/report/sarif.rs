@@ -127,11 +127,17 @@ impl Render for SarifReport {
                 }));
                 continue;
             };
+            let hash = o
+                .line_hashes
+                .get(&path)
+                .and_then(|h| h.get((line.unwrap_or(1) as usize).checked_sub(1)?))
+                .cloned();
             results.push(result(
                 f,
                 &path,
                 line,
                 ids.iter().position(|id| **id == f.rule),
+                hash,
             ));
         }
 
@@ -188,7 +194,16 @@ impl Render for SarifReport {
 }
 
 /// One located finding as a SARIF result.
-fn result(f: &Finding, path: &str, line: Option<u32>, rule_index: Option<usize>) -> SarifResult {
+/// `line_hash` is GitHub's fingerprint of the line as upload-sarif computes it from the file;
+/// when gate could not read the file (a `--diff` outside a checkout), its own fingerprint
+/// stands in.
+fn result(
+    f: &Finding,
+    path: &str,
+    line: Option<u32>,
+    rule_index: Option<usize>,
+    line_hash: Option<String>,
+) -> SarifResult {
     let mut loc = Location::builder().build();
     let mut region = Region::builder()
         .start_line(i64::from(line.unwrap_or(1)))
@@ -219,7 +234,7 @@ fn result(f: &Finding, path: &str, line: Option<u32>, rule_index: Option<usize>)
     let mut fp = BTreeMap::new();
     fp.insert(
         "primaryLocationLineHash".to_string(),
-        format!("{}:1", f.fingerprint),
+        line_hash.unwrap_or_else(|| format!("{}:1", f.fingerprint)),
     );
     fp.insert("gateFinding/v1".to_string(), f.fingerprint.clone());
     let mut p = BTreeMap::new();
@@ -403,10 +418,33 @@ mod tests {
                 contributors: Vec::new(),
             },
             errors: Vec::new(),
+            // src/x.rs is readable (line 7 has GitHub's hash); the plan file is not.
+            line_hashes: BTreeMap::from([(
+                "src/x.rs".to_string(),
+                (1..=9).map(|i| format!("h{i}:1")).collect(),
+            )]),
         };
         let doc: serde_json::Value =
             serde_json::from_str(&SarifReport.render(&o).expect("render")).expect("json");
         let run = &doc["runs"][0];
+        let hashes: Vec<&str> = run["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .unwrap_or("")
+            })
+            .collect();
+        let own = |rule: &str| {
+            o.findings
+                .iter()
+                .find(|f| f.rule == rule)
+                .map(|f| format!("{}:1", f.fingerprint))
+                .unwrap_or_default()
+        };
+        assert_eq!(hashes, [own("GATE-B").as_str(), "h7:1"]);
         let placed: Vec<(String, String, i64)> = run["results"]
             .as_array()
             .expect("results")
