@@ -220,6 +220,15 @@ pub struct CheckArgs {
     /// Also write a report in another format: FORMAT=FILE, e.g. sarif=gate.sarif (repeatable).
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: crate::report::text::ColorChoice,
+    /// Text report: only the blocking findings and the verdict.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print how long each stage took, to standard error (as GATE_TIMINGS=1 does).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {

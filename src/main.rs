@@ -1,7 +1,7 @@
 //! The `gate` binary: parse arguments, run, map the outcome to an exit code.
 //! 0 pass (or warn), 1 fail, 2 error. A closed pipe ends output quietly.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -16,7 +16,7 @@ use gate::cli::{
 };
 use gate::pipeline::{self, Options};
 use gate::policy::{self, Decision, Engine};
-use gate::report;
+use gate::report::{self, Render};
 
 fn main() -> ExitCode {
     // The check runs in a supervised worker: an abort or a kill is exit 2, never a verdict.
@@ -183,11 +183,22 @@ fn print_errors(errors: &[gate::errors::InputError]) {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
+    if args.timings {
+        gate::timing::enable();
+    }
     let opts = options(&args.input)?;
     let outcome = pipeline::run(&opts)?;
     print_errors(&outcome.errors);
+    let text = report::text::TextReport {
+        color: false,
+        quiet: args.quiet,
+    };
+    let render = |format: report::Format, text: report::text::TextReport| match format {
+        report::Format::Text => text.render(&outcome),
+        f => report::render(f, &outcome),
+    };
     for (format, path) in &args.reports {
-        write_out(Some(path), &report::render(*format, &outcome)?)?;
+        write_out(Some(path), &render(*format, text)?)?;
     }
     let code = match outcome.verdict.decision {
         Decision::Error => 2,
@@ -196,9 +207,16 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     // An input that could not be read (a plan of a --plan directory, a manifest...) was
     // named above and made the decision an error: never a pass.
+    // Colour only where a person reads it: standard output on a terminal.
+    let color = report::text::color_wanted(
+        args.color,
+        args.output.is_none() && std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    );
     match write_out(
         args.output.as_deref(),
-        &report::render(args.format, &outcome)?,
+        &render(args.format, report::text::TextReport { color, ..text })?,
     ) {
         // A closed pipe (`gate check | head`) is not an error, but the decision stands.
         Err(e) if is_broken_pipe(&e) => Ok(code),

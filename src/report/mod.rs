@@ -36,7 +36,7 @@ pub enum Format {
 
 pub fn render(format: Format, outcome: &Outcome) -> Result<String> {
     match format {
-        Format::Text => text::TextReport { color: false }.render(outcome),
+        Format::Text => text::TextReport::default().render(outcome),
         Format::Json => json::JsonReport.render(outcome),
         Format::Sarif => sarif::SarifReport.render(outcome),
         Format::Markdown => markdown::MarkdownReport.render(outcome),

@@ -1,20 +1,80 @@
-//! The terminal report: the decision first, then one line per finding, then the score's
-//! largest contributors so a reviewer can see why.
+//! The terminal report, in the order a reviewer needs it: the blocking findings first, then
+//! warnings, then notes, then what was suppressed (each group riskiest first, with its count),
+//! a summary line that says what was checked, the score's largest contributors, and closing
+//! lines that give the verdict, why in one sentence, and what to do next (`gate explain` for the
+//! top rule). `-q` keeps only the blocking findings and the closing lines; colour is used on a
+//! terminal (`--color auto|always|never`, and `NO_COLOR`).
 //!
 //! Every string that comes from the change (paths, dependency and resource names, messages
 //! that quote them) goes through [`escape`]: it cannot move the cursor, clear the screen,
 //! end a line to forge one (a fake `gate: PASS`), or start one with `::` (a workflow command
-//! GitHub Actions would run when the report is printed in a plain shell step).
+//! GitHub Actions would run when the report is printed in a plain shell step). Colour codes
+//! are gate's own, written around escaped text.
 
 use std::fmt::Write;
 
 use anyhow::Result;
 
-use super::{counts, location, Render};
-use crate::policy::Outcome;
+use super::{location, Render};
+use crate::change::Mode;
+use crate::policy::{Finding, Level, Outcome};
 
+/// Warnings, notes and suppressed findings listed per group; the rest are counted (every
+/// finding is in the JSON and SARIF reports). Blocking findings are always all listed.
+pub const LISTED_PER_GROUP: usize = 50;
+
+#[derive(Debug, Clone, Copy, Default)]
 pub struct TextReport {
+    /// ANSI colours (see [`color_wanted`]).
     pub color: bool,
+    /// Only the blocking findings and the verdict.
+    pub quiet: bool,
+}
+
+/// `--color`: when the terminal report uses colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (to anything but the empty string) or `TERM`
+    /// is `dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour: `always` and `never` say so; `auto` colours a terminal unless
+/// `NO_COLOR` (non-empty, <https://no-color.org>) or `TERM=dumb`.
+pub fn color_wanted(
+    choice: ColorChoice,
+    is_terminal: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
+/// `1 file`, `2 files`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// An ANSI style, or nothing without colour.
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
 }
 
 /// Makes untrusted text safe for one line of a terminal report: control characters (C0, DEL,
@@ -49,93 +109,456 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+impl TextReport {
+    fn finding(&self, s: &mut String, f: &Finding, paint: &Paint) -> std::fmt::Result {
+        let style = match (&f.suppressed, f.level) {
+            (Some(_), _) => "2",
+            (None, Level::Error) => "1;31",
+            (None, Level::Warning) => "33",
+            (None, Level::Note) => "36",
+        };
+        let sup = f
+            .suppressed
+            .as_ref()
+            .map(|x| format!(" (suppressed by {}: {})", x.kind, escape(&x.reason)))
+            .unwrap_or_default();
+        writeln!(
+            s,
+            "  {}  {}  {}  [risk {}]{}",
+            paint.wrap(style, &format!("{:<12}", escape(&f.rule))),
+            escape(&location(f)),
+            escape(&f.message),
+            f.risk,
+            sup
+        )?;
+        if let Some(res) = f.resource.as_ref().filter(|_| f.path.is_some()) {
+            writeln!(s, "      resource: {}", escape(res))?;
+        }
+        Ok(())
+    }
+
+    /// What was checked: `staged changes: 1 file (+5 -0)`.
+    fn checked(o: &Outcome) -> String {
+        let c = &o.facts.change;
+        let short = |r: &Option<String>| {
+            r.as_deref()
+                .map(|r| escape(&r[..r.len().min(12)]))
+                .unwrap_or_else(|| "?".into())
+        };
+        let what = match c.mode {
+            Mode::Staged => "staged changes".to_string(),
+            Mode::Range => format!("commits {}..{}", short(&c.base), short(&c.head)),
+            Mode::Diff => "the diff".to_string(),
+            Mode::All => "the whole tree (--all)".to_string(),
+            Mode::None => "plans only".to_string(),
+        };
+        let st = &c.stats;
+        if c.mode == Mode::None {
+            return format!("{what}{}", super::plans_summary(o));
+        }
+        format!(
+            "{what}: {} (+{} -{}){}",
+            count(st.files, "file", "files"),
+            st.additions,
+            st.deletions,
+            super::plans_summary(o)
+        )
+    }
+}
+
+/// The verdict in one sentence, from the decision and the counts.
+fn why(o: &Outcome, blocking: usize, warnings: usize, notes: usize) -> String {
+    let v = &o.verdict;
+    match v.decision.as_str() {
+        "fail" if blocking > 0 => format!(
+            "{} must be fixed or suppressed before this change can merge.",
+            count(blocking, "blocking finding", "blocking findings")
+        ),
+        "fail" => format!(
+            "risk {}/100 reaches the fail threshold (thresholds.fail_on_score is set), with {}.",
+            v.score,
+            count(warnings, "warning", "warnings")
+        ),
+        "warn" => format!(
+            "no blocking finding, but {} the risk to {}/100 ({}): review {} before merging.",
+            count(warnings, "warning raises", "warnings raise"),
+            v.score,
+            v.band,
+            if warnings == 1 { "it" } else { "them" }
+        ),
+        "pass" if warnings > 0 => format!(
+            "no blocking finding; {} to review.",
+            count(warnings, "warning", "warnings")
+        ),
+        "pass" if notes > 0 => format!(
+            "no blocking finding or warning; {} for information.",
+            count(notes, "note", "notes")
+        ),
+        "pass" => "no findings.".to_string(),
+        _ => v
+            .reasons
+            .first()
+            .map(|r| escape(r))
+            .unwrap_or_else(|| "gate could not decide.".into()),
+    }
+}
+
 impl Render for TextReport {
     fn render(&self, o: &Outcome) -> Result<String> {
         let mut s = String::new();
         let v = &o.verdict;
-        let stats = &o.facts.change.stats;
-        if o.facts.change.files.is_empty() && o.facts.infra.plans.is_empty() && o.errors.is_empty()
+        let paint = Paint(self.color);
+        if o.facts.change.files.is_empty()
+            && o.facts.infra.plans.is_empty()
+            && o.errors.is_empty()
+            && !self.quiet
         {
             writeln!(s, "gate: nothing to check (the change is empty)")?;
         }
-        for f in &o.findings {
-            let sup = f
-                .suppressed
-                .as_ref()
-                .map(|x| format!(" (suppressed by {}: {})", x.kind, escape(&x.reason)))
-                .unwrap_or_default();
+        // Riskiest first within each group; then by place, for a stable order.
+        let mut sorted: Vec<&Finding> = o.findings.iter().collect();
+        sorted.sort_by(|a, b| {
+            (std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
+                std::cmp::Reverse(b.risk),
+                &b.path,
+                b.line,
+                &b.rule,
+            ))
+        });
+        let active = |l: Level| -> Vec<&Finding> {
+            sorted
+                .iter()
+                .copied()
+                .filter(|f| f.suppressed.is_none() && f.level == l)
+                .collect()
+        };
+        let suppressed: Vec<&Finding> = sorted
+            .iter()
+            .copied()
+            .filter(|f| f.suppressed.is_some())
+            .collect();
+        let (blocking, warnings, notes) = (
+            active(Level::Error),
+            active(Level::Warning),
+            active(Level::Note),
+        );
+        let groups: [(&str, &str, &[&Finding], bool); 4] = [
+            ("Blocking findings", "1;31", &blocking, false),
+            ("Warnings", "1;33", &warnings, true),
+            ("Notes", "1;36", &notes, true),
+            ("Suppressed", "2", &suppressed, true),
+        ];
+        for (title, style, list, capped) in groups {
+            if list.is_empty() || (self.quiet && title != "Blocking findings") {
+                continue;
+            }
             writeln!(
                 s,
-                "{:<7} {:<13} {}  {}  [risk {}]{}",
-                f.level.as_str(),
-                escape(&f.rule),
-                escape(&location(f)),
-                escape(&f.message),
-                f.risk,
-                sup
+                "{}",
+                paint.wrap(style, &format!("{title} ({})", list.len()))
             )?;
-            if let Some(res) = f.resource.as_ref().filter(|_| f.path.is_some()) {
-                writeln!(s, "        resource: {}", escape(res))?;
+            let shown = if capped {
+                list.len().min(LISTED_PER_GROUP)
+            } else {
+                list.len()
+            };
+            for f in &list[..shown] {
+                self.finding(&mut s, f, &paint)?;
             }
-        }
-        if !o.findings.is_empty() {
+            if shown < list.len() {
+                writeln!(
+                    s,
+                    "  ... and {} more: --format json or sarif lists every finding",
+                    list.len() - shown
+                )?;
+            }
             writeln!(s)?;
         }
+        // Inputs that could not be read are listed even when quiet: they make the verdict.
         if !o.errors.is_empty() {
-            writeln!(s, "could not read:")?;
+            writeln!(s, "{}", paint.wrap("1;31", "Could not read"))?;
             for e in &o.errors {
                 writeln!(s, "  {e}")?;
             }
             writeln!(s)?;
         }
-        let (e, w, n) = counts(&o.findings);
-        writeln!(
-            s,
-            "{} files (+{} -{}){}, {} errors, {} warnings, {} notes",
-            stats.files,
-            stats.additions,
-            stats.deletions,
-            super::plans_summary(o),
-            e,
-            w,
-            n
-        )?;
-        if o.facts.provenance.ai_generated {
+        if !self.quiet {
             writeln!(
                 s,
-                "AI-authored change: {}",
-                escape(&o.facts.provenance.describe())
+                "{}, {}, {}, {}{}",
+                Self::checked(o),
+                count(blocking.len(), "blocking finding", "blocking findings"),
+                count(warnings.len(), "warning", "warnings"),
+                count(notes.len(), "note", "notes"),
+                if suppressed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} suppressed", suppressed.len())
+                }
             )?;
-        }
-        if !v.contributors.is_empty() {
-            writeln!(s, "score contributors:")?;
-            for c in &v.contributors {
+            if o.facts.provenance.ai_generated {
                 writeln!(
                     s,
-                    "  +{:<3} {} {}",
-                    c.get("points").and_then(|x| x.as_u64()).unwrap_or(0),
-                    escape(c.get("rule").and_then(|x| x.as_str()).unwrap_or("")),
-                    escape(c.get("reason").and_then(|x| x.as_str()).unwrap_or(""))
+                    "AI-authored change: {}",
+                    escape(&o.facts.provenance.describe())
                 )?;
             }
+            if !v.contributors.is_empty() {
+                writeln!(s, "score contributors:")?;
+                for c in &v.contributors {
+                    writeln!(
+                        s,
+                        "  +{:<3} {} {}",
+                        c.get("points").and_then(|x| x.as_u64()).unwrap_or(0),
+                        escape(c.get("rule").and_then(|x| x.as_str()).unwrap_or("")),
+                        escape(c.get("reason").and_then(|x| x.as_str()).unwrap_or(""))
+                    )?;
+                }
+            }
+            for r in &v.reasons {
+                writeln!(s, "  - {}", escape(r))?;
+            }
         }
-        for r in &v.reasons {
-            writeln!(s, "  - {}", escape(r))?;
-        }
+        let style = match v.decision.as_str() {
+            "pass" => "1;32",
+            "warn" => "1;33",
+            _ => "1;31",
+        };
         writeln!(
             s,
-            "gate: {}  risk {}/100 ({})",
-            v.decision.as_str().to_uppercase(),
+            "{}  risk {}/100 ({})",
+            paint.wrap(
+                style,
+                &format!("gate: {}", v.decision.as_str().to_uppercase())
+            ),
             v.score,
             v.band
         )?;
+        writeln!(
+            s,
+            "  {}",
+            why(o, blocking.len(), warnings.len(), notes.len())
+        )?;
+        // The rule to read about: the riskiest blocking finding's, else the riskiest warning's.
+        if let Some(top) = blocking.first().or(warnings.first()) {
+            let rule = escape(&top.rule);
+            let fix = if blocking.is_empty() {
+                "review the warnings"
+            } else {
+                "fix the blocking findings"
+            };
+            writeln!(
+                s,
+                "  next: {fix}, or suppress one with `gate:allow {rule} <reason>` in a comment on its line"
+            )?;
+            writeln!(s, "  help: gate explain {rule}")?;
+        }
         Ok(s)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::*;
+    use crate::facts::Facts;
+    use crate::policy::{Band, Decision, Suppression, SuppressionKind, Verdict};
+
+    fn finding(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level,
+            message: format!("{rule} message"),
+            category: "secrets".into(),
+            risk,
+            risk_reason: None,
+            path: Some(path.into()),
+            line: Some(line),
+            column: None,
+            end_line: None,
+            resource: None,
+            fingerprint: format!("{rule}{path}{line}"),
+            suppressed: None,
+        }
+    }
+
+    fn outcome(findings: Vec<Finding>, decision: Decision) -> Outcome {
+        let mut facts = Facts::default();
+        facts.change.mode = Mode::Staged;
+        facts.change.stats.files = 1;
+        facts.change.stats.additions = 3;
+        Outcome {
+            facts,
+            findings,
+            rules: Default::default(),
+            verdict: Verdict {
+                score: 95,
+                band: Band::Critical,
+                decision,
+                reasons: vec!["a policy's reason".into()],
+                contributors: Vec::new(),
+            },
+        }
+    }
+
+    /// The report, without the "nothing to check" line these file-less outcomes get.
+    fn render(report: TextReport, o: &Outcome) -> String {
+        let text = report.render(o).expect("renders");
+        text.strip_prefix("gate: nothing to check (the change is empty)\n")
+            .unwrap_or(&text)
+            .to_string()
+    }
+
+    fn mixed() -> Outcome {
+        // In path order, as policy evaluation sorts them: notes and warnings before the error.
+        let mut sup = finding("GATE-SEC-001", Level::Error, 95, "a/fixture.py", 1);
+        sup.suppressed = Some(Suppression {
+            kind: SuppressionKind::Inline,
+            reason: "fake key".into(),
+        });
+        outcome(
+            vec![
+                sup,
+                finding("GATE-CHG-001", Level::Warning, 20, "a/x.py", 1),
+                finding("GATE-SEC-004", Level::Note, 0, "a/y.md", 2),
+                finding("GATE-BLA-002", Level::Warning, 40, "b/z.py", 9),
+                finding("GATE-SEC-001", Level::Error, 95, "z/settings.py", 3),
+            ],
+            Decision::Fail,
+        )
+    }
+
+    #[test]
+    fn blocking_findings_lead_then_warnings_by_risk_then_notes_and_suppressed() {
+        let text = render(TextReport::default(), &mixed());
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} missing:\n{text}"))
+        };
+        assert!(
+            text.starts_with("Blocking findings (1)\n  GATE-SEC-001  z/settings.py:3"),
+            "{text}"
+        );
+        assert!(at("Blocking findings (1)") < at("Warnings (2)"));
+        assert!(
+            at("GATE-BLA-002  b/z.py:9") < at("GATE-CHG-001  a/x.py:1"),
+            "riskier first"
+        );
+        assert!(at("Warnings (2)") < at("Notes (1)"));
+        assert!(at("Notes (1)") < at("Suppressed (1)"));
+        assert!(text.contains("(suppressed by inline: fake key)"));
+        assert!(text.contains(
+            "staged changes: 1 file (+3 -0), 1 blocking finding, 2 warnings, 1 note, 1 suppressed\n"
+        ), "{text}");
+        let tail: Vec<&str> = text.lines().rev().take(4).collect();
+        assert_eq!(
+            tail,
+            [
+                "  help: gate explain GATE-SEC-001",
+                "  next: fix the blocking findings, or suppress one with `gate:allow GATE-SEC-001 <reason>` in a comment on its line",
+                "  1 blocking finding must be fixed or suppressed before this change can merge.",
+                "gate: FAIL  risk 95/100 (critical)",
+            ]
+        );
+        assert!(!text.contains('\x1b'), "no colour unless asked");
+    }
+
+    #[test]
+    fn quiet_keeps_the_blocking_findings_and_the_verdict() {
+        let report = TextReport {
+            quiet: true,
+            ..TextReport::default()
+        };
+        let text = render(report, &mixed());
+        assert!(
+            !text.contains("Warnings") && !text.contains("Notes") && !text.contains("Suppressed")
+        );
+        assert!(!text.contains("staged changes") && !text.contains("a policy's reason"));
+        assert!(text.contains("  GATE-SEC-001  z/settings.py:3"));
+        assert!(text.contains("gate: FAIL  risk 95/100 (critical)"));
+    }
+
+    #[test]
+    fn colour_marks_levels_and_the_verdict() {
+        let report = TextReport {
+            color: true,
+            ..TextReport::default()
+        };
+        let text = render(report, &mixed());
+        assert!(
+            text.contains("\x1b[1;31mBlocking findings (1)\x1b[0m"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\x1b[1;31mgate: FAIL\x1b[0m  risk 95/100"),
+            "{text}"
+        );
+        assert!(text.contains("\x1b[33mGATE-BLA-002"), "{text}");
+    }
+
+    #[test]
+    fn long_groups_are_counted_past_the_limit_but_blocking_ones_never() {
+        let mut fs: Vec<Finding> = (0..120)
+            .map(|i| finding("GATE-CHG-001", Level::Warning, 20, "w.py", i + 1))
+            .collect();
+        fs.extend((0..60).map(|i| finding("GATE-SEC-001", Level::Error, 95, "e.py", i + 1)));
+        let text = render(TextReport::default(), &outcome(fs, Decision::Fail));
+        assert_eq!(text.matches("  GATE-SEC-001  e.py:").count(), 60);
+        assert_eq!(
+            text.matches("  GATE-CHG-001  w.py:").count(),
+            LISTED_PER_GROUP
+        );
+        assert!(text.contains(&format!(
+            "  ... and {} more: --format json or sarif lists every finding",
+            120 - LISTED_PER_GROUP
+        )));
+        assert!(text.contains("60 blocking findings must be fixed"));
+    }
+
+    #[test]
+    fn the_sentence_follows_the_decision_and_the_plurals_the_counts() {
+        let warn = outcome(
+            vec![finding("GATE-BLA-002", Level::Warning, 40, "b.py", 1)],
+            Decision::Warn,
+        );
+        let text = render(TextReport::default(), &warn);
+        assert!(text.contains("no blocking finding, but 1 warning raises the risk to 95/100 (critical): review it"), "{text}");
+        assert!(text.contains(
+            "  next: review the warnings, or suppress one with `gate:allow GATE-BLA-002"
+        ));
+        let mut clean = outcome(Vec::new(), Decision::Pass);
+        clean.facts.change.stats.files = 2;
+        clean.facts.change.mode = Mode::Range;
+        clean.facts.change.base = Some("0123456789abcdef0123".into());
+        clean.facts.change.head = Some("fedcba9876543210fedc".into());
+        let text = render(TextReport::default(), &clean);
+        assert!(text.contains("commits 0123456789ab..fedcba987654: 2 files (+3 -0), 0 blocking findings, 0 warnings, 0 notes\n"), "{text}");
+        assert!(text.ends_with("  no findings.\n"), "{text}");
+        assert!(!text.contains("next:"));
+    }
+
+    #[test]
+    fn colour_follows_the_choice_the_terminal_and_no_color() {
+        use std::ffi::OsStr;
+        let auto = ColorChoice::Auto;
+        assert!(color_wanted(auto, true, None, Some(OsStr::new("xterm"))));
+        assert!(!color_wanted(auto, false, None, None), "not a terminal");
+        assert!(
+            !color_wanted(auto, true, Some(OsStr::new("1")), None),
+            "NO_COLOR"
+        );
+        assert!(
+            color_wanted(auto, true, Some(OsStr::new("")), None),
+            "empty NO_COLOR"
+        );
+        assert!(!color_wanted(auto, true, None, Some(OsStr::new("dumb"))));
+        assert!(color_wanted(
+            ColorChoice::Always,
+            false,
+            Some(OsStr::new("1")),
+            None
+        ));
+        assert!(!color_wanted(ColorChoice::Never, true, None, None));
+    }
 
     #[test]
     fn escaping_neutralises_terminal_controls_and_workflow_commands() {

@@ -141,7 +141,7 @@ fn tags_only_update_passes() {
     let o = gate(&fixtures(), &["check", "--plan", "tf_tags_only.json"], None);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("0 errors, 0 warnings, 0 notes"),
+        stdout(&o).contains("0 blocking findings, 0 warnings, 0 notes"),
         "{}",
         stdout(&o)
     );
@@ -184,7 +184,7 @@ fn plans_and_a_diff_together() {
     );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("1 files (+4 -1), 1 plan"),
+        stdout(&o).contains("1 file (+4 -1), 1 plan"),
         "{}",
         stdout(&o)
     );

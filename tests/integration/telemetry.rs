@@ -399,11 +399,11 @@ fn ai_authored_handlers_in_an_uninstrumented_service_warn_and_strict_does_not_bl
     r.commit_all("route");
     let o = r.gate(&["check", "--base", "main", "--ai"]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
-    assert!(
-        stdout(&o).contains("warning GATE-TEL-001"),
-        "{}",
-        stdout(&o)
-    );
+    // A warning: listed in the text report's Warnings group.
+    let out = stdout(&o);
+    let warnings = out.split("Warnings (").nth(1).unwrap_or("");
+    let warnings = warnings.split("\n\n").next().unwrap_or("");
+    assert!(warnings.contains("\n  GATE-TEL-001 "), "{out}");
     assert!(
         !stdout(&o).contains("telemetry is required on handlers"),
         "{}",
