@@ -195,6 +195,14 @@ fn why(o: &Outcome, blocking: usize, warnings: usize, notes: usize) -> String {
             count(notes, "note", "notes")
         ),
         "pass" => "no findings.".to_string(),
+        // An error's reasons are listed above the verdict line: say what to do about them.
+        _ if !o.errors.is_empty() => {
+            format!(
+            "{} (listed above): the rest was checked, but nothing passes until gate can read {}.",
+            count(o.errors.len(), "input could not be read", "inputs could not be read"),
+            if o.errors.len() == 1 { "it" } else { "them" }
+        )
+        }
         _ => v
             .reasons
             .first()
@@ -397,6 +405,8 @@ mod tests {
                 reasons: vec!["a policy's reason".into()],
                 contributors: Vec::new(),
             },
+            errors: Vec::new(),
+            line_hashes: Default::default(),
         }
     }
 
