@@ -61,9 +61,10 @@ fn requests_2_30_is_reported_from_the_pypa_database() {
     assert!(line.contains("PYSEC-2023-74"), "{line}");
     assert!(line.contains("GHSA-j8r2-6x86-q33q"), "{line}");
     assert!(line.contains("fixed in 2.31.0"), "{line}");
-    assert!(
-        line.starts_with("warning"),
-        "no severity in the record: a warning\n{line}"
+    assert_eq!(
+        group_of(&out, line),
+        Some("Warnings"),
+        "no severity in the record: a warning\n{out}"
     );
     // The facts carry the match, and the index covered both databases.
     let f = r.gate(&args.map(|a| if a == "check" { "facts" } else { a }));
@@ -134,7 +135,7 @@ fn log4j_moved_to_2_14_1_through_a_property_is_log4shell_and_fails() {
         .lines()
         .find(|l| l.contains("GATE-DEP-009"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(line.starts_with("error"), "{line}");
+    assert_eq!(group_of(&out, line), Some("Blocking findings"), "{out}");
     for want in [
         "org.apache.logging.log4j:log4j-core 2.14.1",
         "GHSA-jfh8-c2jp-5v3q",
@@ -169,9 +170,9 @@ fn a_package_in_a_mal_record_fails_whatever_its_version() {
     let out = stdout(&o);
     assert_eq!(code(&o), 1, "{out}{}", stderr(&o));
     assert!(
-        out.lines().any(|l| l.starts_with("error")
-            && l.contains("GATE-DEP-010")
-            && l.contains("lodahs (any version) is a known malicious package (MAL-2099-0001)")),
+        out.lines().any(|l| l.contains("GATE-DEP-010")
+            && l.contains("lodahs (any version) is a known malicious package (MAL-2099-0001)")
+            && group_of(&out, l) == Some("Blocking findings")),
         "{out}"
     );
     // The withdrawn record about left-pad matches nothing.
@@ -466,4 +467,21 @@ fn sbom_is_valid_cyclonedx_1_5() {
             eprintln!("skipped CycloneDX schema validation: no python3 ({e})");
         }
     }
+}
+
+/// The text report's group ("Blocking findings", "Warnings", "Notes", "Suppressed") a finding
+/// line stands in.
+fn group_of<'a>(out: &'a str, line: &str) -> Option<&'a str> {
+    let mut group = None;
+    for l in out.lines() {
+        if let Some((title, _)) = l.split_once(" (") {
+            if ["Blocking findings", "Warnings", "Notes", "Suppressed"].contains(&title) {
+                group = Some(title);
+            }
+        }
+        if l == line {
+            return group;
+        }
+    }
+    None
 }
