@@ -12,7 +12,7 @@ use std::fmt::Write;
 use anyhow::Result;
 
 use super::{counts, location, Render};
-use crate::policy::{Decision, Finding, Level, Outcome};
+use crate::policy::{Decision, Finding, Outcome};
 
 pub struct MarkdownReport;
 
@@ -191,33 +191,17 @@ impl Render for MarkdownReport {
             }
             writeln!(s)?;
         }
-        // Riskiest first within each group; stable for equal risks.
-        let mut sorted: Vec<&Finding> = o.findings.iter().collect();
-        sorted.sort_by(|a, b| {
-            (std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
-                std::cmp::Reverse(b.risk),
-                &b.path,
-                b.line,
-                &b.rule,
-            ))
-        });
-        let active = |l: Level| -> Vec<&Finding> {
-            sorted
-                .iter()
-                .copied()
-                .filter(|f| f.suppressed.is_none() && f.level == l)
-                .collect()
-        };
-        let suppressed: Vec<&Finding> = sorted
-            .iter()
-            .copied()
-            .filter(|f| f.suppressed.is_some())
-            .collect();
         let base = blob_base(o.facts.change.head.as_deref());
+        let super::Groups {
+            blocking,
+            warnings,
+            notes,
+            suppressed,
+        } = super::groups(&o.findings);
         let groups: [(&str, Vec<&Finding>, bool); 4] = [
-            ("Blocking findings", active(Level::Error), false),
-            ("Warnings", active(Level::Warning), false),
-            ("Notes", active(Level::Note), true),
+            ("Blocking findings", blocking, false),
+            ("Warnings", warnings, false),
+            ("Notes", notes, true),
             ("Suppressed", suppressed, true),
         ];
         // The tail (contributors, reasons, chart) is written after the findings but its size

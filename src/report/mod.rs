@@ -68,6 +68,44 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 }
 
 /// `path:line:col`, or the resource, or `-`.
+/// Findings as reviewers read them: unsuppressed blocking findings, warnings and notes, then
+/// the suppressed ones; riskiest first within each group, then by place for a stable order.
+pub struct Groups<'a> {
+    pub blocking: Vec<&'a Finding>,
+    pub warnings: Vec<&'a Finding>,
+    pub notes: Vec<&'a Finding>,
+    pub suppressed: Vec<&'a Finding>,
+}
+
+pub fn groups(findings: &[Finding]) -> Groups<'_> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        (std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
+            std::cmp::Reverse(b.risk),
+            &b.path,
+            b.line,
+            &b.rule,
+        ))
+    });
+    let active = |l: Level| -> Vec<&Finding> {
+        sorted
+            .iter()
+            .copied()
+            .filter(|f| f.suppressed.is_none() && f.level == l)
+            .collect()
+    };
+    Groups {
+        blocking: active(Level::Error),
+        warnings: active(Level::Warning),
+        notes: active(Level::Note),
+        suppressed: sorted
+            .iter()
+            .copied()
+            .filter(|f| f.suppressed.is_some())
+            .collect(),
+    }
+}
+
 pub fn location(f: &Finding) -> String {
     match (&f.path, f.line, f.column) {
         (Some(p), Some(l), Some(c)) => format!("{p}:{l}:{c}"),

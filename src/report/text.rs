@@ -223,33 +223,12 @@ impl Render for TextReport {
         {
             writeln!(s, "gate: nothing to check (the change is empty)")?;
         }
-        // Riskiest first within each group; then by place, for a stable order.
-        let mut sorted: Vec<&Finding> = o.findings.iter().collect();
-        sorted.sort_by(|a, b| {
-            (std::cmp::Reverse(a.risk), &a.path, a.line, &a.rule).cmp(&(
-                std::cmp::Reverse(b.risk),
-                &b.path,
-                b.line,
-                &b.rule,
-            ))
-        });
-        let active = |l: Level| -> Vec<&Finding> {
-            sorted
-                .iter()
-                .copied()
-                .filter(|f| f.suppressed.is_none() && f.level == l)
-                .collect()
-        };
-        let suppressed: Vec<&Finding> = sorted
-            .iter()
-            .copied()
-            .filter(|f| f.suppressed.is_some())
-            .collect();
-        let (blocking, warnings, notes) = (
-            active(Level::Error),
-            active(Level::Warning),
-            active(Level::Note),
-        );
+        let super::Groups {
+            blocking,
+            warnings,
+            notes,
+            suppressed,
+        } = super::groups(&o.findings);
         let groups: [(&str, &str, &[&Finding], bool); 4] = [
             ("Blocking findings", "1;31", &blocking, false),
             ("Warnings", "1;33", &warnings, true),
