@@ -17,6 +17,7 @@ rules["GATE-AI-007"] := {
 	]),
 	"tags": ["ai", "governance"],
 	"security_severity": 3.0,
+	"risk_points": "15; +15 in an AI-authored change, +10 more under the strict AI profile",
 }
 
 warn contains {

@@ -16,6 +16,7 @@ rules["GATE-AI-006"] := {
 	]),
 	"tags": ["ai", "lint", "configuration"],
 	"security_severity": 3.5,
+	"risk_points": "25; +15 in an AI-authored change",
 }
 
 warn contains {

@@ -16,6 +16,7 @@ rules["GATE-AI-008"] := {
 	]),
 	"tags": ["ai", "ci", "verification"],
 	"security_severity": 4.5,
+	"risk_points": "30; +15 in an AI-authored change",
 }
 
 warn contains {

@@ -16,6 +16,7 @@ rules["GATE-AI-003"] := {
 	]),
 	"tags": ["ai", "maintainability"],
 	"security_severity": 2.0,
+	"risk_points": "20",
 }
 
 warn contains {

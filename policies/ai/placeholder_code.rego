@@ -17,6 +17,7 @@ rules["GATE-AI-002"] := {
 	]),
 	"tags": ["ai", "correctness"],
 	"security_severity": 4.0,
+	"risk_points": "25; +15 in an AI-authored change",
 }
 
 warn contains {

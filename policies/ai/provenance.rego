@@ -19,6 +19,7 @@ rules["GATE-AI-001"] := {
 	]),
 	"tags": ["ai", "provenance", "informational"],
 	"security_severity": 1.0,
+	"risk_points": "0 (note)",
 }
 
 ai := input.provenance.ai_generated

@@ -16,6 +16,7 @@ rules["GATE-AI-005"] := {
 	]),
 	"tags": ["ai", "lint", "security"],
 	"security_severity": 4.0,
+	"risk_points": "30 a security check or secret detector silenced / 15 other checks; +15 in an AI-authored change, +10 more under the strict AI profile",
 }
 
 warn contains {

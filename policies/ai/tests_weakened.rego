@@ -17,6 +17,7 @@ rules["GATE-AI-004"] := {
 	]),
 	"tags": ["ai", "tests", "verification"],
 	"security_severity": 4.0,
+	"risk_points": "30 tests removed or a test file deleted / 25 assertions removed or a skip added; +15 in an AI-authored change",
 }
 
 base_risk_004 := {"assertions_removed": 25, "tests_removed": 30, "skip_added": 25, "test_file_deleted": 30}

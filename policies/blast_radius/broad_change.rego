@@ -16,6 +16,7 @@ rules["GATE-BLA-002"] := {
 	]),
 	"tags": ["blast-radius", "review"],
 	"security_severity": 3.0,
+	"risk_points": "25 + 1 per 10 files, at most 60",
 }
 
 # The breadth of what a reviewer reads: generated files, translations, docs and snapshots

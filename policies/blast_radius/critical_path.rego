@@ -16,6 +16,7 @@ rules["GATE-BLA-003"] := {
 	]),
 	"tags": ["blast-radius", "review"],
 	"security_severity": 4.0,
+	"risk_points": "35",
 }
 
 warn contains {

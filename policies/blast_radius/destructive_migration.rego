@@ -21,6 +21,7 @@ rules["GATE-BLA-005"] := {
 	]),
 	"tags": ["blast-radius", "data-loss", "database"],
 	"security_severity": 7.5,
+	"risk_points": "75 (deny) / 50 DROP COLUMN",
 }
 
 deny contains {

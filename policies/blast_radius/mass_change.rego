@@ -16,6 +16,7 @@ rules["GATE-BLA-001"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius"],
 	"security_severity": 6.5,
+	"risk_points": "70 mass deletion (deny) / 45 mass change",
 }
 
 cfg := data.gate.config.infra

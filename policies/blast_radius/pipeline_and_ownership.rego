@@ -31,6 +31,7 @@ rules["GATE-BLA-004"] := {
 	]),
 	"tags": ["blast-radius", "supply-chain", "governance"],
 	"security_severity": 6.0,
+	"risk_points": "70 permissions widened / 60 a commit-SHA pin replaced by a mutable reference / 40 triggers, permissions, secrets, scripts, actions, hooks, runners, conditions, CODEOWNERS / 0 (note) only pinned versions moved or other edits",
 }
 
 rules["GATE-BLA-006"] := {
@@ -47,6 +48,7 @@ rules["GATE-BLA-006"] := {
 	]),
 	"tags": ["blast-radius", "supply-chain", "ci"],
 	"security_severity": 9.0,
+	"risk_points": "85 (deny) when the change introduces it / 70 already there",
 }
 
 # Change kinds that warn, in the order a reviewer should look at them, with what the message

@@ -19,6 +19,7 @@ rules["GATE-CHG-002"] := {
 	]),
 	"tags": ["verification", "infrastructure"],
 	"security_severity": 4.0,
+	"risk_points": "30",
 }
 
 # Whether the repository has configuration a plan can be made from (input.infra

@@ -8,6 +8,7 @@ rules["GATE-CHG-003"] := {
 	"help": "**What it finds:** changes whose added plus deleted lines exceed 1,000, counting code, tests and configuration; generated files (by path or by a `Code generated ... DO NOT EDIT` header), translations (`locales/`, `i18n/`, `*.po` ...), Markdown and reStructuredText docs, and test snapshots are not counted.\n\n**Why it matters:** reviewers stop reading carefully long before a thousand lines.\n\n**Example:** a 2,400-line feature touching the API, the UI and the database in one pull request.\n\n**How to fix:** split the change (one concern per pull request, refactors apart from features). Generated paths the built-in conventions miss can be listed under `generated:` in .gate.yaml.",
 	"tags": ["review", "size"],
 	"security_severity": 2.0,
+	"risk_points": "15 + 1 per 500 changed lines of code and tests, at most 35",
 }
 
 size := sum([n | some f in input.change.files; reviewable(f); n := f.additions + f.deletions])

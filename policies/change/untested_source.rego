@@ -17,6 +17,7 @@ rules["GATE-CHG-001"] := {
 	]),
 	"tags": ["verification", "tests"],
 	"security_severity": 3.0,
+	"risk_points": "10 + 1 per 25 source lines added, at most 30; +15 under the strict AI profile (at most 45)",
 }
 
 # The strict profile applies when policies/ai/strict.rego lists the rule (high replayed precision).

@@ -17,6 +17,7 @@ rules["GATE-COV-001"] := {
 	]),
 	"tags": ["coverage", "secrets"],
 	"security_severity": 4.0,
+	"risk_points": "30 unknown binary / 0 (note) known binary format",
 }
 
 known_format(f) if is_string(f.format)

@@ -16,6 +16,7 @@ rules["GATE-COV-002"] := {
 	]),
 	"tags": ["coverage", "secrets"],
 	"security_severity": 4.0,
+	"risk_points": "30",
 }
 
 warn contains {

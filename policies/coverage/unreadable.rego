@@ -16,6 +16,7 @@ rules["GATE-COV-003"] := {
 	]),
 	"tags": ["coverage"],
 	"security_severity": 3.0,
+	"risk_points": "25",
 }
 
 warn contains {

@@ -19,6 +19,7 @@ rules["GATE-DEP-009"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "vulnerability", "external/cwe/cwe-1395"],
 	"security_severity": 8.0,
+	"risk_points": "90 critical / 75 high / 45 medium / 25 low / 40 unknown severity (deny at dependencies.block_severities) / 10 (note) informational",
 }
 
 rules["GATE-DEP-010"] := {
@@ -35,6 +36,7 @@ rules["GATE-DEP-010"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "malware", "external/cwe/cwe-506"],
 	"security_severity": 10.0,
+	"risk_points": "100 (deny)",
 }
 
 rules["GATE-DEP-011"] := {
@@ -43,6 +45,7 @@ rules["GATE-DEP-011"] := {
 	"help": "**What it finds:** upgrades of direct or transitive packages from a version the configured advisories affect to one they do not.\n\n**Why it matters:** a reviewer should know a bump is a security fix: it is worth merging soon, and backporting.\n\n**Example:** `requests` 2.30.0 -> 2.31.0 fixes PYSEC-2023-74.\n\n**How to fix:** nothing to fix; consider releasing the change promptly.",
 	"tags": ["dependencies", "vulnerability"],
 	"security_severity": 0.1,
+	"risk_points": "0 (note)",
 }
 
 adv_loc(a) := {"path": a.manifest, "line": a.line}

@@ -16,6 +16,7 @@ rules["GATE-DEP-007"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "install-scripts"],
 	"security_severity": 6.5,
+	"risk_points": "50",
 }
 
 warn contains finding(d, "GATE-DEP-007", sprintf("new %s package %s%s runs install scripts; confirm they are needed, or install with --ignore-scripts", [d.ecosystem, d.name, transitive(d)]), 50, "install script in a new package") if {

@@ -21,6 +21,7 @@ rules["GATE-DEP-008"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "lockfile"],
 	"security_severity": 4.0,
+	"risk_points": "30",
 }
 
 warn contains {

@@ -17,6 +17,7 @@ rules["GATE-DEP-002"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "lockfile"],
 	"security_severity": 5.5,
+	"risk_points": "45 / 60 (deny) in an AI-authored change",
 }
 
 missing(d) if {

@@ -18,6 +18,7 @@ rules["GATE-DEP-003"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "typosquatting", "external/cwe/cwe-829"],
 	"security_severity": 8.0,
+	"risk_points": "75 (deny) near miss of a popular name / 50 possible confusion",
 }
 
 best(d) := d.similar_to[0]

@@ -17,6 +17,7 @@ rules["GATE-DEP-001"] := {
 	]),
 	"tags": ["dependencies", "supply-chain"],
 	"security_severity": 2.0,
+	"risk_points": "5 (note) / 20 in an AI-authored change",
 }
 
 info contains finding(d, "GATE-DEP-001", sprintf("new %s dependency %s %s: confirm it is the package you meant and that it is maintained", [d.ecosystem, d.name, d.to]), 5, "new dependency") if {

@@ -16,6 +16,7 @@ rules["GATE-DEP-005"] := {
 	]),
 	"tags": ["dependencies", "supply-chain"],
 	"security_severity": 5.0,
+	"risk_points": "40 unpinned / 25 pinned",
 }
 
 warn contains finding(d, "GATE-DEP-005", sprintf("%s dependency %s comes from %s: %s%s", [d.ecosystem, d.name, d.source, d.to, pin_note(d)]), risk(d), "non-registry source") if {

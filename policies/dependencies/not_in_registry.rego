@@ -18,6 +18,7 @@ rules["GATE-DEP-004"] := {
 	]),
 	"tags": ["dependencies", "supply-chain", "hallucination"],
 	"security_severity": 8.5,
+	"risk_points": "80 (deny)",
 }
 
 deny contains finding(d, "GATE-DEP-004", sprintf("%s dependency %s does not exist in the registry snapshot; find the real package name", [d.ecosystem, d.name]), 80, "nonexistent package") if {

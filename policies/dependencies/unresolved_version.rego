@@ -18,6 +18,7 @@ rules["GATE-DEP-012"] := {
 	]),
 	"tags": ["dependencies", "coverage"],
 	"security_severity": 1.0,
+	"risk_points": "5 (note)",
 }
 
 info contains finding(d, "GATE-DEP-012", sprintf("%s %s: version not resolved (%s); its version and advisories were not checked: check the version it resolves to, or declare it in this manifest", [d.ecosystem, d.name, d.unresolved]), 5, "unresolved version") if {

@@ -17,6 +17,7 @@ rules["GATE-DEP-006"] := {
 	]),
 	"tags": ["dependencies", "versions"],
 	"security_severity": 4.0,
+	"risk_points": "30 major bump / 15 0.x minor bump, shared by the change's bumps (at least 5 each) / 35 downgrade / 25 unpinned",
 }
 
 bump_text(d) := "0.x minor bump (breaking under SemVer's 0.x rule)" if d.bump == "minor_0x" else := "major version bump"

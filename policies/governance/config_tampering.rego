@@ -19,6 +19,7 @@ rules["GATE-GOV-001"] := {
 	]),
 	"tags": ["governance", "tampering", "supply-chain"],
 	"security_severity": 8.0,
+	"risk_points": "80 (deny) weakened / 55 other edits",
 }
 
 g := input.governance

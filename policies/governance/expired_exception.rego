@@ -9,6 +9,7 @@ rules["GATE-GOV-002"] := {
 	"help": "**What it finds:** entries of `.gate-exceptions.yaml` whose `expires` date is in the past.\n\n**Why it matters:** exceptions are promises with a deadline; an expired one means the risk it covered is back in the verdict.\n\n**Example:** `- rule: GATE-SEC-001, path: tests/**, reason: fixture keys, owner: '@sec', expires: 2020-01-01`: the test keys it covered count again.\n\n**How to fix:** fix the underlying finding, or have the owner renew the exception with a new date and reason.",
 	"tags": ["governance", "exceptions"],
 	"security_severity": 2.0,
+	"risk_points": "20",
 }
 
 warn contains {

@@ -22,6 +22,7 @@ rules["GATE-GOV-003"] := {
 	]),
 	"tags": ["governance", "suppression"],
 	"security_severity": 6.0,
+	"risk_points": "45 / 70 (deny) under the strict AI profile",
 }
 
 self_strict if {

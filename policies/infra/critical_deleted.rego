@@ -19,6 +19,7 @@ rules["GATE-INF-006"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius"],
 	"security_severity": 5.0,
+	"risk_points": "40",
 }
 
 warn contains finding(p, r, "GATE-INF-006",

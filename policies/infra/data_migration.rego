@@ -18,6 +18,7 @@ rules["GATE-INF-010"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius", "data-loss"],
 	"security_severity": 9.0,
+	"risk_points": "90 (deny)",
 }
 
 deny contains finding(p, r, "GATE-INF-010",

@@ -19,6 +19,7 @@ rules["GATE-INF-009"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius", "dependency-graph"],
 	"security_severity": 7.5,
+	"risk_points": "85 + 1 per stateful dependent, at most 90 (deny) / 45",
 }
 
 heavy(d) if d.stateful

@@ -16,6 +16,7 @@ rules["GATE-INF-008"] := {
 	]),
 	"tags": ["infrastructure", "drift"],
 	"security_severity": 3.0,
+	"risk_points": "10 (note)",
 }
 
 info contains {

@@ -18,6 +18,7 @@ rules["GATE-INF-014"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius", "dependency-graph", "cloudformation"],
 	"security_severity": 6.0,
+	"risk_points": "75 (deny)",
 }
 
 # Importers of what `r` exports: dependents in another stack reached through an export.

@@ -17,6 +17,7 @@ rules["GATE-INF-004"] := {
 	]),
 	"tags": ["infrastructure", "iam", "least-privilege", "external/cwe/cwe-269"],
 	"security_severity": 8.0,
+	"risk_points": "85 (deny) administrator / 45 wildcard actions",
 }
 
 deny contains finding(p, r, "GATE-INF-004",

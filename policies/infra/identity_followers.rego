@@ -18,6 +18,7 @@ rules["GATE-INF-011"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius", "dependency-graph"],
 	"security_severity": 5.0,
+	"risk_points": "50",
 }
 
 follower_name(d) := sprintf("%s (%s: %s%s)", [dep_name(d), d.effect, concat(", ", d.attributes), restart_note(d)]) if {

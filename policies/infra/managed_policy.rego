@@ -17,6 +17,7 @@ rules["GATE-INF-012"] := {
 	]),
 	"tags": ["infrastructure", "iam", "least-privilege", "external/cwe/cwe-269"],
 	"security_severity": 8.0,
+	"risk_points": "85 (deny) administrator-equivalent / 50 full access",
 }
 
 escalating := {"AdministratorAccess", "IAMFullAccess", "PowerUserAccess"}

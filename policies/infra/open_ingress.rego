@@ -17,6 +17,7 @@ rules["GATE-INF-002"] := {
 	]),
 	"tags": ["infrastructure", "network", "exposure", "external/cwe/cwe-284"],
 	"security_severity": 8.5,
+	"risk_points": "85 (deny) admin port / 45 other ports / 5 (note) web ports",
 }
 
 admin_ports := data.gate.config.infra.admin_ports

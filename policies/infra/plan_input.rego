@@ -17,6 +17,7 @@ rules["GATE-INF-013"] := {
 	]),
 	"tags": ["infrastructure", "plan-input"],
 	"security_severity": 6.0,
+	"risk_points": "80 (deny) errored or unreadable plan / 70 (deny) incomplete plan",
 }
 
 deny contains {

@@ -17,6 +17,7 @@ rules["GATE-INF-005"] := {
 	]),
 	"tags": ["infrastructure", "encryption", "logging", "resilience"],
 	"security_severity": 7.0,
+	"risk_points": "70 (deny) encryption / 45 other protections",
 }
 
 deny contains finding(p, r, "GATE-INF-005",

@@ -17,6 +17,7 @@ rules["GATE-INF-007"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius"],
 	"security_severity": 6.0,
+	"risk_points": "50",
 }
 
 warn contains {

@@ -17,6 +17,7 @@ rules["GATE-INF-003"] := {
 	]),
 	"tags": ["infrastructure", "exposure", "data", "external/cwe/cwe-200"],
 	"security_severity": 8.5,
+	"risk_points": "85 (deny) public data store / 75 (deny) a public access block turned off",
 }
 
 data_store(r) if r.category in {"datastore", "storage", "secrets", "queue"}

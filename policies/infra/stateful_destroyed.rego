@@ -18,6 +18,7 @@ rules["GATE-INF-001"] := {
 	]),
 	"tags": ["infrastructure", "blast-radius", "data-loss"],
 	"security_severity": 9.0,
+	"risk_points": "90 critical / 75 high / 50 medium / 30 low (deny); 40 when mitigated",
 }
 
 deny contains finding(p, r, "GATE-INF-001",

@@ -19,6 +19,7 @@ rules["GATE-SEC-001"] := {
 	]),
 	"tags": ["security", "secrets", "external/cwe/cwe-798"],
 	"security_severity": 9.5,
+	"risk_points": "95 critical / 85 high / 60 medium / 40 low provider severity (deny)",
 }
 
 deny contains {

@@ -17,6 +17,7 @@ rules["GATE-SEC-002"] := {
 	]),
 	"tags": ["security", "secrets", "tests"],
 	"security_severity": 5.0,
+	"risk_points": "35",
 }
 
 warn contains {

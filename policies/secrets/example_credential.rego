@@ -17,6 +17,7 @@ rules["GATE-SEC-004"] := {
 	]),
 	"tags": ["secrets", "informational"],
 	"security_severity": 1.0,
+	"risk_points": "0 (note)",
 }
 
 info contains {

@@ -18,6 +18,7 @@ rules["GATE-SEC-003"] := {
 	]),
 	"tags": ["security", "secrets", "external/cwe/cwe-798"],
 	"security_severity": 7.5,
+	"risk_points": "75 (deny) entropy at least 3.5 / 40",
 }
 
 generic(s) := sprintf("Hard-coded credential%s: %s (fingerprint %s)", [history(s), s.redacted, substring(s.fingerprint, 0, 12)])

@@ -18,6 +18,7 @@ rules["GATE-SEC-005"] := {
 	]),
 	"tags": ["secrets", "informational"],
 	"security_severity": 1.0,
+	"risk_points": "0 (note)",
 }
 
 info contains {

@@ -17,6 +17,7 @@ rules["GATE-TEL-007"] := {
 	]),
 	"tags": ["telemetry", "error-handling"],
 	"security_severity": 3.0,
+	"risk_points": "25; +15 on a critical path",
 }
 
 warn contains at(t, "GATE-TEL-007", sprintf("error of an internal operation in %s is answered %d and recorded nowhere", [t.function, t.status]), 25, "masked failure") if {

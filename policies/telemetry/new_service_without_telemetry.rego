@@ -17,6 +17,7 @@ rules["GATE-TEL-006"] := {
 	]),
 	"tags": ["telemetry", "observability"],
 	"security_severity": 3.0,
+	"risk_points": "35; +15 on a critical path",
 }
 
 warn contains {

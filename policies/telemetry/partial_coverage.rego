@@ -18,6 +18,7 @@ rules["GATE-TEL-005"] := {
 	]),
 	"tags": ["telemetry", "coverage"],
 	"security_severity": 1.0,
+	"risk_points": "10 past the parse budget / 0 (note) too large, unreadable or service setup not read",
 }
 
 skipped(reason) := [s | some s in input.coverage.telemetry.skipped; s.reason == reason]

@@ -18,6 +18,7 @@ rules["GATE-TEL-004"] := {
 	]),
 	"tags": ["telemetry", "observability"],
 	"security_severity": 2.0,
+	"risk_points": "20; +15 on a critical path",
 }
 
 warn contains at(t, "GATE-TEL-004", sprintf("new %s %s has no logging, tracing or metrics", [t.role, t.function]), 20, "unobservable job") if {

@@ -18,6 +18,7 @@ rules["GATE-TEL-008"] := {
 	]),
 	"tags": ["telemetry", "error-handling", "external/cwe/cwe-778"],
 	"security_severity": 3.0,
+	"risk_points": "30; +15 on a critical path",
 }
 
 warn contains at(t, "GATE-TEL-008", sprintf("%s (%s) answers 5xx without logging the error", [t.function, t.role]), 30, "errors lost at the terminal handler") if {

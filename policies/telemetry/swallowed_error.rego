@@ -20,6 +20,7 @@ rules["GATE-TEL-002"] := {
 	]),
 	"tags": ["telemetry", "error-handling", "external/cwe/cwe-390"],
 	"security_severity": 4.0,
+	"risk_points": "35; +15 on a critical path",
 }
 
 warn contains at(t, "GATE-TEL-002", sprintf("error swallowed in %s: the handler neither records, propagates nor answers it", [t.function]), 35, "swallowed error") if {

@@ -21,6 +21,7 @@ rules["GATE-TEL-001"] := {
 	]),
 	"tags": ["telemetry", "observability"],
 	"security_severity": 3.0,
+	"risk_points": "45 (deny) on a critical path or under the strict AI profile / 30; +15 on a critical path",
 }
 
 # New handlers of a service that observe nothing themselves, in path and line order.

@@ -20,6 +20,7 @@ rules["GATE-TEL-003"] := {
 	]),
 	"tags": ["telemetry", "tracing"],
 	"security_severity": 2.0,
+	"risk_points": "15; +15 on a critical path",
 }
 
 warn contains at(t, "GATE-TEL-003", sprintf("outbound call in %s (%s) is outside the service's traces", [t.function, t.role]), 15, "untraced dependency call") if {

@@ -224,7 +224,33 @@ pub struct RuleMeta {
     pub security_severity: f64,
     #[serde(default)]
     pub category: String,
+    /// The risk points its findings carry, in words (`95 critical provider / 85 high`): what
+    /// docs/risk.md's table of the built-in rules is generated from ([`risk_table`]); not in
+    /// the reports, it is documentation.
+    #[serde(default, skip_serializing)]
+    pub risk_points: String,
 }
+
+/// The Markdown table of rules and their risk points that docs/risk.md carries between
+/// [`RISK_TABLE_BEGIN`] and [`RISK_TABLE_END`], one row per rule in id order.
+pub fn risk_table(rules: &BTreeMap<String, RuleMeta>) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut t = String::from("| rule | name | risk points |\n|---|---|---|\n");
+    for r in rules.values() {
+        t.push_str(&format!(
+            "| {} | {} | {} |\n",
+            r.id,
+            cell(&r.name),
+            cell(&r.risk_points)
+        ));
+    }
+    t
+}
+
+/// The markers around the generated table in docs/risk.md.
+pub const RISK_TABLE_BEGIN: &str =
+    "<!-- risk table: generated from the rules' risk_points (cargo test architecture::risk_doc) -->";
+pub const RISK_TABLE_END: &str = "<!-- end of the risk table -->";
 
 fn default_severity() -> f64 {
     5.0

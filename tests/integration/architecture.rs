@@ -414,3 +414,58 @@ fn the_graph_scanner_reads_paths() {
     assert_eq!(c, vec![vec!["a".to_string(), "b".into(), "c".into()]]);
     assert_eq!(a_cycle(&g, &c[0]), ["a", "b", "c", "a"]);
 }
+
+/// docs/risk.md's table of the built-in rules is generated from the rules' metadata
+/// (`risk_points` beside `security_severity`), so it lists every rule and cannot drift from
+/// them. `GATE_UPDATE_DOCS=1` rewrites the table; without it a difference fails, naming the
+/// first rule that differs.
+#[test]
+fn risk_doc_is_generated_from_the_rules() {
+    use gate::policy::{risk_table, Engine, PolicySet, RISK_TABLE_BEGIN, RISK_TABLE_END};
+    let data = gate::config::Config::default()
+        .policy_data()
+        .expect("policy data");
+    let engine = Engine::new(
+        &PolicySet::builtin(),
+        data,
+        std::time::Duration::from_secs(10),
+    )
+    .expect("built-in policies");
+    let rules = engine.rules().expect("rule metadata");
+    let missing: Vec<&str> = rules
+        .values()
+        .filter(|r| r.risk_points.trim().is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "built-in rules without \"risk_points\" in their metadata: {missing:?}"
+    );
+    let path = manifest_dir().join("docs/risk.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/risk.md");
+    let (head, rest) = doc
+        .split_once(RISK_TABLE_BEGIN)
+        .expect("docs/risk.md holds the risk table's begin marker");
+    let (old, tail) = rest
+        .split_once(RISK_TABLE_END)
+        .expect("docs/risk.md holds the risk table's end marker");
+    let table = format!("\n\n{}\n", risk_table(&rules));
+    if old == table {
+        return;
+    }
+    if std::env::var("GATE_UPDATE_DOCS").is_ok_and(|v| v == "1") {
+        let doc = format!("{head}{RISK_TABLE_BEGIN}{table}{RISK_TABLE_END}{tail}");
+        std::fs::write(&path, doc).expect("write docs/risk.md");
+        return;
+    }
+    let first = table
+        .lines()
+        .zip(old.lines())
+        .find(|(a, b)| a != b)
+        .map(|(want, got)| format!("generated: {want}\nin the doc: {got}"))
+        .unwrap_or_else(|| "the tables differ in length".to_string());
+    panic!(
+        "docs/risk.md's risk table differs from the rules' metadata:\n{first}\n\
+         regenerate it: GATE_UPDATE_DOCS=1 cargo test --test integration architecture::risk_doc"
+    );
+}
