@@ -18,6 +18,7 @@ rules["GATE-GOV-010"] := {
 	]),
 	"tags": ["governance", "suppression"],
 	"security_severity": 2.0,
+	"risk_points": "10",
 }
 
 warn contains {

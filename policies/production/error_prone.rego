@@ -16,6 +16,7 @@ rules["GATE-PRD-002"] := {
 	]),
 	"tags": ["production", "reliability"],
 	"security_severity": 3.0,
+	"risk_points": "20 when the change removes instrumentation or is AI-authored / 0 (note)",
 }
 
 error_prone(f) if {

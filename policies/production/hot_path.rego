@@ -17,6 +17,7 @@ rules["GATE-PRD-001"] := {
 	]),
 	"tags": ["production", "blast-radius"],
 	"security_severity": 4.0,
+	"risk_points": "25; +10 when the change touches no test, +10 in an AI-authored change",
 }
 
 untested_points := 10 if untested else := 0

@@ -17,6 +17,7 @@ rules["GATE-PRD-003"] := {
 	]),
 	"tags": ["production", "telemetry"],
 	"security_severity": 3.0,
+	"risk_points": "25; +10 in an AI-authored change",
 }
 
 removed_names(f) := concat(" and ", sort({signal_name(s) | some s in f.removed_signals}))

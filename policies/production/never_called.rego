@@ -17,6 +17,7 @@ rules["GATE-PRD-005"] := {
 	]),
 	"tags": ["production", "maintainability"],
 	"security_severity": 1.0,
+	"risk_points": "0 (note)",
 }
 
 info contains at(f, "GATE-PRD-005", sprintf("production records %d function-level spans from %s in %s but none from %s: if it is dead code, delete it instead of changing it; if it runs rarely or is not instrumented, ignore this note", [f.file_requests, f.path, window, f.function]), 0, "never called in the window") if {

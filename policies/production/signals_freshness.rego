@@ -16,6 +16,7 @@ rules["GATE-PRD-004"] := {
 	]),
 	"tags": ["production", "governance"],
 	"security_severity": 1.0,
+	"risk_points": "30 the change edits its own production signals / 0 (note) signals stale or missing",
 }
 
 info contains {
