@@ -97,7 +97,7 @@ decision := "fail" if {
 	score >= thresholds.warn
 } else := "pass"
 
-reasons contains sprintf("%d blocking finding(s) (deny)", [count(errors)]) if count(errors) > 0
+reasons contains sprintf("%s (deny)", [counted(count(errors), "blocking finding", "blocking findings")]) if count(errors) > 0
 
 reasons contains sprintf("risk %d is at or above the fail threshold %d (thresholds.fail_on_score)", [score, thresholds.fail]) if score_fails
 
@@ -112,7 +112,12 @@ reasons contains sprintf("risk %d is at or above the warn threshold %d", [score,
 	score < thresholds.fail
 }
 
-reasons contains sprintf("%d warning(s)", [count(warnings)]) if count(warnings) > 0
+reasons contains counted(count(warnings), "warning", "warnings") if count(warnings) > 0
+
+# `1 warning`, `2 warnings`.
+counted(n, one, many) := sprintf("%d %s", [n, one]) if {
+	n == 1
+} else := sprintf("%d %s", [n, many])
 
 reasons contains sprintf("band %s: the riskiest finding is %s (risk %d)", [band, top_finding.rule, top_finding.risk]) if count(weighed) > 0
 
@@ -136,8 +141,8 @@ contributors := [c |
 		"points": points,
 		"rule": top.rule,
 		"rules": [r.rule | some r in rules],
-		"reason": sprintf("%s: %d finding(s) from %s; the riskiest: %s%s%s", [
-			cat, count(rs), concat(", ", [rule_note(r) | some r in rules]), top.message,
+		"reason": sprintf("%s: %s from %s; the riskiest: %s%s%s", [
+			cat, counted(count(rs), "finding", "findings"), concat(", ", [rule_note(r) | some r in rules]), top.message,
 			capped_note(cat), half_note(i),
 		]),
 	}

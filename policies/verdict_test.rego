@@ -22,7 +22,7 @@ test_one_leaked_key_is_critical_and_fails if {
 	r.score == 95
 	r.band == "critical"
 	r.decision == "fail"
-	"1 blocking finding(s) (deny)" in r.reasons
+	"1 blocking finding (deny)" in r.reasons
 }
 
 test_findings_in_a_category_add_a_quarter_and_cap if {
@@ -109,4 +109,16 @@ test_custom_category_over_the_default_cap_is_listed if {
 	r := verdict(fs, cfg)
 	r.score == 60
 	contains(r.contributors[0].reason, "capped at 60")
+}
+
+test_reasons_and_contributors_count_in_words if {
+	r := verdict([f("secrets", "error", 95), f("secrets", "error", 90), f("telemetry", "warning", 30)], cfg)
+	"2 blocking findings (deny)" in r.reasons
+	"1 warning" in r.reasons
+	some c in r.contributors
+	c.category == "secrets"
+	startswith(c.reason, "secrets: 2 findings from ")
+	every x in r.reasons {
+		not contains(x, "(s)")
+	}
 }

@@ -34,7 +34,7 @@ touched("exceptions/baseline") if g.exceptions_changed
 
 deny contains {
 	"rule": "GATE-GOV-001",
-	"message": sprintf("tampering: the change weakens the gate (%s); checked with the %s configuration", [concat("; ", g.weakened), g.config_source]),
+	"message": sprintf("tampering: the change weakens the gate (%s); checked with the %s configuration: revert the weakening, or make it in a change of its own that a maintainer of the gate reviews", [concat("; ", g.weakened), g.config_source]),
 	"path": ".gate.yaml",
 	"line": 1,
 	"risk": 80,
@@ -45,7 +45,7 @@ deny contains {
 
 warn contains {
 	"rule": "GATE-GOV-001",
-	"message": sprintf("the change edits the gate's %s; checked with the %s configuration", [what, g.config_source]),
+	"message": sprintf("the change edits the gate's %s; checked with the %s configuration: have a maintainer of the gate review it", [what, g.config_source]),
 	"path": ".gate.yaml",
 	"line": 1,
 	"risk": 55,

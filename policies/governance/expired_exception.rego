@@ -14,7 +14,7 @@ rules["GATE-GOV-002"] := {
 
 warn contains {
 	"rule": "GATE-GOV-002",
-	"message": sprintf("exception for %s%s expired on %s (owner %s, reason: %s): it no longer suppresses", [e.rule, scope(e), e.expires, e.owner, e.reason]),
+	"message": sprintf("exception for %s%s expired on %s (owner %s, reason: %s): it no longer suppresses; fix the finding, or renew the exception with its owner (a new expires date)", [e.rule, scope(e), e.expires, e.owner, e.reason]),
 	"path": ".gate-exceptions.yaml",
 	"line": 1,
 	"risk": 20,

@@ -24,7 +24,7 @@ rules["GATE-SEC-001"] := {
 
 deny contains {
 	"rule": "GATE-SEC-001",
-	"message": sprintf("%s committed%s: %s (fingerprint %s)", [s.name, history(s), s.redacted, substring(s.fingerprint, 0, 12)]),
+	"message": sprintf("%s %s%s: %s (fingerprint %s); %s", [s.name, how_added, history(s), s.redacted, substring(s.fingerprint, 0, 12), advice(s)]),
 	"path": s.path,
 	"line": s.line,
 	"column": s.column,
@@ -46,3 +46,21 @@ history(s) := msg if {
 	s.commit
 	msg := sprintf(" in commit %s (removed by a later commit, still in the history)", [substring(s.commit, 0, 12)])
 } else := ""
+
+# How the value came into what is checked, by input mode: staged changes and a diff are not
+# commits yet (or not known to be), and `--all` checks the tree.
+change_mode := object.get(object.get(input, "change", {}), "mode", "range")
+
+how_added := object.get({"staged": "staged", "diff": "in the diff", "range": "committed", "all": "in the tree"}, change_mode, "added")
+
+advice(s) := "rotate it at the provider and drop it from the branch's history (an interactive rebase) before merging" if {
+	s.commit
+} else := object.get(
+	{
+		"staged": "remove it before you commit",
+		"diff": "remove it from the change, and rotate it if it was ever pushed",
+		"all": "revoke and rotate it at the provider, then remove it from the tree",
+	},
+	change_mode,
+	"revoke and rotate it at the provider, then remove it from the change",
+)

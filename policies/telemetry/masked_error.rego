@@ -20,7 +20,7 @@ rules["GATE-TEL-007"] := {
 	"risk_points": "25; +15 on a critical path",
 }
 
-warn contains at(t, "GATE-TEL-007", sprintf("error of an internal operation in %s is answered %d and recorded nowhere", [t.function, t.status]), 25, "masked failure") if {
+warn contains at(t, "GATE-TEL-007", sprintf("error of an internal operation in %s is answered %d and recorded nowhere; log it or record it on the span before answering", [t.function, t.status]), 25, "masked failure") if {
 	some t in input.telemetry
 	t.kind == "error_handler"
 	t.masked

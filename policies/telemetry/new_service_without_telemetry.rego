@@ -22,7 +22,7 @@ rules["GATE-TEL-006"] := {
 
 warn contains {
 	"rule": "GATE-TEL-006",
-	"message": sprintf("new service at %s (%s) starts with no request telemetry%s", [where(s), e.what, handlers_named(s)]),
+	"message": sprintf("new service at %s (%s) starts with no request telemetry%s; add the framework's tracing or request-logging middleware", [where(s), e.what, handlers_named(s)]),
 	"path": e.path,
 	"line": e.line,
 	"end_line": e.line,

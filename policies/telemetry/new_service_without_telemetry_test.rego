@@ -9,7 +9,7 @@ test_new_service_without_setup_is_one_finding if {
 	w.rule == "GATE-TEL-006"
 	w.path == "billing/main.go"
 	w.line == 12
-	w.message == "new service at the repository root (gRPC server) starts with no request telemetry: handlers Charge (Billing/Charge)"
+	w.message == "new service at the repository root (gRPC server) starts with no request telemetry: handlers Charge (Billing/Charge); add the framework's tracing or request-logging middleware"
 }
 
 test_new_service_with_setup_is_quiet if {

@@ -21,7 +21,7 @@ rules["GATE-TEL-004"] := {
 	"risk_points": "20; +15 on a critical path",
 }
 
-warn contains at(t, "GATE-TEL-004", sprintf("new %s %s has no logging, tracing or metrics", [t.role, t.function]), 20, "unobservable job") if {
+warn contains at(t, "GATE-TEL-004", sprintf("new %s %s has no logging, tracing or metrics; log its start, outcome and failures, or give it a span", [t.role, t.function]), 20, "unobservable job") if {
 	some t in input.telemetry
 	t.kind == "entrypoint"
 	t.role in {"job", "serverless"}

@@ -21,7 +21,7 @@ rules["GATE-TEL-008"] := {
 	"risk_points": "30; +15 on a critical path",
 }
 
-warn contains at(t, "GATE-TEL-008", sprintf("%s (%s) answers 5xx without logging the error", [t.function, t.role]), 30, "errors lost at the terminal handler") if {
+warn contains at(t, "GATE-TEL-008", sprintf("%s (%s) answers 5xx without logging the error; log it (or record it on the span) before answering", [t.function, t.role]), 30, "errors lost at the terminal handler") if {
 	some t in input.telemetry
 	t.kind == "error_responder"
 	t.status >= 500

@@ -23,7 +23,7 @@ rules["GATE-TEL-002"] := {
 	"risk_points": "35; +15 on a critical path",
 }
 
-warn contains at(t, "GATE-TEL-002", sprintf("error swallowed in %s: the handler neither records, propagates nor answers it", [t.function]), 35, "swallowed error") if {
+warn contains at(t, "GATE-TEL-002", sprintf("error swallowed in %s: the handler neither records, propagates nor answers it; log it, re-raise it, or answer it", [t.function]), 35, "swallowed error") if {
 	some t in input.telemetry
 	t.kind == "error_handler"
 	t.outcome == "dropped"

@@ -41,7 +41,7 @@ blocking_handler(hs) if {
 	t.critical
 }
 
-handler_finding(s, hs, risk) := object.union(at(hs[0], "GATE-TEL-001", sprintf("%s has no request telemetry (no tracing, request logging or metrics) and gains %d handler(s): %s%s", [service_name(s), count(hs), names([label(t) | some t in hs]), why_block(hs)]), risk, "unobservable service"), {"fingerprint": concat("|", ["GATE-TEL-001", s.root])})
+handler_finding(s, hs, risk) := object.union(at(hs[0], "GATE-TEL-001", sprintf("%s has no request telemetry (no tracing, request logging or metrics) and gains %s: %s%s; add the framework's tracing or request-logging middleware", [service_name(s), handlers(count(hs)), names([label(t) | some t in hs]), why_block(hs)]), risk, "unobservable service"), {"fingerprint": concat("|", ["GATE-TEL-001", s.root])})
 
 deny contains handler_finding(s, hs, 45) if {
 	some s in input.telemetry_services
@@ -65,3 +65,5 @@ why_block(hs) := " (critical path)" if {
 	some t in hs
 	t.critical
 } else := " (AI-authored change: telemetry is required on handlers)" if strict_for("GATE-TEL-001") else := ""
+
+handlers(n) := "1 handler" if n == 1 else := sprintf("%d handlers", [n])

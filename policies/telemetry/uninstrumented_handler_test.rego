@@ -7,7 +7,7 @@ test_one_finding_per_service_naming_its_handlers if {
 	some w in ws
 	w.rule == "GATE-TEL-001"
 	w.line == 7
-	w.message == "the service at the repository root has no request telemetry (no tracing, request logging or metrics) and gains 3 handler(s): get_user, list_users (GET /users), delete_user"
+	w.message == "the service at the repository root has no request telemetry (no tracing, request logging or metrics) and gains 3 handlers: get_user, list_users (GET /users), delete_user; add the framework's tracing or request-logging middleware"
 }
 
 test_service_level_instrumentation_observes_every_route if {

@@ -23,7 +23,7 @@ rules["GATE-TEL-003"] := {
 	"risk_points": "15; +15 on a critical path",
 }
 
-warn contains at(t, "GATE-TEL-003", sprintf("outbound call in %s (%s) is outside the service's traces", [t.function, t.role]), 15, "untraced dependency call") if {
+warn contains at(t, "GATE-TEL-003", sprintf("outbound call in %s (%s) is outside the service's traces; make it with the instrumented client or wrap it in a span", [t.function, t.role]), 15, "untraced dependency call") if {
 	some t in input.telemetry
 	t.kind == "outbound_call"
 	not t.instrumented

@@ -5,7 +5,7 @@ o(over) := t(object.union({"kind": "outbound_call", "function": "chatBotHandler:
 test_untraced_call_in_a_traced_service_warns if {
 	some w in data.gate.telemetry.warn with input as i([o({})], [svc({"tracing": true})], false)
 	w.rule == "GATE-TEL-003"
-	w.message == "outbound call in chatBotHandler: http.DefaultClient.Do (http:default) is outside the service's traces"
+	w.message == "outbound call in chatBotHandler: http.DefaultClient.Do (http:default) is outside the service's traces; make it with the instrumented client or wrap it in a span"
 }
 
 test_covered_spanned_or_untraced_services_are_quiet if {

@@ -15,6 +15,7 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::scanner::AllowReason;
 use super::{redact, Scanner, SecretsConfig};
 use crate::change::content::{self, Prepared, Unread};
 use crate::change::{self, ChangeSet, FileChange, Snapshot};
@@ -41,8 +42,15 @@ pub struct SecretFact {
     pub redacted: String,
     pub fingerprint: String,
     pub in_test_path: bool,
-    /// A documented example or placeholder value in a provider format.
+    /// Harmless: a documented example or placeholder, a value the provider never issued, or
+    /// one the user's `secrets.allowlist` names.
     pub allowlisted: bool,
+    /// Why it is allowlisted: `example` (a documented example or placeholder), `checksum` (the
+    /// provider's format without its checksum), `config` (an entry of `secrets.allowlist`).
+    pub allowlist_reason: Option<&'static str>,
+    /// For `config`: the entry, as written; masked like a value where it spells out 8 or more
+    /// characters of the secret.
+    pub allowlist_entry: Option<String>,
     /// A value the provider documents as publishable (a Firebase web API key, a Stripe
     /// publishable key): a note (GATE-SEC-005), not a leak.
     pub public: bool,
@@ -358,12 +366,44 @@ fn scan_buffer_with(
             fingerprint: redact::fingerprint(&c.secret),
             in_test_path: in_test || (sample && SAMPLE_KINDS.contains(&rule.id.as_str())),
             allowlisted: c.allowlisted,
+            allowlist_reason: c.allow_reason.map(|r| match r {
+                AllowReason::Example => "example",
+                AllowReason::Checksum => "checksum",
+                AllowReason::Config(_) => "config",
+            }),
+            allowlist_entry: match c.allow_reason {
+                Some(AllowReason::Config(i)) => scanner
+                    .allowlist_pattern(i)
+                    .map(|p| shown_entry(p, &c.secret)),
+                _ => None,
+            },
             public: c.public,
             commit: None,
         });
     }
     mask_in_lines(f, &masks);
     out
+}
+
+/// A `secrets.allowlist` entry as reports may show it: as written, unless it spells out the
+/// value (8 or more of its characters in a row, escapes and case aside), then masked like one.
+fn shown_entry(pattern: &str, secret: &[u8]) -> String {
+    let plain: Vec<u8> = pattern
+        .bytes()
+        .filter(|b| *b != b'\\')
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let secret = secret.to_ascii_lowercase();
+    let run = secret.len().min(8);
+    let spelled = run > 0
+        && secret
+            .windows(run)
+            .any(|w| plain.windows(run).any(|p| p == w));
+    if spelled {
+        redact::redact(pattern.as_bytes())
+    } else {
+        pattern.to_string()
+    }
 }
 
 /// A found secret to mask in the added lines it spans.
@@ -485,6 +525,10 @@ mod tests {
 
     /// The change's added lines after a scan of `diff`, and the facts found.
     fn scan(diff_text: &[u8]) -> (Vec<Vec<u8>>, Vec<SecretFact>) {
+        scan_with(diff_text, &scanner())
+    }
+
+    fn scan_with(diff_text: &[u8], scanner: &Scanner) -> (Vec<Vec<u8>>, Vec<SecretFact>) {
         let mut cs = ChangeSet {
             base: None,
             head: None,
@@ -494,7 +538,7 @@ mod tests {
             root: None,
         };
         let paths = PathRules::new(PathLists::default()).expect("paths");
-        let (facts, errors) = scan_change(&mut cs, &scanner(), &paths);
+        let (facts, errors) = scan_change(&mut cs, scanner, &paths);
         assert!(errors.is_empty(), "{errors:?}");
         let lines = cs.files[0].added_lines().map(|l| l.text.to_vec()).collect();
         (lines, facts)
@@ -521,6 +565,57 @@ mod tests {
                 "{:?} still contains {:?}",
                 String::from_utf8_lossy(l),
                 String::from_utf8_lossy(secret)
+            );
+        }
+    }
+
+    #[test]
+    fn an_allowlist_hit_names_the_users_entry_never_the_value() {
+        let secret = "tok_Q9w8E7r6T5y4U3i2";
+        let scanner = scanner()
+            .with_allowlist(&["^tok_Zz".into(), "^tok_Q9w".into()])
+            .expect("allowlist compiles");
+        let (_, facts) = scan_with(
+            &added_file(&[
+                format!("a = '{secret}'").as_bytes(),
+                b"b = 'tok_A1b2C3d4E5f6G7h8'",
+            ]),
+            &scanner,
+        );
+        let hit = facts
+            .iter()
+            .find(|f| f.line == 1)
+            .expect("allowlisted value reported");
+        assert!(hit.allowlisted);
+        assert_eq!(hit.allowlist_reason, Some("config"));
+        assert_eq!(hit.allowlist_entry.as_deref(), Some("^tok_Q9w"));
+        let live = facts
+            .iter()
+            .find(|f| f.line == 2)
+            .expect("live value reported");
+        assert!(!live.allowlisted);
+        assert_eq!(
+            (live.allowlist_reason, &live.allowlist_entry),
+            (None, &None)
+        );
+    }
+
+    #[test]
+    fn an_allowlist_entry_that_spells_out_the_value_is_masked() {
+        let secret = b"tok_Q9w8E7r6T5y4U3i2";
+        assert_eq!(shown_entry("^tok_Q9", secret), "^tok_Q9");
+        assert_eq!(shown_entry("(?i)^tok_", secret), "(?i)^tok_");
+        for spelled in [
+            "^tok_Q9w8E7r6T5y4U3i2$",
+            "tok_q9w8e7r6",
+            "^tok\\_Q9w8\\E7r6",
+            "x|E7r6T5y4U3",
+        ] {
+            let shown = shown_entry(spelled, secret);
+            assert!(shown.contains('…'), "{spelled} -> {shown}");
+            assert!(
+                !shown.to_lowercase().contains("e7r6"),
+                "{spelled} -> {shown}"
             );
         }
     }

@@ -27,8 +27,21 @@ pub struct Candidate {
     /// A documented example value or obvious placeholder in a provider format: reported to
     /// policies (never silently dropped) but marked so they can treat it as harmless.
     pub allowlisted: bool,
+    /// Why it is allowlisted (`None` when it is not).
+    pub allow_reason: Option<AllowReason>,
     /// A value the provider documents as publishable (a client-side identifier).
     pub public: bool,
+}
+
+/// Why a candidate is allowlisted: the facts tell the user's own allowlist from gate's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllowReason {
+    /// A documented example or an obvious placeholder (built in).
+    Example,
+    /// The provider's format without the provider's checksum: never issued.
+    Checksum,
+    /// The entry of `secrets.allowlist` at this index.
+    Config(usize),
 }
 
 impl Candidate {
@@ -39,8 +52,9 @@ impl Candidate {
 
 pub struct Scanner {
     rules: Vec<RuleSpec>,
-    /// Values the user declared harmless.
+    /// Values the user declared harmless, and the patterns as written.
     allowlist: Option<regex::bytes::RegexSet>,
+    allowlist_patterns: Vec<String>,
     /// Per rule, the file names it is limited to.
     paths: Vec<Option<globset::GlobSet>>,
     /// Compiled on first use: a typical change triggers a handful of the catalog's rules, and
@@ -260,6 +274,7 @@ impl Scanner {
             shapes,
             rules,
             allowlist: None,
+            allowlist_patterns: Vec::new(),
             paths,
             regexes,
             keywords,
@@ -333,8 +348,14 @@ impl Scanner {
                 regex::bytes::RegexSet::new(patterns)
                     .context("secrets.allowlist: invalid regex")?,
             );
+            self.allowlist_patterns = patterns.to_vec();
         }
         Ok(self)
+    }
+
+    /// The `secrets.allowlist` entry at `index`, as written.
+    pub fn allowlist_pattern(&self, index: usize) -> Option<&str> {
+        self.allowlist_patterns.get(index).map(String::as_str)
     }
 
     pub fn rules(&self) -> &[RuleSpec] {
@@ -472,20 +493,28 @@ impl Scanner {
                         continue;
                     }
                     let context = context_around(buf, start, end);
-                    let user_allowed = self.allowlist.as_ref().is_some_and(|a| a.is_match(secret));
+                    // The user's entry is named first: it is the one they can change.
+                    let user_entry = self
+                        .allowlist
+                        .as_ref()
+                        .and_then(|a| a.matches(secret).iter().next());
                     let shape = if rule.near > 0 { self.shape(r) } else { None };
-                    let mut allowlisted = match classify(secret, context, rule, shape) {
-                        Verdict::Keep => user_allowed,
-                        Verdict::Example => true,
+                    let mut allow_reason = match classify(secret, context, rule, shape) {
+                        Verdict::Keep => None,
+                        Verdict::Example => Some(AllowReason::Example),
                         Verdict::Drop => continue,
                     };
                     if let Some(kind) = &rule.checksum {
                         // A value of the right shape without the provider's checksum was not
                         // issued by the provider: an example or a made-up fixture.
-                        if checksum::verify(kind, secret) == Some(false) {
-                            allowlisted = true;
+                        if allow_reason.is_none() && checksum::verify(kind, secret) == Some(false) {
+                            allow_reason = Some(AllowReason::Checksum);
                         }
                     }
+                    if let Some(i) = user_entry {
+                        allow_reason = Some(AllowReason::Config(i));
+                    }
+                    let allowlisted = allow_reason.is_some();
                     let public = rule.public || public_context(rule, buf, (start, end), name);
                     out.push(Candidate {
                         public,
@@ -498,6 +527,7 @@ impl Scanner {
                         secret: secret.to_vec(),
                         entropy: ent,
                         allowlisted,
+                        allow_reason,
                     });
                 }
             }

@@ -90,7 +90,7 @@ fn a_new_service_without_request_telemetry_is_one_finding() {
     assert_eq!(f[0].1, "shop/server.js:4");
     assert_eq!(
         f[0].2,
-        "new service at shop (express app) starts with no request telemetry: handlers GET /orders, POST /orders"
+        "new service at shop (express app) starts with no request telemetry: handlers GET /orders, POST /orders; add the framework's tracing or request-logging middleware"
     );
     assert_eq!(f[1].1, "shop/server.js:6");
 
@@ -121,7 +121,7 @@ fn new_handlers_in_an_existing_uninstrumented_service() {
         [(
             "GATE-TEL-001".to_string(),
             "shop/refunds.js:2".to_string(),
-            "the service at shop has no request telemetry (no tracing, request logging or metrics) and gains 1 handler(s): POST /refunds".to_string()
+            "the service at shop has no request telemetry (no tracing, request logging or metrics) and gains 1 handler: POST /refunds; add the framework's tracing or request-logging middleware".to_string()
         )]
     );
     // In a service with morgan set up, the same handler is observed.
@@ -214,7 +214,7 @@ fn errors_are_followed_to_where_they_end() {
     );
     assert_eq!(
         f[0].2,
-        "error of an internal operation in CreatePost is answered 422 and recorded nowhere"
+        "error of an internal operation in CreatePost is answered 422 and recorded nowhere; log it or record it on the span before answering"
     );
     let v = facts(&r, &["facts", "--base", "main"]);
     let outcome = |path: &str, line: u64| -> String {
