@@ -156,7 +156,7 @@ impl Render for GithubReport {
                 "::notice title={}::{}",
                 escape_property("gate: more findings"),
                 escape_data(&format!(
-                    "{omitted} more finding{} not annotated ({}): GitHub shows {PER_LEVEL} annotations of each level per step, riskiest first here; every finding is in the job summary and the SARIF report (code scanning)",
+                    "{omitted} more finding{} not annotated ({}): GitHub shows {PER_LEVEL} annotations of each level per step, riskiest first here; the job summary lists more, and the SARIF report (code scanning) and --format json every one",
                     if omitted == 1 { "" } else { "s" },
                     parts.join(", ")
                 ))
@@ -175,10 +175,18 @@ impl Render for GithubReport {
             "::{verdict_cmd} title={}::{}",
             escape_property("gate verdict"),
             escape_data(&format!(
-                "{} - risk {}/100 ({})",
+                "{} - risk {}/100 ({}): {}{}",
                 v.decision.as_str().to_uppercase(),
                 v.score,
-                v.band
+                v.band,
+                super::verdict_sentence(o),
+                super::next_step(o)
+                    .map(|n| format!(
+                        " Next: {}. More: {}",
+                        n.sentence(|c| c.to_string()),
+                        n.explain()
+                    ))
+                    .unwrap_or_default()
             ))
         )?;
         Ok(s)
@@ -188,6 +196,41 @@ impl Render for GithubReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verdict_annotation_says_why_and_what_to_do() {
+        let mut o = crate::policy::Outcome {
+            facts: Default::default(),
+            findings: Vec::new(),
+            rules: Default::default(),
+            verdict: crate::policy::Verdict {
+                score: 95,
+                band: crate::policy::Band::Critical,
+                decision: Decision::Fail,
+                reasons: Vec::new(),
+                contributors: Vec::new(),
+            },
+            errors: Vec::new(),
+            line_hashes: Default::default(),
+        };
+        o.findings.push(Finding {
+            rule: "GATE-SEC-001".into(),
+            level: Level::Error,
+            message: "m".into(),
+            category: "secrets".into(),
+            risk: 95,
+            risk_reason: None,
+            path: Some("a.py".into()),
+            line: Some(3),
+            column: None,
+            end_line: None,
+            resource: None,
+            fingerprint: "f".into(),
+            suppressed: None,
+        });
+        let out = GithubReport.render(&o).expect("renders");
+        assert!(out.ends_with("::error title=gate verdict::FAIL - risk 95/100 (critical): 1 blocking finding must be fixed or suppressed before this change can merge. Next: fix the blocking findings, or suppress one with gate:allow GATE-SEC-001 <reason> in a comment on its line. More: gate explain GATE-SEC-001\n"), "{out}");
+    }
 
     #[test]
     fn escaping_blocks_injection() {

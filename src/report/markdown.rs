@@ -11,10 +11,15 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
-use super::{counts, location, Render};
+use super::{counted, counts, location, Render};
+use crate::change::Mode;
 use crate::policy::{Decision, Finding, Outcome};
 
 pub struct MarkdownReport;
+
+/// A group of findings: its title, what one and several are called, its findings, and
+/// whether it is collapsed.
+type Group<'a> = (&'a str, (&'a str, &'a str), Vec<&'a Finding>, bool);
 
 /// A pull-request comment holds 65,536 characters (a step summary 1 MiB): stay below both.
 pub const LIMIT: usize = 65_000;
@@ -22,17 +27,40 @@ pub const LIMIT: usize = 65_000;
 /// The first line of every summary: finds gate's own comment among a PR's comments.
 pub const MARKER: &str = "<!-- gate-report -->";
 
-/// Where a path at the head commit can be browsed, from the CI's variables.
-fn blob_base(head: Option<&str>) -> Option<String> {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let head = head.filter(|h| h.len() >= 7 && h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+/// Where a path at the head commit can be browsed, from the CI's variables: GitHub's
+/// `GITHUB_SERVER_URL` + `GITHUB_REPOSITORY`, else GitLab's `CI_PROJECT_URL`. The commit is the
+/// change's head (`--base`), else the CI's (`GITHUB_SHA`, `CI_COMMIT_SHA`) for a diff or the
+/// tree it checked out; staged changes are in no commit, so they get no links.
+fn blob_base(o: &Outcome, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+    let is_sha = |h: &String| h.len() >= 7 && h.bytes().all(|b| b.is_ascii_hexdigit());
+    let change = &o.facts.change;
+    if change.mode == Mode::Staged {
+        return None;
+    }
+    let head = |ci_sha: &str| change.head.clone().or_else(|| var(ci_sha)).filter(is_sha);
     if let (Some(server), Some(repo)) = (var("GITHUB_SERVER_URL"), var("GITHUB_REPOSITORY")) {
         return Some(format!(
-            "{}/{repo}/blob/{head}/",
-            server.trim_end_matches('/')
+            "{}/{repo}/blob/{}/",
+            server.trim_end_matches('/'),
+            head("GITHUB_SHA")?
         ));
     }
-    var("CI_PROJECT_URL").map(|u| format!("{}/-/blob/{head}/", u.trim_end_matches('/')))
+    let project = var("CI_PROJECT_URL")?;
+    Some(format!(
+        "{}/-/blob/{}/",
+        project.trim_end_matches('/'),
+        head("CI_COMMIT_SHA")?
+    ))
+}
+
+/// `No findings.` for `no findings.`: the summary and the verdict's sentence stand on their
+/// own here.
+fn sentence_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A path as a URL path: unreserved characters kept, the rest percent-encoded.
@@ -149,18 +177,25 @@ impl Render for MarkdownReport {
             v.score,
             v.band
         )?;
-        let st = &o.facts.change.stats;
         let (e, w, n) = counts(&o.findings);
+        let suppressed = o.findings.iter().filter(|f| f.suppressed.is_some()).count();
         writeln!(
             s,
-            "{} files changed (+{} −{}){} · {} errors · {} warnings · {} notes\n",
-            st.files,
-            st.additions,
-            st.deletions,
-            super::plans_summary(o),
-            e,
-            w,
-            n
+            "{} · {} · {} · {}{}\n",
+            escape(&sentence_case(&super::checked(o))),
+            counted(e, "blocking finding", "blocking findings"),
+            counted(w, "warning", "warnings"),
+            counted(n, "note", "notes"),
+            if suppressed > 0 {
+                format!(" · {suppressed} suppressed")
+            } else {
+                String::new()
+            }
+        )?;
+        writeln!(
+            s,
+            "{}\n",
+            escape(&sentence_case(&super::verdict_sentence(o)))
         )?;
         if o.facts.provenance.ai_generated {
             let sig: Vec<String> = o
@@ -182,8 +217,8 @@ impl Render for MarkdownReport {
                 if s.chars().count() + row.chars().count() > room {
                     writeln!(
                         s,
-                        "\n_{} more inputs not shown (summary size limit); every one is in the JSON report._",
-                        o.errors.len() - shown
+                        "\n_{} not shown (summary size limit); every one is in the JSON report._",
+                        counted(o.errors.len() - shown, "more input", "more inputs")
                     )?;
                     break;
                 }
@@ -191,18 +226,24 @@ impl Render for MarkdownReport {
             }
             writeln!(s)?;
         }
-        let base = blob_base(o.facts.change.head.as_deref());
+        let base = blob_base(o, |k| std::env::var(k).ok());
         let super::Groups {
             blocking,
             warnings,
             notes,
             suppressed,
         } = super::groups(&o.findings);
-        let groups: [(&str, Vec<&Finding>, bool); 4] = [
-            ("Blocking findings", blocking, false),
-            ("Warnings", warnings, false),
-            ("Notes", notes, true),
-            ("Suppressed", suppressed, true),
+        // Title, what one and several are called, the findings, collapsed.
+        let groups: [Group; 4] = [
+            (
+                "Blocking findings",
+                ("blocking finding", "blocking findings"),
+                blocking,
+                false,
+            ),
+            ("Warnings", ("warning", "warnings"), warnings, false),
+            ("Notes", ("note", "notes"), notes, true),
+            ("Suppressed", ("suppressed", "suppressed"), suppressed, true),
         ];
         // The tail (contributors, reasons, chart) is written after the findings but its size
         // is reserved first, so truncation never cuts it.
@@ -236,14 +277,24 @@ impl Render for MarkdownReport {
         if let Some(t) = crate::signals::markdown_section(&o.facts.production, hot_share, cell) {
             tail.push_str(&t);
         }
-        if o.findings.is_empty() {
+        // A pass without findings already said so in its sentence.
+        if o.findings.is_empty() && v.decision != Decision::Pass {
             writeln!(s, "No findings.\n")?;
         }
-        // Room for the tail and the closing "N more" line.
-        let budget = LIMIT.saturating_sub(tail.chars().count() + 400);
+        // What to do next closes the findings; `gate explain` says more about the top rule.
+        let next = super::next_step(o).map(|next| {
+            format!(
+                "**Next:** {}. More about the rule: {}.\n\n",
+                next.sentence(code),
+                code(&next.explain())
+            )
+        });
+        let next = next.unwrap_or_default();
+        // Room for the tail, the next step and the closing "N more" line.
+        let budget = LIMIT.saturating_sub(tail.chars().count() + next.chars().count() + 400);
         let mut used = s.chars().count();
-        let mut left_out: Vec<(&str, usize)> = Vec::new();
-        for (title, list, collapsed) in &groups {
+        let mut left_out: Vec<((&str, &str), usize)> = Vec::new();
+        for (title, names, list, collapsed) in &groups {
             if list.is_empty() {
                 continue;
             }
@@ -261,7 +312,7 @@ impl Render for MarkdownReport {
             let foot = if *collapsed { "\n</details>\n\n" } else { "\n" };
             let fixed = head.chars().count() + foot.chars().count();
             if used + fixed > budget {
-                left_out.push((title, list.len()));
+                left_out.push((*names, list.len()));
                 continue;
             }
             s.push_str(&head);
@@ -279,21 +330,23 @@ impl Render for MarkdownReport {
             }
             s.push_str(foot);
             if shown < list.len() {
-                left_out.push((title, list.len() - shown));
+                left_out.push((*names, list.len() - shown));
             }
         }
         if !left_out.is_empty() {
             let total: usize = left_out.iter().map(|(_, n)| n).sum();
             let parts: Vec<String> = left_out
                 .iter()
-                .map(|(t, n)| format!("{n} {}", t.to_lowercase()))
+                .map(|((one, many), n)| counted(*n, one, many))
                 .collect();
             writeln!(
                 s,
-                "_{total} more findings not shown ({}; a PR comment holds 65,536 characters): see the SARIF or JSON report._\n",
+                "_{} not shown ({}; a PR comment holds 65,536 characters): see the SARIF or JSON report._\n",
+                counted(total, "more finding", "more findings"),
                 parts.join(", ")
             )?;
         }
+        s.push_str(&next);
         s.push_str(&tail);
         Ok(s)
     }
@@ -301,7 +354,216 @@ impl Render for MarkdownReport {
 
 #[cfg(test)]
 mod tests {
-    use super::{code, escape};
+    use super::*;
+    use crate::facts::Facts;
+    use crate::infra::Plan;
+    use crate::policy::{Band, Level, Verdict};
+
+    fn finding(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level,
+            message: format!("{rule} message"),
+            category: "secrets".into(),
+            risk,
+            risk_reason: None,
+            path: Some(path.into()),
+            line: Some(line),
+            column: None,
+            end_line: None,
+            resource: None,
+            fingerprint: format!("{rule}{path}{line}"),
+            suppressed: None,
+        }
+    }
+
+    fn outcome(mode: Mode, findings: Vec<Finding>, decision: Decision) -> Outcome {
+        let mut facts = Facts::default();
+        facts.change.mode = mode;
+        facts.change.stats.files = 1;
+        facts.change.stats.additions = 3;
+        Outcome {
+            facts,
+            findings,
+            rules: Default::default(),
+            verdict: Verdict {
+                score: 95,
+                band: Band::Critical,
+                decision,
+                reasons: Vec::new(),
+                contributors: Vec::new(),
+            },
+            errors: Vec::new(),
+            line_hashes: Default::default(),
+        }
+    }
+
+    fn render(o: &Outcome) -> String {
+        MarkdownReport.render(o).expect("renders")
+    }
+
+    #[test]
+    fn the_summary_counts_in_words_and_says_what_was_checked() {
+        let o = outcome(
+            Mode::Staged,
+            vec![
+                finding("GATE-SEC-001", Level::Error, 95, "a.py", 1),
+                finding("GATE-SEC-004", Level::Note, 0, "b.md", 2),
+            ],
+            Decision::Fail,
+        );
+        let md = render(&o);
+        assert!(
+            md.contains(
+                "\nStaged changes: 1 file (+3 -0) · 1 blocking finding · 0 warnings · 1 note\n"
+            ),
+            "{md}"
+        );
+        assert!(md.contains(
+            "\n1 blocking finding must be fixed or suppressed before this change can merge.\n"
+        ));
+        assert!(!md.contains("1 files") && !md.contains("1 notes") && !md.contains("1 errors"));
+        let mut o = outcome(Mode::All, Vec::new(), Decision::Pass);
+        o.facts.change.stats.files = 40;
+        o.facts.change.stats.additions = 0;
+        let md = render(&o);
+        assert!(md.contains(
+            "\nThe whole tree (--all): 40 files · 0 blocking findings · 0 warnings · 0 notes\n\nNo findings.\n"
+        ), "{md}");
+    }
+
+    #[test]
+    fn a_plans_only_summary_names_the_plans_and_their_actions() {
+        let mut o = outcome(Mode::None, Vec::new(), Decision::Pass);
+        o.facts.change.stats.files = 0;
+        o.facts.change.stats.additions = 0;
+        let mut plan = Plan::default();
+        plan.summary.delete = 1;
+        plan.summary.create = 2;
+        o.facts.infra.plans.push(plan);
+        let md = render(&o);
+        assert!(
+            md.contains("\n1 plan (2 create, 1 delete) · 0 blocking findings"),
+            "{md}"
+        );
+        assert!(!md.contains("plans only"), "{md}");
+        assert!(!md.contains("0 files"), "{md}");
+    }
+
+    #[test]
+    fn closing_lines_say_what_to_do_and_point_at_gate_explain() {
+        let o = outcome(
+            Mode::Diff,
+            vec![
+                finding("GATE-CHG-001", Level::Warning, 20, "a.py", 1),
+                finding("GATE-SEC-001", Level::Error, 95, "z.py", 3),
+            ],
+            Decision::Fail,
+        );
+        let md = render(&o);
+        assert!(md.contains("\n**Next:** fix the blocking findings, or suppress one with `gate:allow GATE-SEC-001 <reason>` in a comment on its line. More about the rule: `gate explain GATE-SEC-001`.\n"), "{md}");
+        // A finding on a plan's resource is accepted with an exception, not a comment.
+        let mut f = finding("GATE-INF-001", Level::Error, 90, "plan.json", 1);
+        f.line = None;
+        f.resource = Some("aws_db_instance.main".into());
+        let md = render(&outcome(Mode::None, vec![f], Decision::Fail));
+        assert!(md.contains("**Next:** fix the blocking findings, or accept one with an entry in `.gate-exceptions.yaml` (rule `GATE-INF-001`, a reason, an owner and an expiry date). More about the rule: `gate explain GATE-INF-001`."), "{md}");
+        let md = render(&outcome(Mode::Diff, Vec::new(), Decision::Pass));
+        assert!(
+            !md.contains("**Next:**") && md.matches("No findings.").count() == 1,
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn locations_link_to_the_head_or_the_ci_commit_but_never_for_staged_changes() {
+        let sha = "0123456789abcdef0123456789abcdef01234567";
+        let github = |k: &str| match k {
+            "GITHUB_SERVER_URL" => Some("https://github.com/".to_string()),
+            "GITHUB_REPOSITORY" => Some("acme/app".to_string()),
+            "GITHUB_SHA" => Some(sha.to_string()),
+            _ => None,
+        };
+        let gitlab = |k: &str| match k {
+            "CI_PROJECT_URL" => Some("https://gitlab.example/acme/app".to_string()),
+            "CI_COMMIT_SHA" => Some(sha.to_string()),
+            _ => None,
+        };
+        let none = |_: &str| None;
+        let diff = outcome(Mode::Diff, Vec::new(), Decision::Pass);
+        assert_eq!(
+            blob_base(&diff, github).as_deref(),
+            Some(format!("https://github.com/acme/app/blob/{sha}/").as_str())
+        );
+        assert_eq!(
+            blob_base(&diff, gitlab).as_deref(),
+            Some(format!("https://gitlab.example/acme/app/-/blob/{sha}/").as_str())
+        );
+        assert_eq!(blob_base(&diff, none), None);
+        let mut range = outcome(Mode::Range, Vec::new(), Decision::Pass);
+        range.facts.change.head = Some("fedcba9876543210".into());
+        assert_eq!(
+            blob_base(&range, github).as_deref(),
+            Some("https://github.com/acme/app/blob/fedcba9876543210/"),
+            "the change's head wins over the CI's commit"
+        );
+        let staged = outcome(Mode::Staged, Vec::new(), Decision::Pass);
+        assert_eq!(blob_base(&staged, github), None);
+        let f = finding("GATE-SEC-001", Level::Error, 95, "src/a b.py", 7);
+        assert_eq!(
+            row(&f, Some("https://x/blob/1234567/")),
+            "| `GATE-SEC-001` | [`src/a b.py:7`](https://x/blob/1234567/src/a%20b.py#L7) | GATE-SEC-001 message | 95 |\n"
+        );
+    }
+
+    #[test]
+    fn a_huge_change_is_cut_under_the_limit_and_says_how_many_are_left_out() {
+        let fs: Vec<Finding> = (0..1500)
+            .map(|i| finding("GATE-SEC-001", Level::Error, 95, "settings.py", i + 1))
+            .chain((0..300).map(|i| finding("GATE-TEL-002", Level::Note, 0, "h.py", i + 1)))
+            .collect();
+        let md = render(&outcome(Mode::Range, fs, Decision::Fail));
+        assert!(md.chars().count() < LIMIT, "{}", md.chars().count());
+        let shown = md.matches("| `GATE-SEC-001` |").count();
+        assert!(shown > 100, "{shown}");
+        assert!(
+            md.contains(&format!(
+                "_{} more findings not shown ({} blocking findings, 300 notes; a PR comment holds 65,536 characters): see the SARIF or JSON report._",
+                1500 - shown + 300,
+                1500 - shown
+            )),
+            "{}",
+            &md[md.len() - 2000..]
+        );
+        assert!(
+            md.contains("**Next:** fix the blocking findings"),
+            "the closing lines survive the cut"
+        );
+    }
+
+    #[test]
+    fn notes_and_suppressed_findings_are_collapsed() {
+        let mut sup = finding("GATE-SEC-001", Level::Error, 95, "a.py", 1);
+        sup.suppressed = Some(crate::policy::Suppression {
+            kind: crate::policy::SuppressionKind::Inline,
+            reason: "fake".into(),
+        });
+        let o = outcome(
+            Mode::Diff,
+            vec![sup, finding("GATE-SEC-004", Level::Note, 0, "b.md", 2)],
+            Decision::Pass,
+        );
+        let md = render(&o);
+        assert!(md.contains("<details><summary>Notes (1)</summary>"), "{md}");
+        assert!(
+            md.contains("<details><summary>Suppressed (1)</summary>"),
+            "{md}"
+        );
+        assert!(
+            md.contains(" · 0 notes") || md.contains(" · 1 note · 1 suppressed"),
+            "{md}"
+        );
+    }
 
     #[test]
     fn escaping_makes_names_inert() {

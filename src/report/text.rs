@@ -15,8 +15,7 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
-use super::{location, Render};
-use crate::change::Mode;
+use super::{counted as count, location, Render};
 use crate::policy::{Finding, Level, Outcome};
 
 /// Warnings, notes and suppressed findings listed per group; the rest are counted (every
@@ -57,11 +56,6 @@ pub fn color_wanted(
             is_terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
         }
     }
-}
-
-/// `1 file`, `2 files`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// An ANSI style, or nothing without colour.
@@ -136,79 +130,6 @@ impl TextReport {
         }
         Ok(())
     }
-
-    /// What was checked: `staged changes: 1 file (+5 -0)`.
-    fn checked(o: &Outcome) -> String {
-        let c = &o.facts.change;
-        let short = |r: &Option<String>| {
-            r.as_deref()
-                .map(|r| escape(&r[..r.len().min(12)]))
-                .unwrap_or_else(|| "?".into())
-        };
-        let what = match c.mode {
-            Mode::Staged => "staged changes".to_string(),
-            Mode::Range => format!("commits {}..{}", short(&c.base), short(&c.head)),
-            Mode::Diff => "the diff".to_string(),
-            Mode::All => "the whole tree (--all)".to_string(),
-            Mode::None => "plans only".to_string(),
-        };
-        let st = &c.stats;
-        if c.mode == Mode::None {
-            return format!("{what}{}", super::plans_summary(o));
-        }
-        format!(
-            "{what}: {} (+{} -{}){}",
-            count(st.files, "file", "files"),
-            st.additions,
-            st.deletions,
-            super::plans_summary(o)
-        )
-    }
-}
-
-/// The verdict in one sentence, from the decision and the counts.
-fn why(o: &Outcome, blocking: usize, warnings: usize, notes: usize) -> String {
-    let v = &o.verdict;
-    match v.decision.as_str() {
-        "fail" if blocking > 0 => format!(
-            "{} must be fixed or suppressed before this change can merge.",
-            count(blocking, "blocking finding", "blocking findings")
-        ),
-        "fail" => format!(
-            "risk {}/100 reaches the fail threshold (thresholds.fail_on_score is set), with {}.",
-            v.score,
-            count(warnings, "warning", "warnings")
-        ),
-        "warn" => format!(
-            "no blocking finding, but {} the risk to {}/100 ({}): review {} before merging.",
-            count(warnings, "warning raises", "warnings raise"),
-            v.score,
-            v.band,
-            if warnings == 1 { "it" } else { "them" }
-        ),
-        "pass" if warnings > 0 => format!(
-            "no blocking finding; {} to review.",
-            count(warnings, "warning", "warnings")
-        ),
-        "pass" if notes > 0 => format!(
-            "no blocking finding or warning; {} for information.",
-            count(notes, "note", "notes")
-        ),
-        "pass" => "no findings.".to_string(),
-        // An error's reasons are listed above the verdict line: say what to do about them.
-        _ if !o.errors.is_empty() => {
-            format!(
-            "{} (listed above): the rest was checked, but nothing passes until gate can read {}.",
-            count(o.errors.len(), "input could not be read", "inputs could not be read"),
-            if o.errors.len() == 1 { "it" } else { "them" }
-        )
-        }
-        _ => v
-            .reasons
-            .first()
-            .map(|r| escape(r))
-            .unwrap_or_else(|| "gate could not decide.".into()),
-    }
 }
 
 impl Render for TextReport {
@@ -273,7 +194,7 @@ impl Render for TextReport {
             writeln!(
                 s,
                 "{}, {}, {}, {}{}",
-                Self::checked(o),
+                escape(&super::checked(o)),
                 count(blocking.len(), "blocking finding", "blocking findings"),
                 count(warnings.len(), "warning", "warnings"),
                 count(notes.len(), "note", "notes"),
@@ -321,24 +242,11 @@ impl Render for TextReport {
             v.score,
             v.band
         )?;
-        writeln!(
-            s,
-            "  {}",
-            why(o, blocking.len(), warnings.len(), notes.len())
-        )?;
-        // The rule to read about: the riskiest blocking finding's, else the riskiest warning's.
-        if let Some(top) = blocking.first().or(warnings.first()) {
-            let rule = escape(&top.rule);
-            let fix = if blocking.is_empty() {
-                "review the warnings"
-            } else {
-                "fix the blocking findings"
-            };
-            writeln!(
-                s,
-                "  next: {fix}, or suppress one with `gate:allow {rule} <reason>` in a comment on its line"
-            )?;
-            writeln!(s, "  help: gate explain {rule}")?;
+        writeln!(s, "  {}", escape(&super::verdict_sentence(o)))?;
+        if let Some(next) = super::next_step(o) {
+            let quote = |c: &str| format!("`{}`", escape(c));
+            writeln!(s, "  next: {}", next.sentence(quote))?;
+            writeln!(s, "  help: {}", escape(&next.explain()))?;
         }
         Ok(s)
     }
@@ -347,6 +255,7 @@ impl Render for TextReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::change::Mode;
     use crate::facts::Facts;
     use crate::policy::{Band, Decision, Suppression, SuppressionKind, Verdict};
 
@@ -523,6 +432,55 @@ mod tests {
         assert!(text.contains("commits 0123456789ab..fedcba987654: 2 files (+3 -0), 0 blocking findings, 0 warnings, 0 notes\n"), "{text}");
         assert!(text.ends_with("  no findings.\n"), "{text}");
         assert!(!text.contains("next:"));
+    }
+
+    #[test]
+    fn the_summary_line_fits_the_mode_whole_tree_and_plans_only() {
+        let mut all = outcome(Vec::new(), Decision::Pass);
+        all.facts.change.mode = Mode::All;
+        all.facts.change.stats.files = 3;
+        all.facts.change.stats.additions = 0;
+        let text = render(TextReport::default(), &all);
+        assert!(
+            text.contains(
+                "the whole tree (--all): 3 files, 0 blocking findings, 0 warnings, 0 notes\n"
+            ),
+            "{text}"
+        );
+        let mut plans = outcome(Vec::new(), Decision::Pass);
+        plans.facts.change.mode = Mode::None;
+        let mut plan = crate::infra::Plan::default();
+        plan.summary.replace = 1;
+        plans.facts.infra.plans.push(plan);
+        let text = render(TextReport::default(), &plans);
+        assert!(
+            text.contains("\n1 plan (1 replace), 0 blocking findings, 0 warnings, 0 notes\n")
+                || text.starts_with("1 plan (1 replace), 0 blocking findings"),
+            "{text}"
+        );
+        assert!(!text.contains("plans only"), "{text}");
+        let empty = crate::infra::Plan {
+            path: "b.json".into(),
+            ..Default::default()
+        };
+        plans.facts.infra.plans.push(empty);
+        let text = render(TextReport::default(), &plans);
+        assert!(text.contains("2 plans (1 replace), 0 blocking"), "{text}");
+        plans.facts.infra.plans.remove(0);
+        let text = render(TextReport::default(), &plans);
+        assert!(text.contains("1 plan (no changes), 0 blocking"), "{text}");
+    }
+
+    #[test]
+    fn a_finding_without_a_line_is_accepted_with_an_exception() {
+        let mut f = finding("GATE-INF-002", Level::Error, 90, "plan.json", 1);
+        f.line = None;
+        f.resource = Some("aws_db_instance.main".into());
+        let text = render(TextReport::default(), &outcome(vec![f], Decision::Fail));
+        assert!(
+            text.contains("  next: fix the blocking findings, or accept one with an entry in `.gate-exceptions.yaml` (rule `GATE-INF-002`, a reason, an owner and an expiry date)\n  help: gate explain GATE-INF-002\n"),
+            "{text}"
+        );
     }
 
     #[test]
