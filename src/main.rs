@@ -254,8 +254,8 @@ fn baseline(input: InputArgs, output: Option<PathBuf>) -> Result<u8> {
     text.push('\n');
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!(
-        "gate: wrote {} finding(s) to {}",
-        b.findings.len(),
+        "gate: wrote {} to {}",
+        gate::report::counted(b.findings.len(), "finding", "findings"),
         path.display()
     );
     Ok(0)
@@ -519,11 +519,11 @@ fn signals_summarize(traces: &[PathBuf], output: Option<&Path>) -> Result<u8> {
     }
     write_out(output, &all.to_json()?)?;
     eprintln!(
-        "gate: summarized {} spans of {} services ({} code locations and routes) from {} file(s), {} to {}, in {} ms",
-        all.spans,
-        all.services.len(),
+        "gate: summarized {} of {} ({} code locations and routes) from {}, {} to {}, in {} ms",
+        gate::report::counted(all.spans as usize, "span", "spans"),
+        gate::report::counted(all.services.len(), "service", "services"),
         all.locations(),
-        traces.len(),
+        gate::report::counted(traces.len(), "file", "files"),
         gate::signals::summary::rfc3339(all.window_start),
         gate::signals::summary::rfc3339(all.window_end),
         start.elapsed().as_millis()

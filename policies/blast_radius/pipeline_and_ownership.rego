@@ -125,12 +125,12 @@ edit_files := {i.path | some i in edits}
 
 # What else the change did to the pipeline, for the end of a warning's message.
 also := concat("", [
-	sprintf("; also %d pinned version(s) moved", [count(pins)]) | count(pins) > 0
+	sprintf("; also %s moved", [counted(count(pins), "pinned version", "pinned versions")]) | count(pins) > 0
 ])
 
 warn contains {
 	"rule": "GATE-BLA-004",
-	"message": sprintf("CI or ownership changed: %s in %d file(s)%s; have a pipeline maintainer review it (gate explain GATE-BLA-004)", [edit_summary, count(edit_files), also]),
+	"message": sprintf("CI or ownership changed: %s in %s%s; have a pipeline maintainer review it (gate explain GATE-BLA-004)", [edit_summary, counted(count(edit_files), "file", "files"), also]),
 	"path": edits[0].path,
 	"line": edits[0].line,
 	"risk": 40,
@@ -223,3 +223,8 @@ warn contains {
 	u != null
 	object.get(c, "untrusted_checkout_before", false)
 }
+
+# `1 file`, `2 files`.
+counted(n, one, many) := sprintf("%d %s", [n, one]) if {
+	n == 1
+} else := sprintf("%d %s", [n, many])

@@ -50,7 +50,7 @@ test_triggers_and_scripts_warn_once_at_the_changed_line if {
 	ws[0].path == ".github/workflows/a.yml"
 	ws[0].line == 3
 	ws[0].risk == 40
-	contains(ws[0].message, "triggers (.github/workflows/a.yml:3), a script (.github/workflows/a.yml:40) in 2 file(s); also 1 pinned version(s) moved")
+	contains(ws[0].message, "triggers (.github/workflows/a.yml:3), a script (.github/workflows/a.yml:40) in 2 files; also 1 pinned version moved")
 	contains(ws[0].message, "gate explain GATE-BLA-004")
 	count(bla004_notes(i)) == 0
 }

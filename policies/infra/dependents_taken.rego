@@ -40,8 +40,8 @@ blocks(r) if {
 	heavy(d)
 }
 
-takes_message(r) := sprintf("%s %s %s would be %s%s and takes %d dependent resource(s) with it: %s%s. Build the new one beside it and move the dependents over in steps, or keep its identity (`moved`, `create_before_destroy`)", [
-	r.criticality, r.category, label(r), verb(r), forced_note(r), count(taken(r)),
+takes_message(r) := sprintf("%s %s %s would be %s%s and takes %s with it: %s%s. Build the new one beside it and move the dependents over in steps, or keep its identity (`moved`, `create_before_destroy`)", [
+	r.criticality, r.category, label(r), verb(r), forced_note(r), counted(count(taken(r)), "dependent resource", "dependent resources"),
 	describe(taken(r)), also_note(r),
 ])
 

@@ -6,7 +6,7 @@ test_replacement_taking_workloads_and_data_is_denied_naming_them if {
 	r := vpc({"downstream": [dep({}), dep({"address": "aws_db_instance.main", "type": "aws_db_instance", "effect": "re-pointed", "category": "datastore", "criticality": "critical", "stateful": true, "depth": 2})]})
 	some d in denies("GATE-INF-009", plan([r]))
 	d.risk == 86
-	contains(d.message, "high network aws_vpc.main would be replaced (replacement forced by cidr_block) and takes 2 dependent resource(s) with it")
+	contains(d.message, "high network aws_vpc.main would be replaced (replacement forced by cidr_block) and takes 2 dependent resources with it")
 	contains(d.message, "replaced: aws_instance.app")
 	contains(d.message, "aws_db_instance.main (datastore)")
 	contains(d.message, "Build the new one beside it")

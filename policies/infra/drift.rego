@@ -21,7 +21,7 @@ rules["GATE-INF-008"] := {
 
 info contains {
 	"rule": "GATE-INF-008",
-	"message": sprintf("%d resource(s) drifted outside %s: %s; reconcile the drift (import the change into code, or revert it) before applying", [count(p.drift), p.tool, concat(", ", [d.address | some d in p.drift])]),
+	"message": sprintf("%s drifted outside %s: %s; reconcile the drift (import the change into code, or revert it) before applying", [counted(count(p.drift), "resource", "resources"), p.tool, concat(", ", [d.address | some d in p.drift])]),
 	"path": p.path,
 	"line": 1,
 	"risk": 10,

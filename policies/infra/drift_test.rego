@@ -6,7 +6,7 @@ test_drift_is_noted_naming_the_resources if {
 	p := plan_with([], {"drift": [{"address": "aws_security_group.web"}, {"address": "aws_s3_bucket.logs"}]})
 	some i in infos("GATE-INF-008", p)
 	i.risk == 10
-	contains(i.message, "2 resource(s) drifted outside terraform: aws_security_group.web, aws_s3_bucket.logs")
+	contains(i.message, "2 resources drifted outside terraform: aws_security_group.web, aws_s3_bucket.logs")
 	contains(i.message, "reconcile the drift")
 }
 

@@ -57,9 +57,10 @@ deny contains finding(p, r, "GATE-INF-014", msg, 75, why) if {
 	r := first_exporter(p)
 	ds := [d | some x in exporters(p); some d in importers(x)]
 	changed := sort({label(x) | some x in exporters(p)})
-	msg := sprintf("%s %s, which changes export(s) %s that other stacks import: %s. CloudFormation refuses to modify an export in use, so this stack's update fails and rolls back; first move the importing stacks off these exports (an SSM parameter or a new export) and deploy them, then this change", [
+	msg := sprintf("%s %s, which changes %s %s that other stacks import: %s. CloudFormation refuses to modify an export in use, so this stack's update fails and rolls back; first move the importing stacks off these exports (an SSM parameter or a new export) and deploy them, then this change", [
 		concat(", ", changed),
 		"would be replaced or deleted",
+		plural_word(count(export_names(ds)), "export", "exports"),
 		concat(", ", export_names(ds)),
 		concat(", ", importer_names(ds)),
 	])

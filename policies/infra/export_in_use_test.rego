@@ -17,7 +17,7 @@ test_replaced_export_in_use_fails_naming_exports_and_importers if {
 	some d in ds
 	d.resource == "Net/Vpc"
 	d.risk == 75
-	contains(d.message, "export(s) Net:SubnetId, Net:VpcId that other stacks import")
+	contains(d.message, "exports Net:SubnetId, Net:VpcId that other stacks import")
 	contains(d.message, "AppSg (in cdk.out/App.template.json), DbSg (in cdk.out/App.template.json), Web (in cdk.out/App.template.json)")
 	contains(d.message, "refuses to modify an export in use")
 }

@@ -96,3 +96,12 @@ describe(ds) := concat("; ", [group |
 names_list(names) := concat(", ", names) if {
 	count(names) <= 12
 } else := sprintf("%s and %d more", [concat(", ", array.slice(names, 0, 12)), count(names) - 12])
+
+# `1 resource`, `2 resources`.
+counted(n, one, many) := sprintf("%d %s", [n, one]) if {
+	n == 1
+} else := sprintf("%d %s", [n, many])
+
+plural_word(n, one, _) := one if n == 1
+
+plural_word(n, _, many) := many if n != 1

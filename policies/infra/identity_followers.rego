@@ -31,8 +31,8 @@ restart_note(d) := ", the instance stops and starts" if {
 } else := ""
 
 warn contains finding(p, r, "GATE-INF-011",
-	sprintf("%s gets a new %s: %d resource(s) read it and must follow: %s; anything outside this plan that uses the old value must follow too", [
-		label(r), concat(", ", r.identity_changes), count(followers(r)),
+	sprintf("%s gets a new %s: %s read it and must follow: %s; anything outside this plan that uses the old value must follow too", [
+		label(r), concat(", ", r.identity_changes), counted(count(followers(r)), "resource", "resources"),
 		concat("; ", [follower_name(d) | some d in followers(r)]),
 	]),
 	50, "identity change with dependents") if {

@@ -9,7 +9,7 @@ test_new_endpoint_names_who_must_follow if {
 	]})
 	some w in warns("GATE-INF-011", plan([r]))
 	w.risk == 50
-	contains(w.message, "gets a new address: 2 resource(s) read it and must follow")
+	contains(w.message, "gets a new address: 2 resources read it and must follow")
 	contains(w.message, "aws_route53_record.db (re-pointed: records)")
 	contains(w.message, "stops and starts")
 }
@@ -21,7 +21,7 @@ test_only_direct_dependents_that_stay_must_follow if {
 		dep({"address": "aws_sns_topic_subscription.s", "effect": "unchanged", "attributes": [], "references": ["arn"]}),
 	]})
 	some w in warns("GATE-INF-011", plan([r]))
-	contains(w.message, "1 resource(s) read it")
+	contains(w.message, "1 resource read it")
 	contains(w.message, "aws_sns_topic_subscription.s (unchanged)")
 	not contains(w.message, "aws_instance.gone")
 	not contains(w.message, "aws_lambda_function.far")
