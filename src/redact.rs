@@ -13,7 +13,9 @@
 //! recognised as a whole.
 
 use std::borrow::Cow;
+use std::collections::hash_map::{Entry, HashMap};
 
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -116,17 +118,77 @@ impl<'a> Redactor<'a> {
             .collect();
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         secrets.dedup();
-        for secret in &secrets {
-            let masked = redact(secret);
+        if secrets.is_empty() {
+            return;
+        }
+        let masked: Vec<String> = secrets.iter().map(|s| redact(s)).collect();
+        // Every piece of every secret found in one pass over each line (a pass per secret
+        // over all lines was quadratic in their count: #17). A piece two secrets share is
+        // the first's, the longest.
+        let mut owner: HashMap<&[u8], usize> = HashMap::new();
+        let mut all: Vec<&[u8]> = Vec::new();
+        for (i, secret) in secrets.iter().enumerate() {
             for piece in pieces(secret) {
-                for l in f.hunks.iter_mut().flat_map(|h| h.removed.iter_mut()) {
-                    if memchr::memmem::find(&l.text, piece).is_some() {
-                        l.text = replace_all(&l.text, piece, masked.as_bytes()).into_boxed_slice();
-                    }
+                if let Entry::Vacant(e) = owner.entry(piece) {
+                    e.insert(i);
+                    all.push(piece);
+                }
+            }
+        }
+        let Ok(finder) = AhoCorasick::new(&all) else {
+            // Too many pieces for one automaton: one secret at a time, as before.
+            mask_one_by_one(f, &secrets, &masked);
+            return;
+        };
+        for l in f.hunks.iter_mut().flat_map(|h| h.removed.iter_mut()) {
+            let hits: Vec<(usize, usize, usize)> = finder
+                .find_overlapping_iter(&*l.text)
+                .map(|m| (m.start(), m.end(), owner[all[m.pattern().as_usize()]]))
+                .collect();
+            if !hits.is_empty() {
+                l.text = replace_ranges(&l.text, hits, &masked).into_boxed_slice();
+            }
+        }
+    }
+}
+
+/// Masks each secret's pieces in the removed lines, one secret after the other (longest
+/// first, so a value that contains another is replaced whole).
+fn mask_one_by_one(f: &mut FileChange, secrets: &[Vec<u8>], masked: &[String]) {
+    for (secret, masked) in secrets.iter().zip(masked) {
+        for piece in pieces(secret) {
+            for l in f.hunks.iter_mut().flat_map(|h| h.removed.iter_mut()) {
+                if memchr::memmem::find(&l.text, piece).is_some() {
+                    l.text = replace_all(&l.text, piece, masked.as_bytes()).into_boxed_slice();
                 }
             }
         }
     }
+}
+
+/// `text` with each union of overlapping `(start, end, secret)` occurrences replaced by the
+/// masked form of the first-listed (longest) secret among them: a secret that contains
+/// another, or overlaps it, is masked whole.
+fn replace_ranges(text: &[u8], mut hits: Vec<(usize, usize, usize)>, masked: &[String]) -> Vec<u8> {
+    hits.sort_unstable();
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    let mut it = hits.into_iter().peekable();
+    while let Some((start, mut end, mut first)) = it.next() {
+        while let Some(&(s, e, i)) = it.peek() {
+            if s >= end {
+                break;
+            }
+            end = end.max(e);
+            first = first.min(i);
+            it.next();
+        }
+        out.extend_from_slice(&text[at..start]);
+        out.extend_from_slice(masked[first].as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&text[at..]);
+    out
 }
 
 impl Redactor<'_> {
@@ -361,5 +423,37 @@ mod tests {
         r.removed_lines(&mut files[0]);
         let text = String::from_utf8_lossy(&files[0].hunks[0].removed[0].text).into_owned();
         assert_eq!(text, "TOKEN=ghp_…eG8u");
+    }
+
+    /// A removed line holding the same key twice and a key that contains another: every
+    /// occurrence is masked, the longer key whole.
+    #[test]
+    fn removed_secrets_are_masked_everywhere_and_whole() {
+        let m = |s: &str| s.to_string();
+        let masked = [m("<long>"), m("<short>")];
+        // "abcdefgh" (0) contains "cdef" (1); "cdef" also stands alone.
+        let hits = vec![(0, 8, 0), (2, 6, 1), (10, 14, 1)];
+        assert_eq!(
+            replace_ranges(b"abcdefgh, cdef.", hits, &masked),
+            b"<long>, <short>."
+        );
+        // Overlapping without containment: the union is masked.
+        assert_eq!(
+            replace_ranges(b"xxabcdefyy", vec![(2, 6, 1), (4, 8, 0)], &masked),
+            b"xx<long>yy"
+        );
+        let s = scanner();
+        let r = Redactor::new(&s);
+        let diff = format!(
+            "--- a/k.env\n+++ b/k.env\n@@ -1,3 +0,0 @@\n-A={TOKEN} B={TOKEN}\n-x\n-C=\"{TOKEN}\"\n"
+        );
+        let mut files = crate::change::diff::parse(diff.as_bytes()).expect("diff");
+        r.removed_lines(&mut files[0]);
+        let lines: Vec<String> = files[0].hunks[0]
+            .removed
+            .iter()
+            .map(|l| String::from_utf8_lossy(&l.text).into_owned())
+            .collect();
+        assert_eq!(lines, ["A=ghp_…eG8u B=ghp_…eG8u", "x", "C=\"ghp_…eG8u\""]);
     }
 }
