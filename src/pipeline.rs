@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::change::facts::ChangeFacts;
+use crate::change::facts::{header_candidate, ChangeFacts};
 use crate::change::{self, ChangeSet, FileChange, FileStatus, Mode, Source};
 use crate::errors::InputError;
 use crate::facts::Facts;
 use crate::infra;
-use crate::paths::{self, Role};
+use crate::paths::Role;
 use crate::policy::evaluate::LineLookup;
 use crate::policy::{Engine, Outcome};
 use crate::secrets::scan::{self as secret_scan, prefetch_scanner};
@@ -25,16 +25,6 @@ use crate::secrets::Scanner;
 use crate::settings::{self, Settings};
 use crate::timing::Timer;
 use crate::{provenance, smells, suppress, telemetry, workflows};
-
-/// Where a base revision would name an existing table (git pathspecs, `*` spans
-/// directories): SQL files, migration directories and schema files of any ORM.
-const SCHEMA_FILES: &[&str] = &[
-    "*.sql",
-    "*migrations/*",
-    "*migrate/*",
-    "*alembic/*",
-    "*schema*",
-];
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -61,13 +51,7 @@ pub struct Options {
 pub fn run(opts: &Options) -> Result<Outcome> {
     let t = Timer::start();
     // The policies are parsed and prepared on another thread while the change is analyzed.
-    let (c, engine) = collect_with(opts, |settings| -> Result<Engine> {
-        Engine::new(
-            &settings.policies,
-            settings.cfg.config.policy_data()?,
-            opts.timeout,
-        )
-    })?;
+    let (c, engine) = collect_with(opts, |settings| settings.engine(opts.timeout))?;
     t.lap("collect facts");
     let engine = engine?;
     t.lap("load policies");
@@ -105,21 +89,9 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
     suppress::check_rule_ids(&settings.rule_id_sources(), &rules)?;
     suppress::mark_known(&mut facts.allow_comments, &rules);
     t.lap("check rule ids");
-    let mut lines = LineLookup::new(&cs);
+    let lines = LineLookup::new(&cs);
+    let added = settings.added_by_change(&cs);
     let config = &settings.cfg.config;
-    let added = suppress::added_by_change(
-        &cs,
-        config
-            .exceptions
-            .as_deref()
-            .unwrap_or(crate::config::exceptions::EXCEPTIONS_FILE),
-        config
-            .baseline
-            .as_deref()
-            .unwrap_or(crate::config::exceptions::BASELINE_FILE),
-        &crate::config::exceptions::today(),
-    );
-    let own_lines = LineLookup::new(&cs);
     let outcome = crate::policy::evaluate(facts, engine, &config.disable, |findings, strict| {
         suppress::apply(
             findings,
@@ -127,14 +99,9 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
             settings.baseline.as_ref(),
             |p, l| lines.get(p, l),
             // Under the strict profile a change cannot allow its own finding.
-            |rule, p, l| strict.contains(rule) && own_lines.added(p, l),
+            |rule, p, l| strict.contains(rule) && lines.added(p, l),
         );
-        suppress::self_suppressions(findings, &added, |p, l| {
-            let f = cs.files.iter().find(|f| f.path == p)?;
-            f.added_lines()
-                .find(|x| x.line == l)
-                .map(|x| String::from_utf8_lossy(&x.text).into_owned())
-        })
+        suppress::self_suppressions(findings, &added, |p, l| lines.added_text(p, l))
     })?;
     let mut outcome = outcome.with_errors(errors);
     outcome.line_hashes = line_hashes(&cs, &outcome);
@@ -145,18 +112,7 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
 /// files of resource findings), read from the change's post-image: the value GitHub's
 /// upload-sarif would compute from the checkout.
 fn line_hashes(cs: &ChangeSet, o: &Outcome) -> BTreeMap<String, Vec<String>> {
-    let mut paths: BTreeSet<&str> = o
-        .findings
-        .iter()
-        .filter_map(|f| f.path.as_deref())
-        .collect();
-    if o.findings
-        .iter()
-        .any(|f| f.path.is_none() && f.resource.is_some())
-    {
-        paths.extend(o.facts.infra.plans.iter().map(|p| p.path.as_str()));
-    }
-    paths
+    o.fingerprinted_paths()
         .into_iter()
         .filter_map(|p| {
             let bytes = cs.post.read(p).ok().flatten()?;
@@ -219,100 +175,17 @@ fn derive(
 ) -> Result<Facts> {
     let cfg = &settings.cfg;
     // The commits of the range (for provenance), read by git while the change is analyzed.
-    let commits = match (&cs.root, &cs.base, &cs.head) {
-        (Some(root), Some(base), Some(head)) => {
-            let (root, base, head) = (root.clone(), base.clone(), head.clone());
-            Some(std::thread::spawn(move || {
-                change::git::commits(&root, &base, &head)
-            }))
-        }
-        _ => None,
-    };
-    // Post-images, read by git while secrets are scanned (ignored files are dropped by the
-    // scan, so they are left out here already): telemetry's sources, other source files (for
-    // a generated-code header), migrations (for their rollback sections) and CI files, whose
-    // pre-images are read too.
+    let commits = cs.commits_in_background();
+    // Post-images (and CI files' pre-images), read by git while secrets are scanned. In
+    // `--all` mode telemetry reads the source files within its budget itself.
     let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
-    // In `--all` mode telemetry reads the source files within its budget itself.
     let reading = (mode != Mode::All).then(|| {
-        let mut wanted: std::collections::BTreeSet<&str> =
-            telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
-                .iter()
-                .map(|f| f.path.as_str())
-                .collect();
-        let mut pre_files = Vec::new();
-        for f in cs.files.iter().filter(|f| !cfg.is_ignored(&f.path)) {
-            let role = cfg.paths.role(&f.path);
-            if workflows::is_ci(role)
-                && matches!(f.status, FileStatus::Modified | FileStatus::Renamed)
-            {
-                let before = f.old_path.clone().unwrap_or_else(|| f.path.clone());
-                pre_files.push((f.path.clone(), before));
-            }
-            let readable = f.status != FileStatus::Deleted && !f.binary && !f.whole_file;
-            if readable
-                && (header_candidate(cfg, f)
-                    || workflows::is_ci(role)
-                    || (role == Some(Role::Migration) && f.deletions() + f.additions() > 0))
-            {
-                wanted.insert(f.path.as_str());
-            }
-        }
-        let files: Vec<(String, Option<String>)> = cs
-            .files
-            .iter()
-            .filter(|f| wanted.contains(f.path.as_str()))
-            .map(|f| (f.path.clone(), f.new_blob.clone()))
-            .collect();
-        let (post, pre) = (cs.post.clone(), cs.pre.clone());
-        std::thread::spawn(move || {
-            let refs: Vec<(&str, Option<&str>)> = files
-                .iter()
-                .map(|(p, id)| (p.as_str(), id.as_deref()))
-                .collect();
-            let read = post.read_many(&refs)?;
-            let mut errors = Vec::new();
-            let mut keep = |p: &str, r: Result<Option<Vec<u8>>>| match r {
-                Ok(image) => image,
-                Err(e) => {
-                    errors.push(InputError::new(p, &e));
-                    None
-                }
-            };
-            let post: telemetry::Images = files
-                .into_iter()
-                .map(|(p, _)| p)
-                .zip(read)
-                .map(|(p, r)| {
-                    let image = keep(&p, r);
-                    (p, image)
-                })
-                .collect();
-            let refs: Vec<(&str, Option<&str>)> =
-                pre_files.iter().map(|(_, b)| (b.as_str(), None)).collect();
-            let read = if refs.is_empty() {
-                Vec::new()
-            } else {
-                pre.read_many(&refs)?
-            };
-            let pre: telemetry::Images = pre_files
-                .into_iter()
-                .zip(read)
-                .map(|((p, before), r)| (p, keep(&before, r)))
-                .collect();
-            Ok::<_, anyhow::Error>((post, pre, errors))
-        })
+        let (post, pre) = images_wanted(cs, cfg, &telemetry_candidate);
+        change::images::read_in_background(cs, post, pre)
     });
     let scanner = secret_scan::build_scanner(&cfg.config.secrets)?;
     t.lap("build the secret scanner");
-    let ignored: Vec<String> = cs
-        .files
-        .iter()
-        .filter(|f| cfg.is_ignored(&f.path))
-        .map(|f| f.path.clone())
-        .collect();
-    cs.files.retain(|f| !cfg.is_ignored(&f.path));
-    cs.normalize();
+    let ignored = cs.drop_ignored(|p| cfg.is_ignored(p));
     let (mut secrets, unreadable) = secret_scan::scan_change(cs, &scanner, &cfg.paths);
     errors.extend(unreadable);
     // What the scan did not mask: removed lines' secrets, URL credentials in any line.
@@ -333,57 +206,20 @@ fn derive(
     facts.coverage.files = change::content::UnreadFile::collect(&cs.files, ignored);
     t.lap("scan for secrets and build change facts");
     let cs: &ChangeSet = cs;
-    let (mut images, pre_images, unreadable) = match reading {
-        Some(h) => h
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading changed files failed"))??,
+    let images = match reading {
+        Some(r) => r.join()?,
         None => Default::default(),
     };
-    errors.extend(unreadable);
+    errors.extend(images.errors);
+    let (mut images, pre_images) = (images.post, images.pre);
     // What the files' content says: generated-code headers, migrations' rollback sections,
-    // and what each CI file's change does.
-    let generated = generated_by_header(cfg, cs, &images);
-    facts.change.mark_generated(&generated);
-    facts.change.mark_rollback(|p| match images.get(p) {
-        Some(Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
-        _ => cs
-            .files
-            .iter()
-            .find(|f| f.path == p && f.status == FileStatus::Added)
-            .map(|f| String::from_utf8_lossy(&f.added_text()).into_owned()),
-    });
-    // A table dropped and created again by the same migration is new when the base names
-    // it in no migration, SQL or schema file (`DROP TABLE IF EXISTS t; CREATE TABLE t`).
-    facts
-        .change
-        .mark_new_tables(|table| cs.pre.grep_word(table, SCHEMA_FILES))?;
+    // new tables, and what each CI file's change does.
+    let generated = facts.change.mark_from_content(cs, &cfg.paths, &images)?;
     if mode != Mode::All {
-        let ci_files: Vec<&FileChange> = cs
-            .files
-            .iter()
-            .filter(|f| workflows::is_ci(cfg.paths.role(&f.path)))
-            .collect();
-        let ci_images: std::collections::HashMap<String, workflows::Images> = ci_files
-            .iter()
-            .map(|f| {
-                let get = |m: &telemetry::Images| m.get(&f.path).cloned().flatten();
-                // An added file without a post-image (`--diff` outside a checkout) is
-                // its added lines.
-                let after = get(&images)
-                    .or_else(|| (f.status == FileStatus::Added).then(|| f.added_text()));
-                let im = workflows::Images {
-                    before: get(&pre_images),
-                    after,
-                };
-                (f.path.clone(), im)
-            })
-            .collect();
-        facts.ci = workflows::analyze_files(ci_files, &ci_images);
+        facts.ci = workflows::analyze_change(cs, |p| cfg.paths.role(p), &images, &pre_images);
         for c in &mut facts.ci {
             if let Some(u) = &mut c.untrusted_checkout {
-                let mut v = serde_json::Value::String(std::mem::take(&mut u.r#ref));
-                secret_scan::redact_values(&mut v, &scanner);
-                u.r#ref = v.as_str().unwrap_or_default().to_string();
+                secret_scan::redact_string(&mut u.r#ref, &scanner);
             }
         }
     }
@@ -465,44 +301,44 @@ fn production(
     crate::signals::collect(cs, &inputs)
 }
 
-/// A changed source file whose content may say it is generated: not a test, not generated
-/// by its path, in a source language, with added lines.
-fn header_candidate(cfg: &crate::config::Resolved, f: &FileChange) -> bool {
-    f.additions() > 0 && cfg.paths.is_source(&f.path)
-}
-
-/// The changed source files whose first lines carry a generated-code header: from the
-/// post-image, or without one from the added lines at the top of the file.
-fn generated_by_header(
-    cfg: &crate::config::Resolved,
+/// The files whose images the analyzers read, besides their lines (ignored files are left
+/// out: the scan drops them): post-images of telemetry's sources, of other source files (for
+/// a generated-code header), of migrations (for their rollback sections) and of CI files,
+/// and the pre-images of CI files.
+#[allow(clippy::type_complexity)]
+fn images_wanted(
     cs: &ChangeSet,
-    images: &telemetry::Images,
-) -> std::collections::HashSet<String> {
-    cs.files
-        .iter()
-        .filter(|f| f.status != FileStatus::Deleted && !f.binary && header_candidate(cfg, f))
-        .filter(|f| match images.get(&f.path) {
-            Some(Some(b)) => paths::generated_header(b),
-            _ => paths::generated_header(&added_head(f)),
-        })
-        .map(|f| f.path.clone())
-        .collect()
-}
-
-/// The added lines that open a file (lines 1, 2, 3 ... as far as they run).
-fn added_head(f: &FileChange) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (next, l) in (1..=12u32).zip(f.added_lines()) {
-        if l.line != next {
-            break;
+    cfg: &crate::config::Resolved,
+    telemetry_candidate: &dyn Fn(&FileChange) -> bool,
+) -> (Vec<(String, Option<String>)>, Vec<(String, String)>) {
+    let kept = || cs.files.iter().filter(|f| !cfg.is_ignored(&f.path));
+    let mut wanted: BTreeSet<&str> =
+        telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+    for f in kept() {
+        let role = cfg.paths.role(&f.path);
+        let readable = f.status != FileStatus::Deleted && !f.binary && !f.whole_file;
+        if readable
+            && (header_candidate(&cfg.paths, f)
+                || workflows::is_ci(role)
+                || (role == Some(Role::Migration) && f.deletions() + f.additions() > 0))
+        {
+            wanted.insert(f.path.as_str());
         }
-        out.extend_from_slice(&l.text);
-        out.push(b'\n');
     }
-    out
+    let post = cs
+        .files
+        .iter()
+        .filter(|f| wanted.contains(f.path.as_str()))
+        .map(|f| (f.path.clone(), f.new_blob.clone()))
+        .collect();
+    (
+        post,
+        workflows::pre_images_wanted(kept(), |p| cfg.paths.role(p)),
+    )
 }
-
-type CommitsReader = std::thread::JoinHandle<Result<Vec<change::git::CommitInfo>>>;
 
 /// The facts besides secrets and telemetry: plans, dependencies, provenance and smells, and
 /// the plans, manifests and lockfiles that could not be read.
@@ -513,7 +349,7 @@ fn other_facts(
     mode: Mode,
     settings: &Settings,
     scanner: &Scanner,
-    commits: Option<CommitsReader>,
+    commits: Option<change::git::CommitsReader>,
     generated: &std::collections::HashSet<String>,
     facts: &mut Facts,
     t: &Timer,

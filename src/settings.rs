@@ -7,14 +7,15 @@
 //! `--config-from-worktree` opts out for local use; `--config FILE` is always taken as given.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::change::{git, ChangeSet, Snapshot};
 use crate::config::exceptions::{self, Exception};
 use crate::config::{self, Config, Governance, Resolved};
-use crate::policy::{PolicySet, PolicySource};
-use crate::suppress::{Baseline, RuleIdSources};
+use crate::policy::{Engine, PolicySet, PolicySource};
+use crate::suppress::{self, Baseline, RuleIdSources};
 
 pub struct Settings {
     pub cfg: Resolved,
@@ -45,6 +46,30 @@ impl Settings {
                 .as_ref()
                 .map(|b| (self.origins.baseline.as_str(), b)),
         }
+    }
+
+    /// The policy engine of these settings: their policies with the configuration's data,
+    /// each evaluation bounded by `timeout`.
+    pub fn engine(&self, timeout: Duration) -> Result<Engine> {
+        Engine::new(&self.policies, self.cfg.config.policy_data()?, timeout)
+    }
+
+    /// What the change adds to the exceptions file and the baseline these settings name
+    /// (the configured files, or the default names).
+    pub fn added_by_change(&self, cs: &ChangeSet) -> suppress::Added {
+        let config = &self.cfg.config;
+        suppress::added_by_change(
+            cs,
+            config
+                .exceptions
+                .as_deref()
+                .unwrap_or(exceptions::EXCEPTIONS_FILE),
+            config
+                .baseline
+                .as_deref()
+                .unwrap_or(exceptions::BASELINE_FILE),
+            &exceptions::today(),
+        )
     }
 }
 

@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::change::{FileChange, FileStatus, Line};
+use crate::change::{ChangeSet, FileChange, FileStatus, Line};
 use crate::paths::Role;
 
 /// The classified changes of one CI file.
@@ -103,6 +103,50 @@ pub fn analyze_files<'a>(
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// The changed CI files whose pre-image the classification compares with the post-image
+/// (modified or renamed ones): `(path, path before the change)`.
+pub fn pre_images_wanted<'a>(
+    files: impl IntoIterator<Item = &'a FileChange>,
+    role: impl Fn(&str) -> Option<Role>,
+) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .filter(|f| {
+            is_ci(role(&f.path)) && matches!(f.status, FileStatus::Modified | FileStatus::Renamed)
+        })
+        .map(|f| {
+            let before = f.old_path.clone().unwrap_or_else(|| f.path.clone());
+            (f.path.clone(), before)
+        })
+        .collect()
+}
+
+/// The CI files of the change (`is_ci` of their `role`) classified from the images read
+/// ahead ([`crate::change::images`]): post-images in `post`, pre-images in `pre`. An added
+/// file without a post-image (`--diff` outside a checkout) is its added lines.
+pub fn analyze_change(
+    cs: &ChangeSet,
+    role: impl Fn(&str) -> Option<Role>,
+    post: &crate::change::images::Images,
+    pre: &crate::change::images::Images,
+) -> Vec<CiFile> {
+    let ci_files: Vec<&FileChange> = cs.files.iter().filter(|f| is_ci(role(&f.path))).collect();
+    let images: std::collections::HashMap<String, Images> = ci_files
+        .iter()
+        .map(|f| {
+            let get = |m: &crate::change::images::Images| m.get(&f.path).cloned().flatten();
+            let after =
+                get(post).or_else(|| (f.status == FileStatus::Added).then(|| f.added_text()));
+            let im = Images {
+                before: get(pre),
+                after,
+            };
+            (f.path.clone(), im)
+        })
+        .collect();
+    analyze_files(ci_files, &images)
 }
 
 fn is_yaml(path: &str) -> bool {

@@ -5,10 +5,11 @@
 //! Derived here, beside the change model, from the path rules every analyzer shares; the
 //! facts document only assembles it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Serialize;
 
+use super::images::Images;
 use super::{ChangeSet, FileChange, FileStatus, Mode};
 use crate::paths::{self, PathRules, Role};
 
@@ -387,7 +388,7 @@ impl FileFact {
 impl ChangeFacts {
     /// Marks files generated that their content says are (a generated-code header, see
     /// [`paths::generated_header`]), and counts the source files again.
-    pub fn mark_generated(&mut self, generated: &std::collections::HashSet<String>) {
+    pub fn mark_generated(&mut self, generated: &HashSet<String>) {
         if generated.is_empty() {
             return;
         }
@@ -440,6 +441,32 @@ impl ChangeFacts {
             }
         }
         Ok(())
+    }
+
+    /// What the files' content says, from their post-images (`images`, see
+    /// [`super::images`]): generated-code headers (returned: they count as generated for the
+    /// other analyzers too), migrations' rollback sections, and tables a migration drops and
+    /// creates again that the base names nowhere (a new table).
+    pub fn mark_from_content(
+        &mut self,
+        cs: &ChangeSet,
+        rules: &PathRules,
+        images: &Images,
+    ) -> anyhow::Result<HashSet<String>> {
+        let generated = generated_by_header(cs, rules, images);
+        self.mark_generated(&generated);
+        self.mark_rollback(|p| match images.get(p) {
+            Some(Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => cs
+                .files
+                .iter()
+                .find(|f| f.path == p && f.status == FileStatus::Added)
+                .map(|f| String::from_utf8_lossy(&f.added_text()).into_owned()),
+        });
+        // A table dropped and created again by the same migration is new when the base names
+        // it in no migration, SQL or schema file (`DROP TABLE IF EXISTS t; CREATE TABLE t`).
+        self.mark_new_tables(|table| cs.pre.grep_word(table, SCHEMA_FILES))?;
+        Ok(generated)
     }
 
     pub fn new(mode: Mode, cs: &ChangeSet, rules: &PathRules) -> ChangeFacts {
@@ -499,6 +526,49 @@ impl ChangeFacts {
             lines_truncated,
         }
     }
+}
+
+/// Where a base revision would name an existing table (git pathspecs, `*` spans
+/// directories): SQL files, migration directories and schema files of any ORM.
+const SCHEMA_FILES: &[&str] = &[
+    "*.sql",
+    "*migrations/*",
+    "*migrate/*",
+    "*alembic/*",
+    "*schema*",
+];
+
+/// A changed source file whose content may say it is generated: not a test, not generated
+/// by its path, in a source language, with added lines.
+pub fn header_candidate(rules: &PathRules, f: &FileChange) -> bool {
+    f.additions() > 0 && rules.is_source(&f.path)
+}
+
+/// The changed source files whose first lines carry a generated-code header: from the
+/// post-image, or without one from the added lines at the top of the file.
+fn generated_by_header(cs: &ChangeSet, rules: &PathRules, images: &Images) -> HashSet<String> {
+    cs.files
+        .iter()
+        .filter(|f| f.status != FileStatus::Deleted && !f.binary && header_candidate(rules, f))
+        .filter(|f| match images.get(&f.path) {
+            Some(Some(b)) => paths::generated_header(b),
+            _ => paths::generated_header(&added_head(f)),
+        })
+        .map(|f| f.path.clone())
+        .collect()
+}
+
+/// The added lines that open a file (lines 1, 2, 3 ... as far as they run).
+fn added_head(f: &FileChange) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (next, l) in (1..=12u32).zip(f.added_lines()) {
+        if l.line != next {
+            break;
+        }
+        out.extend_from_slice(&l.text);
+        out.push(b'\n');
+    }
+    out
 }
 
 #[cfg(test)]

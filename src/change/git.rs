@@ -322,6 +322,10 @@ pub struct CommitInfo {
 }
 
 /// The commits in `base..head`, oldest first.
+/// The commits of a range being read on another thread
+/// ([`super::ChangeSet::commits_in_background`]).
+pub type CommitsReader = std::thread::JoinHandle<Result<Vec<CommitInfo>>>;
+
 pub fn commits(root: &Path, base: &str, head: &str) -> Result<Vec<CommitInfo>> {
     const SEP: &str = "\u{1e}";
     let range = format!("{base}..{head}");

@@ -9,6 +9,7 @@ pub mod content;
 pub mod diff;
 pub mod facts;
 pub mod git;
+pub mod images;
 pub mod source;
 pub mod tree;
 
@@ -414,5 +415,31 @@ impl ChangeSet {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Drops the files `ignored` names (they are not analyzed) and sorts the rest
+    /// ([`ChangeSet::normalize`]); returns the dropped paths, in the change's order.
+    pub fn drop_ignored(&mut self, ignored: impl Fn(&str) -> bool) -> Vec<String> {
+        let dropped = self
+            .files
+            .iter()
+            .filter(|f| ignored(&f.path))
+            .map(|f| f.path.clone())
+            .collect();
+        self.files.retain(|f| !ignored(&f.path));
+        self.normalize();
+        dropped
+    }
+
+    /// The commits of the change's range (`base..head`), read by git on another thread;
+    /// `None` when the change is not a range of a repository.
+    pub fn commits_in_background(&self) -> Option<git::CommitsReader> {
+        let (Some(root), Some(base), Some(head)) = (&self.root, &self.base, &self.head) else {
+            return None;
+        };
+        let (root, base, head) = (root.clone(), base.clone(), head.clone());
+        Some(std::thread::spawn(move || {
+            git::commits(&root, &base, &head)
+        }))
     }
 }

@@ -6,7 +6,8 @@
 //! sits above policy); [`LineLookup`] gives it the changed files' lines for inline
 //! `gate:allow` comments.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{bail, Result};
 use serde::Serialize;
@@ -52,6 +53,24 @@ impl Outcome {
         }
         self.errors = errors;
         self
+    }
+
+    /// The files whose line fingerprints SARIF needs (`line_hashes`): the findings' own
+    /// paths, and the plan files when a resource finding has no path.
+    pub fn fingerprinted_paths(&self) -> BTreeSet<&str> {
+        let mut paths: BTreeSet<&str> = self
+            .findings
+            .iter()
+            .filter_map(|f| f.path.as_deref())
+            .collect();
+        if self
+            .findings
+            .iter()
+            .any(|f| f.path.is_none() && f.resource.is_some())
+        {
+            paths.extend(self.facts.infra.plans.iter().map(|p| p.path.as_str()));
+        }
+        paths
     }
 }
 
@@ -150,36 +169,72 @@ pub fn evaluate<S: Serialize>(
 }
 
 /// Lines of changed files for inline suppressions: added lines from the diff, others from
-/// the post-image (read once per file).
+/// the post-image (read once per file). Each file's added lines are indexed by number the
+/// first time one of them is asked for, so a lookup costs the same however many findings
+/// a change has (a lookup per finding over all lines was quadratic: #17).
 pub struct LineLookup<'a> {
     cs: &'a ChangeSet,
-    files: BTreeMap<String, Option<Vec<String>>>,
+    /// The indexes in `cs.files` of each path's files, in the change's order.
+    by_path: HashMap<&'a str, Vec<usize>>,
+    /// Per file, the text of each added line by its number (the first line of a number).
+    added: Vec<OnceCell<HashMap<u32, &'a [u8]>>>,
+    /// Post-images' lines, by path.
+    files: RefCell<BTreeMap<String, Option<Vec<String>>>>,
 }
 
 impl<'a> LineLookup<'a> {
     pub fn new(cs: &'a ChangeSet) -> Self {
+        let mut by_path: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, f) in cs.files.iter().enumerate() {
+            by_path.entry(f.path.as_str()).or_default().push(i);
+        }
         LineLookup {
             cs,
-            files: BTreeMap::new(),
+            by_path,
+            added: cs.files.iter().map(|_| OnceCell::new()).collect(),
+            files: RefCell::new(BTreeMap::new()),
         }
+    }
+
+    /// The added lines of file `i` by number.
+    fn added_of(&self, i: usize) -> &HashMap<u32, &'a [u8]> {
+        self.added[i].get_or_init(|| {
+            let mut lines = HashMap::new();
+            for l in self.cs.files[i].added_lines() {
+                lines.entry(l.line).or_insert(&*l.text);
+            }
+            lines
+        })
+    }
+
+    /// The first file of `path` in the change.
+    fn first(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).and_then(|v| v.first().copied())
     }
 
     /// Whether the change adds line `line` of `path`.
     pub fn added(&self, path: &str, line: u32) -> bool {
-        self.cs
-            .files
-            .iter()
-            .filter(|f| f.path == path)
-            .any(|f| f.added_lines().any(|l| l.line == line))
+        self.by_path
+            .get(path)
+            .is_some_and(|v| v.iter().any(|&i| self.added_of(i).contains_key(&line)))
     }
 
-    pub fn get(&mut self, path: &str, line: u32) -> Option<String> {
-        let f = self.cs.files.iter().find(|f| f.path == path)?;
-        if let Some(l) = f.added_lines().find(|l| l.line == line) {
-            return Some(String::from_utf8_lossy(&l.text).into_owned());
+    /// The text of line `line` of `path` when the change adds it (in the first file of that
+    /// path), `None` for any other line.
+    pub fn added_text(&self, path: &str, line: u32) -> Option<String> {
+        let text = self.added_of(self.first(path)?).get(&line)?;
+        Some(String::from_utf8_lossy(text).into_owned())
+    }
+
+    /// Line `line` of a changed file: the added line, or else the post-image's line.
+    pub fn get(&self, path: &str, line: u32) -> Option<String> {
+        let i = self.first(path)?;
+        if let Some(text) = self.added_of(i).get(&line) {
+            return Some(String::from_utf8_lossy(text).into_owned());
         }
         let post = &self.cs.post;
-        let lines = self.files.entry(path.to_string()).or_insert_with(|| {
+        let mut files = self.files.borrow_mut();
+        let lines = files.entry(path.to_string()).or_insert_with(|| {
             post.read(path).ok().flatten().map(|b| {
                 String::from_utf8_lossy(&b)
                     .lines()
@@ -191,5 +246,39 @@ impl<'a> LineLookup<'a> {
             .as_ref()?
             .get(usize::try_from(line).ok()?.checked_sub(1)?)
             .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::{diff, Snapshot};
+
+    fn change(diff_text: &str) -> ChangeSet {
+        ChangeSet {
+            base: None,
+            head: None,
+            files: diff::parse(diff_text.as_bytes()).expect("diff parses"),
+            post: Snapshot::None,
+            pre: Snapshot::None,
+            root: None,
+        }
+    }
+
+    #[test]
+    fn line_lookup_finds_added_lines_by_number() {
+        let cs = change(
+            "diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1,2 +1,3 @@\n one\n+two\n three\n@@ -9,1 +10,2 @@\n ten\n+eleven\n\
+diff --git a/b.py b/b.py\nnew file mode 100644\n--- /dev/null\n+++ b/b.py\n@@ -0,0 +1,1 @@\n+bee\n",
+        );
+        let l = LineLookup::new(&cs);
+        assert!(l.added("a.py", 2) && l.added("a.py", 11) && l.added("b.py", 1));
+        assert!(!l.added("a.py", 1) && !l.added("a.py", 10) && !l.added("c.py", 1));
+        assert_eq!(l.added_text("a.py", 11).as_deref(), Some("eleven"));
+        assert_eq!(l.added_text("a.py", 1), None, "a context line is not added");
+        assert_eq!(l.get("b.py", 1).as_deref(), Some("bee"));
+        // Without a post-image only the added lines are known.
+        assert_eq!(l.get("a.py", 1), None);
+        assert_eq!(l.get("c.py", 1), None);
     }
 }

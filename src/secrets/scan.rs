@@ -202,19 +202,23 @@ pub fn scan_history(
 /// `user_data` that the tool did not mark sensitive, say).
 pub fn redact_values(v: &mut serde_json::Value, scanner: &Scanner) {
     match v {
-        serde_json::Value::String(s) => {
-            let found = scanner.scan(s.as_bytes());
-            if let Some(c) = found.iter().find(|c| !c.allowlisted) {
-                *s = format!(
-                    "(redacted {}: {})",
-                    c.rule_id(scanner),
-                    redact::redact(&c.secret)
-                );
-            }
-        }
+        serde_json::Value::String(s) => redact_string(s, scanner),
         serde_json::Value::Array(a) => a.iter_mut().for_each(|x| redact_values(x, scanner)),
         serde_json::Value::Object(o) => o.values_mut().for_each(|x| redact_values(x, scanner)),
         _ => {}
+    }
+}
+
+/// Replaces a string in which the secret scanner recognizes a value (not an allowlisted one)
+/// by the value's rule and redacted form, as [`redact_values`] does each string of a plan.
+pub fn redact_string(s: &mut String, scanner: &Scanner) {
+    let found = scanner.scan(s.as_bytes());
+    if let Some(c) = found.iter().find(|c| !c.allowlisted) {
+        *s = format!(
+            "(redacted {}: {})",
+            c.rule_id(scanner),
+            redact::redact(&c.secret)
+        );
     }
 }
 

@@ -345,7 +345,7 @@ pub fn candidates(cs: &ChangeSet, is_candidate: impl Fn(&FileChange) -> bool) ->
 }
 
 /// Post-images of files, by path, read ahead of the analysis.
-pub type Images = std::collections::HashMap<String, Option<Vec<u8>>>;
+pub use crate::change::images::Images;
 
 /// A changed source file to parse: its post-image (`None`: put together from its added
 /// lines) and its size.
