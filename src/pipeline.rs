@@ -6,7 +6,7 @@
 //!
 //! Only wiring lives here: which stage runs on which thread, and what each is given.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -104,24 +104,8 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         suppress::self_suppressions(findings, &added, |p, l| lines.added_text(p, l))
     })?;
     let mut outcome = outcome.with_errors(errors);
-    outcome.line_hashes = line_hashes(&cs, &outcome);
+    outcome.line_hashes = crate::report::linehash::of_findings(&cs, &outcome);
     Ok(outcome)
-}
-
-/// The line fingerprints of the files the findings point at (their own paths and the plan
-/// files of resource findings), read from the change's post-image: the value GitHub's
-/// upload-sarif would compute from the checkout.
-fn line_hashes(cs: &ChangeSet, o: &Outcome) -> BTreeMap<String, Vec<String>> {
-    o.fingerprinted_paths()
-        .into_iter()
-        .filter_map(|p| {
-            let bytes = cs.post.read(p).ok().flatten()?;
-            Some((
-                p.to_string(),
-                crate::report::linehash::line_hashes(&String::from_utf8_lossy(&bytes)),
-            ))
-        })
-        .collect()
 }
 
 /// [`collect`], running `side` on another thread with the settings as soon as they are
@@ -356,39 +340,23 @@ fn other_facts(
 ) -> Result<Vec<InputError>> {
     let cfg = &settings.cfg;
     let mut errors = Vec::new();
-    if !opts.plans.is_empty() {
-        let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
-        let taxonomy = infra::Taxonomy::new(&cfg.config.infra.taxonomy)?;
-        let (mut loaded, in_dirs, unreadable) = infra::load_plans(
-            &opts.plans,
-            &opts.cwd,
-            opts.plan_base.as_deref(),
-            &root,
-            &taxonomy,
-        );
-        errors.extend(unreadable);
-        for plan in &mut loaded {
-            for r in &mut plan.resources {
-                secret_scan::redact_values(&mut r.before, scanner);
-                secret_scan::redact_values(&mut r.after, scanner);
-            }
-            secret_scan::redact_values(&mut plan.raw, scanner);
-        }
-        facts.infra.plans = loaded;
-        facts.infra.errors = in_dirs;
-    }
-    let terraform = |f: &FileChange| {
-        let p = f.path.to_ascii_lowercase();
-        p.ends_with(".tf") || p.ends_with(".tfvars")
+    let root = cs.root.clone().unwrap_or_else(|| opts.cwd.clone());
+    let request = infra::Request {
+        plans: &opts.plans,
+        cwd: &opts.cwd,
+        base: opts.plan_base.as_deref(),
+        root: &root,
+        taxonomy: &cfg.config.infra.taxonomy,
+        change: (mode != Mode::All).then_some(cs),
     };
-    if mode != Mode::All && cs.files.iter().any(terraform) {
-        let (pattern, specs) = infra::ROOT_CONFIGURATION;
-        facts.infra.root_configuration = cs.post.grep_any(pattern, specs)?;
-        t.lap("terraform root configuration");
-    }
+    let (infra, unreadable) =
+        infra::analyze(&request, &|v| secret_scan::redact_values(v, scanner))?;
+    facts.infra = infra;
+    errors.extend(unreadable);
+    t.lap("plans");
     {
         let ctx = crate::deps::Context {
-            root: cs.root.clone().unwrap_or_else(|| opts.cwd.clone()),
+            root,
             advisories: opts.advisories.iter().map(|p| opts.cwd.join(p)).collect(),
             all: mode == Mode::All,
         };

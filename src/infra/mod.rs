@@ -211,6 +211,60 @@ pub const ROOT_CONFIGURATION: (&str, &[&str]) = (
     &["*.tf", "*terragrunt.hcl"],
 );
 
+/// What a check asks of the infrastructure analyzer.
+pub struct Request<'a> {
+    /// `--plan` files and directories, resolved against `cwd`.
+    pub plans: &'a [PathBuf],
+    pub cwd: &'a Path,
+    /// `--plan-base`: the CDK assembly the plans are compared with.
+    pub base: Option<&'a Path>,
+    /// The repository's root (the working directory outside a repository).
+    pub root: &'a Path,
+    /// `infra.taxonomy` of the configuration.
+    pub taxonomy: &'a [taxonomy::TaxonomyEntry],
+    /// The change, when gate should look for Terraform root configuration if it touches
+    /// Terraform files (`None` for `--all`, which checks a tree, not a change to it).
+    pub change: Option<&'a crate::change::ChangeSet>,
+}
+
+/// The infrastructure facts of a check: the plans named, every value passed through
+/// `redact` (which masks secrets before any rule or report sees them), and whether the
+/// repository holds Terraform root configuration when the change touches Terraform files.
+/// Plans that cannot be read are the returned errors; the others are still analyzed.
+pub fn analyze(
+    req: &Request,
+    redact: &dyn Fn(&mut Value),
+) -> Result<(InfraFacts, Vec<InputError>)> {
+    let mut facts = InfraFacts::default();
+    let mut errors = Vec::new();
+    if !req.plans.is_empty() {
+        let taxonomy = Taxonomy::new(req.taxonomy)?;
+        let (mut loaded, in_dirs, unreadable) =
+            load_plans(req.plans, req.cwd, req.base, req.root, &taxonomy);
+        errors = unreadable;
+        for plan in &mut loaded {
+            for r in &mut plan.resources {
+                redact(&mut r.before);
+                redact(&mut r.after);
+            }
+            redact(&mut plan.raw);
+        }
+        facts.plans = loaded;
+        facts.errors = in_dirs;
+    }
+    if let Some(cs) = req.change {
+        let terraform = |path: &str| {
+            let p = path.to_ascii_lowercase();
+            p.ends_with(".tf") || p.ends_with(".tfvars")
+        };
+        if cs.files.iter().any(|f| terraform(&f.path)) {
+            let (pattern, specs) = ROOT_CONFIGURATION;
+            facts.root_configuration = cs.post.grep_any(pattern, specs)?;
+        }
+    }
+    Ok((facts, errors))
+}
+
 /// Reads every plan named by `--plan` (files or directories). `base` pairs with CDK
 /// assemblies for a resource-level diff of two synths. Every plan that cannot be read or
 /// parsed (a named one, or a file of a `--plan` directory) is an error naming it, in the third

@@ -15,6 +15,22 @@ const MOD: u64 = 37;
 /// The end-of-file mark codeql-action feeds after the last character.
 const EOF: u16 = 65535;
 
+/// The line fingerprints of the files the findings point at (their own paths and the plan
+/// files of resource findings), read from the change's post-image: the value GitHub's
+/// upload-sarif would compute from the checkout.
+pub fn of_findings(
+    cs: &crate::change::ChangeSet,
+    o: &crate::policy::Outcome,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    o.fingerprinted_paths()
+        .into_iter()
+        .filter_map(|p| {
+            let bytes = cs.post.read(p).ok().flatten()?;
+            Some((p.to_string(), line_hashes(&String::from_utf8_lossy(&bytes))))
+        })
+        .collect()
+}
+
 /// The hash of every line of `text`, index 0 = line 1. Characters are UTF-16 code units, as
 /// JavaScript reads the file; a line past the last newline (the end-of-file mark) is included.
 pub fn line_hashes(text: &str) -> Vec<String> {
