@@ -14,14 +14,24 @@ What it measures (medians of --runs runs, wall clock):
      binary this machine cannot install, and pip-audit needs the network), which doubles as a
      cross-check of gate's matches (PEP 440 through `packaging`, Go versions by SemVer).
 
+  5. with --registry FILE (a registry snapshot: one name a line, or a TSV whose first column
+     is the name), `gate facts` with `dependencies.registry.pypi` set to it, cold (the name
+     index is built) and warm, against the same run without it.
+
+Each timing is the median wall clock and, in parentheses, the median CPU time (user + system)
+of the gate process. `gate facts` stops before the policies: its difference with and without
+advisories is the cost of the index (freshness check, table, lookups); `gate check` also
+judges the findings the advisories produce.
+
 Usage: python3 bench/deps_advisories.py [--gate target/release/gate] [--osv ../shared/corpora/osv]
-       [--work /work/eval/deps/bench] [--records 200000] [--runs 5]
+       [--work /work/eval/deps/bench] [--records 200000] [--runs 5] [--registry FILE]
 """
 import argparse
 import glob
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -44,14 +54,28 @@ def sh(args, cwd=None, env=None, check=True):
     return r
 
 
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def timed(args, cwd, env, runs):
-    times = []
+    """Median wall-clock time, and the median CPU time (user + system) the process used: on a
+    shared machine the CPU time is the steadier figure."""
+    times, cpus = [], []
     out = None
     for _ in range(runs):
+        c = cpu_children()
         t = time.perf_counter()
         out = sh(args, cwd=cwd, env=env)
         times.append(time.perf_counter() - t)
+        cpus.append(cpu_children() - c)
+    timed.cpu = statistics.median(cpus)
     return statistics.median(times), out
+
+
+def ms(wall, cpu):
+    return f"{wall * 1000:.0f} ms (CPU {cpu * 1000:.0f} ms)"
 
 
 def load_records(osv_dir):
@@ -232,6 +256,8 @@ def main():
     ap.add_argument("--work", default="/work/eval/deps/bench")
     ap.add_argument("--records", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--skip-peer", action="store_true", help="leave out the peer-style baseline (4.) and its cross-check")
+    ap.add_argument("--registry", help="a registry snapshot to time as dependencies.registry.pypi")
     a = ap.parse_args()
     gate = os.path.abspath(a.gate)
     osv = os.path.abspath(a.osv)
@@ -260,36 +286,44 @@ def main():
     env = dict(os.environ, GATE_CACHE_DIR=cache)
     warm, _ = timed([gate, "deps", "index"] + sum((["--advisories", s] for s in sources), []), repo, env, a.runs)
     size = sum(os.path.getsize(p) for p in glob.glob(os.path.join(cache, "osv", "*.idx")))
-    print(f"  build (cold cache): {statistics.median(cold) * 1000:.0f} ms   up to date (warm): {warm * 1000:.0f} ms   index size {size / 1e6:.1f} MB")
+    print(f"  build (cold cache): {statistics.median(cold) * 1000:.0f} ms   up to date (warm): {ms(warm, timed.cpu)}   index size {size / 1e6:.1f} MB")
 
     # 2. checks with and without advisories
     base_args = [gate, "check", "--base", "main", "--format", "json"]
     adv_args = base_args + sum((["--advisories", s] for s in sources), [])
+    facts_args = [gate, "facts", "--base", "main"]
+    f_plain, _ = timed(facts_args, repo, env, a.runs)
+    f_plain_cpu = timed.cpu
+    f_adv, _ = timed(facts_args + sum((["--advisories", s] for s in sources), []), repo, env, a.runs)
+    print(f"  facts without advisories: {ms(f_plain, f_plain_cpu)}   with: {ms(f_adv, timed.cpu)}   index cost: {(f_adv - f_plain) * 1000:+.0f} ms (CPU {(timed.cpu - f_plain_cpu) * 1000:+.0f} ms)")
     t_plain, _ = timed(base_args, repo, env, a.runs)
+    t_plain_cpu = timed.cpu
     t_adv, out = timed(adv_args, repo, env, a.runs)
+    t_adv_cpu = timed.cpu
     facts = json.loads(sh([gate, "facts", "--base", "main"] + sum((["--advisories", s] for s in sources), []), cwd=repo, env=env).stdout)
     gate_hits = {(x["name"] if x["ecosystem"] != "pypi" else x["name"].lower().replace("_", "-").replace(".", "-"), x["version"], x["id"])
                  for x in facts["advisories"] if x["kind"] != "fixed"}
-    print(f"  check without advisories: {t_plain * 1000:.0f} ms   with: {t_adv * 1000:.0f} ms   advisory cost: {(t_adv - t_plain) * 1000:+.0f} ms   matches: {len(facts['advisories'])}")
+    print(f"  check without advisories: {ms(t_plain, t_plain_cpu)}   with: {ms(t_adv, t_adv_cpu)}   advisory cost: {(t_adv - t_plain) * 1000:+.0f} ms (CPU {(t_adv_cpu - t_plain_cpu) * 1000:+.0f} ms)   matches: {len(facts['advisories'])}")
 
     # 4. peer-style baseline on the same change
-    t0 = time.perf_counter()
-    peer = peer_match(osv, py, go)
-    t_peer = time.perf_counter() - t0
-    # gate merges records that alias each other into one finding; compare by any id.
-    ids_by_finding = {}
-    for x in facts["advisories"]:
-        if x["kind"] == "fixed":
-            continue
-        n = x["name"] if x["ecosystem"] != "pypi" else x["name"].lower().replace("_", "-").replace(".", "-")
-        ids_by_finding.setdefault((n, x["version"]), set()).update([x["id"]] + x["aliases"])
-    missed = [h for h in peer if h[2] not in ids_by_finding.get((h[0], h[1]), set())]
-    extra = [h for h in gate_hits if not any(p[0] == h[0] and p[1] == h[1] and p[2] in ids_by_finding.get((h[0], h[1]), set()) for p in peer)]
-    print(f"  peer-style full load + match (Python, every run): {t_peer * 1000:.0f} ms   peer matches {len(peer)}, gate findings {len(gate_hits)}, peer matches gate lacks {len(missed)}, gate findings the peer lacks {len(extra)}")
-    for m in missed[:10]:
-        print("    missed:", m)
-    for m in extra[:10]:
-        print("    extra:", m)
+    if not a.skip_peer:
+        t0 = time.perf_counter()
+        peer = peer_match(osv, py, go)
+        t_peer = time.perf_counter() - t0
+        # gate merges records that alias each other into one finding; compare by any id.
+        ids_by_finding = {}
+        for x in facts["advisories"]:
+            if x["kind"] == "fixed":
+                continue
+            n = x["name"] if x["ecosystem"] != "pypi" else x["name"].lower().replace("_", "-").replace(".", "-")
+            ids_by_finding.setdefault((n, x["version"]), set()).update([x["id"]] + x["aliases"])
+        missed = [h for h in peer if h[2] not in ids_by_finding.get((h[0], h[1]), set())]
+        extra = [h for h in gate_hits if not any(p[0] == h[0] and p[1] == h[1] and p[2] in ids_by_finding.get((h[0], h[1]), set()) for p in peer)]
+        print(f"  peer-style full load + match (Python, every run): {t_peer * 1000:.0f} ms   peer matches {len(peer)}, gate findings {len(gate_hits)}, peer matches gate lacks {len(missed)}, gate findings the peer lacks {len(extra)}")
+        for m in missed[:10]:
+            print("    missed:", m)
+        for m in extra[:10]:
+            print("    extra:", m)
 
     # 3. generated dump
     dump = os.path.join(work, f"generated-{a.records}.zip")
@@ -309,16 +343,45 @@ def main():
     print("index (generated):", r.stdout.splitlines()[0])
     warm, _ = timed([gate, "deps", "index", "--advisories", dump], repo, genv, a.runs)
     size = sum(os.path.getsize(p) for p in glob.glob(os.path.join(gcache, "osv", "*.idx")))
-    print(f"  build (cold cache): {statistics.median(cold) * 1000:.0f} ms   up to date (warm): {warm * 1000:.0f} ms   index size {size / 1e6:.1f} MB")
+    print(f"  build (cold cache): {statistics.median(cold) * 1000:.0f} ms   up to date (warm): {ms(warm, timed.cpu)}   index size {size / 1e6:.1f} MB")
+    f_gen, _ = timed(facts_args + ["--advisories", dump], repo, genv, a.runs)
+    print(f"  facts without advisories: {ms(f_plain, f_plain_cpu)}   with the generated dump: {ms(f_gen, timed.cpu)}   index cost: {(f_gen - f_plain) * 1000:+.0f} ms (CPU {(timed.cpu - f_plain_cpu) * 1000:+.0f} ms)")
     t_gen, _ = timed(base_args + ["--advisories", dump], repo, genv, a.runs)
-    print(f"  check without advisories: {t_plain * 1000:.0f} ms   with the generated dump: {t_gen * 1000:.0f} ms   advisory cost: {(t_gen - t_plain) * 1000:+.0f} ms")
-    t0 = time.perf_counter()
-    n = 0
-    with zipfile.ZipFile(dump) as z:
-        for name in z.namelist():
-            json.loads(z.read(name))
-            n += 1
-    print(f"  peer-style: reading and parsing all {n} records once (Python): {(time.perf_counter() - t0) * 1000:.0f} ms")
+    print(f"  check without advisories: {ms(t_plain, t_plain_cpu)}   with the generated dump: {ms(t_gen, timed.cpu)}   advisory cost: {(t_gen - t_plain) * 1000:+.0f} ms (CPU {(timed.cpu - t_plain_cpu) * 1000:+.0f} ms)")
+    if not a.skip_peer:
+        t0 = time.perf_counter()
+        n = 0
+        with zipfile.ZipFile(dump) as z:
+            for name in z.namelist():
+                json.loads(z.read(name))
+                n += 1
+        print(f"  peer-style: reading and parsing all {n} records once (Python): {(time.perf_counter() - t0) * 1000:.0f} ms")
+
+    # 5. registry snapshot
+    if a.registry:
+        snap = os.path.abspath(a.registry)
+        with open(snap, "rb") as f:
+            lines = sum(1 for _ in f)
+        cfg = os.path.join(work, "registry.gate.yaml")
+        with open(cfg, "w") as f:
+            f.write(json.dumps({"dependencies": {"registry": {"pypi": snap}}}) + "\n")
+        rcache = os.path.join(work, "rcache")
+        renv = dict(os.environ, GATE_CACHE_DIR=rcache)
+        cold, cold_cpu = [], []
+        for _ in range(max(1, a.runs // 2)):
+            shutil.rmtree(rcache, ignore_errors=True)
+            c = cpu_children()
+            t = time.perf_counter()
+            sh(facts_args + ["--config", cfg], cwd=repo, env=renv)
+            cold.append(time.perf_counter() - t)
+            cold_cpu.append(cpu_children() - c)
+        warm, out = timed(facts_args + ["--config", cfg], repo, renv, a.runs)
+        found = sum(1 for d in json.loads(out.stdout)["dependencies"] if d.get("exists_in_registry"))
+        size = sum(os.path.getsize(p) for p in glob.glob(os.path.join(rcache, "*", "*.idx")))
+        print(f"\nregistry snapshot {snap} ({lines} lines), as dependencies.registry.pypi:")
+        print(f"  facts without it: {ms(f_plain, f_plain_cpu)}   first run (name index built): {ms(statistics.median(cold), statistics.median(cold_cpu))}   "
+              f"index up to date: {ms(warm, timed.cpu)}   snapshot cost: {(warm - f_plain) * 1000:+.0f} ms (CPU {(timed.cpu - f_plain_cpu) * 1000:+.0f} ms)   "
+              f"index size {size / 1e6:.1f} MB   PyPI names of the change found in it: {found}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ or SEMVER range (PEP 440 through `packaging` for PyPI, SemVer 2 for Go); withdra
 skipped (osv-scanner is a Go binary that this machine cannot build: the Go here is 1.19).
 
 Usage: python3 bench/deps_osv_match.py [--gate target/release/gate] [--osv ../shared/corpora/osv]
-       [--work /work/eval/deps/match] [--max-per-package 0]
+       [--work /work/eval/deps/match] [--max-per-package 0] [--pairs FILE]
 """
 import argparse
 import collections
@@ -213,6 +213,8 @@ def main():
     ap.add_argument("--osv", default=os.path.join(here, "..", "..", "shared", "corpora", "osv"))
     ap.add_argument("--work", default="/work/eval/deps/match")
     ap.add_argument("--max-per-package", type=int, default=0, help="sample at most N versions per package (0: all)")
+    ap.add_argument("--pairs", help="write gate's matches, one 'ecosystem package version id ids...' line each, sorted "
+                    "(to compare two gate builds: diff the files)")
     a = ap.parse_args()
     osv = os.path.abspath(a.osv)
     if not os.path.isdir(osv):
@@ -233,6 +235,9 @@ def main():
     ph = peer(recs, q)
     t_peer = time.perf_counter() - t0
     gh, t_gate, t_plain, cov = gate_hits(os.path.abspath(a.gate), tree, osv, work)
+    if a.pairs:
+        with open(a.pairs, "w") as f:
+            f.writelines(sorted(f"{k[0]} {k[1]} {k[2]} {rid} {','.join(sorted(ids))}\n" for k, es in gh.items() for rid, ids in es))
     print(f"gate facts --all over {nslots} manifests: {t_gate:.2f} s with the advisories (index cached), {t_plain:.2f} s without; coverage {cov}\npeer-style match: {t_peer:.2f} s (records already loaded)")
 
     truth = py_truth(recs, q, unlisted)

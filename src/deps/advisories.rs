@@ -3,8 +3,9 @@
 //! Sources are directories of records (the GitHub, PyPA, Go and RustSec databases, the OpenSSF
 //! malicious-packages repository: `*.json`, `*.yaml`, `*.yml`, searched recursively, hidden
 //! directories skipped) and zip files of records (osv.dev's per-ecosystem `all.zip`). The
-//! index is a file of per-package blobs and a sorted table of key hashes, so a check reads a
-//! few hundred bytes per dependency it looks up, whatever the size of the databases.
+//! index is a file of per-package blobs and a checksummed table of key hashes sorted for a
+//! binary search, so a check reads the table and the blob of each dependency it looks up,
+//! whatever the size of the databases.
 //!
 //! The index is cached under the cache directory, keyed by the sources' content: a stamp of
 //! every source file's path, size and modification time names the content key, so an
@@ -24,10 +25,15 @@ use sha2::{Digest, Sha256};
 
 use super::osv::{self, Advisory, Parsed};
 
-const MAGIC: &[u8; 8] = b"GATEOSV\x01";
+/// The index format: a header (magic, where the table and the statistics are, a checksum of
+/// the header, table and statistics), the per-package blobs (JSON), the table of
+/// (key hash, offset, length, blob checksum) sorted by key hash, and the statistics (JSON).
+/// A check reads the header, the table (28 bytes a package: 57 KB for the PyPA and Go
+/// databases) and the blobs of the packages it looks up, never the whole index.
+const MAGIC: &[u8; 8] = b"GATEOSV\x02";
 const NAMES_MAGIC: &[u8; 8] = b"GATENAM\x01";
 const HEADER: u64 = 48;
-const ENTRY: u64 = 20;
+const ENTRY: u64 = 28;
 
 /// The directory gate caches indexes in: `dependencies.cache` in .gate.yaml, else
 /// `GATE_CACHE_DIR`, else the platform's user cache directory.
@@ -67,30 +73,43 @@ fn is_record_name(n: &str) -> bool {
     n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml")
 }
 
-/// Every file of the sources, sorted; a missing source is an error naming it.
+/// Every file of the sources, sorted, under absolute paths; a missing source is an error
+/// naming it. Each source is made absolute once and its files are named under it, so the
+/// freshness check costs one `stat` per file and one `canonicalize` per source (resolving
+/// every directory cost 4,700 readlink calls per check on the PyPA and Go databases).
 fn source_files(sources: &[PathBuf]) -> Result<Vec<SourceFile>> {
     let mut out = Vec::new();
-    for src in sources {
-        let meta = std::fs::metadata(src)
-            .with_context(|| format!("advisories: cannot read {}", src.display()))?;
+    for given in sources {
+        let meta = std::fs::metadata(given)
+            .with_context(|| format!("advisories: cannot read {}", given.display()))?;
+        let src = std::fs::canonicalize(given)
+            .with_context(|| format!("advisories: cannot read {}", given.display()))?;
         if meta.is_dir() {
-            let mut stack = vec![src.clone()];
+            let mut stack = vec![src];
             while let Some(dir) = stack.pop() {
                 let rd = std::fs::read_dir(&dir)
                     .with_context(|| format!("advisories: cannot list {}", dir.display()))?;
                 for e in rd {
                     let e = e.with_context(|| format!("advisories: listing {}", dir.display()))?;
-                    let name = e.file_name().to_string_lossy().into_owned();
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
                     if name.starts_with('.') {
                         continue;
                     }
-                    let p = e.path();
-                    let ft = e.file_type()?;
+                    let ft = e
+                        .file_type()
+                        .with_context(|| format!("advisories: listing {}", dir.display()))?;
                     if ft.is_dir() {
-                        stack.push(p);
+                        stack.push(e.path());
                     } else if is_record_name(&name) || name.ends_with(".zip") {
-                        let m = std::fs::metadata(&p)
-                            .with_context(|| format!("advisories: cannot read {}", p.display()))?;
+                        let p = e.path();
+                        // A link is stamped by what it points at.
+                        let m = if ft.is_symlink() {
+                            std::fs::metadata(&p)
+                        } else {
+                            e.metadata()
+                        }
+                        .with_context(|| format!("advisories: cannot read {}", p.display()))?;
                         out.push(file_entry(p, &m));
                     }
                 }
@@ -100,7 +119,7 @@ fn source_files(sources: &[PathBuf]) -> Result<Vec<SourceFile>> {
             if !(is_record_name(&name) || name.ends_with(".zip")) {
                 bail!(
                     "advisories: {} is neither a directory, a zip file nor an OSV record (.json, .yaml)",
-                    src.display()
+                    given.display()
                 );
             }
             out.push(file_entry(src.clone(), &meta));
@@ -128,29 +147,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The stamp of a set of files: their absolute paths, sizes and modification times. Each
-/// directory is made absolute once (a database of 7,000 records sits in a few hundred
-/// directories: canonicalizing every file cost 51,000 readlink calls per check).
+/// The stamp of a set of files: their absolute paths, sizes and modification times.
 fn stamp(kind: &str, files: &[SourceFile]) -> String {
     let mut h = Sha256::new();
-    h.update(format!("gate {kind} stamp 1\n"));
-    let mut dirs: std::collections::HashMap<&Path, PathBuf> = std::collections::HashMap::new();
+    h.update(format!("gate {kind} stamp 2\n"));
     for f in files {
-        let abs = match (f.path.parent(), f.path.file_name()) {
-            (Some(dir), Some(name)) => dirs
-                .entry(dir)
-                .or_insert_with(|| {
-                    std::fs::canonicalize(if dir.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        dir
-                    })
-                    .unwrap_or_else(|_| dir.to_path_buf())
-                })
-                .join(name),
-            _ => std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()),
-        };
-        h.update(format!("{}\t{}\t{}\n", abs.display(), f.len, f.mtime_ns));
+        h.update(format!("{}\t{}\t{}\n", f.path.display(), f.len, f.mtime_ns));
     }
     hex(&h.finalize()[..16])
 }
@@ -179,7 +181,9 @@ fn content_key(kind: &str, files: &[SourceFile]) -> Result<String> {
     // Records name themselves: where a file sits does not change what it says.
     digests.sort_unstable();
     let mut h = Sha256::new();
-    h.update(format!("gate {kind} content 1\n"));
+    // The format is part of the key: an index of another format is never opened.
+    let format = if kind == "osv" { MAGIC } else { NAMES_MAGIC };
+    h.update(format!("gate {kind} content 1 {}\n", hex(format)));
     for d in digests {
         h.update(d);
     }
@@ -241,8 +245,12 @@ fn cached(
 /// FNV-1a: a fast, stable hash for the index's keys (collisions are resolved by the key
 /// stored in each blob).
 fn fnv(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    fnv_bytes(0xcbf2_9ce4_8422_2325, s.as_bytes())
+}
+
+/// FNV-1a over bytes, continuing from `h`: the index's checksums.
+fn fnv_bytes(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -358,7 +366,7 @@ fn build_index(files: &[SourceFile]) -> Result<Vec<u8>> {
     }
     stats.packages = by_key.len();
     let mut out = vec![0u8; HEADER as usize];
-    let mut table: Vec<(u64, u64, u32)> = Vec::with_capacity(by_key.len());
+    let mut table: Vec<(u64, u64, u32, u64)> = Vec::with_capacity(by_key.len());
     for (k, mut advisories) in by_key {
         advisories.sort_by(|a, b| a.id.cmp(&b.id));
         // The same record read twice (two copies of one database) counts once.
@@ -369,15 +377,16 @@ fn build_index(files: &[SourceFile]) -> Result<Vec<u8>> {
             advisories,
         })?;
         let len = u32::try_from(blob.len()).map_err(|_| anyhow!("advisories: {k}: too large"))?;
-        table.push((fnv(&k), out.len() as u64, len));
+        table.push((fnv(&k), out.len() as u64, len, fnv_bytes(BLOB_SEED, &blob)));
         out.extend_from_slice(&blob);
     }
     table.sort_unstable();
     let table_off = out.len() as u64;
-    for (h, off, len) in &table {
+    for (h, off, len, check) in &table {
         out.extend_from_slice(&h.to_le_bytes());
         out.extend_from_slice(&off.to_le_bytes());
         out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&check.to_le_bytes());
     }
     let meta_off = out.len() as u64;
     let meta = serde_json::to_vec(&stats)?;
@@ -387,7 +396,18 @@ fn build_index(files: &[SourceFile]) -> Result<Vec<u8>> {
     out[16..24].copy_from_slice(&(table.len() as u64).to_le_bytes());
     out[24..32].copy_from_slice(&meta_off.to_le_bytes());
     out[32..40].copy_from_slice(&(meta.len() as u64).to_le_bytes());
+    let check = checksum(&out[0..40], &out[table_off as usize..meta_off as usize], &meta);
+    out[40..48].copy_from_slice(&check.to_le_bytes());
     Ok(out)
+}
+
+const BLOB_SEED: u64 = 0x6761_7465_626c_6f62;
+
+/// The checksum of an index's header fields, table and statistics.
+fn checksum(head: &[u8], table: &[u8], meta: &[u8]) -> u64 {
+    let h = fnv_bytes(0x6761_7465_6964_7821, head);
+    let h = fnv_bytes(h, table);
+    fnv_bytes(h, meta)
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
@@ -396,32 +416,42 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(a)
 }
 
-/// An opened advisory index.
+/// An opened advisory index: its table in memory, the blobs read on demand.
 pub struct Index {
     pub path: PathBuf,
     pub stats: IndexStats,
     /// Whether this run built it (the sources were new or changed).
     pub built: bool,
     file: Mutex<std::fs::File>,
+    /// (key hash, offset, length, blob checksum), sorted.
+    table: Vec<(u64, u64, u32, u64)>,
     table_off: u64,
-    count: u64,
 }
 
 impl Index {
     /// Opens the index of `sources`, building it when the cache has none for their content.
+    /// A damaged cached index (a full disk, a copy cut short, a changed byte) is built again.
     pub fn open(sources: &[PathBuf], cache: &Path, force: bool) -> Result<Index> {
         let files = source_files(sources)?;
         let (path, built) = cached(cache, "osv", &files, force, || build_index(&files))?;
-        Index::open_file(path, built)
+        match Index::open_file(path, built) {
+            Err(_) if !built => {
+                let (path, built) = cached(cache, "osv", &files, true, || build_index(&files))?;
+                Index::open_file(path, built)
+            }
+            r => r,
+        }
+    }
+
+    fn damaged(path: &Path) -> anyhow::Error {
+        anyhow!(
+            "advisory index {} is damaged: rebuild it with `gate deps index --force`",
+            path.display()
+        )
     }
 
     fn open_file(path: PathBuf, built: bool) -> Result<Index> {
-        let bad = || {
-            anyhow!(
-                "advisory index {} is damaged: rebuild it with `gate deps index`",
-                path.display()
-            )
-        };
+        let bad = || Index::damaged(&path);
         let mut file = std::fs::File::open(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut head = [0u8; HEADER as usize];
@@ -435,73 +465,66 @@ impl Index {
             u64_at(&head, 24),
             u64_at(&head, 32),
         );
-        let file_len = file.metadata()?.len();
-        if table_off.checked_add(count.saturating_mul(ENTRY)) != Some(meta_off)
+        let file_len = file.metadata().map_err(|_| bad())?.len();
+        if table_off < HEADER
+            || table_off.checked_add(count.saturating_mul(ENTRY)) != Some(meta_off)
             || meta_off.checked_add(meta_len) != Some(file_len)
             || meta_len > 1 << 24
         {
             return Err(bad());
         }
-        file.seek(SeekFrom::Start(meta_off)).map_err(|_| bad())?;
-        let mut meta = vec![0u8; meta_len as usize];
-        file.read_exact(&mut meta).map_err(|_| bad())?;
-        let stats: IndexStats = serde_json::from_slice(&meta).map_err(|_| bad())?;
+        file.seek(SeekFrom::Start(table_off)).map_err(|_| bad())?;
+        let mut rest = vec![0u8; (file_len - table_off) as usize];
+        file.read_exact(&mut rest).map_err(|_| bad())?;
+        let (tbytes, meta) = rest.split_at((meta_off - table_off) as usize);
+        if checksum(&head[0..40], tbytes, meta) != u64_at(&head, 40) {
+            return Err(bad());
+        }
+        let stats: IndexStats = serde_json::from_slice(meta).map_err(|_| bad())?;
+        let table: Vec<(u64, u64, u32, u64)> = tbytes
+            .chunks_exact(ENTRY as usize)
+            .map(|e| {
+                let mut l = [0u8; 4];
+                l.copy_from_slice(&e[16..20]);
+                (u64_at(e, 0), u64_at(e, 8), u32::from_le_bytes(l), u64_at(e, 20))
+            })
+            .collect();
+        if table
+            .iter()
+            .any(|&(_, off, len, _)| off < HEADER || off.saturating_add(u64::from(len)) > table_off)
+        {
+            return Err(bad());
+        }
         Ok(Index {
             path,
             stats,
             built,
             file: Mutex::new(file),
+            table,
             table_off,
-            count,
         })
     }
 
-    /// The advisories recorded for a package (any version).
+    /// The advisories recorded for a package (any version). A blob that does not match its
+    /// checksum is an error naming the index, never an empty answer.
     pub fn lookup(&self, eco: &str, name: &str) -> Result<Vec<Advisory>> {
         let k = key(eco, name);
         let h = fnv(&k);
+        let first = self.table.partition_point(|e| e.0 < h);
         let mut file = self
             .file
             .lock()
             .map_err(|_| anyhow!("advisory index lock poisoned"))?;
-        let mut entry = |i: u64| -> Result<(u64, u64, u32)> {
-            let mut b = [0u8; ENTRY as usize];
-            file.seek(SeekFrom::Start(self.table_off + i * ENTRY))?;
-            file.read_exact(&mut b)?;
-            let mut l = [0u8; 4];
-            l.copy_from_slice(&b[16..20]);
-            Ok((u64_at(&b, 0), u64_at(&b, 8), u32::from_le_bytes(l)))
-        };
-        // The first entry with hash >= h.
-        let (mut lo, mut hi) = (0u64, self.count);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if entry(mid)?.0 < h {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        let mut found = Vec::new();
-        let mut i = lo;
-        while i < self.count {
-            let (eh, off, len) = entry(i)?;
-            if eh != h {
-                break;
-            }
-            found.push((off, len));
-            i += 1;
-        }
-        for (off, len) in found {
+        for &(_, off, len, check) in self.table[first..].iter().take_while(|e| e.0 == h) {
+            debug_assert!(off + u64::from(len) <= self.table_off);
             let mut b = vec![0u8; len as usize];
-            file.seek(SeekFrom::Start(off))?;
-            file.read_exact(&mut b)?;
-            let blob: Blob = serde_json::from_slice(&b).map_err(|_| {
-                anyhow!(
-                    "advisory index {} is damaged: rebuild it with `gate deps index`",
-                    self.path.display()
-                )
-            })?;
+            file.seek(SeekFrom::Start(off))
+                .and_then(|_| file.read_exact(&mut b))
+                .map_err(|_| Index::damaged(&self.path))?;
+            if fnv_bytes(BLOB_SEED, &b) != check {
+                return Err(Index::damaged(&self.path));
+            }
+            let blob: Blob = serde_json::from_slice(&b).map_err(|_| Index::damaged(&self.path))?;
             if blob.key == k {
                 return Ok(blob.advisories);
             }
@@ -526,7 +549,8 @@ impl NameIndex {
                 snapshot.display()
             )
         })?;
-        let files = vec![file_entry(snapshot.to_path_buf(), &m)];
+        let abs = std::fs::canonicalize(snapshot).unwrap_or_else(|_| snapshot.to_path_buf());
+        let files = vec![file_entry(abs, &m)];
         let (path, _) = cached(cache, &format!("names-{eco}"), &files, false, || {
             let text = std::fs::read_to_string(snapshot).with_context(|| {
                 format!(
@@ -825,14 +849,161 @@ mod tests {
             .err()
             .expect("bad zip");
         assert!(format!("{e:#}").contains("bad.zip"), "{e:#}");
-        // A damaged index is an error that says how to rebuild it, not a silent pass.
-        std::fs::write(t.path().join("ok.json"), REQ).expect("w");
-        let idx = Index::open(&[t.path().join("ok.json")], &cache, false).expect("builds");
-        std::fs::write(&idx.path, b"GATEOSV\x01garbage").expect("w");
-        let e = Index::open(&[t.path().join("ok.json")], &cache, false)
-            .err()
-            .expect("damaged");
-        assert!(e.to_string().contains("gate deps index"), "{e}");
+    }
+
+    /// Every (key, advisories) pair of the sources comes back out of the index as osv::parse
+    /// read it, whatever order the blobs and the table were written in.
+    #[test]
+    fn index_round_trip() {
+        let t = tempfile::tempdir().expect("tmp");
+        let dir = t.path().join("db");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let mut want: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for i in 0..300 {
+            let (eco, name) = if i % 3 == 0 {
+                ("npm", format!("@scope/pkg-{}", i % 40))
+            } else {
+                ("PyPI", format!("Pkg_{}", i % 70))
+            };
+            let id = format!("GHSA-test-{i:04}");
+            let rec = format!(
+                r#"{{"id": "{id}", "affected": [{{"package": {{"ecosystem": "{eco}", "name": "{name}"}}, "versions": ["1.{i}.0"]}}]}}"#
+            );
+            std::fs::write(dir.join(format!("{id}.json")), rec).expect("w");
+            let e = if eco == "npm" { "npm" } else { "pypi" };
+            want.entry((e.to_string(), name.clone()))
+                .or_default()
+                .push(id);
+        }
+        let cache = t.path().join("cache");
+        let idx = Index::open(&[dir.clone()], &cache, false).expect("builds");
+        assert_eq!((idx.stats.records, idx.stats.packages), (300, want.len()));
+        for ((eco, name), ids) in &want {
+            let got: Vec<String> = idx
+                .lookup(eco, name)
+                .expect("lookup")
+                .into_iter()
+                .map(|a| a.id)
+                .collect();
+            let mut ids = ids.clone();
+            ids.sort();
+            assert_eq!(&got, &ids, "{eco} {name}");
+            // Names are found however they are spelled in the manifest.
+            if eco == "pypi" {
+                assert_eq!(idx.lookup(eco, &name.to_lowercase().replace('_', "-")).expect("l").len(), ids.len());
+            }
+        }
+        assert!(idx.lookup("pypi", "pkg-70").expect("lookup").is_empty());
+        assert!(idx.lookup("cargo", "pkg-1").expect("lookup").is_empty());
+        // The bytes are a function of the content: a rebuild writes the same index.
+        let first = std::fs::read(&idx.path).expect("r");
+        let again = Index::open(&[dir], &cache, true).expect("rebuilds");
+        assert!(again.built);
+        assert_eq!(std::fs::read(&again.path).expect("r"), first);
+    }
+
+    /// A damaged cached index is built again when it is opened; a damaged blob found by a
+    /// lookup is an error naming the index. Never a silent pass.
+    #[test]
+    fn damaged_index_is_rebuilt_or_named() {
+        let t = tempfile::tempdir().expect("tmp");
+        let src = t.path().join("ok.json");
+        std::fs::write(&src, REQ).expect("w");
+        let cache = t.path().join("cache");
+        let idx = Index::open(std::slice::from_ref(&src), &cache, false).expect("builds");
+        let good = std::fs::read(&idx.path).expect("r");
+        drop(idx);
+        let table_off = u64_at(&good, 8) as usize;
+        let mut damages: Vec<Vec<u8>> = vec![
+            b"GATEOSV\x02garbage".to_vec(),
+            good[..good.len() - 3].to_vec(),
+            Vec::new(),
+        ];
+        for at in [9, 41, table_off + 2, table_off + 10, good.len() - 2] {
+            let mut d = good.clone();
+            d[at] ^= 0x20;
+            damages.push(d);
+        }
+        for (i, d) in damages.iter().enumerate() {
+            let path = cache.join("osv").join(
+                std::fs::read_dir(cache.join("osv"))
+                    .expect("ls")
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .find(|n| n.ends_with(".idx"))
+                    .expect("an index"),
+            );
+            std::fs::write(&path, d).expect("w");
+            let again = Index::open(std::slice::from_ref(&src), &cache, false)
+                .unwrap_or_else(|e| panic!("damage {i}: {e:#}"));
+            assert!(again.built, "damage {i} rebuilt");
+            assert_eq!(again.lookup("pypi", "requests").expect("lookup").len(), 1, "damage {i}");
+        }
+        // A changed byte in a blob: the table and header are sound, the lookup is not.
+        let idx = Index::open(std::slice::from_ref(&src), &cache, false).expect("opens");
+        let mut d = std::fs::read(&idx.path).expect("r");
+        d[HEADER as usize + 12] ^= 0x01;
+        std::fs::write(&idx.path, &d).expect("w");
+        let reopened = Index::open(std::slice::from_ref(&src), &cache, false).expect("opens");
+        assert!(!reopened.built);
+        let e = reopened.lookup("pypi", "requests").err().expect("damaged blob");
+        assert!(e.to_string().contains(&reopened.path.display().to_string()), "{e}");
+        assert!(e.to_string().contains("gate deps index --force"), "{e}");
+        // `gate deps index --force` repairs it.
+        let forced = Index::open(std::slice::from_ref(&src), &cache, true).expect("rebuilds");
+        assert_eq!(forced.lookup("pypi", "requests").expect("lookup").len(), 1);
+    }
+
+    /// A record edited in place (same path, new content) gives a new index on the next open:
+    /// the stamp covers every file's size and modification time.
+    #[test]
+    fn stale_sources_are_reindexed() {
+        let t = tempfile::tempdir().expect("tmp");
+        let dir = t.path().join("db");
+        std::fs::create_dir_all(dir.join("requests")).expect("mkdir");
+        let rec = dir.join("requests/GHSA-j8r2.json");
+        std::fs::write(&rec, REQ).expect("w");
+        let cache = t.path().join("cache");
+        let sources = vec![dir.clone()];
+        let affects_2_31 = |idx: &Index| {
+            let q = osv::Query::new("pypi", "2.31.0");
+            idx.lookup("pypi", "requests").expect("lookup")[0].affects(&q)
+        };
+        let idx = Index::open(&sources, &cache, false).expect("builds");
+        assert!(!affects_2_31(&idx));
+        // The advisory is revised: 2.31.0 turns out to be affected too.
+        let set_mtime = |p: &Path, secs: u64| {
+            let f = std::fs::File::options().write(true).open(p).expect("open");
+            f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+                .expect("mtime");
+        };
+        // A touched file is a new stamp: the content is hashed, found unchanged, and the
+        // index is the same one.
+        set_mtime(&rec, 1_700_000_000);
+        let idx = Index::open(&sources, &cache, false).expect("opens");
+        assert!(!idx.built);
+        // Edited in place, to the same size: the new modification time is a new stamp.
+        std::fs::write(&rec, REQ.replace("2.31.0", "2.32.0")).expect("w");
+        let idx = Index::open(&sources, &cache, false).expect("opens");
+        assert!(idx.built, "an edited record is indexed again");
+        assert!(affects_2_31(&idx), "the revised range is what the index answers");
+        // A new record in a new directory, and a removed one.
+        std::fs::create_dir_all(dir.join("flask")).expect("mkdir");
+        std::fs::write(
+            dir.join("flask/GHSA-flask.json"),
+            REQ.replace("Requests", "Flask").replace("GHSA-j8r2-6x86-q33q", "GHSA-flask"),
+        )
+        .expect("w");
+        let idx = Index::open(&sources, &cache, false).expect("opens");
+        assert_eq!(idx.lookup("pypi", "flask").expect("lookup").len(), 1);
+        std::fs::remove_file(&rec).expect("rm");
+        let idx = Index::open(&sources, &cache, false).expect("opens");
+        assert!(idx.lookup("pypi", "requests").expect("lookup").is_empty());
+        // Back to a content seen before: that index again, without a rebuild.
+        std::fs::write(&rec, REQ.replace("2.31.0", "2.32.0")).expect("w");
+        let idx = Index::open(&sources, &cache, false).expect("opens");
+        assert!(!idx.built);
+        assert!(affects_2_31(&idx));
     }
 
     #[test]
