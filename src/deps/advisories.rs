@@ -396,7 +396,11 @@ fn build_index(files: &[SourceFile]) -> Result<Vec<u8>> {
     out[16..24].copy_from_slice(&(table.len() as u64).to_le_bytes());
     out[24..32].copy_from_slice(&meta_off.to_le_bytes());
     out[32..40].copy_from_slice(&(meta.len() as u64).to_le_bytes());
-    let check = checksum(&out[0..40], &out[table_off as usize..meta_off as usize], &meta);
+    let check = checksum(
+        &out[0..40],
+        &out[table_off as usize..meta_off as usize],
+        &meta,
+    );
     out[40..48].copy_from_slice(&check.to_le_bytes());
     Ok(out)
 }
@@ -486,7 +490,12 @@ impl Index {
             .map(|e| {
                 let mut l = [0u8; 4];
                 l.copy_from_slice(&e[16..20]);
-                (u64_at(e, 0), u64_at(e, 8), u32::from_le_bytes(l), u64_at(e, 20))
+                (
+                    u64_at(e, 0),
+                    u64_at(e, 8),
+                    u32::from_le_bytes(l),
+                    u64_at(e, 20),
+                )
             })
             .collect();
         if table
@@ -876,7 +885,7 @@ mod tests {
                 .push(id);
         }
         let cache = t.path().join("cache");
-        let idx = Index::open(&[dir.clone()], &cache, false).expect("builds");
+        let idx = Index::open(std::slice::from_ref(&dir), &cache, false).expect("builds");
         assert_eq!((idx.stats.records, idx.stats.packages), (300, want.len()));
         for ((eco, name), ids) in &want {
             let got: Vec<String> = idx
@@ -890,7 +899,12 @@ mod tests {
             assert_eq!(&got, &ids, "{eco} {name}");
             // Names are found however they are spelled in the manifest.
             if eco == "pypi" {
-                assert_eq!(idx.lookup(eco, &name.to_lowercase().replace('_', "-")).expect("l").len(), ids.len());
+                assert_eq!(
+                    idx.lookup(eco, &name.to_lowercase().replace('_', "-"))
+                        .expect("l")
+                        .len(),
+                    ids.len()
+                );
             }
         }
         assert!(idx.lookup("pypi", "pkg-70").expect("lookup").is_empty());
@@ -937,7 +951,11 @@ mod tests {
             let again = Index::open(std::slice::from_ref(&src), &cache, false)
                 .unwrap_or_else(|e| panic!("damage {i}: {e:#}"));
             assert!(again.built, "damage {i} rebuilt");
-            assert_eq!(again.lookup("pypi", "requests").expect("lookup").len(), 1, "damage {i}");
+            assert_eq!(
+                again.lookup("pypi", "requests").expect("lookup").len(),
+                1,
+                "damage {i}"
+            );
         }
         // A changed byte in a blob: the table and header are sound, the lookup is not.
         let idx = Index::open(std::slice::from_ref(&src), &cache, false).expect("opens");
@@ -946,8 +964,13 @@ mod tests {
         std::fs::write(&idx.path, &d).expect("w");
         let reopened = Index::open(std::slice::from_ref(&src), &cache, false).expect("opens");
         assert!(!reopened.built);
-        let e = reopened.lookup("pypi", "requests").err().expect("damaged blob");
-        assert!(e.to_string().contains(&reopened.path.display().to_string()), "{e}");
+        let e = reopened
+            .lookup("pypi", "requests")
+            .expect_err("damaged blob");
+        assert!(
+            e.to_string().contains(&reopened.path.display().to_string()),
+            "{e}"
+        );
         assert!(e.to_string().contains("gate deps index --force"), "{e}");
         // `gate deps index --force` repairs it.
         let forced = Index::open(std::slice::from_ref(&src), &cache, true).expect("rebuilds");
@@ -986,12 +1009,16 @@ mod tests {
         std::fs::write(&rec, REQ.replace("2.31.0", "2.32.0")).expect("w");
         let idx = Index::open(&sources, &cache, false).expect("opens");
         assert!(idx.built, "an edited record is indexed again");
-        assert!(affects_2_31(&idx), "the revised range is what the index answers");
+        assert!(
+            affects_2_31(&idx),
+            "the revised range is what the index answers"
+        );
         // A new record in a new directory, and a removed one.
         std::fs::create_dir_all(dir.join("flask")).expect("mkdir");
         std::fs::write(
             dir.join("flask/GHSA-flask.json"),
-            REQ.replace("Requests", "Flask").replace("GHSA-j8r2-6x86-q33q", "GHSA-flask"),
+            REQ.replace("Requests", "Flask")
+                .replace("GHSA-j8r2-6x86-q33q", "GHSA-flask"),
         )
         .expect("w");
         let idx = Index::open(&sources, &cache, false).expect("opens");
