@@ -12,7 +12,7 @@ pub mod test;
 
 pub use evaluate::{evaluate, Outcome};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
 use std::path::Path;
 use std::time::Duration;
@@ -336,6 +336,9 @@ pub struct Engine {
     engine: regorus::Engine,
     /// Finding packages (`gate.secrets` ...), without `data.`, sorted.
     packages: Vec<String>,
+    /// Packages with a policy that is not built in (a custom package, an override): each of
+    /// their sets is evaluated on its own, so an error or the time limit names it.
+    user_packages: BTreeSet<String>,
     has_verdict: bool,
     timeout: Duration,
 }
@@ -408,6 +411,7 @@ impl Engine {
             check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
         });
         let mut packages = Vec::new();
+        let mut user_packages = BTreeSet::new();
         for src in &set.sources {
             if src.is_test() && !include_tests {
                 continue;
@@ -420,6 +424,9 @@ impl Engine {
                 .map_err(|e| anyhow!("policy error in {}: {e}", src.origin))?;
             let pkg = pkg.trim_start_matches("data.").to_string();
             if !src.is_test() {
+                if !src.builtin {
+                    user_packages.insert(pkg.clone());
+                }
                 packages.push(pkg);
             }
         }
@@ -437,6 +444,7 @@ impl Engine {
         Ok(Engine {
             engine,
             packages,
+            user_packages,
             has_verdict,
             timeout,
         })
@@ -448,12 +456,22 @@ impl Engine {
 
     /// Evaluates a query on a clone of the prepared engine with `input`.
     fn query(&self, input: &regorus::Value, query: &str) -> Result<Option<serde_json::Value>> {
+        self.query_named(input, query, query)
+    }
+
+    /// [`Engine::query`], naming the query `what` in errors.
+    fn query_named(
+        &self,
+        input: &regorus::Value,
+        query: &str,
+        what: &str,
+    ) -> Result<Option<serde_json::Value>> {
         let mut e = self.engine.clone();
         e.set_input(input.clone());
-        let _watch = limits::watchdog(query, self.timeout);
+        let _watch = limits::watchdog(what, self.timeout);
         let results = e
             .eval_query(query.to_string(), false)
-            .map_err(|err| anyhow!("policy error evaluating {query}: {err}"))?;
+            .map_err(|err| anyhow!("policy error evaluating {what}: {err}"))?;
         let Some(first) = results.result.into_iter().next() else {
             return Ok(None);
         };
@@ -482,9 +500,50 @@ impl Engine {
         &self,
         input: &regorus::Value,
     ) -> Result<(Vec<Finding>, BTreeMap<String, RuleMeta>)> {
+        // The built-in packages' sets in one query: one evaluation whose rules are computed
+        // once (a helper several packages read is not evaluated again per set), instead of a
+        // clone of the engine and a fresh evaluation per set.
+        let builtin: Vec<&str> = self
+            .packages
+            .iter()
+            .filter(|p| !self.user_packages.contains(*p))
+            .map(String::as_str)
+            .collect();
+        let combined = || -> Result<Vec<Option<serde_json::Value>>> {
+            if builtin.is_empty() {
+                return Ok(Vec::new());
+            }
+            let parts: Vec<String> = builtin
+                .iter()
+                .flat_map(|p| SETS.iter().map(move |s| format!("[v | v := data.{p}.{s}]")))
+                .collect();
+            // One set per line: regorus limits a policy line to 1,024 columns.
+            let query = format!("[{}]", parts.join(",\n"));
+            let value = self
+                .query_named(input, &query, "the built-in policies")?
+                .ok_or_else(|| anyhow!("the built-in policies' query is undefined"))?;
+            let serde_json::Value::Array(all) = value else {
+                bail!("the built-in policies' query did not give an array");
+            };
+            if all.len() != parts.len() {
+                bail!(
+                    "the built-in policies' query gave {} values, not {}",
+                    all.len(),
+                    parts.len()
+                );
+            }
+            Ok(all
+                .into_iter()
+                .map(|v| match v {
+                    serde_json::Value::Array(mut one) if one.len() == 1 => one.pop(),
+                    _ => None,
+                })
+                .collect())
+        };
         let targets: Vec<(&str, Option<Level>)> = self
             .packages
             .iter()
+            .filter(|p| self.user_packages.contains(*p))
             .flat_map(|p| {
                 [
                     (p.as_str(), Some(Level::Error)),
@@ -494,26 +553,34 @@ impl Engine {
                 ]
             })
             .collect();
-        let results: Vec<Result<(Vec<Finding>, Vec<RuleMeta>)>> = targets
-            .par_iter()
-            .map(|&(pkg, level)| {
-                let set = match level {
-                    Some(Level::Error) => "deny",
-                    Some(Level::Warning) => "warn",
-                    Some(Level::Note) => "info",
-                    None => "rules",
-                };
-                let query = format!("data.{pkg}.{set}");
-                let value = self.query(input, &query)?;
-                let Some(value) = value else {
-                    return Ok((Vec::new(), Vec::new()));
-                };
-                match level {
-                    Some(level) => Ok((parse_findings(pkg, set, level, value)?, Vec::new())),
-                    None => Ok((Vec::new(), parse_rules(pkg, value)?)),
-                }
-            })
-            .collect();
+        let parse = |pkg: &str, level: Option<Level>, value: Option<serde_json::Value>| {
+            let set = set_of(level);
+            let Some(value) = value else {
+                return Ok((Vec::new(), Vec::new()));
+            };
+            match level {
+                Some(level) => Ok((parse_findings(pkg, set, level, value)?, Vec::new())),
+                None => Ok((Vec::new(), parse_rules(pkg, value)?)),
+            }
+        };
+        let (builtin_values, user): (Result<Vec<Option<serde_json::Value>>>, Vec<Parsed>) =
+            rayon::join(combined, || {
+                targets
+                    .par_iter()
+                    .map(|&(pkg, level)| {
+                        let query = format!("data.{pkg}.{}", set_of(level));
+                        parse(pkg, level, self.query(input, &query)?)
+                    })
+                    .collect()
+            });
+        let mut results: Vec<Parsed> = Vec::new();
+        let mut values = builtin_values?.into_iter();
+        for pkg in &builtin {
+            for level in LEVELS {
+                results.push(parse(pkg, level, values.next().flatten()));
+            }
+        }
+        results.extend(user);
         let mut findings = Vec::new();
         let mut rules = BTreeMap::new();
         for r in results {
@@ -577,6 +644,27 @@ impl Engine {
             bail!("gate.verdict: score {} is outside 0..100", verdict.score);
         }
         Ok(verdict)
+    }
+}
+
+/// One set's findings or rule metadata.
+type Parsed = Result<(Vec<Finding>, Vec<RuleMeta>)>;
+
+/// The sets of a finding package, in the order stage 1 reads them.
+const LEVELS: [Option<Level>; 4] = [
+    Some(Level::Error),
+    Some(Level::Warning),
+    Some(Level::Note),
+    None,
+];
+const SETS: [&str; 4] = ["deny", "warn", "info", "rules"];
+
+fn set_of(level: Option<Level>) -> &'static str {
+    match level {
+        Some(Level::Error) => "deny",
+        Some(Level::Warning) => "warn",
+        Some(Level::Note) => "info",
+        None => "rules",
     }
 }
 

@@ -111,10 +111,13 @@ pub fn scan_change(
     paths: &PathRules,
 ) -> (Vec<SecretFact>, Vec<InputError>) {
     let post = cs.post.clone();
+    let pre = cs.pre.clone();
     let found: Vec<Result<Vec<SecretFact>, InputError>> = cs
         .files
         .par_iter_mut()
-        .map(|f| scan_file(f, &post, scanner, paths).map_err(|e| InputError::new(&f.path, &e)))
+        .map(|f| {
+            scan_file(f, &post, &pre, scanner, paths).map_err(|e| InputError::new(&f.path, &e))
+        })
         .collect();
     let mut secrets = Vec::new();
     let mut errors = Vec::new();
@@ -228,6 +231,7 @@ const MAX_WHOLE_FILE: u64 = 64 * 1024 * 1024;
 fn scan_file(
     f: &mut FileChange,
     post: &Snapshot,
+    pre: &Snapshot,
     scanner: &Scanner,
     paths: &PathRules,
 ) -> Result<Vec<SecretFact>> {
@@ -247,7 +251,31 @@ fn scan_file(
     // The added lines, one after the other, and the line number of each.
     let buf = f.added_text();
     let line_map: Vec<u32> = f.added_lines().map(|l| l.line).collect();
-    Ok(scan_buffer(f, &buf, Some(&line_map), scanner, paths))
+    let binary = f
+        .unread
+        .as_ref()
+        .is_some_and(|u| u.reason == content::Reason::Binary);
+    if !binary || f.status == change::FileStatus::Added {
+        return Ok(scan_buffer(f, &buf, Some(&line_map), scanner, paths));
+    }
+    // A binary file diffed as text (a regenerated SQLite index): its "added lines" are the
+    // file's pages moved around, so a value its pre-image already held is not new.
+    let mut values = Vec::new();
+    let facts = scan_buffer_with(f, &buf, Some(&line_map), scanner, paths, |v| {
+        values.push(v.to_vec());
+    });
+    if facts.is_empty() {
+        return Ok(facts);
+    }
+    let Some(old) = pre.read(f.old_path.as_deref().unwrap_or(&f.path))? else {
+        return Ok(facts);
+    };
+    Ok(facts
+        .into_iter()
+        .zip(values)
+        .filter(|(_, v)| memchr::memmem::find(&old, v).is_none())
+        .map(|(fact, _)| fact)
+        .collect())
 }
 
 /// Scans a whole file of the work tree, read into a buffer each worker thread reuses.

@@ -130,7 +130,7 @@ static_re!(
 );
 static_re!(
     rust_handled,
-    r"\breturn\s+Err\b|\bErr\s*\(|\?\s*[;)]|\bpanic!|\bbail!|\bunreachable!|\.context\s*\(|\banyhow!"
+    r"\breturn\s+Err\b|\bErr\s*\(|\?\s*[;)]|\bpanic!|\bbail!|\bunreachable!|\.context\s*\(|\banyhow!|\berr(?:_\w+)?!\s*[(\[{]"
 );
 static_re!(
     exits,
@@ -1399,6 +1399,16 @@ impl Lang {
         let benign_op = matches!(op_kind, Op::Parse | Op::Validate | Op::Auth | Op::Optional)
             || (op_kind == Op::Lookup && !bare_return && !broad);
         if default && (benign_types || benign_op) {
+            return out("fallback");
+        }
+        // Rust: after a failed parse (or validation), an arm that is an expression, not a
+        // block, gives the match another value in place of the failed one
+        // (`Err(_) => s.parse::<IpAddr>().ok().map(IpNet::from)`).
+        if self == Lang::Rust
+            && matches!(op_kind, Op::Parse | Op::Validate | Op::Auth | Op::Optional)
+            && !block.trim_start().starts_with('{')
+            && !block.trim().is_empty()
+        {
             return out("fallback");
         }
         if self == Lang::Go && replaces_result(&op, inner) {

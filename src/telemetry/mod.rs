@@ -1282,6 +1282,31 @@ mod tests {
         assert_eq!(e, [(Some(503), false), (Some(404), true)]);
     }
 
+    /// Rust: a project's error macro (`err_code!(..., 429)`, `err!(...)`, which return the
+    /// error) propagates it; an arm that computes another value after a failed parse is a
+    /// fallback; an empty arm after a failed write still drops the error.
+    #[test]
+    fn rust_error_macros_and_fallback_arms() {
+        let rs = inline(
+            Lang::Rust,
+            "src/limits.rs",
+            "pub fn check(ip: &IpAddr) -> Result<(), Error> {\n    match LIMITER.check_key(ip) {\n        Ok(()) => Ok(()),\n        Err(_e) => {\n            err_code!(\"Too many requests\", 429);\n        }\n    }\n}\n\npub fn proxy(entry: &str) -> Option<IpNet> {\n    match entry.parse::<IpNet>() {\n        Ok(net) => Some(net),\n        Err(_) => entry.parse::<IpAddr>().ok().map(IpNet::from),\n    }\n}\n\npub fn store(db: &Db, v: &Row) {\n    match db.save(v) {\n        Ok(_) => {}\n        Err(_) => {}\n    }\n}\n",
+        );
+        let outcomes: Vec<(&str, &str)> = rs
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.function.as_str(), t.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("check", "propagated"),
+                ("proxy", "fallback"),
+                ("store", "dropped")
+            ]
+        );
+    }
+
     /// ORM calls are outbound calls; a web session and a client constructor are not.
     #[test]
     fn outbound_calls_include_orms_and_not_sessions() {

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Serialize;
 
 use super::lang::Lang;
@@ -687,6 +687,18 @@ const DEFS: &[Def] = &[
         place: Place::Source,
         pattern: r"\.wrap\s*\(\s*(?:middleware::|actix_web::middleware::)?Logger::(?:default|new)\s*\(|\bTracingLogger::(?:default|new)\b",
     },
+    // Rocket has no request log of its own: a fairing whose request or response callback
+    // logs is the service's request log (`impl Fairing for X { async fn on_response(..) {
+    // info!(..) } }`, attached with `.attach(X)`).
+    Def {
+        id: "rocket-logging-fairing",
+        what: "a Rocket fairing that logs every request",
+        covers: &[R],
+        libraries: &[],
+        tracing: false,
+        place: Place::Source,
+        pattern: r"\bimpl\s+(?:[\w:]+::)?Fairing\s+for\s+\w+",
+    },
     Def {
         id: "django-structlog",
         what: "django-structlog request middleware",
@@ -819,10 +831,8 @@ const ENTRYPOINTS: &[(&str, &str)] = &[
 
 struct Tables {
     defs: Vec<Regex>,
-    def_set: RegexSet,
     disabled: Vec<Regex>,
     entry: Vec<Regex>,
-    entry_set: RegexSet,
 }
 
 fn tables() -> &'static Tables {
@@ -832,24 +842,11 @@ fn tables() -> &'static Tables {
             Regex::new(&format!("(?m){}", super::ascii_boundaries(p))).expect("static regex")
         };
         let defs: Vec<Regex> = DEFS.iter().map(|d| compile(d.pattern)).collect();
-        let def_set = RegexSet::new(
-            DEFS.iter()
-                .map(|d| format!("(?m){}", super::ascii_boundaries(d.pattern))),
-        )
-        .expect("static regex set");
         let entry: Vec<Regex> = ENTRYPOINTS.iter().map(|(_, p)| compile(p)).collect();
-        let entry_set = RegexSet::new(
-            ENTRYPOINTS
-                .iter()
-                .map(|(_, p)| format!("(?m){}", super::ascii_boundaries(p))),
-        )
-        .expect("static regex set");
         Tables {
             defs,
-            def_set,
             disabled: DISABLED.iter().map(|(_, _, p)| compile(p)).collect(),
             entry,
-            entry_set,
         }
     })
 }
@@ -889,8 +886,10 @@ pub fn scan(root: &str, files: &[ContextFile], context: Context) -> ServiceFact 
             *langs.entry(l.name()).or_default() += 1;
         }
         let setup = is_setup_file(f.path);
-        for i in t.def_set.matches(f.text).iter() {
-            let d = &DEFS[i];
+        // Each pattern searched on its own (literal prefilters, a lazy DFA per pattern): a
+        // `RegexSet` of all of them outgrows the lazy DFA's cache on large files and falls
+        // back to the PikeVM, which cost seconds of CPU on a large service.
+        for (i, d) in DEFS.iter().enumerate() {
             let ok = match d.place {
                 Place::Any => true,
                 Place::Source => lang.is_some(),
@@ -900,10 +899,10 @@ pub fn scan(root: &str, files: &[ContextFile], context: Context) -> ServiceFact 
                 continue;
             }
             // A commented-out setup line is not a setup.
-            let Some(m) = t.defs[i]
-                .find_iter(f.text)
-                .find(|m| !commented(f.text, m.start()))
-            else {
+            let Some(m) = t.defs[i].find_iter(f.text).find(|m| {
+                !commented(f.text, m.start())
+                    && (d.id != "rocket-logging-fairing" || fairing_logs(&f.text[m.end()..]))
+            }) else {
                 continue;
             };
             let sig = Signal {
@@ -945,9 +944,9 @@ pub fn scan(root: &str, files: &[ContextFile], context: Context) -> ServiceFact 
                 }
             }
         }
-        for i in t.entry_set.matches(f.text).iter() {
+        for (i, (what, _)) in ENTRYPOINTS.iter().enumerate() {
             // `"next": "13.x"` is a dependency: only package.json says so.
-            let what = ENTRYPOINTS[i].0;
+            let what = *what;
             let json = f.path.ends_with("package.json");
             if (what == "next.js app") != json && !(what == "next.js app" && setup) {
                 continue;
@@ -989,6 +988,27 @@ pub fn scan(root: &str, files: &[ContextFile], context: Context) -> ServiceFact 
         v.sort();
     }
     s
+}
+
+/// Whether a Rocket fairing's implementation (the text after `impl Fairing for X`, up to
+/// the next `impl`) logs in its request or response callback.
+fn fairing_logs(rest: &str) -> bool {
+    static CALLBACK: OnceLock<Regex> = OnceLock::new();
+    static LOG: OnceLock<Regex> = OnceLock::new();
+    let body = rest.find("\nimpl").map_or(rest, |end| &rest[..end]);
+    let Some(cb) = CALLBACK
+        .get_or_init(|| {
+            Regex::new(r"(?-u:\b)fn\s+on_(?:request|response)(?-u:\b)").expect("static regex")
+        })
+        .find(body)
+    else {
+        return false;
+    };
+    LOG.get_or_init(|| {
+        Regex::new(r"(?-u:\b)(?:(?:log|tracing)::)?(?:info|debug|trace|warn|error|event)!\s*\(")
+            .expect("static regex")
+    })
+    .is_match(&body[cb.end()..])
 }
 
 /// Whether the match at `offset` sits on a line comment (`#`, `//`, `--` for SQL-like).

@@ -362,3 +362,39 @@ fn a_cargo_feature_list_is_not_a_credential() {
     assert!(findings(&doc, "GATE-SEC-003").is_empty(), "{doc}");
     assert_eq!(exit, 0, "{doc}");
 }
+
+/// A binary file git diffs as text (a regenerated SQLite docs index, healthchecks'
+/// search.db): its "added lines" are the file's pages moved around. A value the base's copy
+/// of the file already held is not a new secret; a value it did not hold still fails.
+#[test]
+fn a_regenerated_binary_file_adds_only_the_secrets_its_base_lacked() {
+    let page = |n: usize, extra: &str| -> String {
+        let mut s = String::from("SQLite-like index\0\0\u{1}\n");
+        for i in 0..n {
+            s.push_str(&format!("row {i}\0docs\0\n"));
+        }
+        // The page header before each value changes when the file is regenerated.
+        for line in aws_key_pair().lines() {
+            s.push_str(&format!("p{n}\0{line}\n"));
+        }
+        s.push_str(extra);
+        s
+    };
+    let token = ["ghp_", "R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5bA2eG8u"].concat();
+    // Regenerated: more rows before the same example values.
+    let r = change(
+        &[("docs/search.db", &page(3, ""))],
+        &[("docs/search.db", &page(9, ""))],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert!(findings(&doc, "GATE-SEC-001").is_empty(), "{doc}");
+    // A token the base did not hold is new.
+    let r = change(
+        &[("docs/search.db", &page(3, ""))],
+        &[("docs/search.db", &page(9, &format!("\0token\0{token}\0\n")))],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 1, "{doc}");
+    assert!(!findings(&doc, "GATE-SEC-001").is_empty(), "{doc}");
+}

@@ -188,6 +188,42 @@ fn instrumented_services_of_every_stack_are_quiet_about_their_routes() {
     }
 }
 
+/// Rocket logs no request by itself: a fairing whose request or response callback logs
+/// (vaultwarden's `BetterLogging`) is the service's request log, so a new route is observed;
+/// a fairing that only sets headers is not, and the same route is GATE-TEL-001.
+#[test]
+fn a_rocket_fairing_that_logs_observes_every_route() {
+    for (service, expect) in [
+        ("rocket_fairing", &[][..]),
+        ("rocket_plain", &["GATE-TEL-001"][..]),
+    ] {
+        let r = Repo::new();
+        copy_service(&r, service, "ledger");
+        r.commit_all(service);
+        r.git(&["checkout", "-q", "-b", "feature"]);
+        let api = "ledger/src/api/mod.rs";
+        let before = std::fs::read_to_string(r.path().join(api)).expect("api");
+        r.write(
+            api,
+            &format!(
+                "{}\n#[delete(\"/entries/<id>\")]\nasync fn delete_entry(id: u64) -> Json<u64> {{\n    Json(id)\n}}\n",
+                before.replace("routes![list_entries]", "routes![list_entries, delete_entry]")
+            ),
+        );
+        r.commit_all("delete entries");
+        let f = tel(&r, &["check", "--base", "main"]);
+        assert_eq!(rules(&f), expect, "{service}: {f:#?}");
+        let v = facts(&r, &["facts", "--base", "main"]);
+        let requests = &v["telemetry_services"][0]["requests"];
+        if expect.is_empty() {
+            assert_eq!(requests[0]["id"], "rocket-logging-fairing", "{v:#}");
+            assert_eq!(requests[0]["path"], "ledger/src/util.rs", "{v:#}");
+        } else {
+            assert_eq!(requests.as_array().map(Vec::len), Some(0), "{v:#}");
+        }
+    }
+}
+
 /// Errors followed to where they end: gin's validation error answered 422 and the lookup
 /// default are fine, a failed write answered 422 is a masked failure; Flask's 500 handler runs
 /// after Flask logged the exception, its `Exception` handler does not; an axum error type
