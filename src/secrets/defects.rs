@@ -211,3 +211,41 @@ fn pieces_of_broken_values_are_not_keys() {
         &["versioneye: https://www.versioneye.com/api/v2/me/Qz7kLm3Xv9Tp2Rw8Yb4NcH6d?page=2"],
     );
 }
+
+#[test]
+fn values_made_of_runs_of_one_character_are_examples() {
+    let s = scanner();
+    // Runs of four or more covering half the value: typed, not drawn (a self-identifying
+    // prefix is marked as an example, not reported).
+    assert_silent(
+        &s,
+        &[
+            "token = \"sgp_3333333bDDDDD9999999CfffEAbbbbbbbbbbbbbb\"",
+            "\"token\": \"xoxp-7391046628-8305517294-2948163057-################################\"",
+        ],
+    );
+    assert_found(&s, &["aws_access_key_id = AKIAZ3MHQX7EW2LKQ4PN"]);
+}
+
+#[test]
+fn curl_credentials_in_every_documented_place_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "curl -u \"Qk7vR2nW9xLp4mZt:\" https://search.internal:9200",
+            "curl --user \"ops-bot\":\"Wq4mZ8tR2kLx\" https://api.internal/v2",
+            "curl --header 'Authorization:  9c41e7a2-58d3-4b6f-a1e0-3d7f25c8b964' https://api.internal",
+            "curl -X GET https://deploy.internal/\n     -H \"X-Deploy-ApiKey: 7c2e91d4-3b6a-4f08-9e15-a4d07b3c82f6\"",
+            "curl -X POST https://api.internal/tasks -H \"Token: 8f3c2a7e91b4d605\"",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            "curl -u \"myusername\" http://localhost:15130/api/check_user/",
+            "curl -u \"${username}\":\"${password}\"",
+            "curl -H \"Authorization: Negotiate\" https://intranet.internal",
+        ],
+    );
+}

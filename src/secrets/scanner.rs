@@ -781,7 +781,10 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
         // almost never hold one, made-up ones very often do.
         || longest_sequence(secret) >= 6
         // `a1b2c3d4e5f6`: two counting sequences interleaved.
-        || longest_interleaved(secret) >= 8;
+        || longest_interleaved(secret) >= 8
+        // Runs of one character making up half the value (`5555555dAAAAA7777777Cccc`):
+        // typed, not drawn.
+        || repeated_half(secret);
     if placeholder {
         return if generic {
             Verdict::Drop
@@ -1128,6 +1131,28 @@ fn longest_sequence(v: &[u8]) -> usize {
         best = best.max(up).max(down);
     }
     best
+}
+
+/// Whether runs of four or more of one character cover at least half of `v` (16+ bytes). A
+/// random 40-character key holds such a run with a probability under one in a thousand;
+/// runs covering half of it, never.
+fn repeated_half(v: &[u8]) -> bool {
+    if v.len() < 16 {
+        return false;
+    }
+    let mut covered = 0;
+    let mut run = 1;
+    for i in 1..=v.len() {
+        if i < v.len() && v[i] == v[i - 1] {
+            run += 1;
+            continue;
+        }
+        if run >= 4 {
+            covered += run;
+        }
+        run = 1;
+    }
+    covered * 2 >= v.len()
 }
 
 fn longest_run(v: &[u8]) -> usize {
