@@ -236,7 +236,7 @@ fn curl_credentials_in_every_documented_place_are_found() {
             "curl -u \"Qk7vR2nW9xLp4mZt:\" https://search.internal:9200",
             "curl --user \"ops-bot\":\"Wq4mZ8tR2kLx\" https://api.internal/v2",
             "curl --header 'Authorization:  9c41e7a2-58d3-4b6f-a1e0-3d7f25c8b964' https://api.internal",
-            "curl -X GET https://deploy.internal/\n     -H \"X-Deploy-ApiKey: 7c2e91d4-3b6a-4f08-9e15-a4d07b3c82f6\"",
+            "curl -X GET https://deploy.internal/ \\\n     -H \"X-Deploy-ApiKey: 7c2e91d4-3b6a-4f08-9e15-a4d07b3c82f6\"",
             "curl -X POST https://api.internal/tasks -H \"Token: 8f3c2a7e91b4d605\"",
         ],
     );
