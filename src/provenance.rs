@@ -553,11 +553,21 @@ mod tests {
             ("codex@openai.com", "codex"),
             // Codex runner containers' default identity (steveyegge/beads' 5 codex misses).
             ("codex-agent@example.com", "codex"),
+            // Copilot's plain address (openai/openai-agents-python, held-out replay miss).
+            ("copilot@github.com", "copilot"),
         ] {
             let msg = format!("x\n\nCo-authored-by: Bot <{email}>\n");
             assert_eq!(agents_of(&msg), [agent], "{email}");
             assert_eq!(run(&[commit(email, "x\n")]).agents, [agent], "{email}");
         }
+    }
+
+    #[test]
+    fn copilot_workspace_footer() {
+        // The footer Copilot Workspace writes in the pull request it opens (held-out miss).
+        let msg = "Add retries to the client\n\n* Retry on 503\n\n---\n\nFor more details, open the [Copilot Workspace session](https://copilot-workspace.githubnext.com/acme/client?shareId=XXXX).\n";
+        assert_eq!(agents_of(msg), ["copilot"]);
+        assert!(agents_of("Mention githubnext.com in the docs\n").is_empty());
     }
 
     #[test]

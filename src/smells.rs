@@ -54,7 +54,7 @@ pub fn analyze(
             !generated(p) && language(p).is_some_and(|l| l != "markdown" && l != "json")
         }));
         sm.extend(shortcuts::settings_relaxed(&cs.files, &mut post)?);
-        sm.extend(shortcuts::ci_checks_bypassed(&cs.files));
+        sm.extend(shortcuts::ci_checks_bypassed(&cs.files, &mut post)?);
         sm.extend(shortcuts::instructions_changed(&cs.files));
     }
     sm.sort_by(|a, b| (&a.path, a.line, a.kind).cmp(&(&b.path, b.line, b.kind)));

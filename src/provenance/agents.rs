@@ -87,6 +87,8 @@ const BUILTIN: &[(&str, &str, &str, &str)] = &[
     ("copilot", "login", "copilot-pull-request-reviewer[bot]", "Copilot code review's bot account"),
     ("copilot", "trailer", "Copilot-Session", "Copilot CLI's `Copilot-Session:` trailer (observed in github/github-mcp-server)"),
     ("copilot", "login", "github-advanced-security[bot]", "Copilot Autofix: code-scanning fixes committed with `Co-authored-by: Copilot Autofix powered by AI <...+github-advanced-security[bot]@users.noreply.github.com>` (observed in All-Hands-AI/OpenHands)"),
+    ("copilot", "email", "copilot@github.com", "`Co-authored-by: Copilot <copilot@github.com>` on commits made with Copilot (observed in openai/openai-agents-python, held-out replay; also 3 commits of github/github-mcp-server)"),
+    ("copilot", "text", "copilot-workspace.githubnext.com/", "Copilot Workspace's pull-request footer `For more details, open the [Copilot Workspace session](https://copilot-workspace.githubnext.com/...)` (observed in openai/openai-agents-python, held-out replay; also All-Hands-AI/OpenHands, Aider-AI/aider)"),
     ("copilot", "branch", "copilot/", "Copilot coding agent works on `copilot/...` branches (docs.github.com; observed in github/github-mcp-server)"),
     // Cursor.
     ("cursor", "email", "cursoragent@cursor.com", "Cursor background agents author as `Cursor Agent <cursoragent@cursor.com>` and add it as co-author (observed in All-Hands-AI/OpenHands, steveyegge/beads)"),

@@ -157,6 +157,59 @@ static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// An assertion with its literals blanked: `assert.Contains(t, props, "page")` and
+/// `assert.Contains(t, props, "cursor")` check the same thing against another value.
+fn shape(line: &str) -> String {
+    static LITERAL: LazyLock<Regex> =
+        LazyLock::new(|| re(r#""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`|\b\d+(?:\.\d+)?\b"#));
+    LITERAL.replace_all(&norm(line), "_").into_owned()
+}
+
+/// A Go error guard (`t.Fatal(err)`, `require.NoError(t, err)`) on a call the same hunk
+/// removes: the setup it checked is gone (`os.MkdirTemp` replaced by `t.TempDir()`).
+static ERR_GUARD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bt\.(?:Fatal|Fatalf|Error|Errorf)\s*\(.*\berr\b|\b(?:require|assert)\.NoError\s*\(\s*t\s*,\s*err\b",
+    )
+});
+static ERR_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"\berr\s*:?=[^=]"));
+
+/// A throwaway verification script an agent wrote at the top of the repository
+/// (`test_fix.py` with a `__main__` block printing results): deleting it removes no test the
+/// suite runs. A unittest or pytest module that runs itself (`unittest.main()`) is a test.
+fn scratch_script(f: &FileChange) -> bool {
+    if f.path.contains('/') || !f.path.ends_with(".py") {
+        return false;
+    }
+    let lines: Vec<String> = f
+        .hunks
+        .iter()
+        .flat_map(|h| h.removed.iter())
+        .map(text)
+        .collect();
+    lines.iter().any(|l| l.starts_with("if __name__ =="))
+        && !lines
+            .iter()
+            .any(|l| l.contains("unittest.main(") || l.contains("pytest.main("))
+}
+
+/// Two long names one typo apart (`contry_support` tests `country_support`): at most one
+/// character inserted, deleted or replaced, in names of 8 characters or more.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().min(b.len()) < 8 || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a.len().max(b.len()) - head - tail <= 1
+}
+
 fn squash(s: &str) -> String {
     s.to_ascii_lowercase().replace(['_', '-', ' '], "")
 }
@@ -306,6 +359,22 @@ pub fn tests_weakened(
 
     // Assertions and test names added anywhere in tests (a move is no removal).
     let mut added_assert: HashMap<String, usize> = HashMap::new();
+    // Shapes of the assertions each test file adds: a removed assertion of the same shape is
+    // an expectation changed (`"page"` -> `"cursor"`), not a check dropped.
+    // Up to two removed per added (`page` and `perPage` -> `cursor`); beyond that the file
+    // drops checks of that kind.
+    let mut added_shapes: HashMap<(&str, String), usize> = HashMap::new();
+    let mut removed_shapes: HashMap<(&str, String), usize> = HashMap::new();
+    for f in &tests {
+        for l in f.hunks.iter().flat_map(|h| h.removed.iter()) {
+            let t = text(l);
+            if !is_comment(&t) && ASSERTION.is_match(&t) {
+                *removed_shapes
+                    .entry((f.path.as_str(), shape(&t)))
+                    .or_default() += 1;
+            }
+        }
+    }
     let mut added_tests: HashMap<String, usize> = HashMap::new();
     for f in tests.iter().chain(rust_src.iter()) {
         for l in f.added_lines() {
@@ -315,6 +384,9 @@ pub fn tests_weakened(
             }
             if tests.iter().any(|x| x.path == f.path) && ASSERTION.is_match(&t) {
                 *added_assert.entry(norm(&t)).or_default() += 1;
+                *added_shapes
+                    .entry((f.path.as_str(), shape(&t)))
+                    .or_default() += 1;
             }
             for (_, r) in TEST_DEF.iter() {
                 if let Some(c) = r.captures(&t) {
@@ -323,6 +395,12 @@ pub fn tests_weakened(
             }
         }
     }
+
+    let rewritten = |path: &str, t: &str| {
+        let k = (path, shape(t));
+        let added = added_shapes.get(&k).copied().unwrap_or(0);
+        added > 0 && removed_shapes.get(&k).copied().unwrap_or(0) <= 2 * added + 1
+    };
 
     let mut out = Vec::new();
     let mut removals: BTreeMap<&str, Removal> = BTreeMap::new();
@@ -334,6 +412,7 @@ pub fn tests_weakened(
             anchor: 0,
         };
         for h in &f.hunks {
+            let setup_removed = h.removed.iter().any(|l| ERR_ASSIGN.is_match(&text(l)));
             for l in &h.removed {
                 let t = text(l);
                 if is_comment(&t) {
@@ -343,6 +422,8 @@ pub fn tests_weakened(
                     match added_assert.get_mut(&norm(&t)) {
                         Some(n) if *n > 0 => *n -= 1,
                         _ if follows_code(&t) => {}
+                        _ if rewritten(f.path.as_str(), &t) => {}
+                        _ if setup_removed && ERR_GUARD.is_match(&t) => {}
                         _ => {
                             r.assertions += 1;
                             if r.anchor == 0 {
@@ -538,7 +619,9 @@ pub fn tests_weakened(
             continue;
         }
         let s = stem(&f.path);
-        if removed_stems.contains(&s)
+        if scratch_script(f)
+            || removed_stems.contains(&s)
+            || removed_stems.iter().any(|r| one_edit_apart(r, &s))
             || added_stems.contains(&s)
             || src_removed.saturating_sub(src_added) >= f.deletions()
         {
@@ -1037,7 +1120,11 @@ pub fn relaxed_in(
                 if let Some(k) = key.as_deref() {
                     let gone = removed_items.get_mut(&(key.clone(), c[1].to_string()));
                     let moved = matches!(gone, Some(n) if *n > 0);
-                    if !moved && GROWING_OFF.contains(&k) && tool != "package.json" {
+                    if !moved
+                        && GROWING_OFF.contains(&k)
+                        && tool != "package.json"
+                        && !routine_exclusion(tool, k, &c[1])
+                    {
                         found.push((l.line, "list_grown", format!("adds `{}` to `{k}`", &c[1])));
                     }
                     if let Some(n) = removed_items.get_mut(&(key.clone(), c[1].to_string())) {
@@ -1136,7 +1223,10 @@ pub fn relaxed_in(
             let was: BTreeSet<String> = before.iter().flat_map(|b| items(b)).collect();
             if !before.is_empty() || !now.is_empty() {
                 if GROWING_OFF.contains(&bare.as_str()) && tool != "package.json" {
-                    let new: Vec<&String> = now.difference(&was).collect();
+                    let new: Vec<&String> = now
+                        .difference(&was)
+                        .filter(|i| !routine_exclusion(tool, &bare, i))
+                        .collect();
                     if !new.is_empty() {
                         found.push((
                             l.line,
@@ -1235,9 +1325,41 @@ pub fn relaxed_in(
             }
         }
     }
+    // A TOML or INI section the change adds is a new configuration, not a relaxed one
+    // (`[tool.ruff.lint]` with `select = ["D"]` and `ignore = ["D1"]`).
+    let added_at: BTreeSet<u32> = f.added_lines().map(|l| l.line).collect();
+    let in_new_section = |line: u32| {
+        let idx = (line as usize).saturating_sub(1).min(post_lines.len());
+        post_lines[..idx]
+            .iter()
+            .rposition(|l| {
+                let t = l.trim();
+                t.starts_with('[') && t.ends_with(']') && !t.contains('=')
+            })
+            .is_some_and(|h| added_at.contains(&(h as u32 + 1)))
+    };
+    found.retain(|x| !in_new_section(x.0));
     found.sort();
     found.dedup();
     found
+}
+
+/// An exclusion every project has: dependencies and build output (`node_modules`, `dist/**`),
+/// and, in coverage settings (`omit`, codecov's `ignore`), the tests themselves
+/// (`**/*_test.go`, `tests/*`). Adding one hides no code from the checker.
+fn routine_exclusion(tool: &str, key: &str, item: &str) -> bool {
+    static OUTPUT: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"^(?:\./)?(?:\*\*/)?(?:node_modules|dist|build|out|\.next|coverage|vendor|target|\.venv|venv|__pycache__|\.git|\.cache|\.tox)(?:/\*\*)?(?:/\*)?/?$",
+        )
+    });
+    static TESTS: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:^|/|\*)(?:tests?|testdata|testutils?|spec|__tests__|mocks?)(?:/|$)|_test\.go$|(?:^|/)test_\*|\.(?:test|spec)\.\w+$",
+        )
+    });
+    let coverage = matches!(tool, "coverage" | "codecov" | "nyc") || key == "omit";
+    OUTPUT.is_match(item) || coverage && TESTS.is_match(item)
 }
 
 fn quote_list(items: &[&String]) -> String {
@@ -1370,28 +1492,125 @@ static NON_BLOCKING: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 static OR_TRUE: LazyLock<Regex> =
     LazyLock::new(|| re(r"\|\|\s*(?:true|:|exit\s+0|echo\b[^|;&]*)\s*(?:#.*)?['\x22]?\s*$"));
 
-/// CI checks made non-blocking, skipped or removed, one smell per CI file.
-pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
-    // Check commands the change adds anywhere in CI (a job moved or renamed is no removal).
-    let mut added_cmds: HashMap<String, usize> = HashMap::new();
-    for f in files.iter().filter(|f| ci_system(&f.path).is_some()) {
-        for l in f.added_lines() {
-            let t = text(l);
-            if !t.trim_start().starts_with('#') && CHECK_COMMAND.is_match(&t) {
-                for m in CHECK_COMMAND.find_iter(&t) {
-                    *added_cmds
-                        .entry(norm(m.as_str()).to_ascii_lowercase())
-                        .or_default() += 1;
+/// The check commands a CI line runs (normalized, lower-case): none on a `name:` or other
+/// key that holds no command, and none where the command installs, downloads or moves the
+/// tool (`pip install ruff mypy`, `curl .../golangci-lint.tar.gz`, `mv golangci-lint bin/`).
+/// A `uses:` line counts as running the tool its action names
+/// (`golangci/golangci-lint-action`).
+fn check_commands(line: &str) -> Vec<String> {
+    static KEY: LazyLock<Regex> =
+        LazyLock::new(|| re(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s+(.*)|\s*)$"));
+    static NOT_RUNNING: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^(?:sudo\s+)?(?:curl|wget|tar|mv|cp|chmod|mkdir|ln|rm|echo|brew|apt|apt-get|choco|gem\s+install|(?:python3?\s+-m\s+)?pip3?\s+(?:install|download)|pipx\s+install|uv\s+(?:pip\s+install|tool\s+install|add|sync)|(?:npm|pnpm|bun)\s+(?:install|i|ci|add)\b|yarn\s+(?:install|add)|go\s+(?:install|get)|cargo\s+(?:install|binstall)|poetry\s+(?:install|add)|conda\s+install)\b",
+        )
+    });
+    let t = line.trim_start();
+    if t.starts_with('#') {
+        return Vec::new();
+    }
+    let body = match KEY.captures(t) {
+        Some(c) => {
+            let key = c[1].to_ascii_lowercase();
+            let value = c.get(2).map_or("", |m| m.as_str());
+            match key.as_str() {
+                "uses" => {
+                    return CHECK_COMMAND
+                        .find_iter(value)
+                        .map(|m| norm(m.as_str()).to_ascii_lowercase())
+                        .collect()
                 }
+                "run" | "script" | "command" | "commands" | "cmd" | "before_script"
+                | "after_script" | "sh" | "bat" | "powershell" | "pwsh" | "bash" => value,
+                _ => return Vec::new(),
             }
+        }
+        None => t.trim_start_matches("- "),
+    };
+    let mut out = Vec::new();
+    for segment in body.split(['&', ';', '|']) {
+        let seg = segment.trim();
+        if NOT_RUNNING.is_match(seg) {
+            continue;
+        }
+        out.extend(
+            CHECK_COMMAND
+                .find_iter(seg)
+                .map(|m| norm(m.as_str()).to_ascii_lowercase()),
+        );
+        if SCRIPT_CHECK.is_match(seg) && !CHECK_COMMAND.is_match(seg) {
+            out.push("script".to_string());
+        }
+    }
+    out
+}
+
+/// Commands that run a whole set of checks: removing single check steps while adding one of
+/// these moves the checks there (`mypy` and `ruff` steps -> `pre-commit run`).
+static AGGREGATOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(?:pre-commit\s+run|tox|nox|make\s+(?:test|check|lint)|script)$"));
+
+/// Whether the step or job a marker at post-image line `idx` (0-based) belongs to runs a
+/// check: a check command, a project check script, or a name that says it tests, lints or
+/// checks. A release or deploy step allowed to fail is no check made non-blocking.
+fn block_runs_check(lines: &[&str], idx: usize) -> bool {
+    static CHECK_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)(?:^|[^a-z])(?:tests?|testing|lint|linters?|checks?|verify|typecheck|type-check|specs?|e2e|coverage)(?:$|[^a-z])",
+        )
+    });
+    let indent = |s: &str| s.len() - s.trim_start().len();
+    let blank = |s: &str| s.trim().is_empty() || s.trim_start().starts_with('#');
+    let Some(marker) = lines.get(idx) else {
+        return true;
+    };
+    let mi = indent(marker);
+    // The block: a list item (a step) or the key (a job) the marker sits under.
+    let (start, base) = if marker.trim_start().starts_with("- ") {
+        (idx, mi)
+    } else {
+        match (0..idx)
+            .rev()
+            .find(|&i| !blank(lines[i]) && indent(lines[i]) < mi)
+        {
+            Some(p) => (p, indent(lines[p])),
+            None => return true,
+        }
+    };
+    let end = (start + 1..lines.len())
+        .find(|&i| !blank(lines[i]) && indent(lines[i]) <= base)
+        .unwrap_or(lines.len());
+    // A step's or job's `name:`, or the job's own key (`test-nix:`).
+    let named = |l: &str| {
+        let t = l.trim().trim_start_matches("- ");
+        (t.starts_with("name:") || t.ends_with(':')) && CHECK_NAME.is_match(t)
+    };
+    lines[start..end]
+        .iter()
+        .any(|l| named(l) || !check_commands(l).is_empty())
+}
+
+/// CI checks made non-blocking, skipped or removed, one smell per CI file. `post` reads a file
+/// after the change: a marker counts only on a step or job that runs a check, and a removed
+/// check command counts only when no CI file the change touches runs it afterwards.
+pub fn ci_checks_bypassed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
+    let ci_files: Vec<&FileChange> = files
+        .iter()
+        .filter(|f| ci_system(&f.path).is_some())
+        .collect();
+    // Check commands the change adds anywhere in CI (a job moved or renamed is no removal).
+    let mut added_cmds: BTreeSet<String> = BTreeSet::new();
+    for f in &ci_files {
+        for l in f.added_lines() {
+            added_cmds.extend(check_commands(&text(l)));
         }
     }
     // A change that runs as many check commands as it removes replaced them (npm -> pnpm,
-    // unittest -> pytest, a script, jobs merged into one workflow): no check is gone.
+    // unittest -> pytest, a script, jobs merged into one workflow), and one that adds a
+    // command running a set of checks moved them there: no check is gone.
     let count_cmds = |added: bool| -> usize {
-        files
+        ci_files
             .iter()
-            .filter(|f| ci_system(&f.path).is_some())
             .flat_map(|f| f.hunks.iter())
             .flat_map(|h| {
                 if added {
@@ -1400,17 +1619,28 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
                     h.removed.iter()
                 }
             })
-            .map(text)
-            .filter(|t| !t.trim_start().starts_with('#'))
-            .map(|t| {
-                CHECK_COMMAND
-                    .find_iter(&t)
-                    .count()
-                    .max(usize::from(SCRIPT_CHECK.is_match(&t)))
-            })
+            .map(|l| check_commands(&text(l)).len())
             .sum()
     };
-    let replaced = count_cmds(true) >= count_cmds(false);
+    let removed_total = count_cmds(false);
+    let replaced =
+        count_cmds(true) >= removed_total || added_cmds.iter().any(|c| AGGREGATOR.is_match(c));
+    // The post-images of the CI files the change touches, and the checks they still run.
+    let mut images: HashMap<&str, String> = HashMap::new();
+    let mut still_run: BTreeSet<String> = BTreeSet::new();
+    for f in &ci_files {
+        if f.status == FileStatus::Deleted || f.hunks.is_empty() {
+            continue;
+        }
+        if let Some(img) = post(&f.path)? {
+            if removed_total > 0 {
+                for l in img.lines() {
+                    still_run.extend(check_commands(l));
+                }
+            }
+            images.insert(f.path.as_str(), img);
+        }
+    }
     let mut out = Vec::new();
     for f in files.iter().filter(|f| !f.hunks.is_empty()) {
         let Some(system) = ci_system(&f.path) else {
@@ -1423,6 +1653,7 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
         {
             continue;
         }
+        let image: Option<Vec<&str>> = images.get(f.path.as_str()).map(|i| i.lines().collect());
         let mut removed: HashMap<String, usize> = HashMap::new();
         // Markers of each kind the file already had: a reworded comment is no new marker.
         let mut removed_kinds: HashMap<&'static str, usize> = HashMap::new();
@@ -1458,12 +1689,17 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
                         continue;
                     }
                 }
+                if let Some(img) = &image {
+                    if !block_runs_check(img, (l.line as usize).saturating_sub(1)) {
+                        continue;
+                    }
+                }
                 found.push((
                     l.line,
                     what,
                     format!("adds `{}`", norm(&t).trim_start_matches("- ")),
                 ));
-            } else if OR_TRUE.is_match(&t) && CHECK_COMMAND.is_match(&t) {
+            } else if OR_TRUE.is_match(&t) && !check_commands(&t).is_empty() {
                 found.push((
                     l.line,
                     "or_true",
@@ -1476,27 +1712,23 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
             for h in &f.hunks {
                 for l in &h.removed {
                     let t = text(l);
-                    if t.trim_start().starts_with('#') {
-                        continue;
-                    }
-                    for m in CHECK_COMMAND.find_iter(&t) {
-                        let k = norm(m.as_str()).to_ascii_lowercase();
-                        match added_cmds.get_mut(&k) {
-                            Some(n) if *n > 0 => *n -= 1,
-                            _ => found.push((
-                                anchor(h.new_start),
-                                "check_removed",
-                                format!(
-                                    "removes the step running `{}`",
-                                    clip(
-                                        norm(&t)
-                                            .trim_start_matches("- ")
-                                            .trim_start_matches("run: "),
-                                        80
-                                    )
-                                ),
-                            )),
+                    for k in check_commands(&t) {
+                        if added_cmds.contains(&k) || still_run.contains(&k) {
+                            continue;
                         }
+                        found.push((
+                            anchor(h.new_start),
+                            "check_removed",
+                            format!(
+                                "removes the step running `{}`",
+                                clip(
+                                    norm(&t)
+                                        .trim_start_matches("- ")
+                                        .trim_start_matches("run: "),
+                                    80
+                                )
+                            ),
+                        ));
                     }
                 }
             }
@@ -1531,7 +1763,7 @@ pub fn ci_checks_bypassed(files: &[FileChange]) -> Vec<Smell> {
             ..Smell::default()
         });
     }
-    out
+    Ok(out)
 }
 
 fn clip(s: &str, n: usize) -> String {

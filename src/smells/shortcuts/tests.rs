@@ -38,6 +38,10 @@ fn is_source(p: &str) -> bool {
     crate::paths::language(p).is_some_and(crate::paths::is_source_language)
 }
 
+fn bypassed(files: &[FileChange]) -> Vec<Smell> {
+    ci_checks_bypassed(files, &mut |_| Ok(None)).expect("no post-image reads fail")
+}
+
 fn weakened(files: &[FileChange]) -> Vec<Smell> {
     tests_weakened(files, &is_test, &is_source)
 }
@@ -421,13 +425,13 @@ fn ci_checks_made_non_blocking_or_removed() {
         ("        run: pytest -q || true", "or_true"),
         ("        run: npm run lint || exit 0", "or_true"),
     ] {
-        let s = ci_checks_bypassed(&[modified(".github/workflows/ci.yml", &[line], &[])]);
+        let s = bypassed(&[modified(".github/workflows/ci.yml", &[line], &[])]);
         assert_eq!((s.len(), s[0].what), (1, Some(what)), "{line}: {s:?}");
     }
-    let gl = ci_checks_bypassed(&[modified(".gitlab-ci.yml", &["  allow_failure: true"], &[])]);
+    let gl = bypassed(&[modified(".gitlab-ci.yml", &["  allow_failure: true"], &[])]);
     assert_eq!(gl[0].what, Some("allow_failure"));
     // A test step dropped, and not run anywhere else.
-    let rm = ci_checks_bypassed(&[modified(
+    let rm = bypassed(&[modified(
         ".github/workflows/ci.yml",
         &[],
         &["      - run: cargo test --all"],
@@ -444,7 +448,7 @@ fn ci_checks_made_non_blocking_or_removed() {
         &["      - run: cargo test --all"],
         &[],
     );
-    assert!(ci_checks_bypassed(&[a, b]).is_empty());
+    assert!(bypassed(&[a, b]).is_empty());
     let ok = modified(
         ".github/workflows/ci.yml",
         &[
@@ -453,11 +457,9 @@ fn ci_checks_made_non_blocking_or_removed() {
         ],
         &[],
     );
-    assert!(ci_checks_bypassed(&[ok]).is_empty());
+    assert!(bypassed(&[ok]).is_empty());
     // Not a CI file.
-    assert!(
-        ci_checks_bypassed(&[modified("docs/ci.md", &["continue-on-error: true"], &[])]).is_empty()
-    );
+    assert!(bypassed(&[modified("docs/ci.md", &["continue-on-error: true"], &[])]).is_empty());
 }
 
 #[test]
@@ -607,7 +609,7 @@ fn replaced_checks_new_workflows_vendored_ci_and_reworded_markers_are_not_bypass
         ),
     ] {
         assert!(
-            ci_checks_bypassed(&[modified(ci, &[to], &[from])]).is_empty(),
+            bypassed(&[modified(ci, &[to], &[from])]).is_empty(),
             "{from} -> {to}"
         );
     }
@@ -617,7 +619,7 @@ fn replaced_checks_new_workflows_vendored_ci_and_reworded_markers_are_not_bypass
         &["        run: npm run build"],
         &["        run: npm test"],
     );
-    assert_eq!(ci_checks_bypassed(&[gone])[0].what, Some("check_removed"));
+    assert_eq!(bypassed(&[gone])[0].what, Some("check_removed"));
     // A new workflow that starts disabled, and vendored code's CI.
     let new_wf = file(
         ".github/workflows/pre-commit.yml",
@@ -632,7 +634,7 @@ fn replaced_checks_new_workflows_vendored_ci_and_reworded_markers_are_not_bypass
         ],
         &[],
     );
-    assert!(ci_checks_bypassed(&[new_wf]).is_empty());
+    assert!(bypassed(&[new_wf]).is_empty());
     let vendored = file(
         "third-party/github.com/x/.travis.yml",
         FileStatus::Deleted,
@@ -640,17 +642,310 @@ fn replaced_checks_new_workflows_vendored_ci_and_reworded_markers_are_not_bypass
         &[],
         &["script: make test"],
     );
-    assert!(ci_checks_bypassed(&[vendored]).is_empty());
+    assert!(bypassed(&[vendored]).is_empty());
     // continue-on-error that was there, its comment reworded.
     let reworded = modified(
         ci,
         &["    continue-on-error: true  # Windows tests time out"],
         &["    continue-on-error: true  # Windows is slow"],
     );
-    assert!(ci_checks_bypassed(&[reworded]).is_empty());
+    assert!(bypassed(&[reworded]).is_empty());
     let added = modified(ci, &["    continue-on-error: true"], &[]);
-    assert_eq!(
-        ci_checks_bypassed(&[added])[0].what,
-        Some("continue_on_error")
+    assert_eq!(bypassed(&[added])[0].what, Some("continue_on_error"));
+}
+
+#[test]
+fn expectations_changed_to_a_new_value_are_not_weakening() {
+    // Two checks on the old pagination parameters replaced by one on the new one.
+    let t = modified(
+        "pkg/api/list_test.go",
+        &["\tassert.Contains(t, schema.Properties, \"token\")"],
+        &[
+            "\tassert.Contains(t, schema.Properties, \"offset\")",
+            "\tassert.Contains(t, schema.Properties, \"limit\")",
+        ],
     );
+    assert!(weakened(&[t]).is_empty());
+    // Six visibility checks dropped for one of the same shape: the file drops checks.
+    let removed: Vec<String> = (0..6)
+        .map(|i| format!("  await expect(page.getByText('Row {i}')).toBeVisible();"))
+        .collect();
+    let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
+    let t = modified(
+        "tests/e2e/report.test.ts",
+        &["  await expect(page.getByText('Total')).toBeVisible();"],
+        &removed,
+    );
+    let s = weakened(&[t]);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].what, Some("assertions_removed"));
+}
+
+#[test]
+fn error_guards_of_removed_setup_are_not_weakening() {
+    // `os.MkdirTemp` and its error check replaced by `t.TempDir()`.
+    let t = modified(
+        "internal/store/store_test.go",
+        &["\tdir := t.TempDir()"],
+        &[
+            "\tdir, err := os.MkdirTemp(\"\", \"store-*\")",
+            "\tif err != nil {",
+            "\t\tt.Fatal(err)",
+            "\t}",
+            "\tdefer os.RemoveAll(dir)",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // The error check alone removed, the call it checked kept: weakening.
+    let t = modified(
+        "internal/store/store_test.go",
+        &[],
+        &[
+            "\tif err != nil {",
+            "\t\tt.Fatalf(\"open: %v\", err)",
+            "\t}",
+        ],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+}
+
+#[test]
+fn agents_scratch_scripts_at_the_top_are_not_test_files() {
+    let is_test = |p: &str| is_test(p) || name_of(p).starts_with("test_");
+    let script = |path: &str, last: &str| {
+        file(
+            path,
+            FileStatus::Deleted,
+            0,
+            &[],
+            &[
+                "#!/usr/bin/env python3",
+                "from billing import refund",
+                "def test_refund_cap():",
+                "    assert refund(500) == 100",
+                "if __name__ == \"__main__\":",
+                last,
+            ],
+        )
+    };
+    let run = |f: FileChange| tests_weakened(&[f], &is_test, &is_source);
+    // A throwaway check an agent ran by hand, removed when it is done.
+    assert!(run(script(
+        "test_refund_fix.py",
+        "    test_refund_cap(); print('ok')"
+    ))
+    .is_empty());
+    // The same file in the test tree, or a unittest module at the top, is a test.
+    let s = run(script("tests/test_refund.py", "    test_refund_cap()"));
+    assert_eq!(s[0].what, Some("test_file_deleted"), "{s:?}");
+    let s = run(script("test_refund.py", "    unittest.main()"));
+    assert_eq!(s[0].what, Some("test_file_deleted"), "{s:?}");
+}
+
+/// A reader of fixed post-images.
+fn bypassed_with(files: &[FileChange], images: &[(&str, &str)]) -> Vec<Smell> {
+    let images: HashMap<String, String> = images
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    ci_checks_bypassed(files, &mut |p| Ok(images.get(p).cloned())).expect("reads")
+}
+
+#[test]
+fn checks_moved_to_pre_commit_an_action_or_one_run_are_not_removed() {
+    let ci = ".github/workflows/lint.yml";
+    // mypy and ruff steps replaced by a pre-commit run; installing a tool is no check.
+    let to_pre_commit = modified(
+        ci,
+        &[
+            "      - name: Run pre-commit hooks",
+            "        run: pre-commit run --all-files",
+        ],
+        &[
+            "      - name: Install dependencies",
+            "        run: pip install ruff mypy==1.9.0",
+            "      - name: Run mypy",
+            "        run: python -m mypy --config-file mypy.ini src/",
+            "      - name: Run ruff",
+            "        run: ruff check src/",
+        ],
+    );
+    assert!(bypassed(&[to_pre_commit]).is_empty());
+    // A downloaded linter binary replaced by the linter's action.
+    let to_action = modified(
+        ci,
+        &["        uses: golangci/golangci-lint-action@v6"],
+        &[
+            "          curl -fsSL https://example.test/golangci-lint-1.0-linux.tar.gz | tar xz",
+            "          mkdir -p bin && mv golangci-lint bin/",
+            "          bin/golangci-lint run --timeout=3m || STATUS=$?",
+        ],
+    );
+    assert!(bypassed(&[to_action]).is_empty());
+    // Two pytest runs folded into one.
+    let one_run = modified(
+        ".github/workflows/tests.yml",
+        &["        run: pytest"],
+        &[
+            "        run: pytest --ignore=tests/test_slow.py",
+            "        run: pytest tests/test_slow.py",
+        ],
+    );
+    assert!(bypassed(&[one_run]).is_empty());
+    // A step name that mentions a tool runs nothing.
+    let renamed = modified(
+        ci,
+        &["      - name: Lint"],
+        &["      - name: Run rspec and rubocop"],
+    );
+    assert!(bypassed(&[renamed]).is_empty());
+}
+
+#[test]
+fn a_removed_job_whose_command_still_runs_is_not_a_removed_check() {
+    let ci = ".github/workflows/ci.yml";
+    let removed_job = [
+        "  test-windows:",
+        "    runs-on: windows-latest",
+        "    steps:",
+        "      - run: yarn install --frozen-lockfile",
+        "      - run: yarn test",
+    ];
+    // Windows moved into the main job's matrix, which runs `yarn test`.
+    let after = "jobs:\n  test:\n    strategy:\n      matrix:\n        os: [ubuntu-latest, windows-latest]\n    steps:\n      - run: yarn install --frozen-lockfile\n      - run: yarn test\n";
+    let f = modified(
+        ci,
+        &["        os: [ubuntu-latest, windows-latest]"],
+        &removed_job,
+    );
+    assert!(bypassed_with(&[f], &[(ci, after)]).is_empty());
+    // The only test job removed: reported.
+    let after = "jobs:\n  build:\n    steps:\n      - run: yarn build\n";
+    let f = modified(ci, &["      - run: yarn build"], &removed_job);
+    let s = bypassed_with(&[f], &[(ci, after)]);
+    assert_eq!(s[0].what, Some("check_removed"), "{s:?}");
+}
+
+#[test]
+fn markers_count_on_steps_and_jobs_that_run_checks() {
+    let ci = ".github/workflows/release.yml";
+    let after = "jobs:\n  release:\n    steps:\n      - name: Package\n        run: yarn package\n      - name: Publish to the marketplace\n        run: yarn publish-ext\n        continue-on-error: true\n        env:\n          TOKEN: x\n";
+    let line = after
+        .lines()
+        .position(|l| l.contains("continue-on-error"))
+        .unwrap() as u32
+        + 1;
+    let mk = |line: u32| {
+        file(
+            ci,
+            FileStatus::Modified,
+            line,
+            &["        continue-on-error: true"],
+            &[],
+        )
+    };
+    // A publish step allowed to fail checks nothing.
+    assert!(bypassed_with(&[mk(line)], &[(ci, after)]).is_empty());
+    // A job named for a test, allowed to fail, running a build-and-run script.
+    let after = "jobs:\n  test-nix:\n    runs-on: ubuntu-latest\n    continue-on-error: true\n    steps:\n      - run: nix run .#default -- --help > help.txt\n";
+    let s = bypassed_with(&[mk(4)], &[(ci, after)]);
+    assert_eq!(s[0].what, Some("continue_on_error"), "{s:?}");
+    // A step running the tests, allowed to fail.
+    let after = "jobs:\n  build:\n    steps:\n      - name: Unit\n        run: cargo test\n        continue-on-error: true\n";
+    let s = bypassed_with(&[mk(6)], &[(ci, after)]);
+    assert_eq!(s[0].what, Some("continue_on_error"), "{s:?}");
+}
+
+#[test]
+fn a_test_file_deleted_with_its_misspelled_code_goes_with_it() {
+    let spec = file(
+        "spec/services/payout_contry_rules_spec.rb",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &[
+            "  it 'allows US' do",
+            "    expect(rules.allowed?('US')).to be true",
+        ],
+    );
+    let code = file(
+        "app/services/payout_country_rules.rb",
+        FileStatus::Deleted,
+        0,
+        &[],
+        &["class PayoutCountryRules; end"],
+    );
+    let is_test = |p: &str| p.starts_with("spec/");
+    assert!(tests_weakened(&[spec.clone(), code], &is_test, &is_source).is_empty());
+    assert_eq!(tests_weakened(&[spec], &is_test, &is_source).len(), 1);
+    assert!(one_edit_apart("contrysupport", "countrysupport"));
+    assert!(!one_edit_apart("parser", "parsers"));
+}
+
+#[test]
+fn a_section_the_change_adds_is_a_new_configuration_not_a_relaxed_one() {
+    // Docstring rules turned on, with the missing-docstring ones left out.
+    let post = "[tool.black]\nline-length = 100\n\n[tool.ruff.lint]\nselect = [\"D\"]\nignore = [\"D1\"]\n";
+    let new_section = file(
+        "pyproject.toml",
+        FileStatus::Modified,
+        4,
+        &["[tool.ruff.lint]", "select = [\"D\"]", "ignore = [\"D1\"]"],
+        &[],
+    );
+    assert!(relaxed_in(&new_section, "python", Some(post)).is_empty());
+    // The same entry added to a section that was there: relaxed.
+    let grown = file(
+        "pyproject.toml",
+        FileStatus::Modified,
+        6,
+        &["ignore = [\"D1\"]"],
+        &["ignore = []"],
+    );
+    let got = relaxed_in(&grown, "python", Some(post));
+    assert_eq!(got[0].1, "list_grown", "{got:?}");
+}
+
+#[test]
+fn build_output_and_tests_left_out_of_coverage_are_routine() {
+    for (f, tool, post) in [
+        (
+            modified(
+                "tsconfig.json",
+                &["  \"exclude\": [\"node_modules\", \"dist/**\"]"],
+                &["  \"exclude\": []"],
+            ),
+            "typescript",
+            None,
+        ),
+        (
+            file(
+                "codecov.yml",
+                FileStatus::Modified,
+                2,
+                &["  - \"**/*_test.go\"", "  - \"**/testdata/**\""],
+                &[],
+            ),
+            "codecov",
+            Some("ignore:\n  - \"**/*_test.go\"\n  - \"**/testdata/**\"\n"),
+        ),
+        (
+            modified(".coveragerc", &["omit = [\"tests/*\"]"], &["omit = []"]),
+            "coverage",
+            None,
+        ),
+    ] {
+        let got = relaxed_in(&f, tool, post);
+        assert!(got.is_empty(), "{}: {got:?}", f.path);
+    }
+    // Source left out of the type checker, or tests left out of the linter: relaxed.
+    let src = modified(
+        "tsconfig.json",
+        &["  \"exclude\": [\"src/legacy\"]"],
+        &["  \"exclude\": []"],
+    );
+    assert_eq!(relaxed_in(&src, "typescript", None).len(), 1);
+    let lint = modified("ruff.toml", &["exclude = [\"tests/*\"]"], &["exclude = []"]);
+    assert_eq!(relaxed_in(&lint, "ruff", None).len(), 1);
 }
