@@ -834,7 +834,7 @@ fn markers_count_on_steps_and_jobs_that_run_checks() {
     let line = after
         .lines()
         .position(|l| l.contains("continue-on-error"))
-        .unwrap() as u32
+        .expect("the marker is in the fixture") as u32
         + 1;
     let mk = |line: u32| {
         file(
