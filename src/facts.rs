@@ -103,3 +103,43 @@ pub fn to_rego_value<T: Serialize + ?Sized>(v: &T) -> Result<regorus::Value> {
     let json = serde_json::to_string(v).context("cannot serialize policy input")?;
     regorus::Value::from_json_str(&json).map_err(|e| anyhow!("cannot convert policy input: {e}"))
 }
+
+/// The files whose images the analyzers read, besides their lines (ignored files are left
+/// out: the scan drops them): post-images of telemetry's sources, of other source files (for
+/// a generated-code header), of migrations (for their rollback sections) and of CI files,
+/// and the pre-images of CI files.
+#[allow(clippy::type_complexity)]
+pub fn images_wanted(
+    cs: &crate::change::ChangeSet,
+    cfg: &crate::config::Resolved,
+    telemetry_candidate: &dyn Fn(&crate::change::FileChange) -> bool,
+) -> (Vec<(String, Option<String>)>, Vec<(String, String)>) {
+    let kept = || cs.files.iter().filter(|f| !cfg.is_ignored(&f.path));
+    let mut wanted: std::collections::BTreeSet<&str> =
+        crate::telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+    for f in kept() {
+        let role = cfg.paths.role(&f.path);
+        let readable = f.status != crate::change::FileStatus::Deleted && !f.binary && !f.whole_file;
+        if readable
+            && (crate::change::facts::header_candidate(&cfg.paths, f)
+                || crate::workflows::is_ci(role)
+                || (role == Some(crate::paths::Role::Migration)
+                    && f.deletions() + f.additions() > 0))
+        {
+            wanted.insert(f.path.as_str());
+        }
+    }
+    let post = cs
+        .files
+        .iter()
+        .filter(|f| wanted.contains(f.path.as_str()))
+        .map(|f| (f.path.clone(), f.new_blob.clone()))
+        .collect();
+    (
+        post,
+        crate::workflows::pre_images_wanted(kept(), |p| cfg.paths.role(p)),
+    )
+}

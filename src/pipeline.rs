@@ -6,18 +6,16 @@
 //!
 //! Only wiring lives here: which stage runs on which thread, and what each is given.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::change::facts::{header_candidate, ChangeFacts};
-use crate::change::{self, ChangeSet, FileChange, FileStatus, Mode, Source};
+use crate::change::facts::ChangeFacts;
+use crate::change::{self, ChangeSet, FileChange, Mode, Source};
 use crate::errors::InputError;
 use crate::facts::Facts;
 use crate::infra;
-use crate::paths::Role;
 use crate::policy::evaluate::LineLookup;
 use crate::policy::{Engine, Outcome};
 use crate::secrets::scan::{self as secret_scan, prefetch_scanner};
@@ -164,7 +162,7 @@ fn derive(
     // `--all` mode telemetry reads the source files within its budget itself.
     let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
     let reading = (mode != Mode::All).then(|| {
-        let (post, pre) = images_wanted(cs, cfg, &telemetry_candidate);
+        let (post, pre) = crate::facts::images_wanted(cs, cfg, &telemetry_candidate);
         change::images::read_in_background(cs, post, pre)
     });
     let scanner = secret_scan::build_scanner(&cfg.config.secrets)?;
@@ -283,45 +281,6 @@ fn production(
         telemetry,
     };
     crate::signals::collect(cs, &inputs)
-}
-
-/// The files whose images the analyzers read, besides their lines (ignored files are left
-/// out: the scan drops them): post-images of telemetry's sources, of other source files (for
-/// a generated-code header), of migrations (for their rollback sections) and of CI files,
-/// and the pre-images of CI files.
-#[allow(clippy::type_complexity)]
-fn images_wanted(
-    cs: &ChangeSet,
-    cfg: &crate::config::Resolved,
-    telemetry_candidate: &dyn Fn(&FileChange) -> bool,
-) -> (Vec<(String, Option<String>)>, Vec<(String, String)>) {
-    let kept = || cs.files.iter().filter(|f| !cfg.is_ignored(&f.path));
-    let mut wanted: BTreeSet<&str> =
-        telemetry::candidates(cs, |f| !cfg.is_ignored(&f.path) && telemetry_candidate(f))
-            .iter()
-            .map(|f| f.path.as_str())
-            .collect();
-    for f in kept() {
-        let role = cfg.paths.role(&f.path);
-        let readable = f.status != FileStatus::Deleted && !f.binary && !f.whole_file;
-        if readable
-            && (header_candidate(&cfg.paths, f)
-                || workflows::is_ci(role)
-                || (role == Some(Role::Migration) && f.deletions() + f.additions() > 0))
-        {
-            wanted.insert(f.path.as_str());
-        }
-    }
-    let post = cs
-        .files
-        .iter()
-        .filter(|f| wanted.contains(f.path.as_str()))
-        .map(|f| (f.path.clone(), f.new_blob.clone()))
-        .collect();
-    (
-        post,
-        workflows::pre_images_wanted(kept(), |p| cfg.paths.role(p)),
-    )
 }
 
 /// The facts besides secrets and telemetry: plans, dependencies, provenance and smells, and
