@@ -209,6 +209,29 @@ pub struct Finding {
     pub suppressed: Option<Suppression>,
 }
 
+#[cfg(test)]
+impl Finding {
+    /// A finding of `rule` at `path:line` for the reports' unit tests: message `<rule> message`,
+    /// category `secrets`, fingerprint `<rule><path><line>`.
+    pub(crate) fn sample(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level,
+            message: format!("{rule} message"),
+            category: "secrets".into(),
+            risk,
+            risk_reason: None,
+            path: Some(path.into()),
+            line: Some(line),
+            column: None,
+            end_line: None,
+            resource: None,
+            fingerprint: format!("{rule}{path}{line}"),
+            suppressed: None,
+        }
+    }
+}
+
 /// A rule's metadata, declared beside the rule as `rules["ID"] := {...}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct RuleMeta {

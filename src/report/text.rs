@@ -260,21 +260,7 @@ mod tests {
     use crate::policy::{Band, Decision, Suppression, SuppressionKind, Verdict};
 
     fn finding(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
-        Finding {
-            rule: rule.into(),
-            level,
-            message: format!("{rule} message"),
-            category: "secrets".into(),
-            risk,
-            risk_reason: None,
-            path: Some(path.into()),
-            line: Some(line),
-            column: None,
-            end_line: None,
-            resource: None,
-            fingerprint: format!("{rule}{path}{line}"),
-            suppressed: None,
-        }
+        Finding::sample(rule, level, risk, path, line)
     }
 
     fn outcome(findings: Vec<Finding>, decision: Decision) -> Outcome {
