@@ -443,19 +443,9 @@ mod tests {
 
     fn finding(rule: &str, path: &str, line: u32) -> Finding {
         Finding {
-            rule: rule.into(),
-            level: Level::Error,
             message: "m".into(),
-            category: "secrets".into(),
-            risk: 90,
-            risk_reason: None,
-            path: Some(path.into()),
-            line: Some(line),
-            column: None,
-            end_line: None,
-            resource: None,
             fingerprint: format!("fp-{rule}-{path}"),
-            suppressed: None,
+            ..Finding::sample(rule, Level::Error, 90, path, line)
         }
     }
 

@@ -232,6 +232,37 @@ impl Finding {
     }
 }
 
+#[cfg(test)]
+impl Outcome {
+    /// An outcome of `findings` for the reports' unit tests: one file with 3 added lines in
+    /// `mode`, score 95 (critical), the given decision and reasons.
+    pub(crate) fn sample(
+        mode: crate::change::Mode,
+        findings: Vec<Finding>,
+        decision: Decision,
+        reasons: Vec<String>,
+    ) -> Outcome {
+        let mut facts = crate::facts::Facts::default();
+        facts.change.mode = mode;
+        facts.change.stats.files = 1;
+        facts.change.stats.additions = 3;
+        Outcome {
+            facts,
+            findings,
+            rules: Default::default(),
+            verdict: Verdict {
+                score: 95,
+                band: Band::Critical,
+                decision,
+                reasons,
+                contributors: Vec::new(),
+            },
+            errors: Vec::new(),
+            line_hashes: Default::default(),
+        }
+    }
+}
+
 /// A rule's metadata, declared beside the rule as `rules["ID"] := {...}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct RuleMeta {

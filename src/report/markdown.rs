@@ -355,33 +355,15 @@ impl Render for MarkdownReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::Facts;
     use crate::infra::Plan;
-    use crate::policy::{Band, Level, Verdict};
+    use crate::policy::Level;
 
     fn finding(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
         Finding::sample(rule, level, risk, path, line)
     }
 
     fn outcome(mode: Mode, findings: Vec<Finding>, decision: Decision) -> Outcome {
-        let mut facts = Facts::default();
-        facts.change.mode = mode;
-        facts.change.stats.files = 1;
-        facts.change.stats.additions = 3;
-        Outcome {
-            facts,
-            findings,
-            rules: Default::default(),
-            verdict: Verdict {
-                score: 95,
-                band: Band::Critical,
-                decision,
-                reasons: Vec::new(),
-                contributors: Vec::new(),
-            },
-            errors: Vec::new(),
-            line_hashes: Default::default(),
-        }
+        Outcome::sample(mode, findings, decision, Vec::new())
     }
 
     fn render(o: &Outcome) -> String {

@@ -256,32 +256,19 @@ impl Render for TextReport {
 mod tests {
     use super::*;
     use crate::change::Mode;
-    use crate::facts::Facts;
-    use crate::policy::{Band, Decision, Suppression, SuppressionKind, Verdict};
+    use crate::policy::{Decision, Suppression, SuppressionKind};
 
     fn finding(rule: &str, level: Level, risk: u32, path: &str, line: u32) -> Finding {
         Finding::sample(rule, level, risk, path, line)
     }
 
     fn outcome(findings: Vec<Finding>, decision: Decision) -> Outcome {
-        let mut facts = Facts::default();
-        facts.change.mode = Mode::Staged;
-        facts.change.stats.files = 1;
-        facts.change.stats.additions = 3;
-        Outcome {
-            facts,
+        Outcome::sample(
+            Mode::Staged,
             findings,
-            rules: Default::default(),
-            verdict: Verdict {
-                score: 95,
-                band: Band::Critical,
-                decision,
-                reasons: vec!["a policy's reason".into()],
-                contributors: Vec::new(),
-            },
-            errors: Vec::new(),
-            line_hashes: Default::default(),
-        }
+            decision,
+            vec!["a policy's reason".into()],
+        )
     }
 
     /// The report, without the "nothing to check" line these file-less outcomes get.
