@@ -22,6 +22,8 @@ rules["GATE-COV-001"] := {
 
 known_format(f) if is_string(f.format)
 
+formats(fs) := "a known binary format" if count(fs) == 1 else := "known binary formats"
+
 warn contains {
 	"rule": "GATE-COV-001",
 	"message": sprintf("%s is binary (%s, no known binary format): only its bytes were scanned for secrets, nothing else analyzed it; remove the NUL bytes if it is text, or review it by hand", [f.path, f.detail]),
@@ -35,7 +37,7 @@ warn contains {
 
 info contains {
 	"rule": "GATE-COV-001",
-	"message": sprintf("%s in known binary formats were not scanned for secrets (%s): review them by hand if they may hold credentials", [files(fs), concat("; ", [sprintf("%s: %s", [f.path, f.format]) | some i, f in fs; i < 5])]),
+	"message": sprintf("%s in %s %s not scanned for secrets (%s%s): review them by hand if they may hold credentials", [files(fs), formats(fs), was(fs), concat("; ", [sprintf("%s: %s", [f.path, f.format]) | some i, f in fs; i < 5]), more(fs)]),
 	"risk": 0,
 } if {
 	fs := [f | some f in unread("binary"); known_format(f)]

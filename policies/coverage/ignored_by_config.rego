@@ -21,7 +21,7 @@ rules["GATE-COV-005"] := {
 
 info contains {
 	"rule": "GATE-COV-005",
-	"message": sprintf("%s matched `ignore:` in the configuration and were not checked: %s; narrow `ignore:` if they should be", [files(fs), listed(fs)]),
+	"message": sprintf("%s matched `ignore:` in the configuration and %s not checked: %s; narrow `ignore:` if they should be", [files(fs), was(fs), listed(fs)]),
 	"risk": 0,
 } if {
 	fs := unread("ignored")
