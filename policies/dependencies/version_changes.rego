@@ -7,7 +7,7 @@ rules["GATE-DEP-006"] := {
 	"name": "Risky version change",
 	"summary": "A dependency moves to a new major version, goes back to an older one, or is not pinned.",
 	"help": concat("\n", [
-		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major and is said so), downgrades (versions are compared normalized: `>=3.6` and `>=3.6.0` are the same), wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt) unless a committed lockfile pins them. The bumps of one change share one risk budget, so a routine group bump stays a warning.",
+		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major and is said so), downgrades (versions are compared normalized: `>=3.6` and `>=3.6.0` are the same), wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt) unless a committed lockfile pins them. The bumps of one change share one risk budget, so a routine group bump stays a warning. Bumps of development dependencies (devDependencies, dev groups, dev-dependencies, test scopes) are not reported: they run in CI, where a breaking release shows as a failed run.",
 		"",
 		"**Why it matters:** a major version changes behaviour by definition; a downgrade can reintroduce fixed vulnerabilities; unpinned requirements install whatever is newest at build time.",
 		"",
@@ -22,7 +22,10 @@ rules["GATE-DEP-006"] := {
 
 bump_text(d) := "0.x minor bump (breaking under SemVer's 0.x rule)" if d.bump == "minor_0x" else := "major version bump"
 
-bumps := [d | some d in input.dependencies; d.direct; d.major_bump]
+# Development dependencies (npm devDependencies, Poetry/uv dev groups, Cargo dev-dependencies,
+# test scopes) run in CI, not in production: a breaking release of a linter or a test runner
+# shows up as a red CI run, so their bumps are not reported.
+bumps := [d | some d in input.dependencies; d.direct; d.major_bump; not d.dev]
 
 # A routine group bump (Dependabot, Renovate) moves many packages at once: their risks share
 # one budget, so the bumps of one change weigh about as much as one major bump.

@@ -38,3 +38,10 @@ test_transitive_bump_is_not_reported if {
 	t := dep({"direct": false, "change": "upgraded", "from": "1.0.0", "to": "2.0.0", "major_bump": true})
 	count(rule_findings("warn", "GATE-DEP-006", i([t]))) == 0
 }
+
+test_dev_dependency_bump_is_not_reported if {
+	d := dep({"ecosystem": "npm", "manifest": "package.json", "name": "jsdom", "change": "upgraded", "from": "^29.1.1", "to": "^30.0.1", "major_bump": true, "dev": true})
+	count(rule_findings("warn", "GATE-DEP-006", i([d]))) == 0
+	r := dep({"ecosystem": "npm", "manifest": "package.json", "name": "express", "change": "upgraded", "from": "^4.18.2", "to": "^5.0.0", "major_bump": true})
+	count(rule_findings("warn", "GATE-DEP-006", i([d, r]))) == 1
+}
