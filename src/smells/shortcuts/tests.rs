@@ -591,6 +591,11 @@ fn one_marker_is_one_suppression_and_moves_between_files_net_out() {
     let from = modified("app/old.py", &[], &["x = load(p)  # type: ignore"]);
     let to = modified("app/new.py", &["x = load(p)  # type: ignore"], &[]);
     assert!(suppressions_added(&[from, to], &|_| true).is_empty());
+    // Moved out of a file whose own additions are not read (a Vue component, mealie
+    // 3d1b08779bc6) into a TypeScript module.
+    let from = modified("src/Label.vue", &[], &["// @ts-ignore missing color types"]);
+    let to = modified("src/color.ts", &["// @ts-ignore missing color types"], &[]);
+    assert!(suppressions_added(&[from, to], &|p| p.ends_with(".ts")).is_empty());
 }
 
 #[test]
