@@ -954,3 +954,113 @@ fn build_output_and_tests_left_out_of_coverage_are_routine() {
     let lint = modified("ruff.toml", &["exclude = [\"tests/*\"]"], &["exclude = []"]);
     assert_eq!(relaxed_in(&lint, "ruff", None).len(), 1);
 }
+
+/// Patterns a reviewer called wrong on real human commits (#15's replay): timeout guards
+/// dropped for `testing/synctest`, cases folded into one loop test, a test removed with the
+/// request parameter it exercised.
+#[test]
+fn timeout_guards_folded_tests_and_tests_of_removed_parameters_are_not_weakening() {
+    let go = modified(
+        "pkg/reload_test.go",
+        &[
+            "\tsynctest.Test(t, func(t *testing.T) {",
+            "\t\t<-done",
+            "\t})",
+        ],
+        &[
+            "\tselect {",
+            "\tcase <-done:",
+            "\tcase <-time.After(2 * time.Second):",
+            "\t\tt.Fatal(\"reload did not return\")",
+            "\t}",
+        ],
+    );
+    assert!(weakened(&[go]).is_empty());
+    // A failure after a comparison is an assertion.
+    let go = modified(
+        "pkg/reload_test.go",
+        &[],
+        &["\tif got != want {", "\t\tt.Fatalf(\"got %v\", got)", "\t}"],
+    );
+    assert_eq!(weakened(&[go])[0].what, Some("assertions_removed"));
+
+    let folded = modified(
+        "tests/test_notify.py",
+        &[
+            "    def test_disables_on_403(self):",
+            "        for m in messages:",
+            "            self.assertTrue(self.ch.disabled)",
+        ],
+        &[
+            "    def test_disables_on_403_expired(self):",
+            "        self.assertTrue(self.ch.disabled)",
+            "    def test_disables_on_403_revoked(self):",
+            "        self.assertTrue(self.ch.disabled)",
+        ],
+    );
+    assert!(weakened(&[folded]).is_empty());
+    // Removed without a broader test: reported once per test, each name once.
+    let dropped = modified(
+        "tests/test_notify.py",
+        &[],
+        &[
+            "    def test_disables_on_403_expired(self):",
+            "        self.assertTrue(self.ch.disabled)",
+        ],
+    );
+    let s = weakened(&[dropped]);
+    assert_eq!(
+        s[0].detail,
+        "1 test removed (test_disables_on_403_expired), 1 assertion removed"
+    );
+
+    let code = modified(
+        "app/routes/members.py",
+        &["    def list_members(self, q: Page = Depends()):"],
+        &[
+            "    def list_members(self, team_id: str | None = Query(None, alias=\"teamId\")):",
+            "        flt = f\"team_id={team_id}\" if team_id else None",
+        ],
+    );
+    let test = modified(
+        "tests/test_members.py",
+        &[
+            "def test_get_member(client, user):",
+            "    r = client.get(routes.member(user.id))",
+            "    assert r.status_code == 200",
+        ],
+        &[
+            "def test_list_members_filtered(client, user):",
+            "    r = client.get(routes.members, params={\"teamId\": user.team_id})",
+            "    assert r.status_code == 200",
+            "    assert len(r.json()) >= 1",
+        ],
+    );
+    assert!(weakened(&[code, test.clone()]).is_empty());
+    // With the parameter still in the code, the check is gone.
+    assert_eq!(weakened(&[test])[0].what, Some("assertions_removed"));
+}
+
+/// Steps and their checks moved into a shared helper the change extends are no removal.
+#[test]
+fn checks_moved_into_a_helper_the_change_extends_are_not_weakening() {
+    let spec = modified(
+        "tests/e2e/login.spec.ts",
+        &["    await signIn(page, users.alice, { otp: true });"],
+        &[
+            "    await page.getByLabel('Password').fill(users.alice.password);",
+            "    await expect(page.getByRole('heading', { name: 'Enter your code' })).toBeVisible();",
+        ],
+    );
+    let helper = modified(
+        "tests/e2e/helpers/session.ts",
+        &[
+            "export async function signIn(page: Page, user: User, opts: { otp?: boolean } = {}) {",
+            "        await expect(page.getByRole('heading', { name: 'Enter your code' })).toBeVisible();",
+        ],
+        &["export async function signIn(page: Page, user: User) {"],
+    );
+    assert!(weakened(&[spec.clone(), helper]).is_empty());
+    // A call of a helper the change does not touch hides nothing it could have moved.
+    assert_eq!(weakened(&[spec])[0].what, Some("assertions_removed"));
+}
