@@ -262,7 +262,10 @@ fn a_value_far_from_a_providers_length_is_not_its_typo() {
     );
     // A value with a provider's own prefix is that provider's at any length: GitLab's OAuth
     // application secret is `gloas-` and 64 hex digits.
-    assert_silent(&s, &["client_secret: gloas-332a52e77ca24de56da2cdc2398462d1"]);
+    assert_silent(
+        &s,
+        &["client_secret: gloas-332a52e77ca24de56da2cdc2398462d1"],
+    );
 }
 
 #[test]
@@ -292,7 +295,8 @@ fn cloudflare_scannable_credentials_are_found() {
 #[test]
 fn the_storage_emulators_account_key_is_an_example() {
     let s = scanner();
-    let key = "DzRR5MtqmYMvLh5kPq/1qjm0fvepBhHV8fzSmqoWvGN9VIlcbpNzqb/wO3JuiuMxjA27BbihNr3qYhD2pN0/fQ==";
+    let key =
+        "DzRR5MtqmYMvLh5kPq/1qjm0fvepBhHV8fzSmqoWvGN9VIlcbpNzqb/wO3JuiuMxjA27BbihNr3qYhD2pN0/fQ==";
     assert_silent(
         &s,
         &[&format!(

@@ -349,7 +349,10 @@ impl Scanner {
         if placed && self.rules[c.rule].yields {
             return true;
         }
-        placed && self.shape(r).is_some_and(|s| s.near_miss(&c.secret, by_prefix))
+        placed
+            && self
+                .shape(r)
+                .is_some_and(|s| s.near_miss(&c.secret, by_prefix))
     }
 
     /// Marks values matching any of `patterns` as examples.
