@@ -249,3 +249,64 @@ fn curl_credentials_in_every_documented_place_are_found() {
         ],
     );
 }
+
+#[test]
+fn a_value_far_from_a_providers_length_is_not_its_typo() {
+    let s = scanner();
+    // Podio's client secret is 64 characters: 63 beside `podio` is a truncated one (the
+    // veto), 32 is no typo of it but another value, which the generic rule judges.
+    assert_found(&s, &["podio_token = \"kNtaU4i5GpIpatEJc2vPjjeJeRvtQRxF\""]);
+    assert_silent(
+        &s,
+        &["podio_token = \"AoCRIsBhyIRPK2iyElwmrYEE8mBvo8fg2TrrBwyMZDrXqDjrDYazmDtlRyIS4YU\""],
+    );
+    // A value with a provider's own prefix is that provider's at any length: GitLab's OAuth
+    // application secret is `gloas-` and 64 hex digits.
+    assert_silent(
+        &s,
+        &["client_secret: gloas-332a52e77ca24de56da2cdc2398462d1"],
+    );
+}
+
+#[test]
+fn cloudflare_scannable_credentials_are_found() {
+    // developers.cloudflare.com token formats: cfk_/cfut_/cfat_, 40 characters, a checksum;
+    // the older global API key is 37 to 45 lower-case hex digits.
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "CLOUDFLARE_API_TOKEN=cfut_ECkbgoEYuAlBrt5zG4naKZrNOUwcLN1rbsOzzPTAeUzwTT2v",
+            "req.Header.Set(\"Authorization\", \"Bearer cfat_ECkbgoEYuAlBrt5zG4naKZrNOUwcLN1rbsOzzPTAeUzwTT2v\")",
+            "cf_global_key: \"cfk_ECkbgoEYuAlBrt5zG4naKZrNOUwcLN1rbsOzzPTAeUzwTT2v\"",
+            "cloudflare_global: 878f768c184632930cf456923dd101e0182c645de",
+        ],
+    );
+    // Truncated: not Cloudflare's, and no generic guess either.
+    assert_silent(
+        &s,
+        &[
+            "token := \"cfut_NJBoPC4a7Wk7cRvgmlN9A\"",
+            "token := \"cfut_ECkbgoEYuAlBrt5zG4naKZrNOUwcLN1rbsOzzPTAeUzwTT2!\"",
+        ],
+    );
+}
+
+#[test]
+fn the_storage_emulators_account_key_is_an_example() {
+    let s = scanner();
+    let key =
+        "DzRR5MtqmYMvLh5kPq/1qjm0fvepBhHV8fzSmqoWvGN9VIlcbpNzqb/wO3JuiuMxjA27BbihNr3qYhD2pN0/fQ==";
+    assert_silent(
+        &s,
+        &[&format!(
+            "AZURE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;\n  AccountKey={key};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
+        )],
+    );
+    assert_found(
+        &s,
+        &[&format!(
+            "AZURE_STORAGE=DefaultEndpointsProtocol=https;AccountName=ordersprod;AccountKey={key};EndpointSuffix=core.windows.net"
+        )],
+    );
+}

@@ -110,14 +110,18 @@ impl Alt {
     }
 
     /// See [`Shape::near_miss`].
-    fn near_miss(&self, v: &[u8]) -> bool {
+    fn near_miss(&self, v: &[u8], by_prefix: bool) -> bool {
         let outside = v
             .iter()
             .filter(|&&b| !self.alphabet[usize::from(b)])
             .count();
-        let close = outside <= (v.len() / 10).max(2)
-            && v.len() * 2 >= self.min
-            && self.max.is_none_or(|m| v.len() <= 2 * m + 8);
+        let length_close = if by_prefix {
+            v.len() * 2 >= self.min && self.max.is_none_or(|m| v.len() <= 2 * m + 8)
+        } else {
+            v.len() + (self.min / 5).max(2) >= self.min
+                && self.max.is_none_or(|m| v.len() <= m + (m / 5).max(2))
+        };
+        let close = outside <= (v.len() / 10).max(2) && length_close;
         if !close {
             return false;
         }
@@ -184,16 +188,23 @@ impl Shape {
     }
 
     /// Written in the format's alphabet (at most one character in ten outside it, at least
-    /// two allowed) at a length that is off (at most half or twice the format's): a typo, a
-    /// truncated or padded key, a placeholder of the right kind.
+    /// two allowed) at a length that is off: a typo, a truncated or padded key, a
+    /// placeholder of the right kind. How far off depends on what ties the value to the
+    /// provider. A value starting with the provider's own prefix (`by_prefix`: `sk_live_`,
+    /// `gloas-`) is that provider's whatever its length, so at most half or twice the
+    /// format's. A value merely beside the provider's name is a mistyped key of that
+    /// provider only within a fifth of the format's length (two characters at least): one of
+    /// half or twice the length is not a typo but another value (a key of another kind, a
+    /// format the provider changed), which the generic guess judges on its own.
     ///
     /// At the format's own length, only a character no token holds (`?`, `!`, `*`, a
     /// space) makes a near miss: a value of the right length in token characters (`-`, `_`
     /// where the format has none) is another credential of the same length, not this one
     /// mistyped. Each alternative of the format counts on its own; a value one alternative
     /// takes as written is no miss.
-    fn near_miss(&self, v: &[u8]) -> bool {
-        self.alts.iter().any(|a| a.near_miss(v)) && !self.alts.iter().any(|a| a.exact.is_match(v))
+    fn near_miss(&self, v: &[u8], by_prefix: bool) -> bool {
+        self.alts.iter().any(|a| a.near_miss(v, by_prefix))
+            && !self.alts.iter().any(|a| a.exact.is_match(v))
     }
 }
 
@@ -328,17 +339,20 @@ impl Scanner {
     /// alone.
     fn vetoes(&self, r: usize, zones: &[(usize, usize)], c: &Candidate) -> bool {
         let rule = &self.rules[r];
-        let placed = in_zones(zones, c.start)
-            || (rule.near == 0
-                && rule.keywords.iter().any(|k| {
-                    k.len() >= 3
-                        && c.secret.len() > k.len()
-                        && c.secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
-                }));
+        let by_prefix = rule.near == 0
+            && rule.keywords.iter().any(|k| {
+                k.len() >= 3
+                    && c.secret.len() > k.len()
+                    && c.secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+            });
+        let placed = by_prefix || in_zones(zones, c.start);
         if placed && self.rules[c.rule].yields {
             return true;
         }
-        placed && self.shape(r).is_some_and(|s| s.near_miss(&c.secret))
+        placed
+            && self
+                .shape(r)
+                .is_some_and(|s| s.near_miss(&c.secret, by_prefix))
     }
 
     /// Marks values matching any of `patterns` as examples.
@@ -504,6 +518,9 @@ impl Scanner {
                         Verdict::Example => Some(AllowReason::Example),
                         Verdict::Drop => continue,
                     };
+                    if allow_reason.is_none() && emulator_account(buf, start) {
+                        allow_reason = Some(AllowReason::Example);
+                    }
                     if let Some(kind) = &rule.checksum {
                         // A value of the right shape without the provider's checksum was not
                         // issued by the provider: an example or a made-up fixture.
@@ -701,6 +718,19 @@ fn public_context(
     rule.public_when
         .iter()
         .any(|w| memchr::memmem::find(&ctx, w.as_bytes()).is_some() || file.contains(w.as_str()))
+}
+
+/// Whether the value is the key of the Azure Storage emulator's account: Azurite (and the
+/// legacy Storage Emulator before it) accepts only the account `devstoreaccount1`, whose
+/// well-known key Microsoft publishes in the emulator's documentation ("Use the Azurite
+/// emulator for local Azure Storage development": connection strings). A connection string
+/// naming that account in the 512 bytes before the value is a local development setup, not
+/// a leaked storage key.
+fn emulator_account(buf: &[u8], start: usize) -> bool {
+    let before = &buf[start.saturating_sub(512)..start];
+    before
+        .windows(16)
+        .any(|w| w.eq_ignore_ascii_case(b"devstoreaccount1"))
 }
 
 /// The text around a match its classification may look at: the match's line, at most 256
