@@ -443,6 +443,11 @@ impl Scanner {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (r, spans) in windows.iter().enumerate() {
+            // A rule none of whose keywords occurred has nothing to look at: its regex is
+            // not compiled.
+            if spans.is_empty() {
+                continue;
+            }
             let rule = &self.rules[r];
             let Ok(re) = self.regex(r) else {
                 // Unreachable for the tested catalog; user rules are compiled up front.
