@@ -22,11 +22,17 @@ pub fn is_worker() -> bool {
 /// the check itself).
 pub fn run() -> Option<(u8, Option<String>)> {
     let exe = std::env::current_exe().ok()?;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(std::env::args_os().skip(1))
-        .env(WORKER_ENV, std::process::id().to_string())
-        .spawn()
-        .ok()?;
+        .env(WORKER_ENV, std::process::id().to_string());
+    // Errors are printed without backtraces (`{:#}`), but with RUST_BACKTRACE set every
+    // error value would capture one: regorus's parser makes one per array or set literal it
+    // tries as a comprehension, ~10% of a small check's CPU. Panics keep theirs.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        command.env("RUST_LIB_BACKTRACE", "0");
+    }
+    let mut child = command.spawn().ok()?;
     let status = loop {
         match child.wait() {
             Ok(s) => break s,

@@ -1,6 +1,6 @@
 //! The scanning engine: keyword prefilter, windowed regexes, entropy and example filtering.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
@@ -228,6 +228,9 @@ impl Scanner {
     pub fn new(rules: Vec<RuleSpec>) -> Result<Scanner> {
         let mut regexes = Vec::with_capacity(rules.len());
         let mut keyword_list: Vec<String> = Vec::new();
+        // Keyword -> its index in `keyword_list` (~1500 keywords: a linear search each was
+        // quadratic).
+        let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         let mut keyword_names: Vec<Vec<usize>> = Vec::new();
         let mut unconditional = Vec::new();
@@ -256,9 +259,10 @@ impl Scanner {
             }
             let roles = r.keywords.iter().map(|k| (k, false));
             for (k, name) in roles.chain(r.names.iter().map(|k| (k, true))) {
-                let p = match keyword_list.iter().position(|x| x == k) {
-                    Some(p) => p,
+                let p = match keyword_index.get(k) {
+                    Some(&p) => p,
                     None => {
+                        keyword_index.insert(k.clone(), keyword_list.len());
                         keyword_list.push(k.clone());
                         keyword_rules.push(Vec::new());
                         keyword_names.push(Vec::new());
@@ -457,6 +461,11 @@ impl Scanner {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (r, spans) in windows.iter().enumerate() {
+            // A rule none of whose keywords occurred has nothing to look at: its regex is
+            // not compiled.
+            if spans.is_empty() {
+                continue;
+            }
             let rule = &self.rules[r];
             let Ok(re) = self.regex(r) else {
                 // Unreachable for the tested catalog; user rules are compiled up front.
