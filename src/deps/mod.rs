@@ -20,7 +20,7 @@ pub mod ruby;
 pub mod sbom;
 pub mod version;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{anyhow, Result};
 use serde::{Deserialize, Serialize};
@@ -610,31 +610,97 @@ pub fn exact_version(eco: &str, spec: &str) -> Option<String> {
     (!v.is_empty() && !v.contains("${")).then_some(v)
 }
 
-/// The lockfile beside a manifest, after the change and before it.
+/// The lockfile beside a manifest, after the change and before it, with its packages indexed
+/// by normalized name.
 struct Lock {
-    after: Vec<Locked>,
-    before: Option<Vec<Locked>>,
+    after: Locks,
+    before: Option<Locks>,
     changed: bool,
 }
 
-fn lock_for(cs: &ChangeSet, manifest: &str, changed: &BTreeSet<&str>) -> Result<Option<Lock>> {
+/// A lockfile's packages, in the lockfile's order, and the positions of each normalized name
+/// (a whole tree has hundreds of lockfiles of hundreds of packages each: each dependency is
+/// looked up, not compared with every package).
+struct Locks {
+    list: Vec<Locked>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Locks {
+    fn new(eco: &str, list: Vec<Locked>) -> Locks {
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, l) in list.iter().enumerate() {
+            by_name
+                .entry(names::normalize(eco, &l.name))
+                .or_default()
+                .push(i);
+        }
+        Locks { list, by_name }
+    }
+
+    /// Positions of the packages named like `name`, in lockfile order.
+    fn named(&self, eco: &str, name: &str) -> &[usize] {
+        self.by_name
+            .get(&names::normalize(eco, name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The versions locked for a dependency: packages named like the package it installs or
+    /// like the dependency itself, in lockfile order.
+    fn versions(&self, eco: &str, d: &DependencyFact) -> Vec<String> {
+        let want = d.package.as_deref().unwrap_or(&d.name);
+        let mut at: Vec<usize> = self.named(eco, want).to_vec();
+        if names::normalize(eco, want) != names::normalize(eco, &d.name) {
+            at.extend_from_slice(self.named(eco, &d.name));
+            at.sort_unstable();
+            at.dedup();
+        }
+        at.into_iter()
+            .map(|i| self.list[i].version.clone())
+            .collect()
+    }
+}
+
+/// Lockfiles of the change parsed while their manifests were read (their post-image), so
+/// that the lockfile pass does not parse them again.
+type ParsedLocks = HashMap<String, Vec<Locked>>;
+
+fn lock_for(
+    cs: &ChangeSet,
+    eco: &str,
+    by_path: &HashMap<&str, &FileChange>,
+    manifest: &str,
+    changed: &BTreeSet<&str>,
+    parsed: &mut ParsedLocks,
+) -> Result<Option<Lock>> {
     for lf in lockfiles_for(manifest) {
-        let lx = cs.files.iter().find(|x| x.path == lf);
-        let after_text = match lx {
-            Some(lx) => images(cs, lx)?.after,
-            None => cs.post.read(&lf)?.map(|b| utf8(&lf, b)).transpose()?,
+        let lx = by_path.get(lf.as_str()).copied();
+        // The lockfile's base text when the change has it (`Some(None)`: added).
+        let (before_text, after_text) = match lx {
+            Some(lx) => {
+                let img = images(cs, lx)?;
+                (Some(img.before), img.after)
+            }
+            None => (None, cs.post.read(&lf)?.map(|b| utf8(&lf, b)).transpose()?),
         };
         let Some(t) = after_text else { continue };
-        let after = parse_lockfile(&lf, &t)?;
-        let before = match lx {
-            Some(lx) => images(cs, lx)?
-                .before
-                .map(|bt| parse_lockfile(&lf, &bt).unwrap_or_default()),
+        let after = match parsed.get(&lf) {
+            Some(a) => a.clone(),
+            None => {
+                let a = parse_lockfile(&lf, &t)?;
+                if lx.is_some() {
+                    parsed.insert(lf.clone(), a.clone());
+                }
+                a
+            }
+        };
+        let before = match before_text {
+            Some(b) => b.map(|bt| parse_lockfile(&lf, &bt).unwrap_or_default()),
             None => Some(after.clone()),
         };
         return Ok(Some(Lock {
-            after,
-            before,
+            after: Locks::new(eco, after),
+            before: before.map(|b| Locks::new(eco, b)),
             changed: changed.contains(lf.as_str()),
         }));
     }
@@ -657,6 +723,33 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
     let cache = advisories::cache_dir(cfg.cache.as_deref().map(|c| ctx.root.join(c)).as_deref());
     let mut registry = names::RegistrySnapshots::new(&cfg.registry, &ctx.root, &cache);
     let usable = |f: &&FileChange| !f.binary && (ctx.all || !f.whole_file);
+    // The change's files by path (the first of each), and the usable ones.
+    let mut by_path: HashMap<&str, &FileChange> = HashMap::new();
+    let mut usable_by_path: HashMap<&str, &FileChange> = HashMap::new();
+    for f in &cs.files {
+        by_path.entry(f.path.as_str()).or_insert(f);
+        if usable(&f) {
+            usable_by_path.entry(f.path.as_str()).or_insert(f);
+        }
+    }
+    // Every manifest of the change, for the lockfile pass.
+    let all_manifests: Vec<(&str, &'static str)> = cs
+        .files
+        .iter()
+        .filter_map(|m| match kind(&m.path) {
+            Some(Kind::Manifest(e)) => Some((m.path.as_str(), e)),
+            _ => None,
+        })
+        .collect();
+    // The advisory databases; without any, no package versions are collected to look up.
+    let sources: Vec<std::path::PathBuf> = cfg
+        .advisories
+        .iter()
+        .map(|p| ctx.root.join(p))
+        .chain(ctx.advisories.iter().cloned())
+        .collect();
+    let audit = !sources.is_empty();
+    let mut parsed_locks = ParsedLocks::new();
     // Manifests by name, and the files requirement files include (`-r`, `-c`), whatever
     // their names, followed to any depth.
     let mut manifests: Vec<(&FileChange, &'static str)> = Vec::new();
@@ -679,7 +772,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
             .flatten()
         {
             for inc in includes(&f.path, text) {
-                if let Some(g) = cs.files.iter().filter(usable).find(|g| g.path == inc) {
+                if let Some(&g) = usable_by_path.get(inc.as_str()) {
                     if seen.insert(&g.path) {
                         manifests.push((g, "pypi"));
                         queue.push(g);
@@ -692,7 +785,8 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
     for (f, eco) in manifests {
         let read = images(cs, f).and_then(|img| {
             let (before, after) = img.parse(|t| parse_manifest(eco, &f.path, t))?;
-            Ok((before, after, lock_for(cs, &f.path, &changed)?))
+            let lock = lock_for(cs, eco, &by_path, &f.path, &changed, &mut parsed_locks)?;
+            Ok((before, after, lock))
         });
         let (before, after, lock) = match read {
             Ok(r) => r,
@@ -701,16 +795,9 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                 continue;
             }
         };
-        let in_lock = |list: &[Locked], d: &DependencyFact| -> Vec<String> {
-            let want = d.package.as_deref().unwrap_or(&d.name);
-            list.iter()
-                .filter(|l| names::same(eco, &l.name, want) || names::same(eco, &l.name, &d.name))
-                .map(|l| l.version.clone())
-                .collect()
-        };
         for mut d in compare(eco, &f.path, &before, &after) {
             if let Some(lock) = &lock {
-                let locked = in_lock(&lock.after, &d);
+                let locked = lock.after.versions(eco, &d);
                 // A local replacement (Go `replace x => ../x`, a path dependency) is not in
                 // any lockfile by design.
                 d.in_lockfile = if eco == "go" && d.source == "path" {
@@ -721,13 +808,13 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                 let was = lock
                     .before
                     .as_ref()
-                    .is_some_and(|b| !in_lock(b, &d).is_empty());
-                let want = d.package.clone().unwrap_or_else(|| d.name.clone());
+                    .is_some_and(|b| !b.versions(eco, &d).is_empty());
+                let want = d.package.as_deref().unwrap_or(&d.name);
                 d.install_scripts = lock
                     .after
-                    .iter()
-                    .find(|l| names::same(eco, &l.name, &want))
-                    .map(|l| l.install_script && !was);
+                    .named(eco, want)
+                    .first()
+                    .map(|&i| lock.after.list[i].install_script && !was);
                 d.lockfile_changed = lock.changed;
             }
             if d.direct && matches!(d.change, DepChange::Added | DepChange::SourceChanged) {
@@ -748,16 +835,16 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                     }
                 };
             }
-            if d.change != DepChange::Removed && d.source == "registry" {
+            if audit && d.change != DepChange::Removed && d.source == "registry" {
                 let pkg = d.package.clone().unwrap_or_else(|| d.name.clone());
                 let locked: Vec<String> = lock
                     .as_ref()
-                    .map(|l| in_lock(&l.after, &d))
+                    .map(|l| l.after.versions(eco, &d))
                     .unwrap_or_default();
                 let locked_before: Vec<String> = lock
                     .as_ref()
                     .and_then(|l| l.before.as_ref())
-                    .map(|b| in_lock(b, &d))
+                    .map(|b| b.versions(eco, &d))
                     .unwrap_or_default();
                 let from = locked_before
                     .first()
@@ -788,8 +875,19 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         let Some(Kind::Lockfile(eco)) = kind(&f.path) else {
             continue;
         };
+        // The post-image parsed already (as its manifest's lockfile) is not parsed again.
+        let cached = parsed_locks.remove(f.path.as_str());
         let read = images(cs, f).and_then(|img| {
-            let parsed = img.parse(|t| parse_lockfile(&f.path, t))?;
+            let parsed = match cached {
+                Some(after) => {
+                    let before = Images {
+                        before: img.before.clone(),
+                        after: None,
+                    };
+                    (before.parse(|t| parse_lockfile(&f.path, t))?.0, after)
+                }
+                None => img.parse(|t| parse_lockfile(&f.path, t))?,
+            };
             Ok((img, parsed))
         });
         let (img, (before, after)) = match read {
@@ -799,9 +897,8 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                 continue;
             }
         };
-        let manifest_changed = cs.files.iter().any(|m| {
-            matches!(kind(&m.path), Some(Kind::Manifest(e)) if e == eco)
-                && (lockfiles_for(&m.path).contains(&f.path) || workspace_member(&f.path, &m.path))
+        let manifest_changed = all_manifests.iter().any(|&(m, e)| {
+            e == eco && (lockfiles_for(m).contains(&f.path) || workspace_member(&f.path, m))
         });
         let key = |l: &Locked| (names::normalize(eco, &l.name), l.version.clone());
         let b: BTreeSet<(String, String)> = before.iter().map(key).collect();
@@ -819,7 +916,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
             .collect();
         let after_text = img.after.as_deref().unwrap_or("");
         // Every package version new to the lockfile is checked against the advisories.
-        for l in &after {
+        for l in after.iter().filter(|_| audit) {
             let k = key(l);
             if b.contains(&k) || l.version.is_empty() || l.source != SourceKind::Registry {
                 continue;
@@ -892,13 +989,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         errors,
         ..Analysis::default()
     };
-    let sources: Vec<std::path::PathBuf> = cfg
-        .advisories
-        .iter()
-        .map(|p| ctx.root.join(p))
-        .chain(ctx.advisories.iter().cloned())
-        .collect();
-    if !sources.is_empty() {
+    if audit {
         out.coverage.configured = true;
         if !candidates.is_empty() {
             let index = advisories::Index::open(&sources, &cache, false)?;

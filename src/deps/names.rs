@@ -59,8 +59,63 @@ pub fn normalize(eco: &str, name: &str) -> String {
     }
 }
 
+/// Whether two names are one package ([`normalize`] of each equal), compared without
+/// allocating: a whole tree compares thousands of names.
 pub fn same(eco: &str, a: &str, b: &str) -> bool {
-    normalize(eco, a) == normalize(eco, b)
+    a == b || Normalized::new(eco, a).eq(Normalized::new(eco, b))
+}
+
+/// The characters of [`normalize`]'s result, one at a time.
+struct Normalized<'a> {
+    chars: std::str::Chars<'a>,
+    pypi: bool,
+    cargo: bool,
+    /// PyPI: a run of separators was skipped since the last character.
+    sep: bool,
+    /// PyPI: a character was produced.
+    started: bool,
+    /// PyPI: the character after a separator run's `-`.
+    next: Option<char>,
+}
+
+impl<'a> Normalized<'a> {
+    fn new(eco: &str, name: &'a str) -> Normalized<'a> {
+        Normalized {
+            chars: name.trim().chars(),
+            pypi: eco == "pypi",
+            cargo: eco == "cargo",
+            sep: false,
+            started: false,
+            next: None,
+        }
+    }
+}
+
+impl Iterator for Normalized<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(c) = self.next.take() {
+            return Some(c);
+        }
+        loop {
+            let c = self.chars.next()?.to_ascii_lowercase();
+            if self.pypi {
+                if matches!(c, '-' | '_' | '.') {
+                    self.sep = true;
+                    continue;
+                }
+                let sep = std::mem::take(&mut self.sep) && self.started;
+                self.started = true;
+                if sep {
+                    self.next = Some(c);
+                    return Some('-');
+                }
+                return Some(c);
+            }
+            return Some(if self.cargo && c == '_' { '-' } else { c });
+        }
+    }
 }
 
 /// A popular name with the forms near misses are compared in, computed once.
@@ -444,6 +499,46 @@ impl<'a> RegistrySnapshots<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_is_equal_normal_forms() {
+        let names = [
+            "Requests",
+            "requests",
+            "  requests ",
+            "python-dateutil",
+            "Python_Dateutil",
+            "python..dateutil",
+            "-python-dateutil-",
+            "_a",
+            "a_",
+            "a-b",
+            "a_b",
+            "a.b",
+            "A__B",
+            "serde_json",
+            "serde-json",
+            "Serde-JSON",
+            "ÄÖ",
+            "äö",
+            "",
+            " ",
+            "-",
+            "a",
+            "b",
+        ];
+        for eco in ["pypi", "cargo", "npm", "go", "maven", "rubygems"] {
+            for a in names {
+                for b in names {
+                    assert_eq!(
+                        same(eco, a, b),
+                        normalize(eco, a) == normalize(eco, b),
+                        "{eco} {a:?} {b:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn normalization() {

@@ -13,7 +13,7 @@
 mod lang;
 pub mod service;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -524,10 +524,13 @@ pub fn analyze(cs: &ChangeSet, mut images: Images, s: &Settings) -> Result<Analy
     } else {
         service::roots(listing.iter().map(|l| l.path.as_str()))
     };
-    let touched: BTreeSet<String> = parsed
+    // Each parsed file's service, found once (a whole tree has hundreds of services and
+    // thousands of files).
+    let parsed_roots: Vec<&str> = parsed
         .iter()
-        .map(|(x, _)| service::root_of(&x.file.path, &roots).to_string())
+        .map(|(x, _)| service::root_of(&x.file.path, &roots))
         .collect();
+    let touched: BTreeSet<String> = parsed_roots.iter().map(|r| r.to_string()).collect();
     let contexts = read_contexts(
         cs,
         &listing,
@@ -538,67 +541,89 @@ pub fn analyze(cs: &ChangeSet, mut images: Images, s: &Settings) -> Result<Analy
         &mut coverage.context,
     )?;
 
-    // Registrations per service, from its context and the parsed files themselves.
-    let mut registries: BTreeMap<String, service::Registry> = BTreeMap::new();
-    for (root, ctx) in &contexts {
-        let reg = registries.entry(root.clone()).or_default();
-        for (path, text) in &ctx.files {
-            if let Some(lang) = Lang::of(path) {
-                service::registrations(lang, text, reg);
-            }
-        }
+    // The paths of each service's context files.
+    let in_context: HashMap<&str, HashSet<&str>> = contexts
+        .iter()
+        .map(|(root, c)| {
+            let paths = c.files.iter().map(|(p, _)| p.as_str()).collect();
+            (root.as_str(), paths)
+        })
+        .collect();
+    let read_for = |root: &str, path: &str| in_context.get(root).is_some_and(|c| c.contains(path));
+    // The parsed files of each service, in path order.
+    let mut parsed_by_root: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, root) in parsed_roots.iter().enumerate() {
+        parsed_by_root.entry(root).or_default().push(i);
     }
-    for (x, bytes) in &parsed {
-        let root = service::root_of(&x.file.path, &roots);
-        if contexts
+    let parsed_of = |root: &str| -> Vec<&(Source, Vec<u8>)> {
+        parsed_by_root
             .get(root)
-            .is_some_and(|c| c.files.iter().any(|(p, _)| *p == x.file.path))
-        {
-            continue;
-        }
-        let reg = registries.entry(root.to_string()).or_default();
-        service::registrations(x.lang, &String::from_utf8_lossy(bytes), reg);
-    }
-    // Service facts.
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|&i| &parsed[i])
+            .filter(|(x, _)| !read_for(root, &x.file.path))
+            .collect()
+    };
+    // Registrations per service (each on a worker), from its context and then the parsed
+    // files themselves.
+    let mut with_registrations: BTreeSet<&str> = contexts.keys().map(String::as_str).collect();
+    with_registrations.extend(parsed_roots.iter().copied());
+    let with_registrations: Vec<&str> = with_registrations.into_iter().collect();
+    let registries: HashMap<&str, service::Registry> = with_registrations
+        .par_iter()
+        .map(|&root| {
+            let mut reg = service::Registry::new();
+            for (path, text) in contexts.get(root).map_or(&[][..], |c| c.files.as_slice()) {
+                if let Some(lang) = Lang::of(path) {
+                    service::registrations(lang, text, &mut reg);
+                }
+            }
+            for (x, bytes) in parsed_of(root) {
+                service::registrations(x.lang, &String::from_utf8_lossy(bytes), &mut reg);
+            }
+            (root, reg)
+        })
+        .collect();
+    // Service facts, each service scanned on a worker, in root order.
     let added: BTreeSet<&str> = cs
         .files
         .iter()
         .filter(|f| f.status == FileStatus::Added)
         .map(|f| f.path.as_str())
         .collect();
-    let mut services: Vec<ServiceFact> = Vec::new();
-    for root in &touched {
-        let Some(ctx) = contexts.get(root) else {
-            continue;
-        };
-        let mut texts: Vec<service::ContextFile> = ctx
-            .files
-            .iter()
-            .map(|(p, t)| service::ContextFile {
+    let touched_roots: Vec<&String> = touched.iter().collect();
+    let services: Vec<ServiceFact> = touched_roots
+        .par_iter()
+        .filter_map(|&root| {
+            let ctx = contexts.get(root)?;
+            let mut texts: Vec<service::ContextFile> = ctx
+                .files
+                .iter()
+                .map(|(p, t)| service::ContextFile {
+                    path: p,
+                    text: t,
+                    added: added.contains(p.as_str()),
+                })
+                .collect();
+            let owned: Vec<(String, String)> = parsed_of(root)
+                .into_iter()
+                .map(|(x, b)| (x.file.path.clone(), String::from_utf8_lossy(b).into_owned()))
+                .collect();
+            texts.extend(owned.iter().map(|(p, t)| service::ContextFile {
                 path: p,
                 text: t,
                 added: added.contains(p.as_str()),
-            })
-            .collect();
-        let owned: Vec<(String, String)> = parsed
-            .iter()
-            .filter(|(x, _)| service::root_of(&x.file.path, &roots) == root.as_str())
-            .filter(|(x, _)| !ctx.files.iter().any(|(p, _)| *p == x.file.path))
-            .map(|(x, b)| (x.file.path.clone(), String::from_utf8_lossy(b).into_owned()))
-            .collect();
-        texts.extend(owned.iter().map(|(p, t)| service::ContextFile {
-            path: p,
-            text: t,
-            added: added.contains(p.as_str()),
-        }));
-        texts.sort_by(|a, b| a.path.cmp(b.path));
-        services.push(service::scan(root, &texts, ctx.coverage.clone()));
-    }
+            }));
+            texts.sort_by(|a, b| a.path.cmp(b.path));
+            Some(service::scan(root, &texts, ctx.coverage.clone()))
+        })
+        .collect();
 
     let empty = service::Registry::new();
     let results: Vec<Result<Vec<TelemetryFact>>> = parsed
         .par_iter()
-        .map(|(x, bytes)| {
+        .zip(&parsed_roots)
+        .map(|((x, bytes), &root)| {
             let f = x.file;
             let added: Added = if f.whole_file {
                 let n = u32::try_from(bytes.iter().filter(|b| **b == b'\n').count() + 1)
@@ -607,7 +632,6 @@ pub fn analyze(cs: &ChangeSet, mut images: Images, s: &Settings) -> Result<Analy
             } else {
                 f.added_lines().map(|l| l.line).collect()
             };
-            let root = service::root_of(&f.path, &roots);
             let reg = registries.get(root).unwrap_or(&empty);
             let mut facts = analyze_file(x.lang, &f.path, bytes, &added, s.patterns, reg)?;
             for t in &mut facts {
