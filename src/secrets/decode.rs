@@ -143,9 +143,7 @@ pub fn unescape(input: &[u8]) -> Option<Unescaped> {
                 }
             }
             b'u' => match hex_at(i + 2, 4) {
-                Some(hi @ 0xd800..=0xdbff)
-                    if input.get(i + 6..i + 8) == Some(&b"\\u"[..]) =>
-                {
+                Some(hi @ 0xd800..=0xdbff) if input.get(i + 6..i + 8) == Some(&b"\\u"[..]) => {
                     match hex_at(i + 8, 4) {
                         Some(lo @ 0xdc00..=0xdfff) => (
                             char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)),

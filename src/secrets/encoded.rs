@@ -154,7 +154,11 @@ impl Layer {
                 continue;
             }
             let hex = layer.hex_runs(run, start);
-            if !hex && run.len() >= MIN_BASE64 && !in_media_uri(parent, start) {
+            if !hex
+                && run.len() >= MIN_BASE64
+                && !in_media_uri(parent, start)
+                && !token_part(parent, start, i)
+            {
                 layer.base64_run(&parent[start..i], start);
             }
         }
@@ -224,6 +228,16 @@ impl Layer {
             }
         }
     }
+}
+
+/// Whether the run `start..end` is a dot-separated part of a longer token (a JWT's header or
+/// claims, `<id>.v2.<payload>.<signature>`): the token is the credential, judged whole by its
+/// own rule; what its claims say (`"secret": …`, `"token_type": …`) is not another one.
+fn token_part(buf: &[u8], start: usize, end: usize) -> bool {
+    let tokenish = |b: Option<&u8>| b.is_some_and(|b| BASE64_BYTE[usize::from(*b)]);
+    let before = start >= 2 && buf[start - 1] == b'.' && tokenish(buf.get(start - 2));
+    let after = buf.get(end) == Some(&b'.') && tokenish(buf.get(end + 1));
+    before || after
 }
 
 /// Whether the run at `start` is the payload of a data URI of an image, a font, audio or
@@ -298,12 +312,23 @@ fn place(
     c: Candidate,
 ) -> Option<Candidate> {
     let top = layers.last()?;
-    let i = top.segments.partition_point(|s| s.start <= c.start).checked_sub(1)?;
+    let i = top
+        .segments
+        .partition_point(|s| s.start <= c.start)
+        .checked_sub(1)?;
     let seg = &top.segments[i];
     if c.end > seg.end || c.start >= c.end {
         return None;
     }
     let rule = &scanner.rules()[c.rule];
+    // Unescaping shortens the text, bringing a keyword within a proximity rule's reach of a
+    // value it was not near as written: such a value is judged as written.
+    if rule.near > 0 && seg.unchanged(c.start, c.end) {
+        return None;
+    }
+    if rule.confidence != "high" && placeholder_inside(&c.secret) {
+        return None;
+    }
     // Windows of proximity and multi-line rules reach past a line, so past a segment.
     if (rule.near > 0 || rule.multiline > 0) && !rule.keywords.is_empty() {
         if keywords.lower.is_empty() || keywords.segment != i {
@@ -340,6 +365,28 @@ fn place(
         }),
         ..c
     })
+}
+
+/// A value that is itself base64 of placeholder text (a Docker `auth` of
+/// `my_username:my_password`): a guess or a contextual match there is a template's filler.
+fn placeholder_inside(value: &[u8]) -> bool {
+    let Some(text) = decode::base64_text(value).filter(|t| t.len() >= 4) else {
+        return false;
+    };
+    let lower = text.to_ascii_lowercase();
+    [
+        &b"username"[..],
+        b"password",
+        b"passwd",
+        b"example",
+        b"changeme",
+        b"placeholder",
+        b"xxxx",
+        b"your_",
+        b"dummy",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&lower, w).is_some())
 }
 
 /// Merges decoded candidates into the plain ones (sorted by start, disjoint): a decoded one
@@ -414,7 +461,9 @@ mod tests {
     #[test]
     fn binary_hashes_and_media_are_not_decoded() {
         // A sha256 in hex and base64, random bytes in base64, a PNG data URI.
-        assert!(layer(b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").is_empty());
+        assert!(
+            layer(b"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").is_empty()
+        );
         assert!(layer(b"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").is_empty());
         assert!(layer(b"x = \"q1w2ZmFrZbyx/4vR0ZW+xY3sZ0p9Kq==\"").is_empty());
         assert!(layer(b"<img src=\"data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=\">").is_empty());
@@ -435,5 +484,297 @@ mod tests {
         let seg = &l.segments[0];
         // `deploy` is bytes 5..11: characters 6..15 of the run, which starts at 2.
         assert_eq!(seg.parent_range(5, 11), (2 + 6, 2 + 15));
+    }
+
+    /// The catalog's scanner, and the tests' values (made up for them).
+    mod catalog {
+        use super::super::super::{builtin_rules, checksum, Scanner};
+
+        pub fn scanner() -> Scanner {
+            Scanner::new(builtin_rules().expect("catalog parses")).expect("catalog builds")
+        }
+
+        /// A GitHub token with its checksum (30 random base62 characters, then their CRC-32).
+        pub fn github_token() -> String {
+            let random = "R8x2LqT7vN4mZ1kP9sW3dY6hJ0cF5b";
+            format!(
+                "ghp_{random}{}",
+                checksum::base62(u64::from(checksum::crc32(random.as_bytes())), 6)
+            )
+        }
+
+        pub fn b64(data: &[u8]) -> String {
+            const A: &[u8; 64] =
+                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for chunk in data.chunks(3) {
+                let n = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        out.push(char::from(A[(n >> (18 - 6 * i) & 63) as usize]));
+                    } else {
+                        out.push('=');
+                    }
+                }
+            }
+            out
+        }
+
+        pub fn hex(data: &[u8]) -> String {
+            data.iter().map(|b| format!("{b:02x}")).collect()
+        }
+
+        /// Deterministic bytes that look random (xorshift).
+        pub fn noise(n: usize, mut x: u64) -> Vec<u8> {
+            (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x >> 24) as u8
+                })
+                .collect()
+        }
+    }
+
+    use catalog::*;
+
+    /// The leaks of `text` (not examples, not public): rule, encoding, 1-based line and
+    /// column, the text as written, the value.
+    fn leaks(text: &str) -> Vec<(String, Vec<&'static str>, usize, usize, String, String)> {
+        let s = scanner();
+        s.scan(text.as_bytes())
+            .into_iter()
+            .filter(|c| !c.allowlisted && !c.public)
+            .map(|c| {
+                (
+                    c.rule_id(&s).to_string(),
+                    c.decoded
+                        .as_ref()
+                        .map(|d| d.encoding.clone())
+                        .unwrap_or_default(),
+                    c.line + 1,
+                    c.column,
+                    String::from_utf8_lossy(&c.secret).into_owned(),
+                    String::from_utf8_lossy(c.value()).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// The one leak of `text`: its rule, encoding, line and column; its value must be `value`.
+    fn one_leak(text: &str, value: &str) -> (String, Vec<&'static str>, usize, usize) {
+        let found = leaks(text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        let (rule, enc, line, col, _, v) = found.into_iter().next().expect("one");
+        assert_eq!(v, value, "{text}");
+        (rule, enc, line, col)
+    }
+
+    #[test]
+    fn a_kubernetes_secrets_base64_data_is_decoded() {
+        let tok = github_token();
+        let yaml = format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ntype: Opaque\ndata:\n  GITHUB_TOKEN: {}\n",
+            b64(tok.as_bytes())
+        );
+        assert_eq!(
+            one_leak(&yaml, &tok),
+            ("github-pat-classic".into(), vec!["base64"], 7, 17)
+        );
+        // The text as written is the base64 (its padding aside), which is what is masked.
+        let found = leaks(&yaml);
+        assert_eq!(found[0].4, b64(tok.as_bytes()).trim_end_matches('='));
+    }
+
+    #[test]
+    fn a_base64_encoded_pem_key_is_a_private_key() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA2a2rwplBQLF29amygykEMmYz0+Kcj3bKBp29P2rFj7yRvWx1\nq3Xo5N8TbHq5lW1bVy9p2mEiT6XGhyxKcQO7zFm8pNvS0J3sH6w4YdE5uRtLkA2C\n-----END RSA PRIVATE KEY-----\n";
+        let yaml = format!("data:\n  tls.key: {}\n", b64(pem.as_bytes()));
+        let found = leaks(&yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), &found[0].1, found[0].2, found[0].3),
+            ("private-key", &vec!["base64"], 2, 12)
+        );
+    }
+
+    #[test]
+    fn a_hex_encoded_token_is_decoded() {
+        let tok = github_token();
+        assert_eq!(
+            one_leak(&format!("seed = \"{}\"\n", hex(tok.as_bytes())), &tok),
+            ("github-pat-classic".into(), vec!["hex"], 1, 9)
+        );
+        assert_eq!(
+            one_leak(&format!("x = 0x{}\n", hex(tok.as_bytes())), &tok).1,
+            vec!["hex"]
+        );
+    }
+
+    #[test]
+    fn string_escapes_are_decoded() {
+        let tok = github_token();
+        let rest = &tok[1..];
+        for text in [
+            format!("const t = \"\\u0067{rest}\";"),
+            format!("const t = \"\\u{{67}}{rest}\";"),
+            format!("const t = '\\x67{rest}';"),
+        ] {
+            assert_eq!(
+                one_leak(&text, &tok),
+                ("github-pat-classic".into(), vec!["escape"], 1, 12),
+                "{text}"
+            );
+        }
+        // JSON inside a JSON string: the generic rule reads `"password": "…"` once the
+        // quotes are unescaped.
+        let json = r#"{"config": "{\"password\": \"Zq8TnW3kLp2Vx9RbM4cF7hJd\"}"}"#;
+        let (rule, enc, _, col) = one_leak(json, "Zq8TnW3kLp2Vx9RbM4cF7hJd");
+        assert_eq!(
+            (rule.as_str(), enc, col),
+            ("generic-credential-assignment", vec!["escape"], 30)
+        );
+    }
+
+    #[test]
+    fn a_notebooks_escaped_source_is_read() {
+        let nb = r#"{
+ "cells": [
+  {
+   "cell_type": "code",
+   "source": [
+    "import client\n",
+    "api_key = \"Zq8TnW3kLp2Vx9RbM4cF7hJd\"\n",
+    "client.login(api_key)\n"
+   ]
+  }
+ ]
+}"#;
+        let (rule, enc, line, _) = one_leak(nb, "Zq8TnW3kLp2Vx9RbM4cF7hJd");
+        assert_eq!(
+            (rule.as_str(), enc, line),
+            ("generic-credential-assignment", vec!["escape"], 7)
+        );
+    }
+
+    #[test]
+    fn url_encoding_is_decoded() {
+        let tok = github_token();
+        let text = format!("https://api.internal/hook?token=ghp%5F{}\n", &tok[4..]);
+        assert_eq!(
+            one_leak(&text, &tok),
+            ("github-pat-classic".into(), vec!["url"], 1, 33)
+        );
+    }
+
+    #[test]
+    fn two_levels_are_decoded_in_either_order() {
+        let tok = github_token();
+        // base64 of an escaped JSON string.
+        let inner = format!("{{\"token\": \"\\u0067{}\"}}", &tok[1..]);
+        let text = format!("blob: {}\n", b64(inner.as_bytes()));
+        assert_eq!(one_leak(&text, &tok).1, vec!["base64", "escape"]);
+        // base64 whose first character is escaped.
+        let enc = b64(tok.as_bytes());
+        let text = format!(
+            "{{\"blob\": \"\\u{:04x}{}\"}}\n",
+            enc.as_bytes()[0],
+            &enc[1..]
+        );
+        assert_eq!(one_leak(&text, &tok).1, vec!["escape", "base64"]);
+    }
+
+    #[test]
+    fn a_value_found_as_written_and_decoded_is_one_finding() {
+        let tok = github_token();
+        // The token as written inside an escaped line.
+        assert_eq!(
+            one_leak(&format!("{{\"t\": \"{tok}\", \"u\": \"a\\/b\"}}"), &tok).1,
+            Vec::<&str>::new()
+        );
+        // base64 beside `token:` is a generic guess as written and a GitHub token decoded:
+        // the token is reported, once.
+        let text = format!("github_token: \"{}\"\n", b64(tok.as_bytes()));
+        assert_eq!(one_leak(&text, &tok).0, "github-pat-classic");
+        // Each place a value is written is reported; the fingerprints (of the value) agree.
+        let text = format!("a = \"{tok}\"\nb = \"{}\"\n", b64(tok.as_bytes()));
+        let found = leaks(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].5, found[1].5);
+    }
+
+    /// Docker's `auth` is base64 of `user:password`, here in a JSON string escaped in TOML.
+    #[test]
+    fn escaped_docker_auth_is_read_and_its_placeholders_are_not() {
+        let config = |auth: &str| {
+            format!(
+                "environment = [\"DOCKER_AUTH_CONFIG={{\\\"auths\\\":{{\\\"reg.internal:5000\\\":{{\\\"auth\\\":\\\"{}\\\"}}}}}}\"]\n",
+                b64(auth.as_bytes())
+            )
+        };
+        let live = config("deploy:Qz7kLm3Xv9Tp2Rw8");
+        assert_eq!(
+            one_leak(&live, &b64(b"deploy:Qz7kLm3Xv9Tp2Rw8")).1,
+            vec!["escape"]
+        );
+        assert!(leaks(&config("my_username:my_password")).is_empty());
+    }
+
+    /// A JWT-like token's claims are not decoded: the token is judged whole by its own rule.
+    #[test]
+    fn the_claims_of_a_dotted_token_are_not_decoded() {
+        let claims = b64(br#"{"user":"usr1","secret":"f62a9d4c0b7e13a58c6d2f90e4b71a3c"}"#);
+        let text = format!(
+            "key = oaa1.v2.{}.27a8c3d66f\n",
+            claims.trim_end_matches('=')
+        );
+        assert!(
+            leaks(&text).iter().all(|f| f.1.is_empty()),
+            "{:?}",
+            leaks(&text)
+        );
+    }
+
+    #[test]
+    fn random_bytes_images_and_hashes_are_silent() {
+        let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], &noise(600, 7)].concat();
+        let cases = [
+            format!("secret: {}\n", b64(&noise(48, 1))),
+            format!("token = \"{}\"\n", hex(&noise(32, 2))),
+            format!("<img src=\"data:image/png;base64,{}\">\n", b64(&png)),
+            format!("{{\"image/png\": \"{}\"}}\n", b64(&png)),
+            "integrity sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==\n".to_string(),
+            "commit 3f786850e387550fdab836ed7e6dc881de23001b\n".to_string(),
+            format!("cert: {}\n", b64(&noise(900, 3))),
+        ];
+        for text in &cases {
+            let found = leaks(text);
+            assert!(
+                found.iter().all(|f| f.1.is_empty()),
+                "decoded in {text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn decoding_stays_linear() {
+        // 20,000 lines of base64 and escapes: each run decoded once, every level at most the
+        // size of the one above (a count of bytes, not a timing).
+        let mut text = String::new();
+        for i in 0..20_000u64 {
+            text.push_str(&format!(
+                "k{i}: {} \"\\u0041{}\"\n",
+                b64(&noise(30, i + 1)),
+                b64(format!("line {i}").as_bytes())
+            ));
+        }
+        let l1 = Layer::of(text.as_bytes(), |_, _| true);
+        assert!(l1.text.len() <= text.len());
+        let l2 = Layer::of(&l1.text, |_, _| true);
+        assert!(l2.text.len() <= l1.text.len());
     }
 }
