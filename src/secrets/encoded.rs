@@ -403,7 +403,9 @@ fn merge(scanner: &Scanner, plain: &mut Vec<Candidate>, found: Vec<Candidate>) {
         let over: Vec<usize> = (first..plain.len())
             .take_while(|&j| plain[j].start < d.end)
             .collect();
-        if !over.is_empty() && !(high(&d) && over.iter().all(|&j| !high(&plain[j]))) {
+        // Over plain candidates, a decoded one stays only as a provider's format over guesses.
+        let upgrade = high(&d) && over.iter().all(|&j| !high(&plain[j]));
+        if !over.is_empty() && !upgrade {
             continue;
         }
         if kept
@@ -542,9 +544,11 @@ mod tests {
 
     use catalog::*;
 
-    /// The leaks of `text` (not examples, not public): rule, encoding, 1-based line and
-    /// column, the text as written, the value.
-    fn leaks(text: &str) -> Vec<(String, Vec<&'static str>, usize, usize, String, String)> {
+    /// A leak: rule, encoding, 1-based line and column, the text as written, the value.
+    type Leak = (String, Vec<&'static str>, usize, usize, String, String);
+
+    /// The leaks of `text` (not examples, not public).
+    fn leaks(text: &str) -> Vec<Leak> {
         let s = scanner();
         s.scan(text.as_bytes())
             .into_iter()
