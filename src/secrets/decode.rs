@@ -76,12 +76,13 @@ fn nibble(b: u8) -> Option<u8> {
     }
 }
 
-/// Text decoded from escapes, and for each of its bytes the range of the input it came from
-/// (an escape, or the byte itself).
+/// Text decoded from escapes, and for each of its bytes where in the input the escape (or
+/// the byte itself) it came from starts. Escapes follow each other, so one ends where the
+/// next starts (the last at the input's end).
 #[derive(Debug, PartialEq)]
 pub struct Unescaped {
     pub text: Vec<u8>,
-    pub from: Vec<(u32, u32)>,
+    pub from: Vec<u32>,
 }
 
 impl Unescaped {
@@ -92,10 +93,10 @@ impl Unescaped {
         }
     }
 
-    fn push(&mut self, b: u8, start: usize, end: usize) {
+    fn push(&mut self, b: u8, start: usize, _end: usize) {
         self.text.push(b);
         // Callers bound the input to `u32::MAX` bytes.
-        self.from.push((start as u32, end as u32));
+        self.from.push(start as u32);
     }
 
     fn push_char(&mut self, c: char, start: usize, end: usize) {

@@ -76,9 +76,11 @@ struct Segment {
     end: usize,
     /// Where the encoded run starts in the parent text.
     from: usize,
+    /// The encoded run's length.
+    len: usize,
     encoding: Encoding,
-    /// Escapes and URL-encoding: per decoded byte, the run's bytes it came from.
-    units: Vec<(u32, u32)>,
+    /// Escapes and URL-encoding: per decoded byte, where in the run its escape starts.
+    units: Vec<u32>,
 }
 
 impl Segment {
@@ -90,7 +92,13 @@ impl Segment {
             Encoding::Base64 => (a * 8 / 6, (b * 8).div_ceil(6)),
             Encoding::Hex => (2 * a, 2 * b),
             Encoding::Escape | Encoding::Url => {
-                (self.units[a].0 as usize, self.units[b - 1].1 as usize)
+                // The last byte's escape ends where the next escape starts.
+                let last = self.units[b - 1];
+                let next = self.units[b..].iter().find(|&&u| u != last);
+                (
+                    self.units[a] as usize,
+                    next.map_or(self.len, |&u| u as usize),
+                )
             }
         };
         (self.from + s, self.from + e)
@@ -113,13 +121,20 @@ struct Layer {
 }
 
 impl Layer {
-    fn push(&mut self, bytes: &[u8], from: usize, encoding: Encoding, units: Vec<(u32, u32)>) {
+    fn push(
+        &mut self,
+        bytes: &[u8],
+        (from, len): (usize, usize),
+        encoding: Encoding,
+        units: Vec<u32>,
+    ) {
         let start = self.text.len();
         self.text.extend_from_slice(bytes);
         self.segments.push(Segment {
             start,
             end: self.text.len(),
             from,
+            len,
             encoding,
             units,
         });
@@ -171,12 +186,12 @@ impl Layer {
             if fresh(ls, le) {
                 if memchr::memchr(b'\\', line).is_some() {
                     if let Some(u) = decode::unescape(line) {
-                        layer.push(&u.text, ls, Encoding::Escape, u.from);
+                        layer.push(&u.text, (ls, line.len()), Encoding::Escape, u.from);
                     }
                 }
                 if memchr::memchr(b'%', line).is_some() {
                     if let Some(u) = decode::percent(line) {
-                        layer.push(&u.text, ls, Encoding::Url, u.from);
+                        layer.push(&u.text, (ls, line.len()), Encoding::Url, u.from);
                     }
                 }
             }
@@ -205,7 +220,12 @@ impl Layer {
                 // An odd run may be a hex string after a letter (`x6768…`).
                 let skip = hex.len() % 2;
                 if let Some(text) = decode::hex_text(&hex[skip..]) {
-                    self.push(&text, at + s + skip, Encoding::Hex, Vec::new());
+                    self.push(
+                        &text,
+                        (at + s + skip, hex.len() - skip),
+                        Encoding::Hex,
+                        Vec::new(),
+                    );
                 }
             }
         }
@@ -216,14 +236,19 @@ impl Layer {
     /// is also tried from its last `/`.
     fn base64_run(&mut self, run: &[u8], at: usize) {
         if let Some(text) = decode::base64_text(run) {
-            self.push(&text, at, Encoding::Base64, Vec::new());
+            self.push(&text, (at, run.len()), Encoding::Base64, Vec::new());
             return;
         }
         if let Some(slash) = memchr::memrchr(b'/', run) {
             let tail = &run[slash + 1..];
             if tail.len() >= MIN_BASE64 {
                 if let Some(text) = decode::base64_text(tail) {
-                    self.push(&text, at + slash + 1, Encoding::Base64, Vec::new());
+                    self.push(
+                        &text,
+                        (at + slash + 1, tail.len()),
+                        Encoding::Base64,
+                        Vec::new(),
+                    );
                 }
             }
         }
