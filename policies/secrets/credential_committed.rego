@@ -9,7 +9,7 @@ rules["GATE-SEC-001"] := {
 	"name": "Credential committed",
 	"summary": "A credential in a provider-issued format was added to the repository.",
 	"help": concat("\n", [
-		"**What it finds:** an added line holding a credential in a format only its provider issues (AWS access keys, GitHub tokens, Stripe keys, private keys ...).",
+		"**What it finds:** an added line holding a credential in a format only its provider issues (AWS access keys, GitHub tokens, Stripe keys, private keys ...), written plainly or encoded (base64, hex, JSON/JS string escapes, URL-encoding): an encoded one is reported where its encoded form starts, and the message says how it was encoded.",
 		"",
 		"**Why it matters:** anything pushed is copied to every clone, fork and CI cache; a leaked key must be treated as compromised even if the commit is reverted.",
 		"",
@@ -24,7 +24,7 @@ rules["GATE-SEC-001"] := {
 
 deny contains {
 	"rule": "GATE-SEC-001",
-	"message": sprintf("%s %s%s: %s (fingerprint %s); %s", [s.name, how_added, history(s), s.redacted, substring(s.fingerprint, 0, 12), advice(s)]),
+	"message": sprintf("%s %s%s: %s (%sfingerprint %s); %s", [s.name, how_added, history(s), s.redacted, encoded(s), substring(s.fingerprint, 0, 12), advice(s)]),
 	"path": s.path,
 	"line": s.line,
 	"column": s.column,
@@ -45,6 +45,13 @@ deny contains {
 history(s) := msg if {
 	s.commit
 	msg := sprintf(" in commit %s (removed by a later commit, still in the history)", [substring(s.commit, 0, 12)])
+} else := ""
+
+# A value written encoded (`encoding`, outermost first: base64 of an escaped string) says so.
+encoding_names := {"base64": "base64", "hex": "hex", "escape": "string escapes", "url": "URL-encoding"}
+
+encoded(s) := sprintf("decoded from %s, ", [concat(" then ", [object.get(encoding_names, e, e) | some e in s.encoding])]) if {
+	count(object.get(s, "encoding", [])) > 0
 } else := ""
 
 # How the value came into what is checked, by input mode: staged changes and a diff are not

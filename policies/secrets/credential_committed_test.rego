@@ -50,3 +50,11 @@ test_sec001_a_value_only_in_the_history_names_its_commit if {
 	contains(d.message, "committed in commit 0123456789ab (removed by a later commit, still in the history)")
 	contains(d.message, "drop it from the branch's history")
 }
+
+test_sec001_an_encoded_value_says_how_it_was_encoded if {
+	some d in data.gate.secrets.deny with input as {"secrets": [secret({"encoding": ["base64", "escape"]})]}
+	d.rule == "GATE-SEC-001"
+	contains(d.message, "AKI…XYZ (decoded from base64 then string escapes, fingerprint 0123456789ab)")
+	some p in data.gate.secrets.deny with input as {"secrets": [secret({})]}
+	contains(p.message, "AKI…XYZ (fingerprint 0123456789ab)")
+}

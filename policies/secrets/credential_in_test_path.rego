@@ -22,7 +22,7 @@ rules["GATE-SEC-002"] := {
 
 warn contains {
 	"rule": "GATE-SEC-002",
-	"message": sprintf("%s in a test path%s: %s (fingerprint %s); confirm it is not live", [s.name, history(s), s.redacted, substring(s.fingerprint, 0, 12)]),
+	"message": sprintf("%s in a test path%s: %s (%sfingerprint %s); confirm it is not live", [s.name, history(s), s.redacted, encoded(s), substring(s.fingerprint, 0, 12)]),
 	"path": s.path,
 	"line": s.line,
 	"column": s.column,

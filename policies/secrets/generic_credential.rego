@@ -21,7 +21,7 @@ rules["GATE-SEC-003"] := {
 	"risk_points": "75 (deny) entropy at least 3.5 / 40",
 }
 
-generic(s) := sprintf("Hard-coded credential%s: %s (fingerprint %s); load it from a secret manager or the environment instead", [history(s), s.redacted, substring(s.fingerprint, 0, 12)])
+generic(s) := sprintf("Hard-coded credential%s: %s (%sfingerprint %s); load it from a secret manager or the environment instead", [history(s), s.redacted, encoded(s), substring(s.fingerprint, 0, 12)])
 
 deny contains {
 	"rule": "GATE-SEC-003",

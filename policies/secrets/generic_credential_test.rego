@@ -20,3 +20,9 @@ test_sec003_not_in_test_paths if {
 	count(data.gate.secrets.deny) == 0 with input as {"secrets": [s]}
 	count(data.gate.secrets.warn) == 0 with input as {"secrets": [s]}
 }
+
+test_sec003_an_encoded_value_says_how_it_was_encoded if {
+	some d in data.gate.secrets.deny with input as {"secrets": [generic({"entropy": 4.5, "encoding": ["escape"]})]}
+	d.rule == "GATE-SEC-003"
+	contains(d.message, "(decoded from string escapes, fingerprint 0123456789ab)")
+}

@@ -1,9 +1,26 @@
 //! Small decoders for the encodings secrets hide in: base64 (standard and URL alphabets,
-//! padding optional), hex, and JSON/JS string escapes. Each is strict: `None` on any byte
-//! that is not of the encoding, so a decoded buffer is only ever what was written.
+//! padding optional), hex, JSON/JS string escapes and URL-encoding. Each is strict: `None` on
+//! any byte that is not of the encoding, so a decoded buffer is only ever what was written.
+//! The `_text` forms give up at the first decoded byte that is not text, so random binary (an
+//! image, a hash) costs a few bytes of work; the escape decoders say, per decoded byte, which
+//! bytes of the input it came from, so a finding inside can be placed where it was written.
 
 /// Decodes base64 in either alphabet (`+/` or `-_`), with or without `=` padding.
 pub fn base64(input: &[u8]) -> Option<Vec<u8>> {
+    base64_keeping(input, |_| true)
+}
+
+/// Whether `b` may be a byte of decoded text: printable ASCII, tab, line feed, carriage return.
+pub fn is_text(b: u8) -> bool {
+    matches!(b, 0x20..=0x7e | b'\t' | b'\n' | b'\r')
+}
+
+/// [`base64`], of text only: `None` at the first decoded byte that is not [`is_text`].
+pub fn base64_text(input: &[u8]) -> Option<Vec<u8>> {
+    base64_keeping(input, is_text)
+}
+
+fn base64_keeping(input: &[u8], keep: impl Fn(u8) -> bool) -> Option<Vec<u8>> {
     let body = input
         .strip_suffix(b"==")
         .or_else(|| input.strip_suffix(b"="))
@@ -14,22 +31,200 @@ pub fn base64(input: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in body {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
+        acc = (acc << 6) | u32::from(sextet(b)?);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
+            let byte = ((acc >> bits) & 0xff) as u8;
+            if !keep(byte) {
+                return None;
+            }
+            out.push(byte);
         }
     }
     Some(out)
+}
+
+fn sextet(b: u8) -> Option<u8> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' | b'-' => 62,
+        b'/' | b'_' => 63,
+        _ => return None,
+    })
+}
+
+/// [`hex`], of text only: `None` at the first decoded byte that is not [`is_text`].
+pub fn hex_text(input: &[u8]) -> Option<Vec<u8>> {
+    if !input.len().is_multiple_of(2) {
+        return None;
+    }
+    input
+        .chunks(2)
+        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?).filter(|&b| is_text(b)))
+        .collect()
+}
+
+fn nibble(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Text decoded from escapes, and for each of its bytes where in the input the escape (or
+/// the byte itself) it came from starts. Escapes follow each other, so one ends where the
+/// next starts (the last at the input's end).
+#[derive(Debug, PartialEq)]
+pub struct Unescaped {
+    pub text: Vec<u8>,
+    pub from: Vec<u32>,
+}
+
+impl Unescaped {
+    fn with_capacity(n: usize) -> Unescaped {
+        Unescaped {
+            text: Vec::with_capacity(n),
+            from: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, b: u8, start: usize, _end: usize) {
+        self.text.push(b);
+        // Callers bound the input to `u32::MAX` bytes.
+        self.from.push(start as u32);
+    }
+
+    fn push_char(&mut self, c: char, start: usize, end: usize) {
+        let mut utf8 = [0u8; 4];
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            self.push(b, start, end);
+        }
+    }
+}
+
+/// Decodes the JSON/JS string escapes of `input` (a line): `\uXXXX` (surrogate pairs
+/// joined), `\u{X…}`, `\xXX`, `\"`, `\'`, `\/`, `\\`, `` \` ``, `\n`, `\r`, `\t`. Other
+/// backslashes stay as written. `None` unless an escape that can hide a secret's bytes or
+/// its name is decoded (`\n` alone only breaks lines, which the scanner reads through).
+pub fn unescape(input: &[u8]) -> Option<Unescaped> {
+    if input.len() > u32::MAX as usize {
+        return None;
+    }
+    let hex_at = |at: usize, n: usize| -> Option<u32> {
+        let digits = input.get(at..at + n)?;
+        digits
+            .iter()
+            .try_fold(0u32, |acc, &d| Some(acc << 4 | u32::from(nibble(d)?)))
+    };
+    let mut out = Unescaped::with_capacity(input.len());
+    let mut hidden = false;
+    let mut i = 0;
+    while i < input.len() {
+        let b = input[i];
+        if b != b'\\' || i + 1 == input.len() {
+            out.push(b, i, i + 1);
+            i += 1;
+            continue;
+        }
+        let (decoded, len): (Option<char>, usize) = match input[i + 1] {
+            b'u' if input.get(i + 2) == Some(&b'{') => {
+                let digits = input[i + 3..]
+                    .iter()
+                    .take(7)
+                    .position(|&d| d == b'}')
+                    .filter(|&n| n > 0);
+                match digits {
+                    Some(n) => (hex_at(i + 3, n).and_then(char::from_u32), n + 4),
+                    None => (None, 0),
+                }
+            }
+            b'u' => match hex_at(i + 2, 4) {
+                Some(hi @ 0xd800..=0xdbff) if input.get(i + 6..i + 8) == Some(&b"\\u"[..]) => {
+                    match hex_at(i + 8, 4) {
+                        Some(lo @ 0xdc00..=0xdfff) => (
+                            char::from_u32(0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)),
+                            12,
+                        ),
+                        _ => (None, 0),
+                    }
+                }
+                Some(cu) => (char::from_u32(cu), 6),
+                None => (None, 0),
+            },
+            b'x' => match hex_at(i + 2, 2) {
+                Some(v) => {
+                    // A byte (Python, C) or U+0000..U+00FF (JS): the same for ASCII.
+                    out.push(v as u8, i, i + 4);
+                    hidden = true;
+                    i += 4;
+                    continue;
+                }
+                None => (None, 0),
+            },
+            c @ (b'"' | b'\'' | b'/' | b'\\' | b'`') => (Some(char::from(c)), 2),
+            b'n' => {
+                out.push(b'\n', i, i + 2);
+                i += 2;
+                continue;
+            }
+            b'r' => {
+                out.push(b'\r', i, i + 2);
+                i += 2;
+                continue;
+            }
+            b't' => {
+                out.push(b'\t', i, i + 2);
+                i += 2;
+                continue;
+            }
+            _ => (None, 0),
+        };
+        match decoded {
+            Some(c) => {
+                out.push_char(c, i, i + len);
+                hidden = true;
+                i += len;
+            }
+            None => {
+                out.push(b, i, i + 1);
+                i += 1;
+            }
+        }
+    }
+    hidden.then_some(out)
+}
+
+/// Decodes URL-encoding (`%XX`) in `input` (a line); `+` stays as written. `None` when it
+/// holds no `%XX`.
+pub fn percent(input: &[u8]) -> Option<Unescaped> {
+    if input.len() > u32::MAX as usize {
+        return None;
+    }
+    let mut out = Unescaped::with_capacity(input.len());
+    let mut any = false;
+    let mut i = 0;
+    while i < input.len() {
+        let pair = (input[i] == b'%')
+            .then(|| Some(nibble(*input.get(i + 1)?)? << 4 | nibble(*input.get(i + 2)?)?))
+            .flatten();
+        match pair {
+            Some(v) => {
+                out.push(v, i, i + 3);
+                any = true;
+                i += 3;
+            }
+            None => {
+                out.push(input[i], i, i + 1);
+                i += 1;
+            }
+        }
+    }
+    any.then_some(out)
 }
 
 /// Decodes an even number of hex digits (either case).
@@ -37,15 +232,9 @@ pub fn hex(input: &[u8]) -> Option<Vec<u8>> {
     if !input.len().is_multiple_of(2) {
         return None;
     }
-    let nib = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    };
     input
         .chunks(2)
-        .map(|p| Some(nib(p[0])? << 4 | nib(p[1])?))
+        .map(|p| Some(nibble(p[0])? << 4 | nibble(p[1])?))
         .collect()
 }
 

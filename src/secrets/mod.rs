@@ -10,6 +10,7 @@ pub mod checksum;
 pub mod decode;
 #[cfg(test)]
 mod defects;
+mod encoded;
 mod keywords;
 pub mod providers;
 pub mod redact;

@@ -58,6 +58,11 @@ pub struct SecretFact {
     /// later one removed it): the commit that added it. It stays in the history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// Set when the value was written encoded: the encodings, outermost first (`base64`,
+    /// `hex`, `escape` for JSON/JS string escapes, `url`). `line` and `column` are where the
+    /// encoded form starts; `redacted` and `fingerprint` are of the decoded value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<&'static str>,
 }
 
 /// Detectors whose findings under example and sample directories count as in a test path.
@@ -220,7 +225,7 @@ pub fn redact_string(s: &mut String, scanner: &Scanner) {
         *s = format!(
             "(redacted {}: {})",
             c.rule_id(scanner),
-            redact::redact(&c.secret)
+            redact::redact(c.value())
         );
     }
 }
@@ -374,7 +379,8 @@ fn scan_buffer_with(
     for c in &cands {
         value(&c.secret);
         let rule = &scanner.rules()[c.rule];
-        let masked = redact::redact(&c.secret);
+        // An encoded value is shown and fingerprinted decoded, and masked as written.
+        let masked = redact::redact(c.value());
         let (line, end_line) = (line_of(c.line), line_of(c.end_line));
         if line_map.is_some() {
             masks.push(Mask {
@@ -395,7 +401,7 @@ fn scan_buffer_with(
             end_line,
             entropy: (c.entropy * 100.0).round() / 100.0,
             redacted: masked,
-            fingerprint: redact::fingerprint(&c.secret),
+            fingerprint: redact::fingerprint(c.value()),
             in_test_path: in_test || (sample && SAMPLE_KINDS.contains(&rule.id.as_str())),
             allowlisted: c.allowlisted,
             allowlist_reason: c.allow_reason.map(|r| match r {
@@ -406,11 +412,16 @@ fn scan_buffer_with(
             allowlist_entry: match c.allow_reason {
                 Some(AllowReason::Config(i)) => scanner
                     .allowlist_pattern(i)
-                    .map(|p| shown_entry(p, &c.secret)),
+                    .map(|p| shown_entry(p, c.value())),
                 _ => None,
             },
             public: c.public,
             commit: None,
+            encoding: c
+                .decoded
+                .as_ref()
+                .map(|d| d.encoding.clone())
+                .unwrap_or_default(),
         });
     }
     mask_in_lines(f, &masks);

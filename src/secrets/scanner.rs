@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
 
+use super::encoded::{self, Decoded};
 use super::keywords::Keywords;
 use super::{checksum, entropy, providers, RuleSpec};
 
@@ -31,6 +32,8 @@ pub struct Candidate {
     pub allow_reason: Option<AllowReason>,
     /// A value the provider documents as publishable (a client-side identifier).
     pub public: bool,
+    /// Set when the value was found decoded (`secret` is then the text that encodes it).
+    pub decoded: Option<Decoded>,
 }
 
 /// Why a candidate is allowlisted: the facts tell the user's own allowlist from gate's.
@@ -47,6 +50,11 @@ pub enum AllowReason {
 impl Candidate {
     pub fn rule_id<'a>(&self, scanner: &'a Scanner) -> &'a str {
         &scanner.rules[self.rule].id
+    }
+
+    /// The value: `secret`, or what it decodes to.
+    pub fn value(&self) -> &[u8] {
+        self.decoded.as_ref().map_or(&self.secret, |d| &d.value)
     }
 }
 
@@ -386,8 +394,17 @@ impl Scanner {
     }
 
     /// Finds candidates in the contents of the file at `path` (rules limited to other file
-    /// names do not run).
+    /// names do not run), as written and inside encodings (`encoded.rs`).
     pub fn scan_file(&self, buf: &[u8], path: Option<&str>) -> Vec<Candidate> {
+        let mut out = self.scan_plain(buf, path);
+        if encoded::add_decoded(self, buf, path, &mut out) {
+            assign_lines(buf, &mut out);
+        }
+        out
+    }
+
+    /// [`Scanner::scan_file`] of the text as written.
+    pub(super) fn scan_plain(&self, buf: &[u8], path: Option<&str>) -> Vec<Candidate> {
         let name = path.map(|p| p.rsplit('/').next().unwrap_or(p));
         // Lockfiles are full of hashes and ids: only self-identifying formats run there.
         let lockfile = name.is_some_and(is_lockfile);
@@ -554,6 +571,7 @@ impl Scanner {
                         entropy: ent,
                         allowlisted,
                         allow_reason,
+                        decoded: None,
                     });
                 }
             }

@@ -8,6 +8,7 @@ mod ci_formats;
 mod config_schema;
 mod deps;
 mod deps_advisories;
+mod encoded_secrets;
 mod errors;
 mod git_repos;
 mod hostile;
