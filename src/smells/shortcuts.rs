@@ -173,6 +173,48 @@ static ERR_GUARD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static ERR_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"\berr\s*:?=[^=]"));
+static ERR_IF: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*if\s+err\s*!=\s*nil\s*\{"));
+static ERR_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\berr\b"));
+/// The message of an error guard on test setup: `t.Fatalf("failed to create test database")`.
+static SETUP_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bt\.(?:Fatal|Fatalf|Error|Errorf)\s*\(\s*"(?:failed to|could not|cannot|can't|unable to|error) (?:create|creating|open|opening|init|initialize|set ?up|setting up|start|starting|make|write|prepare)\b"#,
+    )
+});
+/// A Go test's failure message (`t.Error(...)`), which may run over several calls.
+static GO_MESSAGE: LazyLock<Regex> = LazyLock::new(|| re(r"\bt\.(?:Error|Errorf)\s*\("));
+
+/// An environment gate: a skip under a condition on the machine the tests run on (a tool on
+/// the PATH, a variable, the OS, `-short`).
+static ENV_GATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bexec\.LookPath\b|\bos\.(?:Getenv|LookupEnv)\b|\btesting\.Short\(\)|\bruntime\.GOOS\b|\bshutil\.which\b|\bos\.environ\b|\bos\.getenv\b|\bprocess\.env\b|\bsys\.platform\b|\bplatform\.system\(",
+    )
+});
+/// A function definition (Go, Python, JavaScript/TypeScript).
+static FUNC_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:func\s|(?:async\s+)?def\s+\w|(?:export\s+)?(?:async\s+)?function\s+\w)")
+});
+
+/// Whether added line `i` is a skip under an environment gate in a helper the same run of
+/// added lines defines (`func skipIfNoDolt(t *testing.T) { if _, err := exec.LookPath("dolt");
+/// err != nil { t.Skip(...) } }`): a precondition of new test code, not a test switched off.
+fn env_gate_in_added_helper(added: &[Line], i: usize) -> bool {
+    let gated = (i.saturating_sub(2)..i).any(|j| {
+        added[j].line + (i - j) as u32 == added[i].line && ENV_GATE.is_match(&text(&added[j]))
+    });
+    if !gated {
+        return false;
+    }
+    let mut j = i;
+    while j > 0 && added[j - 1].line + 1 == added[j].line {
+        j -= 1;
+        if FUNC_DEF.is_match(&text(&added[j])) {
+            return true;
+        }
+    }
+    false
+}
 
 /// A throwaway verification script an agent wrote at the top of the repository
 /// (`test_fix.py` with a `__main__` block printing results): deleting it removes no test the
@@ -412,18 +454,58 @@ pub fn tests_weakened(
             anchor: 0,
         };
         for h in &f.hunks {
-            let setup_removed = h.removed.iter().any(|l| ERR_ASSIGN.is_match(&text(l)));
+            // The guarded call is gone (`err :=` removed), or a guard of test setup (its
+            // message says it creates or opens a fixture) goes with its `if err != nil` and
+            // nothing the hunk adds reads `err`: Go rejects an unused `err`, so the setup
+            // call changed (or the guard was dead: beads' SQLite-to-Dolt migration).
+            let setup_removed = h.removed.iter().any(|l| ERR_ASSIGN.is_match(&text(l)))
+                || h.removed.iter().any(|l| ERR_IF.is_match(&text(l)))
+                    && h.removed.iter().any(|l| SETUP_MESSAGE.is_match(&text(l)))
+                    && !h.added.iter().any(|l| ERR_WORD.is_match(&text(l)));
+            // The assertions this hunk adds in place of the ones it removes: an expectation
+            // rewritten where it stood (`expect(spy).toHaveBeenCalledWith("1")` ->
+            // `expect(mutate).toHaveBeenCalledWith({...})`), one removed per added.
+            let mut in_place: Vec<String> = if in_tests {
+                h.added
+                    .iter()
+                    .map(text)
+                    .filter(|t| !is_comment(t) && ASSERTION.is_match(t))
+                    .map(|t| norm(&t))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // An assertion the hunk keeps (removed and added back the same) stands in for
+            // nothing else.
+            for l in &h.removed {
+                let k = norm(&text(l));
+                if let Some(p) = in_place.iter().position(|x| *x == k) {
+                    in_place.remove(p);
+                }
+            }
+            let mut prev_message = false;
             for l in &h.removed {
                 let t = text(l);
                 if is_comment(&t) {
                     continue;
                 }
+                // `t.Error` lines right after another in the same block are one check's
+                // message spread over lines, not more checks.
+                let continued = prev_message && GO_MESSAGE.is_match(&t);
+                prev_message = GO_MESSAGE.is_match(&t);
                 if in_tests && ASSERTION.is_match(&t) {
                     match added_assert.get_mut(&norm(&t)) {
                         Some(n) if *n > 0 => *n -= 1,
+                        _ if continued => {}
                         _ if follows_code(&t) => {}
                         _ if rewritten(f.path.as_str(), &t) => {}
                         _ if setup_removed && ERR_GUARD.is_match(&t) => {}
+                        _ if !in_place.is_empty() => {
+                            let k = in_place.pop().unwrap_or_default();
+                            if let Some(n) = added_assert.get_mut(&k) {
+                                *n = n.saturating_sub(1);
+                            }
+                        }
                         _ => {
                             r.assertions += 1;
                             if r.anchor == 0 {
@@ -588,7 +670,7 @@ pub fn tests_weakened(
                     removed_skips -= 1;
                     continue;
                 }
-                if in_added_test(&h.added, i) {
+                if in_added_test(&h.added, i) || env_gate_in_added_helper(&h.added, i) {
                     continue;
                 }
                 hits.push((l.line, tool, m));
@@ -658,7 +740,85 @@ pub fn tests_weakened(
             ..Smell::default()
         });
     }
-    out
+    one_report_for_many(out)
+}
+
+/// Test files weakened in one change beyond which they are reported together.
+const MANY_FILES: usize = 3;
+
+/// A change that weakens tests in more than [`MANY_FILES`] files (a backend migrated, a suite
+/// rewritten) gets one finding naming the files, the biggest first, not one per file: 25
+/// findings for one commit bury the one a reviewer should read. The finding sits on the
+/// file with the most removed; its kind is the strongest seen (a test file deleted or tests
+/// removed before assertions removed or skips added).
+fn one_report_for_many(mut out: Vec<Smell>) -> Vec<Smell> {
+    let files: BTreeSet<&str> = out.iter().map(|s| s.path.as_str()).collect();
+    if files.len() <= MANY_FILES {
+        return out;
+    }
+    let nfiles = files.len();
+    // Per file, in the order the smells were made: its parts and its total.
+    let mut per_file: Vec<(String, u32, usize, Vec<String>)> = Vec::new();
+    for s in &out {
+        let n = s.count.unwrap_or(1);
+        match per_file.iter_mut().find(|(p, ..)| *p == s.path) {
+            Some((_, line, total, parts)) => {
+                *total += n;
+                *line = (*line).min(s.line);
+                parts.push(s.detail.clone());
+            }
+            None => per_file.push((s.path.clone(), s.line, n, vec![s.detail.clone()])),
+        }
+    }
+    per_file.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let rank = |w: Option<&str>| match w {
+        Some("test_file_deleted") => 3,
+        Some("tests_removed") => 2,
+        Some("skip_added") => 1,
+        _ => 0,
+    };
+    out.sort_by_key(|s| std::cmp::Reverse(rank(s.what)));
+    let what = out[0].what;
+    let tool = out.iter().find_map(|s| s.tool.clone());
+    let mut totals: Vec<String> = Vec::new();
+    for (w, label) in [
+        ("test_file_deleted", "test files deleted"),
+        ("tests_removed", "files with tests removed"),
+        ("assertions_removed", "files with assertions removed"),
+        ("skip_added", "files with skips added"),
+    ] {
+        let n = out.iter().filter(|s| s.what == Some(w)).count();
+        if n > 0 {
+            totals.push(format!("{n} {label}"));
+        }
+    }
+    let shown: Vec<String> = per_file
+        .iter()
+        .take(5)
+        .map(|(p, _, _, parts)| format!("{p} ({})", parts.join("; ")))
+        .collect();
+    let more = nfiles.saturating_sub(shown.len());
+    let (path, line, ..) = per_file[0].clone();
+    vec![Smell {
+        kind: "test_weakened",
+        path,
+        line,
+        detail: format!(
+            "tests weakened in {nfiles} files ({}): {}{}",
+            totals.join(", "),
+            shown.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+        what,
+        tool,
+        count: Some(out.iter().map(|s| s.count.unwrap_or(1)).sum()),
+        files: Some(nfiles),
+        ..Smell::default()
+    }]
 }
 
 fn test_key(c: &regex::Captures, line: &str) -> String {

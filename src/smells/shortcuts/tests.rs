@@ -949,3 +949,164 @@ fn build_output_and_tests_left_out_of_coverage_are_routine() {
     let lint = modified("ruff.toml", &["exclude = [\"tests/*\"]"], &["exclude = []"]);
     assert_eq!(relaxed_in(&lint, "ruff", None).len(), 1);
 }
+
+#[test]
+fn an_expectation_rewritten_in_place_is_not_weakening() {
+    // Two checks on a spy replaced by two on the hook that replaced the call (OpenHands'
+    // conversation panel): one removed per one added in the same hunk.
+    let t = modified(
+        "frontend/__tests__/panel.test.tsx",
+        &[
+            "    expect(mockStopMutate).toHaveBeenCalledWith({",
+            "      conversationId: \"1\",",
+            "    });",
+            "    expect(mockStopMutate).toHaveBeenCalledTimes(1);",
+        ],
+        &[
+            "    expect(stopSpy).toHaveBeenCalledWith(\"1\");",
+            "    expect(stopSpy).toHaveBeenCalledTimes(1);",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // Three checks for one in the same hunk: two dropped.
+    let t = modified(
+        "tests/test_refund.py",
+        &["    assert r.ok"],
+        &[
+            "    assert r.amount == 100",
+            "    assert r.currency == 'EUR'",
+            "    assert r.ok",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert!(
+        s[0].detail.contains("2 assertions removed"),
+        "{}",
+        s[0].detail
+    );
+}
+
+#[test]
+fn a_dead_setup_guard_and_a_message_over_lines_count_as_nothing_and_one() {
+    // A guard of a fixture's creation whose call the change replaced (`store :=
+    // teststore.New(t)` returns no error): removed with its `if`, nothing reads `err`.
+    let t = modified(
+        "cmd/app/config_test.go",
+        &[],
+        &[
+            "\ttestDB := filepath.Join(tmpDir, \"test.db\")",
+            "\tif err != nil {",
+            "\t\tos.RemoveAll(tmpDir)",
+            "\t\tt.Fatalf(\"Failed to create test database: %v\", err)",
+            "\t}",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // One check whose message runs over four `t.Error` calls, replaced by the opposite
+    // expectation: one removed, one added in place.
+    let t = modified(
+        "internal/autoimport/symlink_test.go",
+        &[
+            "\tif stale {",
+            "\t\tt.Error(\"Expected stale=false (the database is the source of truth)\")",
+        ],
+        &[
+            "\tif !stale {",
+            "\t\tt.Error(\"Expected stale=true when the symlink is newer\")",
+            "\t\tt.Error(\"This indicates os.Stat is being used instead of os.Lstat\")",
+            "\t\tt.Error(\"os.Stat follows the symlink\")",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // A check of the code under test dropped next to a setup guard is still reported.
+    let t = modified(
+        "internal/rpc/sync_test.go",
+        &["\tt.Logf(\"dry-run ChangedCount=%d\", result.ChangedCount)"],
+        &[
+            "\tif result.ChangedCount != 1 {",
+            "\t\tt.Errorf(\"expected 1 changed issue, got %d\", result.ChangedCount)",
+            "\t}",
+        ],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+}
+
+#[test]
+fn an_environment_gate_in_a_new_helper_is_no_skip() {
+    // A helper the change adds that skips when a tool is not installed.
+    let t = modified(
+        "cmd/app/doctor/fix/validation_test.go",
+        &[
+            "// skipIfNoDolt skips the test if dolt binary is not available.",
+            "func skipIfNoDolt(t *testing.T) {",
+            "\tt.Helper()",
+            "\tif _, err := exec.LookPath(\"dolt\"); err != nil {",
+            "\t\tt.Skip(\"dolt binary not in PATH, skipping test\")",
+            "\t}",
+            "}",
+        ],
+        &[],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // The same gate added to a test that was there: reported.
+    let t = modified(
+        "cmd/app/doctor/fix/validation_test.go",
+        &[
+            "\tif _, err := exec.LookPath(\"dolt\"); err != nil {",
+            "\t\tt.Skip(\"dolt binary not in PATH, skipping test\")",
+            "\t}",
+        ],
+        &[],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+    // A skip without a gate in a new helper: reported (every caller is switched off).
+    let t = modified(
+        "cmd/app/export_test.go",
+        &["func skipFlaky(t *testing.T) {", "\tt.Skip(\"flaky\")", "}"],
+        &[],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+}
+
+#[test]
+fn a_change_weakening_many_test_files_gets_one_finding() {
+    let skip = |p: &str| {
+        modified(
+            p,
+            &["\tt.Skip(\"not applicable with the new backend\")"],
+            &[],
+        )
+    };
+    let files = vec![
+        skip("internal/a_test.go"),
+        skip("internal/b_test.go"),
+        skip("internal/c_test.go"),
+        modified(
+            "internal/d_test.go",
+            &[],
+            &["\tassert.Equal(t, 1, n)", "\tassert.Equal(t, 2, m)"],
+        ),
+    ];
+    let s = weakened(&files);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].files, Some(4));
+    assert_eq!(
+        s[0].path, "internal/d_test.go",
+        "the file with the most removed"
+    );
+    assert_eq!(s[0].count, Some(5));
+    assert!(
+        s[0].detail.starts_with(
+            "tests weakened in 4 files (1 files with assertions removed, 3 files with skips added): internal/d_test.go (2 assertions removed), internal/a_test.go (1 skip"
+        ),
+        "{}",
+        s[0].detail
+    );
+    // Three files: one finding each.
+    assert_eq!(weakened(&files[..3]).len(), 3);
+}
