@@ -483,6 +483,18 @@ pub fn tests_weakened(
                     in_place.remove(p);
                 }
             }
+            // A long string literal the hunk removes that the code side removes too (a
+            // template's name, a message): the removed checks went with that code, even when
+            // the literal sits on a line of the test's setup rather than on the assertion.
+            let hunk_follows_code = in_tests
+                && h.removed.iter().any(|l| {
+                    TOKEN
+                        .captures_iter(&text(l))
+                        .filter_map(|c| c.get(1).or(c.get(2)))
+                        .any(|m| {
+                            m.as_str().len() >= 8 && gone_tokens.contains(&m.as_str().to_string())
+                        })
+                });
             let mut prev_message = false;
             for l in &h.removed {
                 let t = text(l);
@@ -497,7 +509,7 @@ pub fn tests_weakened(
                     match added_assert.get_mut(&norm(&t)) {
                         Some(n) if *n > 0 => *n -= 1,
                         _ if continued => {}
-                        _ if follows_code(&t) => {}
+                        _ if follows_code(&t) || hunk_follows_code => {}
                         _ if rewritten(f.path.as_str(), &t) => {}
                         _ if setup_removed && ERR_GUARD.is_match(&t) => {}
                         _ if !in_place.is_empty() => {
@@ -1504,6 +1516,8 @@ pub fn relaxed_in(
     found
 }
 
+static GOLANGCI_V2: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^version:\s*["']?2["']?\s*$"#));
+
 /// An exclusion every project has: dependencies and build output (`node_modules`, `dist/**`),
 /// and, in coverage settings (`omit`, codecov's `ignore`), the tests themselves
 /// (`**/*_test.go`, `tests/*`). Adding one hides no code from the checker.
@@ -1535,6 +1549,48 @@ fn quote_list(items: &[&String]) -> String {
 /// change.
 pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
+    // Every line the change removes, squashed: a setting added as it stood elsewhere (a shared
+    // configuration inlined, a file reformatted) is moved, not relaxed.
+    let cfg_line = |t: &str| -> String {
+        let t: String = t.split_whitespace().collect();
+        t.trim_end_matches(',').to_string()
+    };
+    let removed_anywhere: BTreeSet<String> = files
+        .iter()
+        .flat_map(|f| f.hunks.iter().flat_map(|h| h.removed.iter()))
+        .map(|l| cfg_line(&text(l)))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let added_paths: Vec<&str> = files
+        .iter()
+        .filter(|f| f.status == FileStatus::Added)
+        .map(|f| f.path.as_str())
+        .collect();
+    let other_paths: Vec<&str> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Added)
+        .map(|f| f.path.as_str())
+        .collect();
+    // A path the exclusion names that only files this change adds are under: nothing that
+    // was checked before goes unchecked (new end-to-end tests left to their own config, a
+    // vendored declaration file the change adds).
+    let only_new = |item: &str| {
+        let lit = item
+            .trim_start_matches("./")
+            .trim_start_matches("**/")
+            .trim_end_matches("/**/*")
+            .trim_end_matches("/**")
+            .trim_end_matches("/*")
+            .trim_end_matches('/');
+        let hits = |p: &&str| {
+            !lit.is_empty()
+                && !lit.contains('*')
+                && (p.starts_with(&format!("{lit}/"))
+                    || *p == lit
+                    || p.ends_with(&format!("/{lit}")))
+        };
+        added_paths.iter().any(hits) && !other_paths.iter().any(hits)
+    };
     for f in files
         .iter()
         .filter(|f| !f.hunks.is_empty() && f.status != FileStatus::Deleted)
@@ -1542,8 +1598,41 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
         let Some(tool) = config_tool(&f.path) else {
             continue;
         };
+        // A configuration file the change adds is a new configuration: it relaxes nothing
+        // that was in force (a new package's eslint.config.mjs, a first codecov.yml).
+        if f.status == FileStatus::Added {
+            continue;
+        }
         let image = post(&f.path)?;
-        let found = relaxed_in(f, tool, image.as_deref());
+        let mut found = relaxed_in(f, tool, image.as_deref());
+        let added: HashMap<u32, String> = f.added_lines().map(|l| (l.line, text(l))).collect();
+        let removed_here: Vec<String> = f
+            .hunks
+            .iter()
+            .flat_map(|h| h.removed.iter())
+            .map(text)
+            .collect();
+        let v2 = image.as_deref().is_some_and(|i| GOLANGCI_V2.is_match(i));
+        found.retain(|(line, what, desc)| {
+            let item = desc.split('`').nth(1).unwrap_or("");
+            let moved = added
+                .get(line)
+                .is_some_and(|a| removed_anywhere.contains(&cfg_line(a)));
+            // An item already in the list before, on a line the change reformats
+            // (`"node_modules", "validator-cache"` -> `["node_modules", "validator-cache"]`).
+            let listed_before = *what == "list_grown"
+                && !item.is_empty()
+                && removed_here.iter().any(|r| {
+                    r.contains(&format!("\"{item}\"")) || r.contains(&format!("'{item}'"))
+                });
+            // golangci-lint v2 merged gosimple and stylecheck into staticcheck and has no
+            // typecheck linter: dropping them in the v2 migration turns nothing off.
+            let v2_merged = tool == "golangci-lint"
+                && v2
+                && matches!(item, "gosimple" | "stylecheck" | "typecheck");
+            let new_paths = *what == "list_grown" && only_new(item);
+            !(moved || listed_before || v2_merged || new_paths)
+        });
         if found.is_empty() {
             continue;
         }

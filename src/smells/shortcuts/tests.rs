@@ -1110,3 +1110,114 @@ fn a_change_weakening_many_test_files_gets_one_finding() {
     // Three files: one finding each.
     assert_eq!(weakened(&files[..3]).len(), 3);
 }
+
+fn relaxed_with(files: &[FileChange], images: &[(&str, &str)]) -> Vec<Smell> {
+    let images: Vec<(String, String)> = images
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    settings_relaxed(files, &mut |p| {
+        Ok(images.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone()))
+    })
+    .expect("no post-image reads fail")
+}
+
+#[test]
+fn new_configs_moved_settings_and_reformatted_lists_are_not_relaxed() {
+    // A configuration file the change adds.
+    let new = file(
+        "pkg/tool/eslint.config.mjs",
+        FileStatus::Added,
+        1,
+        &[
+            "export default [{ rules: {",
+            "  \"no-explicit-any\": \"off\",",
+            "} }];",
+        ],
+        &[],
+    );
+    assert!(relaxed_with(&[new], &[]).is_empty());
+    // A shared configuration inlined: the setting leaves the deleted file as it arrives.
+    let inlined = modified("app/tsconfig.json", &["    \"skipLibCheck\": true,"], &[]);
+    let shared = file(
+        "tooling/tsconfig/base.json",
+        FileStatus::Deleted,
+        1,
+        &[],
+        &["    \"skipLibCheck\": true"],
+    );
+    assert!(relaxed_with(&[inlined.clone(), shared], &[]).is_empty());
+    assert_eq!(
+        relaxed_with(&[inlined], &[]).len(),
+        1,
+        "without the move: relaxed"
+    );
+    // A list reformatted onto one line keeps its items.
+    let post = "{\n  \"exclude\": [\"node_modules\", \"cache-dir\"]\n}\n";
+    let reformatted = modified(
+        "tsconfig.json",
+        &["  \"exclude\": [\"node_modules\", \"cache-dir\"]"],
+        &[
+            "  \"exclude\": [",
+            "    \"node_modules\", \"cache-dir\"",
+            "  ]",
+        ],
+    );
+    assert!(relaxed_with(&[reformatted], &[("tsconfig.json", post)]).is_empty());
+}
+
+#[test]
+fn excluding_only_what_the_change_adds_and_the_golangci_v2_merge_are_not_relaxed() {
+    let post = "{\n  \"exclude\": [\"node_modules\", \"tests/e2e/**/*\"]\n}\n";
+    let excl = modified(
+        "tsconfig.json",
+        &["  \"exclude\": [\"node_modules\", \"tests/e2e/**/*\"]"],
+        &["  \"exclude\": [\"node_modules\"]"],
+    );
+    let e2e = file(
+        "tests/e2e/login.spec.ts",
+        FileStatus::Added,
+        1,
+        &["test('x', () => {});"],
+        &[],
+    );
+    assert!(relaxed_with(&[excl.clone(), e2e.clone()], &[("tsconfig.json", post)]).is_empty());
+    // The same exclusion when a test that was there is under it: relaxed.
+    let old = modified("tests/e2e/home.spec.ts", &["// reworded"], &["// old"]);
+    assert_eq!(
+        relaxed_with(&[excl, e2e, old], &[("tsconfig.json", post)]).len(),
+        1
+    );
+    // golangci-lint v2: gosimple and typecheck leave `enable`.
+    let post = "version: \"2\"\nlinters:\n  enable:\n    - staticcheck\n";
+    let v2 = modified(
+        ".golangci.yml",
+        &["version: \"2\""],
+        &["    - gosimple", "    - typecheck"],
+    );
+    let got = relaxed_with(&[v2], &[(".golangci.yml", post)]);
+    assert!(got.is_empty(), "{got:?}");
+    let post = "linters:\n  enable:\n    - staticcheck\n";
+    let v1 = modified(".golangci.yml", &[], &["    - gosimple"]);
+    assert_eq!(relaxed_with(&[v1], &[(".golangci.yml", post)]).len(), 1);
+}
+
+#[test]
+fn checks_of_a_feature_whose_name_the_code_drops_follow_the_code() {
+    // The test clicks a template the code no longer offers; its checks go with it.
+    let test = modified(
+        "tests/e2e/templates.spec.ts",
+        &[],
+        &[
+            "    await page.getByRole(\"button\", { name: \"Equity grant contract\" }).click();",
+            "    await expect(page.locator(\"h1\")).toBeVisible();",
+        ],
+    );
+    let code = modified(
+        "backend/app/services/seed_templates.rb",
+        &[],
+        &["      { name: \"Equity grant contract\", kind: :equity },"],
+    );
+    assert!(weakened(&[test.clone(), code]).is_empty());
+    assert_eq!(weakened(&[test]).len(), 1, "with the code kept: weakened");
+}
