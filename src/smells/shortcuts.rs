@@ -1549,18 +1549,33 @@ fn quote_list(items: &[&String]) -> String {
 /// change.
 pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
-    // Every line the change removes, squashed: a setting added as it stood elsewhere (a shared
-    // configuration inlined, a file reformatted) is moved, not relaxed.
+    // Every line the change removes, squashed: a setting added as it stood in another file
+    // (a shared configuration inlined) is moved, not relaxed.
     let cfg_line = |t: &str| -> String {
         let t: String = t.split_whitespace().collect();
         t.trim_end_matches(',').to_string()
     };
-    let removed_anywhere: BTreeSet<String> = files
+    // Per file: an item moved between two lists of one file (`enable` -> `disable`) is a
+    // relaxation, so only other files' removed lines count as the source of a move.
+    let removed_in: Vec<(&str, BTreeSet<String>)> = files
         .iter()
-        .flat_map(|f| f.hunks.iter().flat_map(|h| h.removed.iter()))
-        .map(|l| cfg_line(&text(l)))
-        .filter(|t| !t.is_empty())
+        .map(|f| {
+            (
+                f.path.as_str(),
+                f.hunks
+                    .iter()
+                    .flat_map(|h| h.removed.iter())
+                    .map(|l| cfg_line(&text(l)))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            )
+        })
         .collect();
+    let removed_elsewhere = |path: &str, line: &str| {
+        removed_in
+            .iter()
+            .any(|(p, set)| *p != path && set.contains(line))
+    };
     let added_paths: Vec<&str> = files
         .iter()
         .filter(|f| f.status == FileStatus::Added)
@@ -1617,7 +1632,7 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
             let item = desc.split('`').nth(1).unwrap_or("");
             let moved = added
                 .get(line)
-                .is_some_and(|a| removed_anywhere.contains(&cfg_line(a)));
+                .is_some_and(|a| removed_elsewhere(&f.path, &cfg_line(a)));
             // An item already in the list before, on a line the change reformats
             // (`"node_modules", "validator-cache"` -> `["node_modules", "validator-cache"]`).
             let listed_before = *what == "list_grown"

@@ -1221,3 +1221,18 @@ fn checks_of_a_feature_whose_name_the_code_drops_follow_the_code() {
     assert!(weakened(&[test.clone(), code]).is_empty());
     assert_eq!(weakened(&[test]).len(), 1, "with the code kept: weakened");
 }
+
+#[test]
+fn a_linter_moved_from_enable_to_disable_is_relaxed() {
+    let post = "linters:\n  disable:\n    - errcheck\n  enable:\n    - misspell\n";
+    let f = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        2,
+        &["  disable:", "    - errcheck", "  enable:"],
+        &["  enable:", "    - errcheck"],
+    );
+    let got = relaxed_with(&[f], &[(".golangci.yml", post)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].detail.contains("errcheck"), "{}", got[0].detail);
+}
