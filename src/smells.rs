@@ -90,6 +90,10 @@ pub struct Smell {
     /// How many (assertions or tests removed, suppressions added).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<usize>,
+    /// How many files one finding covers, when it covers more than one (tests weakened
+    /// across many files of one change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<usize>,
     /// A security scanner or secret detector is silenced (`# nosec`, `//nolint:gosec`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub security: bool,

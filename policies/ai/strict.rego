@@ -6,14 +6,18 @@ package gate.ai
 # history of real repositories (bench/provenance_eval.py; figures and commands in
 # bench/RESULTS.md, "AI provenance and agent-change rules"): strictness must never turn a
 # wrong finding into a deny or a bigger score. A rule joins the list with its figure.
-# rule -> its precision on the hand-labelled findings (bench/ai_findings_labels.tsv). Not
-# listed, and why: GATE-AI-002 (10/18 before the context fixes measured on the same sample),
-# GATE-AI-003 (1 useful of 5 in the #15 replay), GATE-AI-004 (4/25), GATE-AI-008 (3/21),
-# GATE-AI-006 (not labelled yet), and every other domain's rule (GATE-DEP-002 denied a correct
-# go.mod `replace`; GATE-TEL-001 was wrong on 3 of 12 in the #15 replay).
+# rule -> its precision on the hand-labelled findings (bench/ai_findings_labels.tsv), measured
+# with the session-6 build on the 105 labelled commits (bench/RESULTS.md, "AI-authored changes,
+# session 6"). A rule joins at 80% or more with at least 8 labelled findings. Not listed, and
+# why: GATE-AI-003 (1 useful of 5 in the #15 replay), GATE-AI-006 (5 of 7 right), GATE-AI-008
+# (3 of 3 right: too few findings to be a measurement), and every other domain's rule
+# (GATE-DEP-002 denied a correct go.mod `replace`; GATE-TEL-001 was wrong on 3 of 12 in the #15
+# replay). The figures are on the sample the fixes were written against, not held out.
 strict_rules := {
-	"GATE-AI-005": "suppression added: 54/54 labelled findings right",
-	"GATE-AI-007": "agent instructions changed: 24 of 30 labelled findings right; the 6 wrong ones (documentation pages, Kiro specs, a mode change) no longer match (unit tests)",
+	"GATE-AI-002": "placeholder: 10/10 labelled findings still reported right (the 8 wrong ones no longer reported)",
+	"GATE-AI-004": "tests weakened: 7 of 8 findings right (one per change across more than 3 files)",
+	"GATE-AI-005": "suppression added: 48/48 labelled findings right",
+	"GATE-AI-007": "agent instructions changed: 24/24 labelled findings right; the 6 wrong ones no longer match",
 }
 
 # The rules the strict profile applies to in this change (empty unless it is AI-authored

@@ -9,7 +9,8 @@ test_strict_profile_is_empty_for_people_and_when_off if {
 	not "GATE-DEP-002" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
 	not "GATE-TEL-001" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
 	"GATE-AI-005" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
-	not "GATE-AI-004" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
+	"GATE-AI-004" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
+	not "GATE-AI-008" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true
 	"GATE-X-001" in data.gate.ai.strict_profile with input as ai with data.gate.config.ai.strict as true with data.gate.ai.strict_rules as {"GATE-X-001": "test"}
 }
 

@@ -11,7 +11,7 @@ rules["GATE-AI-004"] := {
 		"",
 		"**Why it matters:** deleting or skipping the test that fails is the cheapest way to get a change green, and agents take it; the suite then passes while the behaviour it checked is gone.",
 		"",
-		"**Example:** `2 assertions removed from tests/test_billing.py; the code they test is unchanged`.",
+		"**Example:** `2 assertions removed from tests/test_billing.py; the code they test is unchanged`. A change that weakens tests in more than 3 files gets one finding naming them, the most weakened first.",
 		"",
 		"**How to fix:** restore the tests and fix the code until they pass; if the behaviour changed on purpose, change the assertion to the new expectation and say why in the pull request; quarantine a flaky test with an issue and an owner instead of skipping it silently.",
 	]),
@@ -24,7 +24,7 @@ base_risk_004 := {"assertions_removed": 25, "tests_removed": 30, "skip_added": 2
 
 warn contains {
 	"rule": "GATE-AI-004",
-	"message": sprintf("%s in %s while the code it tests stays%s: restore the tests (or change them to the new expectation and say why)", [s.detail, s.path, ai_note]),
+	"message": sprintf("%s%s: restore the tests (or change them to the new expectation and say why)", [where_weakened(s), ai_note]),
 	"path": s.path,
 	"line": s.line,
 	"risk": weight("GATE-AI-004", object.get(base_risk_004, s.what, 25)),
@@ -34,3 +34,8 @@ warn contains {
 	some s in input.smells
 	s.kind == "test_weakened"
 }
+
+# One file, or (a change weakening tests in more than 3 files) one finding naming them all.
+where_weakened(s) := sprintf("%s, while the code they test stays", [s.detail]) if {
+	object.get(s, "files", 1) > 1
+} else := sprintf("%s in %s while the code it tests stays", [s.detail, s.path])

@@ -22,3 +22,13 @@ test_ai_004_deleted_test_file_and_skips_weigh_by_kind if {
 	k[0].risk == 25
 	contains(k[0].message, "@pytest.mark.skip")
 }
+
+test_ai_004_one_finding_for_many_files if {
+	s := smell("test_weakened", "tests_removed", {"detail": "tests weakened in 5 files (5 files with skips added): a_test.go (2 skip/xfail/only markers added (`t.Skip(`))", "files": 5})
+	h := finding_for(with_smells(base, [s]), "GATE-AI-004")
+	count(h) == 1
+	h[0].risk == 30
+	contains(h[0].message, "tests weakened in 5 files")
+	contains(h[0].message, "while the code they test stays: restore the tests")
+	not contains(h[0].message, " in tests/")
+}

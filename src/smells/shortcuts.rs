@@ -173,6 +173,48 @@ static ERR_GUARD: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static ERR_ASSIGN: LazyLock<Regex> = LazyLock::new(|| re(r"\berr\s*:?=[^=]"));
+static ERR_IF: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*if\s+err\s*!=\s*nil\s*\{"));
+static ERR_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\berr\b"));
+/// The message of an error guard on test setup: `t.Fatalf("failed to create test database")`.
+static SETUP_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bt\.(?:Fatal|Fatalf|Error|Errorf)\s*\(\s*"(?:failed to|could not|cannot|can't|unable to|error) (?:create|creating|open|opening|init|initialize|set ?up|setting up|start|starting|make|write|prepare)\b"#,
+    )
+});
+/// A Go test's failure message (`t.Error(...)`), which may run over several calls.
+static GO_MESSAGE: LazyLock<Regex> = LazyLock::new(|| re(r"\bt\.(?:Error|Errorf)\s*\("));
+
+/// An environment gate: a skip under a condition on the machine the tests run on (a tool on
+/// the PATH, a variable, the OS, `-short`).
+static ENV_GATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\bexec\.LookPath\b|\bos\.(?:Getenv|LookupEnv)\b|\btesting\.Short\(\)|\bruntime\.GOOS\b|\bshutil\.which\b|\bos\.environ\b|\bos\.getenv\b|\bprocess\.env\b|\bsys\.platform\b|\bplatform\.system\(",
+    )
+});
+/// A function definition (Go, Python, JavaScript/TypeScript).
+static FUNC_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"^\s*(?:func\s|(?:async\s+)?def\s+\w|(?:export\s+)?(?:async\s+)?function\s+\w)")
+});
+
+/// Whether added line `i` is a skip under an environment gate in a helper the same run of
+/// added lines defines (`func skipIfNoDolt(t *testing.T) { if _, err := exec.LookPath("dolt");
+/// err != nil { t.Skip(...) } }`): a precondition of new test code, not a test switched off.
+fn env_gate_in_added_helper(added: &[Line], i: usize) -> bool {
+    let gated = (i.saturating_sub(2)..i).any(|j| {
+        added[j].line + (i - j) as u32 == added[i].line && ENV_GATE.is_match(&text(&added[j]))
+    });
+    if !gated {
+        return false;
+    }
+    let mut j = i;
+    while j > 0 && added[j - 1].line + 1 == added[j].line {
+        j -= 1;
+        if FUNC_DEF.is_match(&text(&added[j])) {
+            return true;
+        }
+    }
+    false
+}
 
 /// A throwaway verification script an agent wrote at the top of the repository
 /// (`test_fix.py` with a `__main__` block printing results): deleting it removes no test the
@@ -513,25 +555,77 @@ pub fn tests_weakened(
         };
         let on_gone_code = removed_tests_on_gone_code(f, &follows_code);
         for h in &f.hunks {
-            let setup_removed = h.removed.iter().any(|l| ERR_ASSIGN.is_match(&text(l)));
+            // The guarded call is gone (`err :=` removed), or a guard of test setup (its
+            // message says it creates or opens a fixture) goes with its `if err != nil` and
+            // nothing the hunk adds reads `err`: Go rejects an unused `err`, so the setup
+            // call changed (or the guard was dead: beads' SQLite-to-Dolt migration).
+            let setup_removed = h.removed.iter().any(|l| ERR_ASSIGN.is_match(&text(l)))
+                || h.removed.iter().any(|l| ERR_IF.is_match(&text(l)))
+                    && h.removed.iter().any(|l| SETUP_MESSAGE.is_match(&text(l)))
+                    && !h.added.iter().any(|l| ERR_WORD.is_match(&text(l)));
+            // The assertions this hunk adds in place of the ones it removes: an expectation
+            // rewritten where it stood (`expect(spy).toHaveBeenCalledWith("1")` ->
+            // `expect(mutate).toHaveBeenCalledWith({...})`), one removed per added.
+            let mut in_place: Vec<String> = if in_tests {
+                h.added
+                    .iter()
+                    .map(text)
+                    .filter(|t| !is_comment(t) && ASSERTION.is_match(t))
+                    .map(|t| norm(&t))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // An assertion the hunk keeps (removed and added back the same) stands in for
+            // nothing else.
+            for l in &h.removed {
+                let k = norm(&text(l));
+                if let Some(p) = in_place.iter().position(|x| *x == k) {
+                    in_place.remove(p);
+                }
+            }
+            // A long string literal the hunk removes that the code side removes too (a
+            // template's name, a message): the removed checks went with that code, even when
+            // the literal sits on a line of the test's setup rather than on the assertion.
+            let hunk_follows_code = in_tests
+                && h.removed.iter().any(|l| {
+                    TOKEN
+                        .captures_iter(&text(l))
+                        .filter_map(|c| c.get(1).or(c.get(2)))
+                        .any(|m| {
+                            m.as_str().len() >= 8 && gone_tokens.contains(&m.as_str().to_string())
+                        })
+                });
             let removed: Vec<String> = h.removed.iter().map(text).collect();
             // Steps replaced by a call to a helper the change writes or extends: the checks
             // moved into it (`await logUser(test, page, user, { mail2fa: true })`).
             let into_helper = h.added.iter().any(|l| calls_any(&text(l), &defined_here));
+            let mut prev_message = false;
             for (i, l) in h.removed.iter().enumerate() {
                 let t = text(l);
                 if is_comment(&t) {
                     continue;
                 }
+                // `t.Error` lines right after another in the same block are one check's
+                // message spread over lines, not more checks.
+                let continued = prev_message && GO_MESSAGE.is_match(&t);
+                prev_message = GO_MESSAGE.is_match(&t);
                 if in_tests && ASSERTION.is_match(&t) {
                     match added_assert.get_mut(&norm(&t)) {
                         Some(n) if *n > 0 => *n -= 1,
-                        _ if follows_code(&t) => {}
+                        _ if continued => {}
+                        _ if follows_code(&t) || hunk_follows_code => {}
                         _ if on_gone_code.contains(&l.line) => {}
                         _ if into_helper => {}
                         _ if rewritten(f.path.as_str(), &t) => {}
                         _ if setup_removed && ERR_GUARD.is_match(&t) => {}
                         _ if timeout_guard(&removed, i) => {}
+                        _ if !in_place.is_empty() => {
+                            let k = in_place.pop().unwrap_or_default();
+                            if let Some(n) = added_assert.get_mut(&k) {
+                                *n = n.saturating_sub(1);
+                            }
+                        }
                         _ => {
                             r.assertions += 1;
                             if r.anchor == 0 {
@@ -693,7 +787,7 @@ pub fn tests_weakened(
                     removed_skips -= 1;
                     continue;
                 }
-                if in_added_test(&h.added, i) {
+                if in_added_test(&h.added, i) || env_gate_in_added_helper(&h.added, i) {
                     continue;
                 }
                 hits.push((l.line, tool, m));
@@ -763,7 +857,85 @@ pub fn tests_weakened(
             ..Smell::default()
         });
     }
-    out
+    one_report_for_many(out)
+}
+
+/// Test files weakened in one change beyond which they are reported together.
+const MANY_FILES: usize = 3;
+
+/// A change that weakens tests in more than [`MANY_FILES`] files (a backend migrated, a suite
+/// rewritten) gets one finding naming the files, the biggest first, not one per file: 25
+/// findings for one commit bury the one a reviewer should read. The finding sits on the
+/// file with the most removed; its kind is the strongest seen (a test file deleted or tests
+/// removed before assertions removed or skips added).
+fn one_report_for_many(mut out: Vec<Smell>) -> Vec<Smell> {
+    let files: BTreeSet<&str> = out.iter().map(|s| s.path.as_str()).collect();
+    if files.len() <= MANY_FILES {
+        return out;
+    }
+    let nfiles = files.len();
+    // Per file, in the order the smells were made: its parts and its total.
+    let mut per_file: Vec<(String, u32, usize, Vec<String>)> = Vec::new();
+    for s in &out {
+        let n = s.count.unwrap_or(1);
+        match per_file.iter_mut().find(|(p, ..)| *p == s.path) {
+            Some((_, line, total, parts)) => {
+                *total += n;
+                *line = (*line).min(s.line);
+                parts.push(s.detail.clone());
+            }
+            None => per_file.push((s.path.clone(), s.line, n, vec![s.detail.clone()])),
+        }
+    }
+    per_file.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let rank = |w: Option<&str>| match w {
+        Some("test_file_deleted") => 3,
+        Some("tests_removed") => 2,
+        Some("skip_added") => 1,
+        _ => 0,
+    };
+    out.sort_by_key(|s| std::cmp::Reverse(rank(s.what)));
+    let what = out[0].what;
+    let tool = out.iter().find_map(|s| s.tool.clone());
+    let mut totals: Vec<String> = Vec::new();
+    for (w, label) in [
+        ("test_file_deleted", "test files deleted"),
+        ("tests_removed", "files with tests removed"),
+        ("assertions_removed", "files with assertions removed"),
+        ("skip_added", "files with skips added"),
+    ] {
+        let n = out.iter().filter(|s| s.what == Some(w)).count();
+        if n > 0 {
+            totals.push(format!("{n} {label}"));
+        }
+    }
+    let shown: Vec<String> = per_file
+        .iter()
+        .take(5)
+        .map(|(p, _, _, parts)| format!("{p} ({})", parts.join("; ")))
+        .collect();
+    let more = nfiles.saturating_sub(shown.len());
+    let (path, line, ..) = per_file[0].clone();
+    vec![Smell {
+        kind: "test_weakened",
+        path,
+        line,
+        detail: format!(
+            "tests weakened in {nfiles} files ({}): {}{}",
+            totals.join(", "),
+            shown.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        ),
+        what,
+        tool,
+        count: Some(out.iter().map(|s| s.count.unwrap_or(1)).sum()),
+        files: Some(nfiles),
+        ..Smell::default()
+    }]
 }
 
 fn test_key(c: &regex::Captures, line: &str) -> String {
@@ -1450,6 +1622,8 @@ pub fn relaxed_in(
     found
 }
 
+static GOLANGCI_V2: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^version:\s*["']?2["']?\s*$"#));
+
 /// An exclusion every project has: dependencies and build output (`node_modules`, `dist/**`),
 /// and, in coverage settings (`omit`, codecov's `ignore`), the tests themselves
 /// (`**/*_test.go`, `tests/*`). Adding one hides no code from the checker.
@@ -1481,6 +1655,63 @@ fn quote_list(items: &[&String]) -> String {
 /// change.
 pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
+    // Every line the change removes, squashed: a setting added as it stood in another file
+    // (a shared configuration inlined) is moved, not relaxed.
+    let cfg_line = |t: &str| -> String {
+        let t: String = t.split_whitespace().collect();
+        t.trim_end_matches(',').to_string()
+    };
+    // Per file: an item moved between two lists of one file (`enable` -> `disable`) is a
+    // relaxation, so only other files' removed lines count as the source of a move.
+    let removed_in: Vec<(&str, BTreeSet<String>)> = files
+        .iter()
+        .map(|f| {
+            (
+                f.path.as_str(),
+                f.hunks
+                    .iter()
+                    .flat_map(|h| h.removed.iter())
+                    .map(|l| cfg_line(&text(l)))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            )
+        })
+        .collect();
+    let removed_elsewhere = |path: &str, line: &str| {
+        removed_in
+            .iter()
+            .any(|(p, set)| *p != path && set.contains(line))
+    };
+    let added_paths: Vec<&str> = files
+        .iter()
+        .filter(|f| f.status == FileStatus::Added)
+        .map(|f| f.path.as_str())
+        .collect();
+    let other_paths: Vec<&str> = files
+        .iter()
+        .filter(|f| f.status != FileStatus::Added)
+        .map(|f| f.path.as_str())
+        .collect();
+    // A path the exclusion names that only files this change adds are under: nothing that
+    // was checked before goes unchecked (new end-to-end tests left to their own config, a
+    // vendored declaration file the change adds).
+    let only_new = |item: &str| {
+        let lit = item
+            .trim_start_matches("./")
+            .trim_start_matches("**/")
+            .trim_end_matches("/**/*")
+            .trim_end_matches("/**")
+            .trim_end_matches("/*")
+            .trim_end_matches('/');
+        let hits = |p: &&str| {
+            !lit.is_empty()
+                && !lit.contains('*')
+                && (p.starts_with(&format!("{lit}/"))
+                    || *p == lit
+                    || p.ends_with(&format!("/{lit}")))
+        };
+        added_paths.iter().any(hits) && !other_paths.iter().any(hits)
+    };
     for f in files
         .iter()
         .filter(|f| !f.hunks.is_empty() && f.status != FileStatus::Deleted)
@@ -1488,8 +1719,41 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
         let Some(tool) = config_tool(&f.path) else {
             continue;
         };
+        // A configuration file the change adds is a new configuration: it relaxes nothing
+        // that was in force (a new package's eslint.config.mjs, a first codecov.yml).
+        if f.status == FileStatus::Added {
+            continue;
+        }
         let image = post(&f.path)?;
-        let found = relaxed_in(f, tool, image.as_deref());
+        let mut found = relaxed_in(f, tool, image.as_deref());
+        let added: HashMap<u32, String> = f.added_lines().map(|l| (l.line, text(l))).collect();
+        let removed_here: Vec<String> = f
+            .hunks
+            .iter()
+            .flat_map(|h| h.removed.iter())
+            .map(text)
+            .collect();
+        let v2 = image.as_deref().is_some_and(|i| GOLANGCI_V2.is_match(i));
+        found.retain(|(line, what, desc)| {
+            let item = desc.split('`').nth(1).unwrap_or("");
+            let moved = added
+                .get(line)
+                .is_some_and(|a| removed_elsewhere(&f.path, &cfg_line(a)));
+            // An item already in the list before, on a line the change reformats
+            // (`"node_modules", "validator-cache"` -> `["node_modules", "validator-cache"]`).
+            let listed_before = *what == "list_grown"
+                && !item.is_empty()
+                && removed_here.iter().any(|r| {
+                    r.contains(&format!("\"{item}\"")) || r.contains(&format!("'{item}'"))
+                });
+            // golangci-lint v2 merged gosimple and stylecheck into staticcheck and has no
+            // typecheck linter: dropping them in the v2 migration turns nothing off.
+            let v2_merged = tool == "golangci-lint"
+                && v2
+                && matches!(item, "gosimple" | "stylecheck" | "typecheck");
+            let new_paths = *what == "list_grown" && only_new(item);
+            !(moved || listed_before || v2_merged || new_paths)
+        });
         if found.is_empty() {
             continue;
         }

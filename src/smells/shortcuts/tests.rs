@@ -1064,3 +1064,290 @@ fn checks_moved_into_a_helper_the_change_extends_are_not_weakening() {
     // A call of a helper the change does not touch hides nothing it could have moved.
     assert_eq!(weakened(&[spec])[0].what, Some("assertions_removed"));
 }
+
+#[test]
+fn an_expectation_rewritten_in_place_is_not_weakening() {
+    // Two checks on a spy replaced by two on the hook that replaced the call (OpenHands'
+    // conversation panel): one removed per one added in the same hunk.
+    let t = modified(
+        "frontend/__tests__/panel.test.tsx",
+        &[
+            "    expect(mockStopMutate).toHaveBeenCalledWith({",
+            "      conversationId: \"1\",",
+            "    });",
+            "    expect(mockStopMutate).toHaveBeenCalledTimes(1);",
+        ],
+        &[
+            "    expect(stopSpy).toHaveBeenCalledWith(\"1\");",
+            "    expect(stopSpy).toHaveBeenCalledTimes(1);",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // Three checks for one in the same hunk: two dropped.
+    let t = modified(
+        "tests/test_refund.py",
+        &["    assert r.ok"],
+        &[
+            "    assert r.amount == 100",
+            "    assert r.currency == 'EUR'",
+            "    assert r.ok",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert!(
+        s[0].detail.contains("2 assertions removed"),
+        "{}",
+        s[0].detail
+    );
+}
+
+#[test]
+fn a_dead_setup_guard_and_a_message_over_lines_count_as_nothing_and_one() {
+    // A guard of a fixture's creation whose call the change replaced (`store :=
+    // teststore.New(t)` returns no error): removed with its `if`, nothing reads `err`.
+    let t = modified(
+        "cmd/app/config_test.go",
+        &[],
+        &[
+            "\ttestDB := filepath.Join(tmpDir, \"test.db\")",
+            "\tif err != nil {",
+            "\t\tos.RemoveAll(tmpDir)",
+            "\t\tt.Fatalf(\"Failed to create test database: %v\", err)",
+            "\t}",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // One check whose message runs over four `t.Error` calls, replaced by the opposite
+    // expectation: one removed, one added in place.
+    let t = modified(
+        "internal/autoimport/symlink_test.go",
+        &[
+            "\tif stale {",
+            "\t\tt.Error(\"Expected stale=false (the database is the source of truth)\")",
+        ],
+        &[
+            "\tif !stale {",
+            "\t\tt.Error(\"Expected stale=true when the symlink is newer\")",
+            "\t\tt.Error(\"This indicates os.Stat is being used instead of os.Lstat\")",
+            "\t\tt.Error(\"os.Stat follows the symlink\")",
+        ],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // A check of the code under test dropped next to a setup guard is still reported.
+    let t = modified(
+        "internal/rpc/sync_test.go",
+        &["\tt.Logf(\"dry-run ChangedCount=%d\", result.ChangedCount)"],
+        &[
+            "\tif result.ChangedCount != 1 {",
+            "\t\tt.Errorf(\"expected 1 changed issue, got %d\", result.ChangedCount)",
+            "\t}",
+        ],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+}
+
+#[test]
+fn an_environment_gate_in_a_new_helper_is_no_skip() {
+    // A helper the change adds that skips when a tool is not installed.
+    let t = modified(
+        "cmd/app/doctor/fix/validation_test.go",
+        &[
+            "// skipIfNoDolt skips the test if dolt binary is not available.",
+            "func skipIfNoDolt(t *testing.T) {",
+            "\tt.Helper()",
+            "\tif _, err := exec.LookPath(\"dolt\"); err != nil {",
+            "\t\tt.Skip(\"dolt binary not in PATH, skipping test\")",
+            "\t}",
+            "}",
+        ],
+        &[],
+    );
+    let s = weakened(&[t]);
+    assert!(s.is_empty(), "{s:?}");
+    // The same gate added to a test that was there: reported.
+    let t = modified(
+        "cmd/app/doctor/fix/validation_test.go",
+        &[
+            "\tif _, err := exec.LookPath(\"dolt\"); err != nil {",
+            "\t\tt.Skip(\"dolt binary not in PATH, skipping test\")",
+            "\t}",
+        ],
+        &[],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+    // A skip without a gate in a new helper: reported (every caller is switched off).
+    let t = modified(
+        "cmd/app/export_test.go",
+        &["func skipFlaky(t *testing.T) {", "\tt.Skip(\"flaky\")", "}"],
+        &[],
+    );
+    assert_eq!(weakened(&[t]).len(), 1);
+}
+
+#[test]
+fn a_change_weakening_many_test_files_gets_one_finding() {
+    let skip = |p: &str| {
+        modified(
+            p,
+            &["\tt.Skip(\"not applicable with the new backend\")"],
+            &[],
+        )
+    };
+    let files = vec![
+        skip("internal/a_test.go"),
+        skip("internal/b_test.go"),
+        skip("internal/c_test.go"),
+        modified(
+            "internal/d_test.go",
+            &[],
+            &["\tassert.Equal(t, 1, n)", "\tassert.Equal(t, 2, m)"],
+        ),
+    ];
+    let s = weakened(&files);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].files, Some(4));
+    assert_eq!(
+        s[0].path, "internal/d_test.go",
+        "the file with the most removed"
+    );
+    assert_eq!(s[0].count, Some(5));
+    assert!(
+        s[0].detail.starts_with(
+            "tests weakened in 4 files (1 files with assertions removed, 3 files with skips added): internal/d_test.go (2 assertions removed), internal/a_test.go (1 skip"
+        ),
+        "{}",
+        s[0].detail
+    );
+    // Three files: one finding each.
+    assert_eq!(weakened(&files[..3]).len(), 3);
+}
+
+fn relaxed_with(files: &[FileChange], images: &[(&str, &str)]) -> Vec<Smell> {
+    let images: Vec<(String, String)> = images
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    settings_relaxed(files, &mut |p| {
+        Ok(images.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone()))
+    })
+    .expect("no post-image reads fail")
+}
+
+#[test]
+fn new_configs_moved_settings_and_reformatted_lists_are_not_relaxed() {
+    // A configuration file the change adds.
+    let new = file(
+        "pkg/tool/eslint.config.mjs",
+        FileStatus::Added,
+        1,
+        &[
+            "export default [{ rules: {",
+            "  \"no-explicit-any\": \"off\",",
+            "} }];",
+        ],
+        &[],
+    );
+    assert!(relaxed_with(&[new], &[]).is_empty());
+    // A shared configuration inlined: the setting leaves the deleted file as it arrives.
+    let inlined = modified("app/tsconfig.json", &["    \"skipLibCheck\": true,"], &[]);
+    let shared = file(
+        "tooling/tsconfig/base.json",
+        FileStatus::Deleted,
+        1,
+        &[],
+        &["    \"skipLibCheck\": true"],
+    );
+    assert!(relaxed_with(&[inlined.clone(), shared], &[]).is_empty());
+    assert_eq!(
+        relaxed_with(&[inlined], &[]).len(),
+        1,
+        "without the move: relaxed"
+    );
+    // A list reformatted onto one line keeps its items.
+    let post = "{\n  \"exclude\": [\"node_modules\", \"cache-dir\"]\n}\n";
+    let reformatted = modified(
+        "tsconfig.json",
+        &["  \"exclude\": [\"node_modules\", \"cache-dir\"]"],
+        &[
+            "  \"exclude\": [",
+            "    \"node_modules\", \"cache-dir\"",
+            "  ]",
+        ],
+    );
+    assert!(relaxed_with(&[reformatted], &[("tsconfig.json", post)]).is_empty());
+}
+
+#[test]
+fn excluding_only_what_the_change_adds_and_the_golangci_v2_merge_are_not_relaxed() {
+    let post = "{\n  \"exclude\": [\"node_modules\", \"tests/e2e/**/*\"]\n}\n";
+    let excl = modified(
+        "tsconfig.json",
+        &["  \"exclude\": [\"node_modules\", \"tests/e2e/**/*\"]"],
+        &["  \"exclude\": [\"node_modules\"]"],
+    );
+    let e2e = file(
+        "tests/e2e/login.spec.ts",
+        FileStatus::Added,
+        1,
+        &["test('x', () => {});"],
+        &[],
+    );
+    assert!(relaxed_with(&[excl.clone(), e2e.clone()], &[("tsconfig.json", post)]).is_empty());
+    // The same exclusion when a test that was there is under it: relaxed.
+    let old = modified("tests/e2e/home.spec.ts", &["// reworded"], &["// old"]);
+    assert_eq!(
+        relaxed_with(&[excl, e2e, old], &[("tsconfig.json", post)]).len(),
+        1
+    );
+    // golangci-lint v2: gosimple and typecheck leave `enable`.
+    let post = "version: \"2\"\nlinters:\n  enable:\n    - staticcheck\n";
+    let v2 = modified(
+        ".golangci.yml",
+        &["version: \"2\""],
+        &["    - gosimple", "    - typecheck"],
+    );
+    let got = relaxed_with(&[v2], &[(".golangci.yml", post)]);
+    assert!(got.is_empty(), "{got:?}");
+    let post = "linters:\n  enable:\n    - staticcheck\n";
+    let v1 = modified(".golangci.yml", &[], &["    - gosimple"]);
+    assert_eq!(relaxed_with(&[v1], &[(".golangci.yml", post)]).len(), 1);
+}
+
+#[test]
+fn checks_of_a_feature_whose_name_the_code_drops_follow_the_code() {
+    // The test clicks a template the code no longer offers; its checks go with it.
+    let test = modified(
+        "tests/e2e/templates.spec.ts",
+        &[],
+        &[
+            "    await page.getByRole(\"button\", { name: \"Equity grant contract\" }).click();",
+            "    await expect(page.locator(\"h1\")).toBeVisible();",
+        ],
+    );
+    let code = modified(
+        "backend/app/services/seed_templates.rb",
+        &[],
+        &["      { name: \"Equity grant contract\", kind: :equity },"],
+    );
+    assert!(weakened(&[test.clone(), code]).is_empty());
+    assert_eq!(weakened(&[test]).len(), 1, "with the code kept: weakened");
+}
+
+#[test]
+fn a_linter_moved_from_enable_to_disable_is_relaxed() {
+    let post = "linters:\n  disable:\n    - errcheck\n  enable:\n    - misspell\n";
+    let f = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        2,
+        &["  disable:", "    - errcheck", "  enable:"],
+        &["  enable:", "    - errcheck"],
+    );
+    let got = relaxed_with(&[f], &[(".golangci.yml", post)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].detail.contains("errcheck"), "{}", got[0].detail);
+}
