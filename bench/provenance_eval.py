@@ -313,20 +313,28 @@ def repo_config(name):
     return path
 
 
-def run_one(gate, row, repo_agents=False):
+def gate_on_commit(gate, row, args, ok, repo_agents):
+    """Runs `gate <args>` on the commit's first-parent diff with the CI variables of its
+    branch: (the JSON document, None) or (None, the row with an error)."""
     repo = clone_dir(row["repo"])
     c = row["commit"]
     parents = git(repo, "rev-list", "--parents", "-n1", c).split()[1:]
     if not parents:
-        return dict(row, error="root commit: no parent to diff against")
-    cmd = [gate, "check", "--base", parents[0], "--head", c, "-j", "1", "-f", "json"]
+        return None, dict(row, error="root commit: no parent to diff against")
+    cmd = [gate] + args + ["--base", parents[0], "--head", c]
     cfg = repo_config(row["repo"]) if repo_agents else None
     if cfg:
         cmd += ["--config", cfg]
     p = subprocess.run(cmd, cwd=repo, env=ci_env(row["branch"]), capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        return dict(row, error=p.stderr.strip()[-300:])
-    doc = json.loads(p.stdout)
+    if p.returncode not in ok:
+        return None, dict(row, error=p.stderr.strip()[-300:])
+    return json.loads(p.stdout), None
+
+
+def run_one(gate, row, repo_agents=False):
+    doc, err = gate_on_commit(gate, row, ["check", "-j", "1", "-f", "json"], (0, 1), repo_agents)
+    if err:
+        return err
     prov = doc.get("provenance", {})
     return dict(row, ai=bool(prov.get("ai_generated")), signals=prov.get("signals", []),
                 findings=[{"rule": f["rule"], "path": f.get("path"), "line": f.get("line"),
@@ -345,19 +353,9 @@ SMELL_RULE = {"test_weakened": "GATE-AI-004", "suppression_added": "GATE-AI-005"
 
 
 def run_facts(gate, row, repo_agents=False):
-    repo = clone_dir(row["repo"])
-    c = row["commit"]
-    parents = git(repo, "rev-list", "--parents", "-n1", c).split()[1:]
-    if not parents:
-        return dict(row, error="root commit: no parent to diff against")
-    cmd = [gate, "facts", "--base", parents[0], "--head", c]
-    cfg = repo_config(row["repo"]) if repo_agents else None
-    if cfg:
-        cmd += ["--config", cfg]
-    p = subprocess.run(cmd, cwd=repo, env=ci_env(row["branch"]), capture_output=True, text=True)
-    if p.returncode != 0:
-        return dict(row, error=p.stderr.strip()[-300:])
-    doc = json.loads(p.stdout)
+    doc, err = gate_on_commit(gate, row, ["facts"], (0,), repo_agents)
+    if err:
+        return err
     prov = doc.get("provenance", {})
     return dict(row, ai=bool(prov.get("ai_generated")), signals=prov.get("signals", []),
                 findings=[{"rule": SMELL_RULE[s["kind"]], "path": s.get("path"), "line": s.get("line"),
