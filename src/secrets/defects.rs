@@ -310,3 +310,52 @@ fn the_storage_emulators_account_key_is_an_example() {
         )],
     );
 }
+
+/// Values one character off a provider's documented format, beside the provider's name, are
+/// neither that provider's key nor a generic credential; the well-formed value is found. A
+/// hex-documented key is read with every letter (a reissued base36 key is found), but one
+/// stray letter past `f` in hex is a typo.
+#[test]
+fn one_character_off_a_documented_format_is_silent() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "[DEBUG] Using agora Key=59047709f1a4422a9bfd7e9d3c4cf5b6",
+            "[DEBUG] Using agora Key=r44m1vofgrr1wy3rq3jr3azm3tly8hhe",
+            "ambee_key = \"a52e77ca24de56da2cdc2398462d1fe5037fad5d89c608b1809ccd2cbad7e051\"",
+            "twist = 'oauth2:a365d035ec69822163afa3b7fa01dffd9a1b6758'",
+            "[DEBUG] Using amadeus Key=lZJO1n4Ss1UovxEhMonrC3RgrUbVYTxa",
+            "[DEBUG] Using amadeus Secret=xu19gxOJ7DmZc5EP",
+            "jira_token: MzE4NDQ3MjA1OTEzOlK1bh/lhT5EPEOHej+2M++QQ2YK",
+            "[DEBUG] Using alienvault Key=rin67g7eshbz4j7lmsfg10cbc2ad6rfymjk12e9b07dvekm62c3qfo973c4rqph6",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            // A `q`, a `y`, a `g` where a hex digit belongs.
+            "[DEBUG] Using agora Key=59047709f1a4422a9bfdqe9d3c4cf5b6",
+            "ambee_key = \"a52e77ca24de56da2cdc2398462d1fe5037fad5dy9c608b1809ccd2cbad7e051\"",
+            "twist = 'oauth2:a3g5d035ec69822163afa3b7fa01dffd9a1b6758'",
+            // One character too many, an `_` inside, four characters past the format's end.
+            "[DEBUG] Using amadeus Key=lZJO1n4Ss1UovxEhMonrC3RgrUbVYTxaQ",
+            "[DEBUG] Using amadeus Secret=xu19gxOJ7DmZc5EPk",
+            "jira_token: MzE4NDQ3MjA1OTEzOlK1bh/lhT5EPEOHej+2M++QQ2YKZq9X",
+            "[DEBUG] Using alienvault Key=rin67g7eshbz4j7lmsfg10cbc2ad6r_fymjk12e9b07dvekm62c3qfo973c4rqph6",
+        ],
+    );
+}
+
+/// A JWT-shaped value whose header is not a JOSE header (one character off: `"al'"` for
+/// `"alg"`) is neither a JWT nor a generic credential.
+#[test]
+fn jwt_with_a_broken_header_is_silent() {
+    let s = scanner();
+    let claims = "eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoyMDAwMDAwMDAwLCJzY29wZSI6Im9yZGVyczp3cml0ZSJ9";
+    let sig = "PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA_2O7";
+    let good = format!("apiKey := \"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{claims}.{sig}\"");
+    let broken = format!("apiKey := \"eyJhbCciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{claims}.{sig}\"");
+    assert_found(&s, &[good.as_str()]);
+    assert_silent(&s, &[broken.as_str()]);
+}

@@ -95,6 +95,12 @@ pub struct RuleSpec {
     /// (`firebase`, `authDomain` around a Google API key in a web app's configuration).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub public_when: Vec<String>,
+    /// Set by the provider table for a contextual shape documented as hexadecimal and read
+    /// with every letter of its case (see `providers::widen`): a value of such a shape with
+    /// one or two letters past `f` is a mistyped hex key, not a key of either alphabet.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub hex_documented: bool,
     /// Samples the rule must find (tested).
     #[serde(default)]
     pub tp: Vec<String>,

@@ -183,6 +183,16 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         .iter()
         .map(|a| a.strip_prefix('@').unwrap_or(a))
         .collect();
+    // Every alternative a bare hex run (`%hex{32}`, `%HEX{40,45}`): see `RuleSpec::hex_documented`.
+    let hex_documented = !anywhere
+        && !strict
+        && alts.iter().all(|a| {
+            ["%hex{", "%HEX{", "%Hex{"].iter().any(|c| {
+                a.strip_prefix(c)
+                    .and_then(|r| r.strip_suffix('}'))
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit() || b == b','))
+            })
+        });
     let mut expanded = Vec::with_capacity(alts.len());
     for a in &alts {
         let a = if anywhere || strict {
@@ -273,6 +283,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         public_when: Vec::new(),
         yields: false,
         names,
+        hex_documented,
         tp: Vec::new(),
         fp: Vec::new(),
     })

@@ -88,6 +88,8 @@ struct Shape {
     /// Each alternative of the value's pattern on its own (`cu_%hex{32} ; %hex{32}`): a
     /// value one character short of one is not of another's length by accident.
     alts: Vec<Alt>,
+    /// The provider documents the value as hex (`RuleSpec::hex_documented`).
+    hex: bool,
 }
 
 /// One alternative of a value's pattern: its bytes and its length range.
@@ -192,7 +194,11 @@ impl Shape {
                 .collect::<Option<Vec<_>>>()?,
             _ => vec![Alt::of(g, bytes)?],
         };
-        Some(Shape { alphabet, alts })
+        Some(Shape {
+            alphabet,
+            alts,
+            hex: rule.hex_documented,
+        })
     }
 
     /// Written in the format's alphabet (at most one character in ten outside it, at least
@@ -210,10 +216,34 @@ impl Shape {
     /// where the format has none) is another credential of the same length, not this one
     /// mistyped. Each alternative of the format counts on its own; a value one alternative
     /// takes as written is no miss.
+    ///
+    /// A hex-documented value with a stray letter or two past `f` is a near miss too, though
+    /// the widened shape takes it as written (see [`stray_hex_letters`]).
     fn near_miss(&self, v: &[u8], by_prefix: bool) -> bool {
+        if self.mistyped_hex(v) {
+            return true;
+        }
         self.alts.iter().any(|a| a.near_miss(v, by_prefix))
             && !self.alts.iter().any(|a| a.exact.is_match(v))
     }
+
+    /// A value of this hex-documented shape with one or two letters past `f`.
+    fn mistyped_hex(&self, v: &[u8]) -> bool {
+        self.hex && stray_hex_letters(v) && self.alts.iter().any(|a| a.exact.is_match(v))
+    }
+}
+
+/// One letter past `f` in 16 characters at most, and at least one (`c2167730016rf34b…`, an
+/// `h` in a 32-digit hex key): a typo or a made-up hex key. A hex shape is read with every
+/// letter (issuers reissue hex keys as base36), but random base36 holds about 20 letters
+/// past `f` in 36, so a key of a drifted alphabet is never this close to hex (P < 1e-10 at
+/// 32 characters, 2e-4 at 14).
+fn stray_hex_letters(v: &[u8]) -> bool {
+    let stray = v
+        .iter()
+        .filter(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit())
+        .count();
+    stray >= 1 && stray <= (v.len() / 16).max(1)
 }
 
 /// Values published in provider documentation as examples.
@@ -527,6 +557,11 @@ impl Scanner {
                         {
                             continue;
                         }
+                    }
+                    // A JWT-shaped value whose header or claims are not JSON is no token (a
+                    // typo, a truncated or made-up one); the generic rules judge it as such.
+                    if rule.provider == "generic" && malformed_jwt(secret) {
+                        continue;
                     }
                     let ent = entropy(secret);
                     if ent < entropy_floor(rule, secret.len()) {
@@ -870,7 +905,7 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
     if rule.confidence == "low" && !plausible_generic_value(secret, line) {
         return Verdict::Drop;
     }
-    if shape.is_some_and(|s| !mixed_enough(secret, s)) {
+    if shape.is_some_and(|s| !mixed_enough(secret, s) || s.mistyped_hex(secret)) {
         return Verdict::Drop;
     }
     Verdict::Keep
@@ -1141,6 +1176,24 @@ fn basic_credentials_fit(key: &[u8], value: &[u8]) -> bool {
 
 /// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of
 /// its algorithms and claims: the web's most copied example token.
+/// A value shaped like a JWT (`eyJ…` then `.`) whose header is not a JSON object naming its
+/// `alg`: RFC 7515 requires one in every JOSE header, so every token a library issues has it,
+/// and one character off breaks it (`eyJhbGCiOi…`). The claims are not checked: a JWS may sign
+/// any payload.
+fn malformed_jwt(v: &[u8]) -> bool {
+    if !v.starts_with(b"eyJ") {
+        return false;
+    }
+    let Some(header) = v.split(|&b| b == b'.').next().filter(|h| h.len() < v.len()) else {
+        return false;
+    };
+    // JSON string escapes (`\/`) of a token inside escaped JSON.
+    let header: Vec<u8> = header.iter().copied().filter(|&b| b != b'\\').collect();
+    let object: Option<serde_json::Map<String, serde_json::Value>> =
+        super::decode::base64(&header).and_then(|j| serde_json::from_slice(&j).ok());
+    object.is_none_or(|h| !h.contains_key("alg"))
+}
+
 fn is_sample_jwt(v: &[u8]) -> bool {
     if !v.starts_with(b"eyJ") {
         return false;
