@@ -325,6 +325,7 @@ fn one_character_off_a_documented_format_is_silent() {
             "[DEBUG] Using agora Key=r44m1vofgrr1wy3rq3jr3azm3tly8hhe",
             "ambee_key = \"a52e77ca24de56da2cdc2398462d1fe5037fad5d89c608b1809ccd2cbad7e051\"",
             "twist = 'oauth2:a365d035ec69822163afa3b7fa01dffd9a1b6758'",
+            "X-Cisco-Meraki-API-Key: a365d035ec69822163afa3b7fa01dffd9a1b6758",
             "[DEBUG] Using amadeus Key=lZJO1n4Ss1UovxEhMonrC3RgrUbVYTxa",
             "[DEBUG] Using amadeus Secret=xu19gxOJ7DmZc5EP",
             "jira_token: MzE4NDQ3MjA1OTEzOlK1bh/lhT5EPEOHej+2M++QQ2YK",
@@ -338,6 +339,8 @@ fn one_character_off_a_documented_format_is_silent() {
             "[DEBUG] Using agora Key=59047709f1a4422a9bfdqe9d3c4cf5b6",
             "ambee_key = \"a52e77ca24de56da2cdc2398462d1fe5037fad5dy9c608b1809ccd2cbad7e051\"",
             "twist = 'oauth2:a3g5d035ec69822163afa3b7fa01dffd9a1b6758'",
+            // A hex digit of the wrong case in a lower-case hex key.
+            "X-Cisco-Meraki-API-Key: a365d035ec69822163afA3b7fa01dffd9a1b6758",
             // One character too many, an `_` inside, four characters past the format's end.
             "[DEBUG] Using amadeus Key=lZJO1n4Ss1UovxEhMonrC3RgrUbVYTxaQ",
             "[DEBUG] Using amadeus Secret=xu19gxOJ7DmZc5EPk",

@@ -217,8 +217,8 @@ impl Shape {
     /// mistyped. Each alternative of the format counts on its own; a value one alternative
     /// takes as written is no miss.
     ///
-    /// A hex-documented value with a stray letter or two past `f` is a near miss too, though
-    /// the widened shape takes it as written (see [`stray_hex_letters`]).
+    /// A hex-documented value with a stray letter or two is a near miss too, though the
+    /// widened shape may take it as written (see [`Shape::mistyped_hex`]).
     fn near_miss(&self, v: &[u8], by_prefix: bool) -> bool {
         if self.mistyped_hex(v) {
             return true;
@@ -227,23 +227,32 @@ impl Shape {
             && !self.alts.iter().any(|a| a.exact.is_match(v))
     }
 
-    /// A value of this hex-documented shape with one or two letters past `f`.
+    /// A value of this hex-documented shape's length with one stray letter in 16 characters
+    /// at most, and at least one: a letter past `f` (`c2167730016rf34b…`, an `h` in a 32-digit
+    /// hex key) or a hex digit of the other case (`acdeFf05…` for lower-case hex). A typo or
+    /// a made-up hex key: a hex shape is read with every letter of its case (issuers reissue
+    /// hex keys as base36), but random base36 holds about 20 letters past `f` in 36, so a key
+    /// of a drifted alphabet is never this close to hex (P < 1e-10 at 32 characters, 2e-4 at
+    /// 14).
     fn mistyped_hex(&self, v: &[u8]) -> bool {
-        self.hex && stray_hex_letters(v) && self.alts.iter().any(|a| a.exact.is_match(v))
+        if !self.hex
+            || !v.iter().all(u8::is_ascii_alphanumeric)
+            || !self
+                .alts
+                .iter()
+                .any(|a| v.len() >= a.min && a.max.is_none_or(|m| v.len() <= m))
+        {
+            return false;
+        }
+        let stray = v
+            .iter()
+            .filter(|&&b| {
+                b.is_ascii_alphabetic()
+                    && (!b.is_ascii_hexdigit() || !self.alphabet[usize::from(b)])
+            })
+            .count();
+        stray >= 1 && stray <= (v.len() / 16).max(1)
     }
-}
-
-/// One letter past `f` in 16 characters at most, and at least one (`c2167730016rf34b…`, an
-/// `h` in a 32-digit hex key): a typo or a made-up hex key. A hex shape is read with every
-/// letter (issuers reissue hex keys as base36), but random base36 holds about 20 letters
-/// past `f` in 36, so a key of a drifted alphabet is never this close to hex (P < 1e-10 at
-/// 32 characters, 2e-4 at 14).
-fn stray_hex_letters(v: &[u8]) -> bool {
-    let stray = v
-        .iter()
-        .filter(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit())
-        .count();
-    stray >= 1 && stray <= (v.len() / 16).max(1)
 }
 
 /// Values published in provider documentation as examples.
