@@ -362,3 +362,24 @@ fn jwt_with_a_broken_header_is_silent() {
     assert_found(&s, &[good.as_str()]);
     assert_silent(&s, &[broken.as_str()]);
 }
+
+/// A provider named the way its product is written (`runrunit` for Runrun.it, `checklyhq`,
+/// `zulipchat`, `kanbantool`, `capsulecrm`, `planviewleankit`) or run into OAuth's words
+/// (`twitterconsumerkey`, `paypaloauth`) names it.
+#[test]
+fn provider_names_as_products_write_them() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "runrunit token - 'zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0'",
+            "checklyhq_auth_token: \"Bearer c64e5a22fac180d6b2e6e1b465e55130\"",
+            "zulipchat token - 'kER0Af7BOfjtNayviHzm5YdOnCqIz0Wi'",
+            "kanbantool 'w8SE7diV3TMX'",
+            "capsulecrm_token: \"Bearer t0pmpsLww0sAO-DGpUxjKbgRBWZRZX1VlxeVZ4DNCNnOBFXL4k41GiLP9qG3L0uK\"",
+            "planviewleankit token - 'ce6ca6b0b9658d7dbc036095e68de96039211d9b963cc58ea44ecd5b868ec5ff527e03af2a080ad8541c11a795e1d763f588b265b2344421c5b75a1ad69534f0'",
+            "twitterconsumerkey - 'oy6RYgYYpKCUYM34f40k441kX'",
+            "paypaloauth - '4VGOfYcMuqbKLLp-2jfTuOQPeWIDtcKZ1Dw0gBEHum3adzqxMhGx3taeY5jvDR3q9lVuD_Am3zwr8FwG'",
+        ],
+    );
+}

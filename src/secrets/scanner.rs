@@ -724,7 +724,7 @@ fn word_end(buf: &[u8], end: usize) -> bool {
     if !next.is_ascii_lowercase() {
         return true;
     }
-    let rest = &buf[end..(end + 6).min(buf.len())];
+    let rest = &buf[end..(end + 8).min(buf.len())];
     [
         &b"key"[..],
         b"token",
@@ -740,6 +740,9 @@ fn word_end(buf: &[u8], end: usize) -> bool {
         b"url",
         b"sid",
         b"user",
+        // OAuth's own words (`twitterconsumerkey`, `paypaloauth`).
+        b"consumer",
+        b"oauth",
         b"_",
     ]
     .iter()
