@@ -27,6 +27,7 @@ name of the clone's directory, or --name.
 Standard library only. Examples:
 
     python3 bench/replay.py --repo ../eval/mealie --commits 80 --gate target/release/gate
+    python3 bench/replay.py --repo ../eval/mealie:100 --repo ../eval/alertmanager:25   # N per repo
     python3 bench/replay.py --repo A --repo B --commits 80 --labels labels.json --json out.json
     python3 bench/replay.py --from-json out.json --labels labels.json   # re-score, no rerun
 """
@@ -237,7 +238,7 @@ def table(rows, header):
     return "\n".join(out)
 
 
-def summarize(repos, index):
+def summarize(repos, index, show_diff=0):
     """Prints the report; returns the summary as a dict."""
     all_runs = [r for rp in repos for r in rp["runs"]]
     summary = {"repos": {}, "rules": {}, "total": {}}
@@ -367,24 +368,58 @@ def summarize(repos, index):
         unl = [(r, f) for r in all_runs for f in r["findings"] if not labelled(r, f)]
         if unl:
             print(f"\n## Unlabelled findings ({len(unl)})\n")
+            paths = {rp["repo"]: rp.get("path") for rp in repos}
             for r, f in unl:
                 print(f"- {r['repo']} {r['commit'][:12]} {f['rule']} {f['level']} "
                       f"{f['path']}:{f['line']}: {f['message'][:110]}")
+                if show_diff:
+                    print(diff_excerpt(paths.get(r["repo"]), r, f, show_diff))
     return summary
+
+
+def diff_excerpt(repo, run, f, limit):
+    """What a reviewer reads to label a finding: its whole message, the commit's subject and
+    the diff of the finding's file (of the whole commit, for a finding without a path), cut at
+    `limit` lines."""
+    if not repo or not os.path.isdir(repo):
+        return "    (clone not found: diff not shown)"
+    c = run["commit"]
+    # Against the first parent, as gate checked it: `git show` of a merge prints no diff.
+    args = ["diff", "--stat=120", "--patch", f"{c}^", c]
+    if f["path"]:
+        args += ["--", f["path"]]
+    r = subprocess.run(["git", "-C", repo, *args], capture_output=True, text=True, errors="replace")
+    lines = [f"      message: {f['message']}", f"      subject: {run['subject']}"]
+    lines += ["    | " + l for l in r.stdout.splitlines()]
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"    | ... ({len(lines) - limit} more lines)"]
+    return "\n".join(lines)
+
+
+def repo_spec(spec, default_n):
+    """`DIR` or `DIR:N` -> (DIR, N). A DIR that exists as written wins, so a path with a colon
+    in its name still works."""
+    path, sep, n = spec.rpartition(":")
+    if not sep or os.path.exists(spec) or not n.isdigit() or int(n) < 1:
+        return spec, default_n
+    return path, int(n)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repo", action="append", default=[], help="a git clone (repeatable)")
+    ap.add_argument("--repo", action="append", default=[],
+                    help="a git clone (repeatable); DIR:N replays its N newest commits instead of --commits")
     ap.add_argument("--name", action="append", default=[],
                     help="the repository's name in labels (default: the directory's name), one per --repo")
-    ap.add_argument("--commits", type=int, default=80, help="first-parent commits per repository")
+    ap.add_argument("--commits", type=int, default=80, help="first-parent commits per repository (unless --repo DIR:N)")
     ap.add_argument("--rev", default="HEAD", help="replay the history reachable from REV")
     ap.add_argument("--gate", default="target/release/gate", help="the gate binary")
     ap.add_argument("--threads", type=int, default=0, help="pass --threads N to gate")
     ap.add_argument("--scratch", default=None, help="where the scratch worktrees go")
     ap.add_argument("--labels", help="a reviewer's labels (JSON)")
+    ap.add_argument("--show-diff", type=int, default=0, metavar="LINES",
+                    help="with --labels: print each unlabelled finding's diff (up to LINES lines) to label it")
     ap.add_argument("--json", dest="json_out", help="write the runs and the summary as JSON")
     ap.add_argument("--from-json", help="summarize an earlier --json output instead of running gate")
     a = ap.parse_args()
@@ -405,9 +440,10 @@ def main():
         gate_version = subprocess.run([gate, "--version"], capture_output=True,
                                       text=True).stdout.strip()
         repos = []
-        for i, path in enumerate(a.repo):
+        for i, spec in enumerate(a.repo):
+            path, n = repo_spec(spec, a.commits)
             name = a.name[i] if a.name else os.path.basename(os.path.abspath(path).rstrip("/"))
-            repos.append(replay_repo(path, name, a.commits, a.rev, gate, a.scratch, a.threads))
+            repos.append(replay_repo(path, name, n, a.rev, gate, a.scratch, a.threads))
 
     index = load_labels(a.labels) if a.labels else None
     print(f"# gate replay: {gate_version}\n")
@@ -419,7 +455,7 @@ def main():
               + (f" ({len(rp['skipped'])} skipped: the clone lacks a blob of their diff)"
                  if rp.get("skipped") else ""))
     print()
-    summary = summarize(repos, index)
+    summary = summarize(repos, index, a.show_diff)
     if a.json_out:
         with open(a.json_out, "w") as fh:
             json.dump({"gate_version": gate_version, "repos": repos, "summary": summary}, fh,

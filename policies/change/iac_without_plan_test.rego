@@ -44,3 +44,16 @@ test_more_files_are_counted if {
 test_without_the_fact_a_root_is_assumed if {
 	count(chg002(change([tf("infra/main.tf", ["x = 1"], [])], 0, false))) == 1
 }
+
+test_version_moves_in_the_terraform_block_need_no_plan if {
+	bump := tf("deploy/versions.tf", ["      version = \"~> 7.44.0\""], ["      version = \"~> 7.43.0\""])
+	chart := tf("deploy/argo.tf", ["  version = \"0.6.0\""], ["  version = \"0.5.0\""])
+	# The analyzer listed the provider bump as a version move; the chart bump in a resource is not.
+	i := object.union(change([bump, chart], 0, false), {"infra": {"plans": [], "root_configuration": true, "version_moves": ["deploy/versions.tf"]}})
+	ws := chg002(i)
+	count(ws) == 1
+	ws[0].path == "deploy/argo.tf"
+	not contains(ws[0].message, "versions.tf")
+	j := object.union(change([bump], 0, false), {"infra": {"plans": [], "root_configuration": true, "version_moves": ["deploy/versions.tf"]}})
+	count(chg002(j)) == 0
+}

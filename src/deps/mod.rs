@@ -520,7 +520,7 @@ pub fn version_key(spec: &str) -> Option<Vec<u64>> {
 }
 
 /// Semver-major: the first non-zero component (0.3 -> 0.4 is major, as cargo and npm treat it).
-fn major(v: &[u64]) -> (u64, u64) {
+pub fn major(v: &[u64]) -> (u64, u64) {
     match v {
         [0, minor, ..] => (0, *minor),
         [m, ..] => (*m, 0),
@@ -1060,9 +1060,17 @@ fn compare(
             None => unmatched_after.push(*d),
         }
     }
+    // The package a declaration installs: cargo's `alias = { package = "real" }` installs
+    // `real`, so renaming the key to the package's own name is no new dependency.
+    let installed = |d: &Declared| names::normalize(eco, d.target.as_deref().unwrap_or(&d.name));
     for d in unmatched_after {
         let n = names::normalize(eco, &d.name);
-        let moved = b.keys().find(|(bn, _)| *bn == n).cloned();
+        let moved = b.keys().find(|(bn, _)| *bn == n).cloned().or_else(|| {
+            let p = installed(d);
+            b.iter()
+                .find(|(_, old)| installed(old) == p)
+                .map(|(k, _)| k.clone())
+        });
         pairs.push((d, moved.and_then(|k| b.remove(&k))));
     }
     let mut out = Vec::new();
@@ -1095,7 +1103,7 @@ fn compare(
             out.push(fact(d, DepChange::Added, None, Some(d.spec.clone())));
             continue;
         };
-        if old.source != d.source || old.location != d.location || old.target != d.target {
+        if old.source != d.source || old.location != d.location || installed(old) != installed(d) {
             out.push(fact(
                 d,
                 DepChange::SourceChanged,
@@ -1162,6 +1170,35 @@ mod tests {
         assert!(
             exact("1.2.3") && exact("=1.2.3") && !exact("^1.2.3") && !exact("1.x") && !exact("*")
         );
+    }
+
+    #[test]
+    fn a_cargo_alias_renamed_to_its_package_is_an_upgrade_not_a_new_dependency() {
+        // The shape of a 2FA library's rename seen on a Rust service (written for this test).
+        let before = cargo::parse_manifest(
+            "Cargo.toml",
+            "[dependencies]\nyubico = { package = \"yubico_ng\", version = \"0.15.0\" }\nnix = \"0.31\"\n",
+        )
+        .expect("base manifest");
+        let after = cargo::parse_manifest(
+            "Cargo.toml",
+            "[dependencies]\nyubico_ng = { version = \"1.0.0\" }\nnix = { package = \"rustix\", version = \"1\" }\n",
+        )
+        .expect("head manifest");
+        let facts = compare("cargo", "Cargo.toml", &before, &after);
+        let yubico = facts
+            .iter()
+            .find(|f| f.name == "yubico_ng")
+            .expect("yubico_ng");
+        assert_eq!(yubico.change, DepChange::Upgraded, "{facts:?}");
+        assert_eq!(yubico.bump.as_deref(), Some("major"));
+        assert!(
+            !facts.iter().any(|f| f.change == DepChange::Added),
+            "{facts:?}"
+        );
+        // A key kept while the package behind it changes is a changed source.
+        let nix = facts.iter().find(|f| f.name == "nix").expect("nix");
+        assert_eq!(nix.change, DepChange::SourceChanged, "{facts:?}");
     }
 
     #[test]

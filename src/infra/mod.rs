@@ -203,6 +203,95 @@ pub struct InfraFacts {
     /// that only publishes modules. Looked up only when Terraform files changed; `None` when
     /// not looked up or it cannot be told.
     pub root_configuration: Option<bool>,
+    /// Changed Terraform files whose whole change moves `required_version` or provider
+    /// `version` constraints inside top-level `terraform {}` blocks within one major version
+    /// (one minor for 0.x): no resource's configuration changes, so a plan would show nothing
+    /// the diff does not (GATE-CHG-002 leaves them out). A major move can change a provider's
+    /// defaults and is not one of them.
+    pub version_moves: Vec<String>,
+}
+
+static VERSION_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"^\s*(required_version|version)\s*=\s*"([^"]*)"\s*(?:(?:#|//).*)?$"#)
+        .expect("static regex")
+});
+
+/// Whether every hunk of a modified file replaces `version = "..."` or `required_version =
+/// "..."` lines, one for one, by the same key with a constraint of the same major version.
+/// The diff alone cannot tell which block the lines are in; [`terraform_blocks`] of the
+/// post-image does.
+fn version_lines_only(f: &crate::change::FileChange) -> bool {
+    let parse = |l: &crate::change::Line| {
+        let t = String::from_utf8_lossy(&l.text).into_owned();
+        let c = VERSION_LINE.captures(&t)?;
+        let v = crate::deps::version_key(&c[2])?;
+        Some((c[1].to_string(), crate::deps::major(&v)))
+    };
+    f.status == crate::change::FileStatus::Modified
+        && !f.binary
+        && !f.hunks.is_empty()
+        && f.hunks.iter().all(|h| {
+            !h.added.is_empty()
+                && h.added.len() == h.removed.len()
+                && h.removed
+                    .iter()
+                    .zip(&h.added)
+                    .all(|(r, a)| matches!((parse(r), parse(a)), (Some(o), Some(n)) if o == n))
+        })
+}
+
+/// The line ranges (first, last; 1-based) of the top-level `terraform { ... }` blocks of a
+/// Terraform file: braces counted outside strings and comments.
+fn terraform_blocks(text: &str) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut open: Option<u32> = None;
+    let mut in_comment = false;
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
+        if depth == 0 && !in_comment && line.trim_start().starts_with("terraform") {
+            let rest = line.trim_start()["terraform".len()..].trim_start();
+            if rest.starts_with('{') {
+                open = Some(n);
+            }
+        }
+        let (mut in_str, mut prev) = (false, ' ');
+        let bytes: Vec<char> = line.chars().collect();
+        let mut j = 0;
+        while j < bytes.len() {
+            let c = bytes[j];
+            let next = bytes.get(j + 1).copied().unwrap_or(' ');
+            if in_comment {
+                if c == '*' && next == '/' {
+                    in_comment = false;
+                    j += 1;
+                }
+            } else if in_str {
+                if c == '"' && prev != '\\' {
+                    in_str = false;
+                }
+            } else if c == '"' {
+                in_str = true;
+            } else if c == '#' || (c == '/' && next == '/') {
+                break;
+            } else if c == '/' && next == '*' {
+                in_comment = true;
+                j += 1;
+            } else if c == '{' {
+                depth += 1;
+            } else if c == '}' {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some(a) = open.take() {
+                        out.push((a, n));
+                    }
+                }
+            }
+            prev = c;
+            j += 1;
+        }
+    }
+    out
 }
 
 /// What marks Terraform root configuration, for `git grep -E`, and where it is looked for.
@@ -260,6 +349,20 @@ pub fn analyze(
         if cs.files.iter().any(|f| terraform(&f.path)) {
             let (pattern, specs) = ROOT_CONFIGURATION;
             facts.root_configuration = cs.post.grep_any(pattern, specs)?;
+        }
+        for f in cs.files.iter().filter(|f| f.path.ends_with(".tf")) {
+            if version_lines_only(f) {
+                let post = cs.post.read(&f.path)?.unwrap_or_default();
+                let blocks = terraform_blocks(&String::from_utf8_lossy(&post));
+                let inside = |n: u32| blocks.iter().any(|&(a, b)| a <= n && n <= b);
+                if f.hunks
+                    .iter()
+                    .flat_map(|h| &h.added)
+                    .all(|l| inside(l.line))
+                {
+                    facts.version_moves.push(f.path.clone());
+                }
+            }
         }
     }
     Ok((facts, errors))
@@ -572,4 +675,118 @@ pub fn changed_keys(before: &Value, after: &Value) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::{FileChange, FileStatus, Hunk, Line};
+
+    /// A modified file with one hunk replacing `removed` by `added` at line `at`.
+    fn edit(path: &str, at: u32, removed: &[&str], added: &[&str]) -> FileChange {
+        let lines = |ls: &[&str]| -> Vec<Line> {
+            ls.iter()
+                .enumerate()
+                .map(|(i, t)| Line {
+                    line: at + i as u32,
+                    text: t.as_bytes().into(),
+                })
+                .collect()
+        };
+        let mut f = FileChange::new(path.into(), FileStatus::Modified);
+        f.hunks.push(Hunk {
+            old_start: at,
+            old_lines: removed.len() as u32,
+            new_start: at,
+            new_lines: added.len() as u32,
+            added: lines(added),
+            removed: lines(removed),
+        });
+        f
+    }
+
+    // Shapes of Renovate's provider bumps and a Helm chart bump seen on a Terraform root
+    // configuration (written for this test).
+    const MAIN_TF: &str = r#"terraform {
+  required_version = "~> 1.10" # the CI's version
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 7.44.0"
+    }
+  }
+  backend "gcs" { bucket = "tf-state" }
+}
+
+resource "helm_release" "bootstrap" {
+  chart   = "bootstrap"
+  version = "0.6.0" /* { */
+}
+"#;
+
+    #[test]
+    fn provider_version_moves_within_a_major_are_told_apart_from_resource_edits() {
+        let blocks = terraform_blocks(MAIN_TF);
+        assert_eq!(blocks, vec![(1, 10)], "{blocks:?}");
+        let provider = edit(
+            "main.tf",
+            6,
+            &[r#"      version = "~> 7.43.0""#],
+            &[r#"      version = "~> 7.44.0""#],
+        );
+        assert!(version_lines_only(&provider));
+        let inside = |f: &FileChange| {
+            f.hunks
+                .iter()
+                .flat_map(|h| &h.added)
+                .all(|l| blocks.iter().any(|&(a, b)| a <= l.line && l.line <= b))
+        };
+        assert!(inside(&provider));
+        // The same kind of line in a resource is a change a plan shows.
+        let chart = edit(
+            "main.tf",
+            14,
+            &[r#"  version = "0.5.0" /* { */"#],
+            &[r#"  version = "0.6.0" /* { */"#],
+        );
+        assert!(!inside(&chart));
+        // A major move (and a 0.x minor one) can change defaults: a plan is wanted.
+        let major = edit(
+            "main.tf",
+            6,
+            &[r#"      version = "~> 6.49""#],
+            &[r#"      version = "~> 7.0""#],
+        );
+        assert!(!version_lines_only(&major));
+        let zero_minor = edit(
+            "versions.tf",
+            6,
+            &[r#"      version = "0.13.1""#],
+            &[r#"      version = "0.14.0""#],
+        );
+        assert!(!version_lines_only(&zero_minor));
+        let patch = edit(
+            "versions.tf",
+            6,
+            &[r#"      version = "0.14.0""#],
+            &[r#"      version = "0.14.1""#],
+        );
+        assert!(version_lines_only(&patch));
+        // Anything else in the hunk (a new attribute, a changed source) makes it substantive.
+        let more = edit(
+            "main.tf",
+            5,
+            &[
+                r#"      source  = "hashicorp/google""#,
+                r#"      version = "~> 7.43.0""#,
+            ],
+            &[
+                r#"      source  = "hashicorp/google-beta""#,
+                r#"      version = "~> 7.44.0""#,
+            ],
+        );
+        assert!(!version_lines_only(&more));
+        let added_only = edit("main.tf", 6, &[], &[r#"      version = "~> 7.44.0""#]);
+        assert!(!version_lines_only(&added_only));
+    }
 }

@@ -1055,6 +1055,88 @@ pub fn suppressions_in(line: &str) -> Vec<(&'static str, bool, String)> {
     out
 }
 
+/// How a suppression names the rules it silences, right after its marker (`# noqa: E712`,
+/// `# type: ignore[arg-type]`, `// eslint-disable-next-line no-await-in-loop`, ...), per tool.
+/// Tools missing here have no per-rule form gate knows, or are always scoped
+/// (`@ts-expect-error` fails when nothing is wrong: the empty pattern).
+const SCOPES: &[(&str, &str)] = &[
+    ("mypy", r"^\[[\w\-, ]+\]"),
+    ("pyright", r"^\[[\w\-, ]+\]"),
+    (
+        "flake8/ruff",
+        r"^:\s*[A-Z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Z]+[0-9]+)*",
+    ),
+    ("pylint", r"^=\s*[\w\-]+(?:\s*,\s*[\w\-]+)*"),
+    ("eslint", r"^[ \t]+[@\w/\-]+(?:\s*,\s*[@\w/\-]+)*"),
+    ("biome", r"^\s*[\w/\-]+"),
+    ("oxlint", r"^[ \t]+[@\w/\-]+(?:\s*,\s*[@\w/\-]+)*"),
+    ("deno", r"^[ \t]+[\w\-]+(?:[ \t]+[\w\-]+)*?"),
+    ("golangci-lint", r"^:[\w\-]+(?:,[\w\-]+)*"),
+    ("staticcheck", r"^[ \t]+[A-Z]+[0-9]+(?:,[A-Z]+[0-9]+)*"),
+    ("rustc/clippy", r"^\s*[\w:]+(?:\s*,\s*[\w:]+)*\s*\)\s*\]"),
+    (
+        "javac",
+        r#"^\s*\{?\s*"[^"]+"(?:\s*,\s*"[^"]+")*\s*\}?\s*\)"#,
+    ),
+    ("kotlin", r#"^\s*"[^"]+"(?:\s*,\s*"[^"]+")*\s*\)"#),
+    ("rubocop", r"^[ \t]+[\w/]+(?:\s*,\s*[\w/]+)*"),
+    ("clang-tidy", r"^\([\w\-.,*]+\)"),
+    ("shellcheck", r"^SC[0-9]+(?:,SC[0-9]+)*"),
+    ("hadolint", r"^(?:DL|SC)[0-9]+(?:,(?:DL|SC)[0-9]+)*"),
+    ("phpstan", r"^[ \t]+[\w.\-]+"),
+    ("psalm", r"^[ \t]+\w+"),
+];
+
+static SCOPE_RES: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| SCOPES.iter().map(|(t, p)| (*t, re(p))).collect());
+
+/// A reason: two words or more after the scope, once separators (`-`, `--`, `:`, `//`, `#`)
+/// and a comment's closing (`*/`, `-->`) are taken off.
+static REASON: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[\s\-:;,.#/—–(]*[A-Za-z][A-Za-z'’]+\W+[A-Za-z0-9`][\w'’`]*"));
+
+/// Whether a suppression follows the advice GATE-AI-005 gives: scoped to the rules it
+/// silences, with the reason in the same comment (`# noqa: E712 - SQLAlchemy needs ==`,
+/// `// eslint-disable-next-line no-await-in-loop -- one request at a time`). An unused-import
+/// suppression on an import statement (`from x import y  # noqa: F401`) explains itself: it
+/// is the usual mark of a re-export. Security-scanner suppressions are not asked this: a
+/// silenced scanner is reported whatever the comment says.
+fn explained(tool: &str, line: &str, marker: &str) -> bool {
+    let Some(at) = line.find(marker) else {
+        return false;
+    };
+    let rest = &line[at + marker.len()..];
+    let scope = if marker.starts_with("@ts-expect-error") {
+        Some(0)
+    } else {
+        SCOPE_RES
+            .iter()
+            .find(|(t, _)| *t == tool)
+            .and_then(|(_, r)| r.find(rest))
+            .map(|m| m.end())
+    };
+    let Some(end) = scope else {
+        return false;
+    };
+    let codes = &rest[..end];
+    let statement = line.trim_start();
+    if tool == "flake8/ruff"
+        && (statement.starts_with("import ") || statement.starts_with("from "))
+        && codes
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|c| !c.is_empty())
+            .all(|c| c == "F401")
+    {
+        return true;
+    }
+    let reason = rest[end..]
+        .trim_end()
+        .trim_end_matches("*/")
+        .trim_end_matches("-->")
+        .trim_end();
+    REASON.is_match(reason)
+}
+
 /// Suppressions added, per file. `checked` says which files hold code or configuration.
 pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) -> Vec<Smell> {
     let mut out = Vec::new();
@@ -1077,7 +1159,11 @@ pub fn suppressions_added(files: &[FileChange], checked: &dyn Fn(&str) -> bool) 
     {
         let mut hits: Vec<(u32, &'static str, bool, String)> = Vec::new();
         for l in f.added_lines() {
-            for (tool, security, m) in suppressions_in(&text(l)) {
+            let line = text(l);
+            for (tool, security, m) in suppressions_in(&line) {
+                if !security && explained(tool, &line, &m) {
+                    continue;
+                }
                 match removed.get_mut(&m) {
                     Some(n) if *n > 0 => *n -= 1,
                     _ => hits.push((l.line, tool, security, m)),

@@ -398,3 +398,37 @@ fn a_regenerated_binary_file_adds_only_the_secrets_its_base_lacked() {
     assert_eq!(exit, 1, "{doc}");
     assert!(!findings(&doc, "GATE-SEC-001").is_empty(), "{doc}");
 }
+
+/// After Renovate's provider bumps on a Terraform root configuration: a minor move of a
+/// provider's version constraint in the `terraform {}` block needs no plan; a major one, and
+/// the same `version =` line of a Helm release (a deployment a plan shows), still do.
+#[test]
+fn a_provider_bump_within_its_major_needs_no_plan() {
+    let versions = |provider: &str, chart: &str| {
+        format!(
+            "terraform {{\n  backend \"gcs\" {{ bucket = \"state\" }}\n  required_providers {{\n    google = {{\n      source  = \"hashicorp/google\"\n      version = \"{provider}\"\n    }}\n  }}\n}}\n\nresource \"helm_release\" \"argo\" {{\n  chart   = \"argo\"\n  version = \"{chart}\"\n}}\n"
+        )
+    };
+    let base = versions("~> 7.43.0", "0.5.0");
+    let minor = change(
+        &[("main.tf", &base)],
+        &[("main.tf", &versions("~> 7.44.0", "0.5.0"))],
+    );
+    let (_, doc) = check(&minor, &[]);
+    assert!(findings(&doc, "GATE-CHG-002").is_empty(), "{doc}");
+    assert_eq!(facts(&minor)["infra"]["version_moves"][0], "main.tf");
+    let major = change(
+        &[("main.tf", &base)],
+        &[("main.tf", &versions("~> 8.0", "0.5.0"))],
+    );
+    let (_, doc) = check(&major, &[]);
+    assert_eq!(findings(&doc, "GATE-CHG-002").len(), 1, "{doc}");
+    let chart = change(
+        &[("main.tf", &base)],
+        &[("main.tf", &versions("~> 7.43.0", "0.5.1"))],
+    );
+    let (_, doc) = check(&chart, &[]);
+    let f = findings(&doc, "GATE-CHG-002");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["line"], 13, "at the chart's version: {doc}");
+}

@@ -1351,3 +1351,91 @@ fn a_linter_moved_from_enable_to_disable_is_relaxed() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].detail.contains("errcheck"), "{}", got[0].detail);
 }
+
+#[test]
+fn scoped_suppressions_with_a_reason_are_not_reported() {
+    // Shapes seen in human commits of a Python web app and a TS front end (written for this
+    // test): the rule's own advice followed, and a re-export.
+    let f = modified(
+        "app/fixes.py",
+        &[
+            "    u = q.filter(User.admin == True).first()  # noqa: E712 - required for SQLAlchemy comparison",
+            "x = load(path)  # type: ignore[arg-type]  # the stub says str, it takes a Path",
+            "from app.models.datetime import NaiveDateTime  # noqa: F401",
+            "    // eslint-disable-next-line no-await-in-loop -- one request at a time",
+            "    r = self.service.update_one(recipe.id, recipe)  # type: ignore",
+            "    field: Annotated[Filter, Field()] = None  # type: ignore[assignment]",
+            "    /* eslint-disable dot-notation */",
+            "    value = parse(raw)  # noqa because the linter is wrong",
+            "    cmd = run(args, shell=True)  # nosec B602 - args are constants",
+            "    total = compute(a, b)  # noqa: F401",
+        ],
+        &[],
+    );
+    let s = suppressions_added(&[f], &|_| true);
+    assert_eq!(s.len(), 1, "{s:?}");
+    // Reported: the unscoped `# type: ignore` and `# noqa` (a reason does not scope them),
+    // the scoped ones without a reason, F401 on a line that is no import, and the bandit
+    // suppression, reason or not.
+    assert_eq!(s[0].count, Some(6), "{}", s[0].detail);
+    assert!(s[0].security, "{s:?}");
+    for (line, tool, marker, want) in [
+        ("import os  # noqa: F401", "flake8/ruff", "# noqa", true),
+        (
+            "import os  # noqa: F401, E402",
+            "flake8/ruff",
+            "# noqa",
+            false,
+        ),
+        (
+            "import os  # noqa: F401, E402 - path set up first",
+            "flake8/ruff",
+            "# noqa",
+            true,
+        ),
+        (
+            "  // @ts-expect-error the types lag the runtime",
+            "typescript",
+            "@ts-expect-error",
+            true,
+        ),
+        (
+            "  // @ts-ignore the types lag the runtime",
+            "typescript",
+            "@ts-ignore",
+            false,
+        ),
+        (
+            "\tdefer f.Close() //nolint:errcheck // read-only file",
+            "golangci-lint",
+            "//nolint",
+            true,
+        ),
+        (
+            "\tdefer f.Close() //nolint:errcheck",
+            "golangci-lint",
+            "//nolint",
+            false,
+        ),
+        (
+            "\tdefer f.Close() //nolint // read-only file",
+            "golangci-lint",
+            "//nolint",
+            false,
+        ),
+        (
+            "#[allow(clippy::too_many_arguments)] // mirrors the C API",
+            "rustc/clippy",
+            "#[allow(",
+            true,
+        ),
+        (
+            "/* eslint-disable no-console */",
+            "eslint",
+            "eslint-disable",
+            false,
+        ),
+    ] {
+        assert_eq!(explained(tool, line, marker), want, "{line}");
+    }
+}
