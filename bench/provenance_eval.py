@@ -27,6 +27,12 @@ the findings labelled in bench/ai_findings_labels.tsv (repo, commit, rule, path,
 note); `--unlabelled` lists the findings that have no label yet, to label them. `--facts`
 runs `gate facts` instead (provenance and the smells GATE-AI-004..008 read, no policy
 evaluation): the provenance figures are the same, ~10x faster.
+
+  python3 bench/provenance_eval.py recheck [--gate BIN] [--candidates [FILE]] [--unlabelled]
+
+is the findings recheck: `gate check` on every commit of bench/ai_findings_labels.tsv (and of
+bench/ai_findings_commits.tsv or FILE with --candidates), per GATE-AI rule the labelled findings
+still reported (right / all), the labelled ones no longer reported, and the unlabelled ones.
 """
 import argparse, collections, concurrent.futures, json, os, random, re, subprocess, sys
 
