@@ -27,6 +27,12 @@ the findings labelled in bench/ai_findings_labels.tsv (repo, commit, rule, path,
 note); `--unlabelled` lists the findings that have no label yet, to label them. `--facts`
 runs `gate facts` instead (provenance and the smells GATE-AI-004..008 read, no policy
 evaluation): the provenance figures are the same, ~10x faster.
+
+  python3 bench/provenance_eval.py recheck [--gate BIN] [--candidates [FILE]] [--unlabelled]
+
+is the findings recheck: `gate check` on every commit of bench/ai_findings_labels.tsv (and of
+bench/ai_findings_commits.tsv or FILE with --candidates), per GATE-AI rule the labelled findings
+still reported (right / all), the labelled ones no longer reported, and the unlabelled ones.
 """
 import argparse, collections, concurrent.futures, json, os, random, re, subprocess, sys
 
@@ -479,6 +485,85 @@ def run(args):
             print("U\t" + "\t".join(key) + "\t" + msg[:200])
 
 
+def load_finding_labels(path):
+    """(repo, commit[:12], rule, path, line) -> (tp|fp, note)."""
+    out = {}
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            p = line.rstrip("\n").split("\t")
+            if len(p) < 6 or p[5] not in ("tp", "fp"):
+                sys.exit("%s:%d: expected repo, commit, rule, path, line, tp|fp, note" % (path, n))
+            out[(p[0], p[1][:12], p[2], p[3], p[4])] = (p[5], p[6] if len(p) > 6 else "")
+    return out
+
+
+def finding_key(row, f):
+    return (row["repo"], row["commit"][:12], f["rule"], f["path"] or "-", str(f["line"] or "-"))
+
+
+def recheck(args):
+    """The findings recheck: `gate check` on every commit of the labelled findings (and, with
+    --candidates, every commit of bench/ai_findings_commits.tsv), each with the head branch its
+    provenance label gives, and per GATE-AI rule: labelled findings still reported (right /
+    all), labelled ones no longer reported, and findings that have no label yet."""
+    flabels = load_finding_labels(args.finding_labels)
+    branch = {}
+    for path in (LABELS, HELDOUT_LABELS):
+        for r in load_labels(path):
+            branch[(r["repo"], r["commit"][:12])] = r["branch"]
+    commits = {}
+    for key in sorted({k[:2] for k in flabels}):
+        commits[key] = key[1]
+    if args.candidates:
+        for r in load_commits(args.candidates):
+            commits.setdefault((r["repo"], r["commit"][:12]), r["commit"])
+    rows = [{"repo": repo, "commit": c, "label": "unlabelled", "branch": branch.get((repo, c[:12])),
+             "evidence": ""} for (repo, _), c in sorted(commits.items())]
+    if args.repo:
+        rows = [r for r in rows if r["repo"] in args.repo]
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
+        results = list(ex.map(lambda r: run_one(args.gate, r), rows))
+    errors = [r for r in results if "error" in r]
+    for r in errors:
+        print("error %s %s: %s" % (r["repo"], r["commit"][:12], r["error"]), file=sys.stderr)
+    results = [r for r in results if "error" not in r]
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    checked = {(r["repo"], r["commit"][:12]) for r in results}
+    reported = {}
+    for r in results:
+        for f in r["findings"]:
+            reported.setdefault(finding_key(r, f), f["message"])
+    print("gate: %s" % args.gate)
+    print("commits checked: %d (errors: %d); labelled findings: %d" % (len(results), len(errors), len(flabels)))
+    print("\n%-12s %16s %10s %26s %11s" % ("rule", "right / reported", "precision",
+                                            "labelled, not reported", "unlabelled"))
+    rules = sorted({k[2] for k in flabels} | {k[2] for k in reported} - {"GATE-AI-001"})
+    unlabelled = []
+    for rule in rules:
+        lab = {k: v for k, v in flabels.items() if k[2] == rule and k[:2] in checked}
+        tp = sum(v[0] == "tp" for k, v in lab.items() if k in reported)
+        fp = sum(v[0] == "fp" for k, v in lab.items() if k in reported)
+        gone_tp = sum(v[0] == "tp" for k, v in lab.items() if k not in reported)
+        gone_fp = sum(v[0] == "fp" for k, v in lab.items() if k not in reported)
+        new = sorted(k for k in reported if k[2] == rule and k not in flabels)
+        unlabelled += [(k, reported[k]) for k in new]
+        print("%-12s %9d / %-4d %10s %12d right, %3d wrong %11d" % (
+            rule, tp, tp + fp, pct(tp, tp + fp), gone_tp, gone_fp, len(new)))
+    if args.wrong:
+        print()
+        for k, v in sorted(flabels.items()):
+            if k in reported and v[0] == "fp":
+                print("W\t" + "\t".join(k) + "\t" + v[1])
+    if args.unlabelled:
+        print()
+        for key, msg in unlabelled:
+            print("U\t" + "\t".join(key) + "\t" + msg[:300])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -508,10 +593,21 @@ def main():
     r.add_argument("--unlabelled", action="store_true", help="list findings without a label")
     r.add_argument("--commits", default=os.path.join(ROOT, "bench", "ai_findings_commits.tsv"),
                    help="candidate commits for the findings sample ('' for none)")
+    k = sub.add_parser("recheck", help="precision of the GATE-AI findings on the labelled commits (gate check)")
+    k.add_argument("--gate", default=os.path.join(ROOT, "target", "fast", "gate"))
+    k.add_argument("--finding-labels", default=FINDING_LABELS)
+    k.add_argument("--candidates", nargs="?", const=os.path.join(ROOT, "bench", "ai_findings_commits.tsv"),
+                   help="also check these candidate commits (default file: bench/ai_findings_commits.tsv)")
+    k.add_argument("--repo", action="append")
+    k.add_argument("--jobs", type=int, default=2)
+    k.add_argument("--json", help="write every result to this file")
+    k.add_argument("--wrong", action="store_true", help="list the reported findings labelled wrong")
+    k.add_argument("--unlabelled", action="store_true", help="list findings without a label")
     args = ap.parse_args()
     if getattr(args, "gate", None):
         args.gate = os.path.abspath(args.gate)
-    {"clone": clone, "sample": sample, "run": run, "candidates": candidates}[args.cmd](args)
+    {"clone": clone, "sample": sample, "run": run, "candidates": candidates,
+     "recheck": recheck}[args.cmd](args)
 
 
 if __name__ == "__main__":

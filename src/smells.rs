@@ -53,7 +53,11 @@ pub fn analyze(
         sm.extend(shortcuts::suppressions_added(&cs.files, &|p| {
             !generated(p) && language(p).is_some_and(|l| l != "markdown" && l != "json")
         }));
-        sm.extend(shortcuts::settings_relaxed(&cs.files, &mut post)?);
+        sm.extend(shortcuts::settings_relaxed(
+            &cs.files,
+            &mut post,
+            &mut |dir| cs.post.files_under(dir),
+        )?);
         sm.extend(shortcuts::ci_checks_bypassed(&cs.files, &mut post)?);
         sm.extend(shortcuts::instructions_changed(&cs.files));
     }

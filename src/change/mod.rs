@@ -278,6 +278,34 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// The files under a repository-relative directory (`""`: every file), sorted; `None`
+    /// when the snapshot cannot list them. A revision is asked for that directory alone.
+    pub fn files_under(&self, dir: &str) -> Result<Option<Vec<String>>> {
+        if !dir.is_empty() && !is_safe_relative_path(dir) {
+            anyhow::bail!("refusing to list {dir:?}: the path leaves the repository");
+        }
+        let prefix = format!("{dir}/");
+        let keep = |p: &String| dir.is_empty() || p.starts_with(&prefix);
+        Ok(match self {
+            Snapshot::Revision { root, rev } => Some(
+                git::ls_tree(root, rev, if dir.is_empty() { "." } else { dir })?
+                    .into_iter()
+                    .filter(keep)
+                    .collect(),
+            ),
+            Snapshot::None => None,
+            _ => Some(
+                self.list()?
+                    .into_iter()
+                    .map(|l| l.path)
+                    .filter(keep)
+                    .collect(),
+            ),
+        })
+    }
+}
+
 fn list_work_tree(root: &Path) -> Result<Vec<Listed>> {
     let mut out = Vec::new();
     for entry in ignore::WalkBuilder::new(root)

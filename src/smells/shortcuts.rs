@@ -1645,28 +1645,81 @@ pub fn relaxed_in(
         }
     }
     // Items dropped from a list that turns checks on (`select`, `enable`), and pre-commit
-    // hooks removed.
+    // hooks removed. A hook or linter the same hunk puts in its place (a hook replaced by
+    // another, `golint` -> `revive`) is a replacement, not a removal: each removed one pairs
+    // with at most one new one written there, so dropping three for one still reports two.
+    // A new hook of a tool that covers the removed one (ruff for flake8, isort, black ...)
+    // replaces it wherever the file adds it.
+    let removed_norm: BTreeSet<String> = f
+        .hunks
+        .iter()
+        .flat_map(|h| h.removed.iter())
+        .map(|l| norm(&text(l)))
+        .collect();
+    let hook_id = |t: &str| -> Option<String> {
+        KEY_VALUE
+            .captures(t)
+            .filter(|c| c[1].eq_ignore_ascii_case("id"))
+            .map(|c| {
+                c[2].trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_string()
+            })
+    };
+    // Hooks the change adds that were not in the file before (not moved).
+    let new_hooks: Vec<String> = f
+        .added_lines()
+        .map(text)
+        .filter(|t| !removed_norm.contains(&norm(t)))
+        .filter_map(|t| hook_id(&t))
+        .collect();
     for h in &f.hunks {
+        let key = parent_key(
+            &post_lines,
+            (h.new_start as usize)
+                .saturating_sub(1)
+                .min(post_lines.len()),
+        );
+        // What this hunk writes in place of what it removes: new hooks, and new items of the
+        // list the removed items belong to.
+        let mut hooks_here = h
+            .added
+            .iter()
+            .map(text)
+            .filter(|t| !removed_norm.contains(&norm(t)))
+            .filter(|t| hook_id(t).is_some())
+            .count();
+        let mut items_here = h
+            .added
+            .iter()
+            .filter(|l| {
+                let t = text(l);
+                KEY_VALUE.captures(&t).is_none()
+                    && !is_comment(t.trim())
+                    && LIST_ITEM.captures(&t).is_some_and(|c| {
+                        let k = parent_key(&post_lines, (l.line as usize).saturating_sub(1));
+                        k.is_some() && k == key && !removed_items.contains_key(&(k, c[1].into()))
+                    })
+            })
+            .count();
         for l in &h.removed {
             let t = text(l);
-            let key = parent_key(
-                &post_lines,
-                (h.new_start as usize)
-                    .saturating_sub(1)
-                    .min(post_lines.len()),
-            );
             if tool == "pre-commit" {
-                if let Some(c) = KEY_VALUE.captures(&t) {
-                    if c[1].eq_ignore_ascii_case("id") {
-                        let still = f.added_lines().any(|a| norm(&text(a)) == norm(&t));
-                        if !still {
-                            found.push((
-                                anchor(h.new_start),
-                                "hook_removed",
-                                format!("removes the pre-commit hook `{}`", c[2].trim()),
-                            ));
-                        }
+                if let Some(id) = hook_id(&t) {
+                    let still = f.added_lines().any(|a| norm(&text(a)) == norm(&t));
+                    let covered = new_hooks.iter().any(|n| covers(n, &id));
+                    if still || covered {
+                        continue;
                     }
+                    if hooks_here > 0 {
+                        hooks_here -= 1;
+                        continue;
+                    }
+                    found.push((
+                        anchor(h.new_start),
+                        "hook_removed",
+                        format!("removes the pre-commit hook `{id}`"),
+                    ));
                 }
                 continue;
             }
@@ -1680,6 +1733,10 @@ pub fn relaxed_in(
                 if SHRINKING_OFF.contains(&k)
                     && !added_items.contains_key(&(key.clone(), c[1].to_string()))
                 {
+                    if items_here > 0 {
+                        items_here -= 1;
+                        continue;
+                    }
                     found.push((
                         anchor(h.new_start),
                         "list_shrunk",
@@ -1706,6 +1763,39 @@ pub fn relaxed_in(
     found.sort();
     found.dedup();
     found
+}
+
+/// Whether the hook `new` runs the checks of the hook `old`: ruff implements flake8 (and its
+/// plugins), pycodestyle, pyflakes, isort, pyupgrade, pydocstyle, autoflake and bandit's
+/// checks, and `ruff-format` formats as black does; biome lints and formats as eslint and
+/// prettier do.
+fn covers(new: &str, old: &str) -> bool {
+    const COVERED: &[(&str, &[&str])] = &[
+        (
+            "ruff",
+            &[
+                "flake8",
+                "pycodestyle",
+                "pyflakes",
+                "isort",
+                "pyupgrade",
+                "pydocstyle",
+                "autoflake",
+                "bandit",
+            ],
+        ),
+        (
+            "ruff-check",
+            &["flake8", "pycodestyle", "pyflakes", "isort", "pyupgrade"],
+        ),
+        ("ruff-format", &["black", "autopep8", "yapf"]),
+        ("biome-check", &["eslint", "prettier"]),
+        ("biome-lint", &["eslint"]),
+        ("biome-format", &["prettier"]),
+    ];
+    COVERED
+        .iter()
+        .any(|(n, olds)| *n == new && olds.contains(&old))
 }
 
 static GOLANGCI_V2: LazyLock<Regex> = LazyLock::new(|| re(r#"(?m)^version:\s*["']?2["']?\s*$"#));
@@ -1737,9 +1827,104 @@ fn quote_list(items: &[&String]) -> String {
         .join(", ")
 }
 
+/// Lists the files under a repository-relative directory after the change (`None` when it
+/// cannot be told).
+pub type TreeLister<'a> = dyn FnMut(&str) -> Result<Option<Vec<String>>> + 'a;
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || path == dir
+        || path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/'
+}
+
+/// The directory an exclusion names, without the globs that mean "everything under it"
+/// (`./dist/**/*` -> `dist`); `None` for a pattern (`*.gen.ts`, `**/fixtures`).
+fn excluded_dir(item: &str) -> Option<&str> {
+    let lit = item
+        .trim_start_matches("./")
+        .trim_end_matches("/**/*")
+        .trim_end_matches("/**")
+        .trim_end_matches("/*")
+        .trim_end_matches('/');
+    (!lit.is_empty() && !lit.contains(['*', '?', '[', '{', '!']) && !lit.starts_with('/'))
+        .then_some(lit)
+}
+
+/// A configuration file the change moves to another directory (an app moved to the top level)
+/// checked the files under its old directory. An exclusion it gains with the move relaxes
+/// nothing when none of those files is under the excluded path after the change: the ones
+/// the change moves land elsewhere (their new paths are in the diff) and none is left where
+/// it was inside the excluded path (`tree` lists what is left). The top-level tsconfig that
+/// excludes `packages`, where the other packages keep their own configurations, hides nothing
+/// the app's tsconfig checked; excluding the app's own `legacy/` does. Unknown -> relaxed.
+fn hides_nothing_checked_before(
+    f: &FileChange,
+    item: &str,
+    files: &[FileChange],
+    tree: &mut TreeLister,
+) -> Result<bool> {
+    let Some(old) = f
+        .old_path
+        .as_deref()
+        .filter(|_| f.status == FileStatus::Renamed)
+    else {
+        return Ok(false);
+    };
+    let (old_dir, new_dir) = (parent_dir(old), parent_dir(&f.path));
+    let Some(lit) = excluded_dir(item) else {
+        return Ok(false);
+    };
+    if old_dir == new_dir {
+        return Ok(false);
+    }
+    let excluded = if new_dir.is_empty() {
+        lit.to_string()
+    } else {
+        format!("{new_dir}/{lit}")
+    };
+    // The path a file had before the change, when it had one.
+    let before = |g: &FileChange| -> Option<String> {
+        match g.status {
+            FileStatus::Added | FileStatus::Copied => None,
+            FileStatus::Renamed => g.old_path.clone(),
+            FileStatus::Modified | FileStatus::Deleted => Some(g.path.clone()),
+        }
+    };
+    let checked_before = |g: &FileChange| before(g).is_some_and(|p| is_under(&p, old_dir));
+    if files.iter().any(|g| {
+        g.status != FileStatus::Deleted && is_under(&g.path, &excluded) && checked_before(g)
+    }) {
+        return Ok(false);
+    }
+    // Files the change does not touch keep their paths: they were checked before if they are
+    // under the old directory too.
+    let overlap = if is_under(&excluded, old_dir) {
+        excluded.clone()
+    } else if is_under(old_dir, &excluded) {
+        old_dir.to_string()
+    } else {
+        return Ok(true);
+    };
+    let Some(left) = tree(&overlap)? else {
+        return Ok(false);
+    };
+    let in_diff: HashMap<&str, &FileChange> = files.iter().map(|g| (g.path.as_str(), g)).collect();
+    Ok(left
+        .iter()
+        .all(|p| in_diff.get(p.as_str()).is_some_and(|g| !checked_before(g))))
+}
+
 /// Settings relaxed, one smell per configuration file. `post(path)` reads a file after the
-/// change.
-pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<Vec<Smell>> {
+/// change; `tree(dir)` lists the files under a directory after it.
+pub fn settings_relaxed(
+    files: &[FileChange],
+    post: &mut PostReader,
+    tree: &mut TreeLister,
+) -> Result<Vec<Smell>> {
     let mut out = Vec::new();
     // Every line the change removes, squashed: a setting added as it stood in another file
     // (a shared configuration inlined) is moved, not relaxed.
@@ -1820,6 +2005,16 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
             .map(text)
             .collect();
         let v2 = image.as_deref().is_some_and(|i| GOLANGCI_V2.is_match(i));
+        // Exclusions a moved configuration gains that hide nothing it checked before.
+        let mut outside_old_scope = BTreeSet::new();
+        if f.status == FileStatus::Renamed {
+            for (_, what, desc) in &found {
+                let item = desc.split('`').nth(1).unwrap_or("");
+                if *what == "list_grown" && hides_nothing_checked_before(f, item, files, tree)? {
+                    outside_old_scope.insert(item.to_string());
+                }
+            }
+        }
         found.retain(|(line, what, desc)| {
             let item = desc.split('`').nth(1).unwrap_or("");
             let moved = added
@@ -1838,7 +2033,8 @@ pub fn settings_relaxed(files: &[FileChange], post: &mut PostReader) -> Result<V
                 && v2
                 && matches!(item, "gosimple" | "stylecheck" | "typecheck");
             let new_paths = *what == "list_grown" && only_new(item);
-            !(moved || listed_before || v2_merged || new_paths)
+            let out_of_scope = *what == "list_grown" && outside_old_scope.contains(item);
+            !(moved || listed_before || v2_merged || new_paths || out_of_scope)
         });
         if found.is_empty() {
             continue;

@@ -1231,9 +1231,33 @@ fn relaxed_with(files: &[FileChange], images: &[(&str, &str)]) -> Vec<Smell> {
         .iter()
         .map(|(p, t)| (p.to_string(), t.to_string()))
         .collect();
-    settings_relaxed(files, &mut |p| {
-        Ok(images.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone()))
-    })
+    settings_relaxed(
+        files,
+        &mut |p| Ok(images.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone())),
+        &mut |_| Ok(None),
+    )
+    .expect("no post-image reads fail")
+}
+
+/// `relaxed_with`, and `tree` the files of the repository after the change.
+fn relaxed_in_tree(files: &[FileChange], images: &[(&str, &str)], tree: &[&str]) -> Vec<Smell> {
+    settings_relaxed(
+        files,
+        &mut |p| {
+            Ok(images
+                .iter()
+                .find(|(q, _)| *q == p)
+                .map(|(_, t)| t.to_string()))
+        },
+        &mut |dir| {
+            Ok(Some(
+                tree.iter()
+                    .filter(|p| p.starts_with(&format!("{dir}/")))
+                    .map(|p| p.to_string())
+                    .collect(),
+            ))
+        },
+    )
     .expect("no post-image reads fail")
 }
 
@@ -1438,4 +1462,149 @@ fn scoped_suppressions_with_a_reason_are_not_reported() {
     ] {
         assert_eq!(explained(tool, line, marker), want, "{line}");
     }
+}
+
+#[test]
+fn a_hook_or_linter_replaced_by_another_is_not_relaxed() {
+    // A formatter hook swapped in place for a linter hook that enforces the same style.
+    let post = "repos:\n  - repo: https://example.org/hooks\n    hooks:\n      - id: check-json\n\n  - repo: https://example.org/linters\n    hooks:\n      - id: stylecheck\n        args: [--only=quotes]\n";
+    let swapped = file(
+        "config/.pre-commit-config.yaml",
+        FileStatus::Modified,
+        5,
+        &[
+            "",
+            "  - repo: https://example.org/linters",
+            "    hooks:",
+            "      - id: stylecheck",
+            "        args: [--only=quotes]",
+        ],
+        &["      - id: quote-fixer"],
+    );
+    let got = relaxed_with(
+        std::slice::from_ref(&swapped),
+        &[("config/.pre-commit-config.yaml", post)],
+    );
+    assert!(got.is_empty(), "{got:?}");
+    // Two removed for one written in their place: one is still removed.
+    let mut two = swapped.clone();
+    two.hunks[0].removed.push(Line {
+        line: 6,
+        text: b"      - id: type-checker".to_vec().into(),
+    });
+    let got = relaxed_with(&[two], &[("config/.pre-commit-config.yaml", post)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].detail.contains("type-checker"), "{}", got[0].detail);
+    // A hook removed with nothing in its place, and a hook added elsewhere in the file that
+    // does not cover it: removed.
+    let post = "repos:\n  - repo: a\n    hooks:\n      - id: check-json\n  - repo: b\n    hooks:\n      - id: spell\n";
+    let mut elsewhere = file(
+        ".pre-commit-config.yaml",
+        FileStatus::Modified,
+        4,
+        &[],
+        &["      - id: type-checker"],
+    );
+    elsewhere.hunks.push(Hunk {
+        old_start: 9,
+        old_lines: 0,
+        new_start: 5,
+        new_lines: 3,
+        added: ["  - repo: b", "    hooks:", "      - id: spell"]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line {
+                line: 5 + i as u32,
+                text: t.as_bytes().into(),
+            })
+            .collect(),
+        removed: vec![],
+    });
+    let got = relaxed_with(&[elsewhere.clone()], &[(".pre-commit-config.yaml", post)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    // A tool that runs the removed one's checks, added anywhere: replaced.
+    let mut covered = elsewhere;
+    covered.hunks[0].removed[0].text = b"      - id: isort".to_vec().into();
+    covered.hunks[1].added[2].text = b"      - id: ruff".to_vec().into();
+    let post = post.replace("spell", "ruff");
+    let got = relaxed_with(&[covered], &[(".pre-commit-config.yaml", &post)]);
+    assert!(got.is_empty(), "{got:?}");
+    // A linter of an `enable` list replaced in place by its successor.
+    let post = "linters:\n  enable:\n    - govet\n    - revive\n";
+    let lint = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        4,
+        &["    - revive"],
+        &["    - golint"],
+    );
+    let got = relaxed_with(&[lint], &[(".golangci.yml", post)]);
+    assert!(got.is_empty(), "{got:?}");
+    // Dropped, with a comment where it was: still dropped.
+    let post = "linters:\n  enable:\n    - govet\n    # - golint  # too noisy\n";
+    let commented = file(
+        ".golangci.yml",
+        FileStatus::Modified,
+        4,
+        &["    # - golint  # too noisy"],
+        &["    - golint"],
+    );
+    assert_eq!(
+        relaxed_with(&[commented], &[(".golangci.yml", post)]).len(),
+        1
+    );
+}
+
+#[test]
+fn excluding_what_a_moved_configuration_did_not_check_is_not_relaxed() {
+    // `web/` moves to the top level with its tsconfig; the workspace's other packages, which
+    // the tsconfig never covered, are excluded from it now.
+    let post = "{\n  \"include\": [\".\"],\n  \"exclude\": [\"node_modules\", \"libs\"]\n}\n";
+    let mut cfg = file(
+        "tsconfig.json",
+        FileStatus::Renamed,
+        3,
+        &["  \"exclude\": [\"node_modules\", \"libs\"]"],
+        &["  \"exclude\": [\"node_modules\"]"],
+    );
+    cfg.old_path = Some("libs/web/tsconfig.json".into());
+    let mut moved = file("src/page.ts", FileStatus::Renamed, 1, &[], &[]);
+    moved.old_path = Some("libs/web/src/page.ts".into());
+    let other = modified("libs/ui/src/button.ts", &["export {};"], &[]);
+    let images = [("tsconfig.json", post)];
+    let after = [
+        "libs/ui/package.json",
+        "libs/ui/src/button.ts",
+        "src/page.ts",
+    ];
+    let files = [cfg.clone(), moved.clone(), other];
+    let got = relaxed_in_tree(&files, &images, &after);
+    assert!(got.is_empty(), "{got:?}");
+    // A file of the app left behind under the excluded path: it was checked, now it is not.
+    let left = [
+        "libs/ui/src/button.ts",
+        "libs/web/src/legacy.ts",
+        "src/page.ts",
+    ];
+    assert_eq!(relaxed_in_tree(&files, &images, &left).len(), 1);
+    // A file of the app moved under the excluded path: relaxed.
+    let mut into = moved.clone();
+    into.path = "libs/web-old/page.ts".into();
+    let got = relaxed_in_tree(&[cfg.clone(), into], &images, &["libs/web-old/page.ts"]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    // Excluding a directory of the app itself after the move: relaxed.
+    let post = "{\n  \"exclude\": [\"node_modules\", \"src\"]\n}\n";
+    let mut own = cfg.clone();
+    own.hunks[0].added[0].text = b"  \"exclude\": [\"node_modules\", \"src\"]"
+        .to_vec()
+        .into();
+    let got = relaxed_in_tree(&[own, moved], &[("tsconfig.json", post)], &after);
+    assert_eq!(got.len(), 1, "{got:?}");
+    // The same exclusion in a configuration that stays where it is: relaxed (it checked libs/).
+    let mut stays = cfg.clone();
+    stays.status = FileStatus::Modified;
+    stays.old_path = None;
+    assert_eq!(relaxed_in_tree(&[stays], &images, &after).len(), 1);
+    // Without a listing of the tree, nothing can be told: relaxed.
+    assert_eq!(relaxed_with(&files, &images).len(), 1);
 }
