@@ -160,6 +160,10 @@ fn options(input: &InputArgs) -> Result<Options> {
         ai: input.ai,
         advisories: input.advisories.clone(),
         signals: input.signals.clone(),
+        analyzers: gate::analyzers::Request {
+            only: input.only.clone(),
+            skip: input.skip.clone(),
+        },
     })
 }
 
