@@ -55,6 +55,12 @@ pub enum Command {
         /// Which hook.
         #[arg(value_enum)]
         stage: crate::ci::HookStage,
+        /// Run only these analyzers (`args: [--only, secrets]` in the pre-commit configuration).
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+        only: Vec<crate::analyzers::Analyzer>,
+        /// Do not run these analyzers.
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+        skip: Vec<crate::analyzers::Analyzer>,
         /// The files pre-commit passes.
         files: Vec<String>,
     },

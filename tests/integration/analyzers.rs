@@ -236,3 +236,35 @@ fn secrets_cannot_be_skipped_and_a_plan_needs_infra() {
         stderr(&o)
     );
 }
+
+/// A secrets-only pre-commit hook: `args: [--only, secrets]` in the pre-commit configuration.
+#[test]
+fn a_pre_commit_hook_can_run_the_secret_scan_only() {
+    let r = Repo::new();
+    r.write("app/settings.py", &format!("KEY = \"{KEY}\"\n"));
+    r.write(
+        "app/package.json",
+        "{\"dependencies\": {\"left-pad\": \"1.3.0\"}}\n",
+    );
+    r.git(&["add", "-A"]);
+    let o = r.gate(&[
+        "hook",
+        "pre-commit",
+        "--only",
+        "secrets",
+        "app/settings.py",
+        "app/package.json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("gate: pre-commit hook: gate check --staged --only secrets"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("GATE-SEC-001") && out.contains("GATE-COV-006"),
+        "{out}"
+    );
+    assert!(!out.contains("GATE-DEP-"), "{out}");
+}
