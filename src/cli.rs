@@ -55,6 +55,12 @@ pub enum Command {
         /// Which hook.
         #[arg(value_enum)]
         stage: crate::ci::HookStage,
+        /// Run only these analyzers (`args: [--only, secrets]` in the pre-commit configuration).
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+        only: Vec<crate::analyzers::Analyzer>,
+        /// Do not run these analyzers.
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+        skip: Vec<crate::analyzers::Analyzer>,
         /// The files pre-commit passes.
         files: Vec<String>,
     },
@@ -196,6 +202,14 @@ pub struct InputArgs {
     /// to `production.signals`.
     #[arg(long = "signals", value_name = "FILE")]
     pub signals: Vec<PathBuf>,
+    /// Run only these analyzers (comma-separated or repeated; the secret scan always runs):
+    /// secrets, dependencies, telemetry, infra, production, provenance, smells, ci. What does
+    /// not run is named in every report (GATE-COV-006) and in the facts' coverage.analyzers.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+    pub only: Vec<crate::analyzers::Analyzer>,
+    /// Do not run these analyzers (comma-separated or repeated; secrets cannot be skipped).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ANALYZER")]
+    pub skip: Vec<crate::analyzers::Analyzer>,
     /// Treat the change as AI-authored (adds a provenance signal).
     #[arg(long)]
     pub ai: bool,

@@ -66,6 +66,9 @@ pub struct CoverageFacts {
     /// Changed files gate did not read (or read only as bytes), each with the reason
     /// (reported by the GATE-COV rules).
     pub files: Vec<crate::change::content::UnreadFile>,
+    /// The analyzers that ran and those that did not (`--only`, `--skip`, `analyzers:`),
+    /// each with the reason (reported by GATE-COV-006).
+    pub analyzers: crate::analyzers::Selection,
 }
 
 impl Facts {

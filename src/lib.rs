@@ -16,6 +16,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod allow;
+pub mod analyzers;
 pub mod change;
 pub mod ci;
 pub mod cli;

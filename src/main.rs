@@ -71,7 +71,12 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Deps(DepsCommand::Sbom { rev, output }) => {
             deps_sbom(rev.as_deref(), output.as_deref())
         }
-        Command::Hook { stage, files } => hook(stage, &files),
+        Command::Hook {
+            stage,
+            only,
+            skip,
+            files,
+        } => hook(stage, &files, &only, &skip),
         Command::Config(ConfigCommand::Schema { output }) => {
             write_out(output.as_deref(), &gate::config::schema())?;
             Ok(0)
@@ -160,6 +165,10 @@ fn options(input: &InputArgs) -> Result<Options> {
         ai: input.ai,
         advisories: input.advisories.clone(),
         signals: input.signals.clone(),
+        analyzers: gate::analyzers::Request {
+            only: input.only.clone(),
+            skip: input.skip.clone(),
+        },
     })
 }
 
@@ -327,7 +336,12 @@ fn init(force: bool) -> Result<u8> {
 
 /// A git hook run: what to check comes from pre-commit's variables and file names, then it
 /// is an ordinary `gate check`.
-fn hook(stage: gate::ci::HookStage, files: &[String]) -> Result<u8> {
+fn hook(
+    stage: gate::ci::HookStage,
+    files: &[String],
+    only: &[gate::analyzers::Analyzer],
+    skip: &[gate::analyzers::Analyzer],
+) -> Result<u8> {
     use gate::ci::HookInput;
     let cwd = cwd()?;
     let git = |args: &[&str]| -> Result<Vec<u8>> {
@@ -374,7 +388,15 @@ fn hook(stage: gate::ci::HookStage, files: &[String]) -> Result<u8> {
         // An earlier run of this pre-commit already checked the whole work tree.
         return Ok(code);
     }
-    let args = gate::ci::hook_check_args(&input);
+    let mut args = gate::ci::hook_check_args(&input);
+    let list =
+        |l: &[gate::analyzers::Analyzer]| l.iter().map(|a| a.name()).collect::<Vec<_>>().join(",");
+    if !only.is_empty() {
+        args.extend(["--only".to_string(), list(only)]);
+    }
+    if !skip.is_empty() {
+        args.extend(["--skip".to_string(), list(skip)]);
+    }
     let name = match stage {
         gate::ci::HookStage::PreCommit => "pre-commit",
         gate::ci::HookStage::PrePush => "pre-push",

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
+use crate::analyzers::{Analyzer, Selection};
 use crate::change::facts::ChangeFacts;
 use crate::change::{self, ChangeSet, FileChange, Mode, Source};
 use crate::errors::InputError;
@@ -43,6 +44,8 @@ pub struct Options {
     pub advisories: Vec<PathBuf>,
     /// `--signals` files: trace exports or summaries (relative to `cwd`).
     pub signals: Vec<PathBuf>,
+    /// `--only`/`--skip`: the analyzers to run, on top of `analyzers:` in the configuration.
+    pub analyzers: crate::analyzers::Request,
 }
 
 /// Runs the whole pipeline.
@@ -156,11 +159,29 @@ fn derive(
     t: &Timer,
 ) -> Result<Facts> {
     let cfg = &settings.cfg;
+    let selection = Selection::resolve(&cfg.config.analyzers, &opts.analyzers)?;
+    let runs = |a: Analyzer| selection.runs(a);
+    if !opts.plans.is_empty() && !runs(Analyzer::Infra) {
+        anyhow::bail!(
+            "--plan was given, but the infra analyzer does not run ({}): drop the plan or run infra",
+            selection
+                .not_run
+                .iter()
+                .find(|n| n.analyzer == Analyzer::Infra)
+                .map_or("", |n| n.reason.as_str())
+        );
+    }
     // The commits of the range (for provenance), read by git while the change is analyzed.
-    let commits = cs.commits_in_background();
+    let commits = if runs(Analyzer::Provenance) {
+        cs.commits_in_background()
+    } else {
+        None
+    };
     // Post-images (and CI files' pre-images), read by git while secrets are scanned. In
     // `--all` mode telemetry reads the source files within its budget itself.
-    let telemetry_candidate = |f: &FileChange| !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
+    let telemetry_runs = runs(Analyzer::Telemetry);
+    let telemetry_candidate =
+        |f: &FileChange| telemetry_runs && !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
     let reading = (mode != Mode::All).then(|| {
         let (post, pre) = crate::facts::images_wanted(cs, cfg, &telemetry_candidate);
         change::images::read_in_background(cs, post, pre)
@@ -186,6 +207,7 @@ fn derive(
         ..Facts::default()
     };
     facts.coverage.files = change::content::UnreadFile::collect(&cs.files, ignored);
+    facts.coverage.analyzers = selection.clone();
     t.lap("scan for secrets and build change facts");
     let cs: &ChangeSet = cs;
     let images = match reading {
@@ -197,7 +219,7 @@ fn derive(
     // What the files' content says: generated-code headers, migrations' rollback sections,
     // new tables, and what each CI file's change does.
     let generated = facts.change.mark_from_content(cs, &cfg.paths, &images)?;
-    if mode != Mode::All {
+    if mode != Mode::All && runs(Analyzer::Ci) {
         facts.ci = workflows::analyze_change(cs, |p| cfg.paths.role(p), &images, &pre_images);
         for c in &mut facts.ci {
             if let Some(u) = &mut c.untrusted_checkout {
@@ -213,41 +235,47 @@ fn derive(
     // thread, its files parsed by the worker pool, while this thread reads plans,
     // dependencies, provenance and smells.
     std::thread::scope(|scope| -> Result<()> {
-        let telemetry = scope.spawn(|| -> Result<_> {
-            let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
-            let candidate = |f: &FileChange| !cfg.is_ignored(&f.path) && telemetry_candidate(f);
-            let context = |p: &str| {
-                !cfg.is_ignored(p)
-                    && !cfg.is_test(p)
-                    && !cfg.is_generated(p)
-                    && !generated.contains(p)
-            };
-            let critical = |p: &str| cfg.is_critical(p);
-            let settings = telemetry::Settings {
-                patterns: &patterns,
-                budget: cfg.config.telemetry.budget_bytes()?,
-                context_budget: cfg.config.telemetry.context_bytes()?,
-                is_candidate: &candidate,
-                is_context: &context,
-                is_critical: &critical,
-            };
-            telemetry::analyze(cs, images, &settings)
+        let telemetry = telemetry_runs.then(|| {
+            scope.spawn(|| -> Result<_> {
+                let patterns = telemetry::Patterns::new(&cfg.config.telemetry)?;
+                let candidate = |f: &FileChange| !cfg.is_ignored(&f.path) && telemetry_candidate(f);
+                let context = |p: &str| {
+                    !cfg.is_ignored(p)
+                        && !cfg.is_test(p)
+                        && !cfg.is_generated(p)
+                        && !generated.contains(p)
+                };
+                let critical = |p: &str| cfg.is_critical(p);
+                let settings = telemetry::Settings {
+                    patterns: &patterns,
+                    budget: cfg.config.telemetry.budget_bytes()?,
+                    context_budget: cfg.config.telemetry.context_bytes()?,
+                    is_candidate: &candidate,
+                    is_context: &context,
+                    is_critical: &critical,
+                };
+                telemetry::analyze(cs, images, &settings)
+            })
         });
         let rest = other_facts(
-            opts, cs, mode, settings, &scanner, commits, &generated, &mut facts, t,
+            opts, cs, mode, settings, &selection, &scanner, commits, &generated, &mut facts, t,
         );
-        let analysis = telemetry
-            .join()
-            .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
-        facts.telemetry = analysis.facts;
-        facts.telemetry_services = analysis.services;
-        facts.coverage.telemetry = analysis.coverage;
-        t.lap("telemetry");
+        if let Some(telemetry) = telemetry {
+            let analysis = telemetry
+                .join()
+                .map_err(|_| anyhow::anyhow!("telemetry analysis failed"))??;
+            facts.telemetry = analysis.facts;
+            facts.telemetry_services = analysis.services;
+            facts.coverage.telemetry = analysis.coverage;
+            t.lap("telemetry");
+        }
         errors.extend(rest?);
         Ok(())
     })?;
-    facts.production = production(opts, cs, cfg, &facts.telemetry)?;
-    t.lap("production signals");
+    if runs(Analyzer::Production) {
+        facts.production = production(opts, cs, cfg, &facts.telemetry)?;
+        t.lap("production signals");
+    }
     facts.governance = settings.governance.clone();
     facts.exceptions = settings.exceptions.clone();
     // Dependencies, plans and provenance come from inputs no line scan saw.
@@ -291,6 +319,7 @@ fn other_facts(
     cs: &ChangeSet,
     mode: Mode,
     settings: &Settings,
+    selection: &Selection,
     scanner: &Scanner,
     commits: Option<change::git::CommitsReader>,
     generated: &std::collections::HashSet<String>,
@@ -308,12 +337,14 @@ fn other_facts(
         taxonomy: &cfg.config.infra.taxonomy,
         change: (mode != Mode::All).then_some(cs),
     };
-    let (infra, unreadable) =
-        infra::analyze(&request, &|v| secret_scan::redact_values(v, scanner))?;
-    facts.infra = infra;
-    errors.extend(unreadable);
-    t.lap("plans");
-    {
+    if selection.runs(Analyzer::Infra) {
+        let (infra, unreadable) =
+            infra::analyze(&request, &|v| secret_scan::redact_values(v, scanner))?;
+        facts.infra = infra;
+        errors.extend(unreadable);
+        t.lap("plans");
+    }
+    if selection.runs(Analyzer::Dependencies) {
         let ctx = crate::deps::Context {
             root,
             advisories: opts.advisories.iter().map(|p| opts.cwd.join(p)).collect(),
@@ -338,18 +369,22 @@ fn other_facts(
     } else {
         crate::ci::head_branch()
     };
-    facts.provenance = provenance::detect(
-        &provenance::Detector::new(&cfg.config.ai.agents),
-        &commits,
-        branch.as_ref().map(|(b, var)| (b.as_str(), *var)),
-        &provenance::github_labels(),
-        &cfg.config.ai.labels,
-        opts.ai,
-    );
-    // Files generated by a header count as generated for the smells too.
-    facts.smells = smells::analyze(cs, &cfg.paths, mode == Mode::All, &|p| {
-        generated.contains(p)
-    })?;
+    if selection.runs(Analyzer::Provenance) {
+        facts.provenance = provenance::detect(
+            &provenance::Detector::new(&cfg.config.ai.agents),
+            &commits,
+            branch.as_ref().map(|(b, var)| (b.as_str(), *var)),
+            &provenance::github_labels(),
+            &cfg.config.ai.labels,
+            opts.ai,
+        );
+    }
+    if selection.runs(Analyzer::Smells) {
+        // Files generated by a header count as generated for the smells too.
+        facts.smells = smells::analyze(cs, &cfg.paths, mode == Mode::All, &|p| {
+            generated.contains(p)
+        })?;
+    }
     t.lap("provenance and smells");
     Ok(errors)
 }

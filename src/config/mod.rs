@@ -52,6 +52,9 @@ pub struct Config {
     pub ai: AiConfig,
     /// Production feedback: trace exports or summaries, and the thresholds policies read.
     pub production: ProductionConfig,
+    /// Which analyzers checks run (all by default): `only`, `skip`. What does not run is
+    /// recorded in `coverage.analyzers` and reported (GATE-COV-006).
+    pub analyzers: crate::analyzers::AnalyzersConfig,
     /// The exceptions file (default .gate-exceptions.yaml, when present).
     pub exceptions: Option<String>,
     /// The baseline file (default .gate-baseline.json, when present).
@@ -75,6 +78,7 @@ impl Default for Config {
             telemetry: TelemetryConfig::default(),
             ai: AiConfig::default(),
             production: ProductionConfig::default(),
+            analyzers: crate::analyzers::AnalyzersConfig::default(),
             exceptions: None,
             baseline: None,
         }
@@ -223,6 +227,15 @@ impl Config {
         if self.baseline != after.baseline {
             w.push("points the baseline at another file".into());
         }
+        let runs = |c: &Config| {
+            crate::analyzers::Selection::resolve(&c.analyzers, &Default::default())
+                .map(|s| s.run)
+                .unwrap_or_default()
+        };
+        let ran = runs(self);
+        for a in removed(&ran, &runs(after)) {
+            w.push(format!("stops running the {a} analyzer (analyzers:)"));
+        }
         w.extend(self.infra.weakened_by(&after.infra));
         w.extend(self.dependencies.weakened_by(&after.dependencies));
         w.extend(self.secrets.weakened_by(&after.secrets));
@@ -259,6 +272,8 @@ pub const WEAKENINGS: &[FieldRule] = &[
     checked("data", "data: {max_files: 10}", "data: {max_files: 1000}"),
     checked("exceptions", "{}", "exceptions: elsewhere.yaml"),
     checked("baseline", "{}", "baseline: elsewhere.json"),
+    checked("analyzers.only", "{}", "analyzers: {only: [secrets]}"),
+    checked("analyzers.skip", "{}", "analyzers: {skip: [telemetry]}"),
 ];
 
 /// Every section's field table, by the section's key in `.gate.yaml` (`""`: the top level).

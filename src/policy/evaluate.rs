@@ -99,7 +99,12 @@ pub fn evaluate<S: Serialize>(
     t.lap("facts to Rego input");
     let (mut findings, rules) = engine.findings(&input)?;
     t.lap("stage 1 (findings)");
-    findings.retain(|f| !disabled.iter().any(|d| d == &f.rule));
+    // A skipped analyzer's rules would judge facts nobody gathered (GATE-COV-006 says it
+    // did not run).
+    let selection = &facts.coverage.analyzers;
+    findings.retain(|f| {
+        !disabled.iter().any(|d| d == &f.rule) && !selection.drops(&f.category, &f.rule)
+    });
     findings.sort_by(|a, b| {
         (&a.path, a.line, &a.rule, &a.resource, &a.message, a.level).cmp(&(
             &b.path,

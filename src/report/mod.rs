@@ -153,7 +153,8 @@ pub fn plans_summary(o: &Outcome) -> String {
 
 /// What was checked, per input mode, unescaped: `staged changes: 1 file (+5 -0)`,
 /// `commits 0123456789ab..fedcba987654: ...`, `the whole tree (--all): 40 files`,
-/// `1 plan (1 delete)`; plans checked with a change follow it (`, 1 plan (...)`).
+/// `1 plan (1 delete)`; plans checked with a change follow it (`, 1 plan (...)`), and the
+/// analyzers that did not run end it.
 pub fn checked(o: &Outcome) -> String {
     let c = &o.facts.change;
     let short = |r: &Option<String>| {
@@ -167,8 +168,8 @@ pub fn checked(o: &Outcome) -> String {
     // `--all` reads whole files: they have no added or removed lines to count.
     let lines = format!(" (+{} -{})", st.additions, st.deletions);
     let what = match c.mode {
-        Mode::None if plans.is_empty() => return "0 plans".to_string(),
-        Mode::None => return plans,
+        Mode::None if plans.is_empty() => return format!("0 plans{}", not_run(o)),
+        Mode::None => return format!("{plans}{}", not_run(o)),
         Mode::Staged => format!("staged changes: {files}{lines}"),
         Mode::Range => format!(
             "commits {}..{}: {files}{lines}",
@@ -178,11 +179,32 @@ pub fn checked(o: &Outcome) -> String {
         Mode::Diff => format!("the diff: {files}{lines}"),
         Mode::All => format!("the whole tree (--all): {files}"),
     };
-    if plans.is_empty() {
+    let what = if plans.is_empty() {
         what
     } else {
         format!("{what}, {plans}")
+    };
+    format!("{what}{}", not_run(o))
+}
+
+/// ` [not run: telemetry (--skip telemetry), production (needs telemetry)]` when analyzers
+/// were left out (`coverage.analyzers`), else empty: what was checked never hides what was
+/// not. Each reason follows the last of a run of analyzers it applies to, as GATE-COV-006
+/// words it.
+fn not_run(o: &Outcome) -> String {
+    let not_run = &o.facts.coverage.analyzers.not_run;
+    if not_run.is_empty() {
+        return String::new();
     }
+    let parts: Vec<String> = not_run
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match not_run.get(i + 1) {
+            Some(next) if next.reason == n.reason => n.analyzer.name().to_string(),
+            _ => format!("{} ({})", n.analyzer, n.reason),
+        })
+        .collect();
+    format!(" [not run: {}]", parts.join(", "))
 }
 
 /// The verdict in one sentence, from the decision and the counts (unescaped: a policy's

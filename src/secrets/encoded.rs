@@ -150,31 +150,45 @@ impl Layer {
     fn of(parent: &[u8], fresh: impl Fn(usize, usize) -> bool) -> Layer {
         let mut layer = Layer::default();
         let n = parent.len();
+        let in_alphabet = |i: usize| BASE64_BYTE[usize::from(parent[i])];
+        // The maximal runs of alphabet bytes at least `shortest` long. Invariant: `i` is 0 or
+        // follows a byte outside the alphabet, so a run starting in `i..=j` (j = i+shortest-1)
+        // that is long enough covers `j`: when `parent[j]` is outside the alphabet, none
+        // does, and the search jumps past `j` without reading the bytes between (most words
+        // of source text are shorter than a run worth decoding). `=` is not in the alphabet.
+        let shortest = MIN_BASE64.min(MIN_HEX);
         let mut i = 0;
-        while i < n {
-            if !BASE64_BYTE[usize::from(parent[i])] {
-                i += 1;
+        while i + shortest <= n {
+            let j = i + shortest - 1;
+            if !in_alphabet(j) {
+                i = j + 1;
                 continue;
             }
-            let start = i;
-            while i < n && BASE64_BYTE[usize::from(parent[i])] {
-                i += 1;
+            let mut start = j;
+            while start > i && in_alphabet(start - 1) {
+                start -= 1;
             }
-            let body = i;
-            while i < n && i - body < 2 && parent[i] == b'=' {
-                i += 1;
+            let mut body = j + 1;
+            while body < n && in_alphabet(body) {
+                body += 1;
+            }
+            // The next run starts after `parent[body]`, which is outside the alphabet.
+            i = body + 1;
+            let mut end = body;
+            while end < n && end - body < 2 && parent[end] == b'=' {
+                end += 1;
             }
             let run = &parent[start..body];
-            if run.len() < MIN_BASE64.min(MIN_HEX) || run.len() > MAX_RUN || !fresh(start, i) {
+            if run.len() < shortest || run.len() > MAX_RUN || !fresh(start, end) {
                 continue;
             }
             let hex = layer.hex_runs(run, start);
             if !hex
                 && run.len() >= MIN_BASE64
                 && !in_media_uri(parent, start)
-                && !token_part(parent, start, i)
+                && !token_part(parent, start, end)
             {
-                layer.base64_run(&parent[start..i], start);
+                layer.base64_run(&parent[start..end], start);
             }
         }
         // Escapes and URL-encoding, a line at a time, on the lines that hold a `\` or a `%`.

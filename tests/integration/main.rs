@@ -1,6 +1,7 @@
 //! Integration tests: they run the built `gate` binary, as a user would, on fixtures and on
 //! scratch git repositories. One test binary (autotests = false) keeps link time low.
 
+mod analyzers;
 mod architecture;
 mod attacks;
 mod cases;
