@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Result;
 
 use crate::change::facts::ChangeFacts;
+use crate::change::git::CommitInfo;
 use crate::change::{self, ChangeSet, FileChange, Mode, Source};
 use crate::errors::InputError;
 use crate::facts::Facts;
@@ -173,10 +174,19 @@ fn derive(
     // What the scan did not mask: removed lines' secrets, URL credentials in any line.
     let redactor = crate::redact::Redactor::new(&scanner);
     redactor.change(cs);
+    // Joined here, not where provenance reads them: a range of fewer than two commits has no
+    // history besides its diff, and the history scan then needs no `git log --patch`. An
+    // error reading them is reported where provenance reads them, as before.
+    let commits: Option<Result<Vec<CommitInfo>>> = commits.map(|h| {
+        h.join()
+            .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))?
+    });
     if mode == Mode::Range {
         // A value one commit added and a later one removed is in the branch's history.
-        let gone =
-            secret_scan::scan_history(cs, &secrets, &scanner, &cfg.paths, |p| cfg.is_ignored(p))?;
+        let known = commits.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len);
+        let gone = secret_scan::scan_history(cs, &secrets, &scanner, &cfg.paths, known, |p| {
+            cfg.is_ignored(p)
+        })?;
         secrets.extend(gone);
     }
     let mut facts = Facts {
@@ -292,7 +302,7 @@ fn other_facts(
     mode: Mode,
     settings: &Settings,
     scanner: &Scanner,
-    commits: Option<change::git::CommitsReader>,
+    commits: Option<Result<Vec<CommitInfo>>>,
     generated: &std::collections::HashSet<String>,
     facts: &mut Facts,
     t: &Timer,
@@ -328,9 +338,7 @@ fn other_facts(
         t.lap("dependencies");
     }
     let commits = match commits {
-        Some(h) => h
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))??,
+        Some(r) => r?,
         None => Vec::new(),
     };
     let branch = if mode == Mode::All {
