@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::analyzers::{Analyzer, Selection};
 use crate::change::facts::ChangeFacts;
+use crate::change::git::CommitInfo;
 use crate::change::{self, ChangeSet, FileChange, Mode, Source};
 use crate::errors::InputError;
 use crate::facts::Facts;
@@ -194,10 +195,19 @@ fn derive(
     // What the scan did not mask: removed lines' secrets, URL credentials in any line.
     let redactor = crate::redact::Redactor::new(&scanner);
     redactor.change(cs);
+    // Joined here, not where provenance reads them: a range of fewer than two commits has no
+    // history besides its diff, and the history scan then needs no `git log --patch`. An
+    // error reading them is reported where provenance reads them, as before.
+    let commits: Option<Result<Vec<CommitInfo>>> = commits.map(|h| {
+        h.join()
+            .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))?
+    });
     if mode == Mode::Range {
         // A value one commit added and a later one removed is in the branch's history.
-        let gone =
-            secret_scan::scan_history(cs, &secrets, &scanner, &cfg.paths, |p| cfg.is_ignored(p))?;
+        let known = commits.as_ref().and_then(|r| r.as_ref().ok()).map(Vec::len);
+        let gone = secret_scan::scan_history(cs, &secrets, &scanner, &cfg.paths, known, |p| {
+            cfg.is_ignored(p)
+        })?;
         secrets.extend(gone);
     }
     let mut facts = Facts {
@@ -321,7 +331,7 @@ fn other_facts(
     settings: &Settings,
     selection: &Selection,
     scanner: &Scanner,
-    commits: Option<change::git::CommitsReader>,
+    commits: Option<Result<Vec<CommitInfo>>>,
     generated: &std::collections::HashSet<String>,
     facts: &mut Facts,
     t: &Timer,
@@ -359,9 +369,7 @@ fn other_facts(
         t.lap("dependencies");
     }
     let commits = match commits {
-        Some(h) => h
-            .join()
-            .map_err(|_| anyhow::anyhow!("reading the commits of the range failed"))??,
+        Some(r) => r?,
         None => Vec::new(),
     };
     let branch = if mode == Mode::All {

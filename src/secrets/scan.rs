@@ -143,17 +143,22 @@ type FoundValue = (SecretFact, Vec<u8>);
 /// Each commit's added lines are scanned on their own; a value is reported once (by its
 /// fingerprint), at the first commit that added it, unless the range's diff holds it or the
 /// base already did (a revert bringing back an old line is not a new leak). A range of one
-/// commit has nothing its diff does not show.
+/// commit has nothing its diff does not show: `commits`, the number of commits in the range
+/// when the caller knows it, then spares the `git log --patch`.
 pub fn scan_history(
     cs: &ChangeSet,
     found: &[SecretFact],
     scanner: &Scanner,
     paths: &PathRules,
+    commits: Option<usize>,
     ignored: impl Fn(&str) -> bool + Sync,
 ) -> Result<Vec<SecretFact>> {
     let (Some(root), Some(base), Some(head)) = (&cs.root, &cs.base, &cs.head) else {
         return Ok(Vec::new());
     };
+    if commits.is_some_and(|n| n < 2) {
+        return Ok(Vec::new());
+    }
     let patches = change::git::commit_patches(root, base, head)?;
     if patches.len() < 2 {
         return Ok(Vec::new());
