@@ -383,3 +383,29 @@ fn provider_names_as_products_write_them() {
         ],
     );
 }
+
+/// Seen replaying a JS/TS app's history (#15): both commits failed as leaks.
+#[test]
+fn identifiers_with_an_acronym_and_public_ids_are_not_leaks() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            // A camel-case field whose name starts with the provider's (Eraser) and ends in an acronym.
+            "  private eraserPreviewDataURL: DataURL | null = null;",
+            "    this.eraserTrailSourceHTML = render(eraser);",
+            // A Discord badge: the guild id in the URL is public, as is an application's client id.
+            "<img alt=\"Chat on Discord\" src=\"https://img.shields.io/discord/715928364051728394?logo=discord\"/>",
+            "DISCORD_CLIENT_ID=738491026574839201",
+        ],
+    );
+    // Random keys of the same shape beside the name are still found.
+    assert_found(&s, &["ERASER_API_KEY=qZ7xKpL2mW9vRt4nYb8c"]);
+    // The client id is a note (a public identifier), not dropped.
+    let ids: Vec<bool> = s
+        .scan(b"DISCORD_CLIENT_ID=738491026574839201")
+        .into_iter()
+        .map(|c| c.public)
+        .collect();
+    assert_eq!(ids, vec![true]);
+}

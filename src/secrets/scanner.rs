@@ -987,14 +987,25 @@ fn mixed_enough(v: &[u8], shape: &Shape) -> bool {
     true
 }
 
-/// Letters as words are written: never two capitals in a row (camel case) or a single case,
-/// with few capitals. Random mixed-case letters have runs of capitals.
+/// Letters as words are written: a single case, or few capitals that start words (camel
+/// case), with at most one acronym among them (`eraserPreviewDataURL`: excalidraw 5ca083436d44
+/// failed on it as an Eraser key) and words of three letters or more between the capitals.
+/// Random mixed-case letters have more capitals, in runs, and short runs of small letters.
 fn wordlike(letters: &[u8]) -> bool {
     let upper = letters.iter().filter(|b| b.is_ascii_uppercase()).count();
-    let adjacent = letters
-        .windows(2)
-        .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
-    upper == letters.len() || (!adjacent && upper * 4 <= letters.len())
+    if upper == letters.len() {
+        return true;
+    }
+    if upper * 4 > letters.len() {
+        return false;
+    }
+    let runs = |upper_case: bool| {
+        letters
+            .chunk_by(|a, b| a.is_ascii_uppercase() == b.is_ascii_uppercase())
+            .filter(move |r| r[0].is_ascii_uppercase() == upper_case)
+    };
+    let acronyms = runs(true).filter(|r| r.len() > 1).count();
+    acronyms == 0 || (acronyms == 1 && runs(false).all(|r| r.len() >= 3))
 }
 
 /// Template syntax standing where a value will be substituted.
