@@ -388,12 +388,11 @@ def findings(args):
     return results
 
 
-def run(args):
-    rows = [r for r in load_labels(args.labels) if r["label"] != "skip"]
-    if args.repo:
-        rows = [r for r in rows if r["repo"] in args.repo]
+def replay_rows(args, rows, one):
+    """Run `one` on every row on args.jobs threads; print the errors to stderr, write the
+    results to --json, and return (results without errors, errors)."""
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-        results = list(ex.map(lambda r: runner(args)(args.gate, r, args.repo_agents), rows))
+        results = list(ex.map(one, rows))
     errors = [r for r in results if "error" in r]
     for r in errors:
         print("error %s %s: %s" % (r["repo"], r["commit"][:12], r["error"]), file=sys.stderr)
@@ -401,6 +400,15 @@ def run(args):
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
+    return results, errors
+
+
+def run(args):
+    rows = [r for r in load_labels(args.labels) if r["label"] != "skip"]
+    if args.repo:
+        rows = [r for r in rows if r["repo"] in args.repo]
+    one = runner(args)
+    results, errors = replay_rows(args, rows, lambda r: one(args.gate, r, args.repo_agents))
 
     print("gate: %s%s%s" % (args.gate, " (with REPO_AGENTS)" if args.repo_agents else "",
                             " (gate facts: GATE-AI-004..008 from the smells)" if args.facts else ""))
@@ -523,15 +531,7 @@ def recheck(args):
              "evidence": ""} for (repo, _), c in sorted(commits.items())]
     if args.repo:
         rows = [r for r in rows if r["repo"] in args.repo]
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-        results = list(ex.map(lambda r: run_one(args.gate, r), rows))
-    errors = [r for r in results if "error" in r]
-    for r in errors:
-        print("error %s %s: %s" % (r["repo"], r["commit"][:12], r["error"]), file=sys.stderr)
-    results = [r for r in results if "error" not in r]
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=1)
+    results, errors = replay_rows(args, rows, lambda r: run_one(args.gate, r))
     checked = {(r["repo"], r["commit"][:12]) for r in results}
     reported = {}
     for r in results:
