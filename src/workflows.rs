@@ -31,7 +31,7 @@ pub struct CiFile {
 pub struct CiChange {
     /// The changed line in the new file (for a removed line, where it was removed).
     pub line: u32,
-    /// `pin`, `pin_weakened`, `trigger`, `permission`, `permission_widened`, `secret`,
+    /// `pin`, `pin_major`, `pin_weakened`, `trigger`, `permission`, `permission_widened`, `secret`,
     /// `script`, `action`, `hook`, `runner`, `condition`, `workflow_added`,
     /// `workflow_deleted`, `owners`, `other`.
     pub kind: &'static str,
@@ -436,6 +436,54 @@ fn short(r: &str) -> &str {
     }
 }
 
+/// The version a pinned reference names: the reference itself, or for a commit SHA the version
+/// in the line's comment (`@3f2a... # v4.2.0`); "" when there is none.
+fn pin_version(r: &str, text: &str) -> String {
+    if !is_sha(r) {
+        return r.to_string();
+    }
+    text.split_once(" #")
+        .map(|(_, c)| first_version(c).to_string())
+        .unwrap_or_default()
+}
+
+fn with_version(r: &str, v: &str) -> String {
+    if is_sha(r) && !v.is_empty() {
+        format!("{} ({v})", short(r))
+    } else {
+        short(r).to_string()
+    }
+}
+
+/// The first version-like word of a text (`v4.2.0`, `24.04`, `1.97.0`), or "".
+fn first_version(text: &str) -> &str {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .find(|w| {
+            let n = w.strip_prefix(['v', 'V']).unwrap_or(w);
+            n.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                && n.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+        .unwrap_or("")
+}
+
+/// Whether a version moved across a breaking line: another major (`v4` -> `v5`, `24.04` ->
+/// `26.04`), or another minor below 1.0 (`v0.6.9` -> `v0.7.0`). Versions that cannot be read
+/// (a branch, a SHA without a version comment) are not a major move: a SHA refreshed within its
+/// line is routine.
+fn major_move(from: &str, to: &str) -> bool {
+    let parts = |v: &str| -> Option<(u64, u64)> {
+        let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+        let mut it = v.split(['.', '-', '+']);
+        let major = it.next()?.parse().ok()?;
+        let minor = it.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        Some((major, minor))
+    };
+    match (parts(from), parts(to)) {
+        (Some((a, b)), Some((c, d))) => a != c || (a == 0 && b != d),
+        _ => false,
+    }
+}
+
 /// `owner/repo/path@ref` -> (`owner/repo/path`, `ref`).
 fn split_ref(v: &str) -> (String, String) {
     let v = v.trim_matches(['"', '\'']);
@@ -517,10 +565,24 @@ fn classify(lines: Vec<Changed>, kind: &'static str) -> Vec<CiChange> {
             subject.as_str()
         };
         let weakened = is_sha(&from) && !is_sha(to);
+        // A commit-SHA pin's version is in its comment (`@3f2a... # v4.2.0`).
+        let from_v = pin_version(&from, &lines[j].text);
+        let to_v = pin_version(to, &lines[i].text);
+        let kind_ = if weakened {
+            "pin_weakened"
+        } else if major_move(&from_v, &to_v) {
+            "pin_major"
+        } else {
+            "pin"
+        };
         out.push(CiChange {
             line: lines[i].at,
-            kind: if weakened { "pin_weakened" } else { "pin" },
-            detail: format!("{subject} {} -> {}", short(&from), short(to)),
+            kind: kind_,
+            detail: format!(
+                "{subject} {} -> {}",
+                with_version(&from, &from_v),
+                with_version(to, &to_v)
+            ),
         });
     }
     // Other lines that differ from a removed one only in numbers (`TFLINT_VERSION: v0.44.1`,
@@ -544,9 +606,10 @@ fn classify(lines: Vec<Changed>, kind: &'static str) -> Vec<CiChange> {
         used[i] = true;
         used[j] = true;
         let (from, to) = (lines[j].text.trim(), lines[i].text.trim());
+        let moved = major_move(first_version(from), first_version(to));
         out.push(CiChange {
             line: lines[i].at,
-            kind: "pin",
+            kind: if moved { "pin_major" } else { "pin" },
             detail: format!("{} -> {}", clip(from, 60), clip(to, 60)),
         });
     }
@@ -894,10 +957,13 @@ mod tests {
             )
             .replace("go-version: 1.22", "go-version: 1.23");
         let c = run(".github/workflows/ci.yml", CI, &after);
-        assert_eq!(kinds(&c), vec!["pin", "pin", "pin"], "{c:?}");
+        assert_eq!(kinds(&c), vec!["pin_major", "pin", "pin"], "{c:?}");
         assert_eq!(c.changes[0].line, 12);
         assert_eq!(c.changes[0].detail, "actions/checkout v4 -> v5");
-        assert_eq!(c.changes[1].detail, "actions/setup-go 0aaccfd -> d35c59a");
+        assert_eq!(
+            c.changes[1].detail,
+            "actions/setup-go 0aaccfd (v5.4.0) -> d35c59a (v5.5.0)"
+        );
         assert_eq!(c.changes[2].detail, "go-version 1.22 -> 1.23");
         assert!(c.untrusted_checkout.is_none());
     }
@@ -968,7 +1034,7 @@ mod tests {
             .replace("v4.6.0", "v5.0.0")
             .replace("v0.6.8", "v0.6.9");
         let c = run(".pre-commit-config.yaml", PRE_COMMIT, &after);
-        assert_eq!(kinds(&c), vec!["pin", "pin"], "{c:?}");
+        assert_eq!(kinds(&c), vec!["pin_major", "pin"], "{c:?}");
         assert_eq!(
             c.changes[0].detail,
             "https://github.com/pre-commit/pre-commit-hooks v4.6.0 -> v5.0.0"
@@ -1030,7 +1096,11 @@ mod tests {
             .replace("git@10.0.0", "git@10.0.1")
             .replace("release-1.2", "release-1.3");
         let c = run(".github/workflows/r.yml", before, &after);
-        assert_eq!(kinds(&c), vec!["pin", "pin", "trigger", "trigger"], "{c:?}");
+        assert_eq!(
+            kinds(&c),
+            vec!["pin_major", "pin", "trigger", "trigger"],
+            "{c:?}"
+        );
         assert_eq!(c.changes[0].detail, "TFLINT_VERSION v0.44.1 -> v0.50.3");
         assert_eq!(
             c.changes[1].detail,
@@ -1087,6 +1157,6 @@ mod tests {
         let after = CI.replace("checkout@v4", "checkout@v5");
         let f = change(".github/workflows/ci.yml", CI, &after);
         let c = analyze(&f, "github_workflow", None, None);
-        assert_eq!(kinds(&c), vec!["pin"]);
+        assert_eq!(kinds(&c), vec!["pin_major"]);
     }
 }

@@ -3,9 +3,11 @@ package gate.blast_radius
 # GATE-BLA-004: CI workflows, pre-commit hooks or CODEOWNERS changed: the change edits what
 # checks and reviews changes. One finding per change and per weight, pointing at the changed
 # line:
-#   - a note when the change only moves pinned versions (`uses: x@v4` -> `@v5`, a commit-SHA
-#     pin, a pre-commit `rev:`, a tool version) or edits nothing that matters to security
-#     (a title, a matrix entry, a harmless action input);
+#   - a note when the change only moves pinned versions and one of them crossed a major
+#     version (`uses: x@v4` -> `@v5`, a commit-SHA pin whose version comment did, a pre-commit
+#     `rev:` v0.6 -> v0.7, a tool version); nothing when pins only moved within their version
+#     line or the change edits nothing that matters to security (a title, a matrix entry, a
+#     harmless action input): those stay in the facts;
 #   - a warning for triggers, permissions, secrets, scripts, sensitive inputs and variables,
 #     actions, hooks, runners, job conditions, added or deleted workflows and CODEOWNERS;
 #   - a high-risk warning for widened permissions and for a commit-SHA pin moved to a tag or
@@ -21,7 +23,7 @@ rules["GATE-BLA-004"] := {
 	"name": "CI or ownership changed",
 	"summary": "The change edits CI workflows, pre-commit hooks or CODEOWNERS.",
 	"help": concat("\n", [
-		"**What it finds:** changes to `.github/workflows/`, `.github/actions/`, `.pre-commit-config.yaml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`. A change that only moves pinned versions (`uses: actions/checkout@v4` to `@v5`, a new commit SHA, a pre-commit `rev:`, a tool version) or edits nothing security-relevant (a title, a matrix entry, a harmless action input) is one note. Triggers, permissions, secrets, scripts (`run:`), sensitive inputs and variables (`ref:`, `token:`, `BASH_ENV` ...), new or removed actions and hooks, runners, job conditions, added or deleted workflows and CODEOWNERS rules are one warning; widened permissions (`write`, `write-all`, `id-token: write`) and a commit-SHA pin replaced by a tag or branch are a high-risk warning.",
+		"**What it finds:** changes to `.github/workflows/`, `.github/actions/`, `.pre-commit-config.yaml`, `.gitlab-ci.yml`, `Jenkinsfile`, `.circleci/`, `azure-pipelines.yml`, `.buildkite/` and similar, and to `CODEOWNERS`. Pinned versions moved across a major (`actions/checkout@v4` to `@v5`, a SHA whose `# v4.2.2` comment becomes `# v5.0.0`, `rev:` v0.6.9 to v0.7.0) are one note; a SHA refreshed within its version line, minor moves and harmless edits (a title, a matrix entry) are no finding (see the facts, `ci[].changes`). Triggers, permissions, secrets, scripts (`run:`), sensitive inputs and variables (`ref:`, `token:`, `BASH_ENV` ...), new or removed actions and hooks, runners, job conditions, added or deleted workflows and CODEOWNERS rules are one warning; widened permissions (`write`, `write-all`, `id-token: write`) and a commit-SHA pin replaced by a tag or branch are a high-risk warning.",
 		"",
 		"**Why it matters:** a change to the pipeline can skip the checks that would have caught it, or exfiltrate the secrets CI holds; a mutable action reference runs whatever its owner publishes next; CODEOWNERS decides who must approve.",
 		"",
@@ -31,7 +33,7 @@ rules["GATE-BLA-004"] := {
 	]),
 	"tags": ["blast-radius", "supply-chain", "governance"],
 	"security_severity": 6.0,
-	"risk_points": "70 permissions widened / 60 a commit-SHA pin replaced by a mutable reference / 40 triggers, permissions, secrets, scripts, actions, hooks, runners, conditions, CODEOWNERS / 0 (note) only pinned versions moved or other edits",
+	"risk_points": "70 permissions widened / 60 a commit-SHA pin replaced by a mutable reference / 40 triggers, permissions, secrets, scripts, actions, hooks, runners, conditions, CODEOWNERS / 0 (note) only pinned versions moved, one across a major version",
 }
 
 rules["GATE-BLA-006"] := {
@@ -92,7 +94,9 @@ ci_items := array.concat(
 
 fallback_kind(f) := "owners" if f.role == "codeowners" else := "script"
 
-pins := sort_items([i | some i in ci_items; i.kind == "pin"])
+pins := sort_items([i | some i in ci_items; i.kind in {"pin", "pin_major"}])
+
+majors := sort_items([i | some i in ci_items; i.kind == "pin_major"])
 
 others := sort_items([i | some i in ci_items; i.kind == "other"])
 
@@ -165,34 +169,33 @@ high_risk := 70 if {
 	i.kind == "permission_widened"
 } else := 60
 
-# A change that only moves pinned versions or edits nothing of the above: one note.
+# A change that only moves pinned versions: one note when a version crossed a major line
+# (`@v4` -> `@v5`, `rev: v0.6.9` -> `v0.7.0`, a SHA pin whose version comment did), whose release
+# notes are worth a look. A SHA refreshed within its version line, a minor or patch move, a tag
+# pinned to a SHA and edits of nothing above (a title, a matrix entry, a harmless input) are no
+# finding: they stay in the facts (`ci[].changes`), and a reviewer of real history called every
+# such note noise (bench/RESULTS.md, session 8).
 info contains {
 	"rule": "GATE-BLA-004",
-	"message": sprintf("CI changed, no trigger, permission, secret, script or action: %s (a note; gate explain GATE-BLA-004)", [note_summary]),
-	"path": quiet[0].path,
-	"line": quiet[0].line,
+	"message": sprintf("CI changed, no trigger, permission, secret, script or action: %s; read the release notes of the new major versions (a note; gate explain GATE-BLA-004)", [pin_summary]),
+	"path": majors[0].path,
+	"line": majors[0].line,
 	"risk": 0,
-	"risk_reason": "pinned version moved",
+	"risk_reason": "pinned version moved to a new major",
 } if {
 	input.change.mode != "all"
 	count(edits) == 0
 	count(highs) == 0
-	count(quiet) > 0
+	count(majors) > 0
 }
 
-quiet := array.concat(pins, others)
+pin_summary := sprintf("pinned versions moved across a major version: %s%s%s", [
+	concat(", ", [sprintf("%s (%s)", [i.detail, place(i)]) | some i in array.slice(majors, 0, 3)]),
+	more(majors, 3),
+	routine_also,
+])
 
-note_summary := concat("; ", [s | some s in [pin_summary, other_summary]; s != ""])
-
-pin_summary := sprintf("pinned versions moved: %s%s", [
-	concat(", ", [sprintf("%s (%s)", [i.detail, place(i)]) | some i in array.slice(pins, 0, 3)]),
-	more(pins, 3),
-]) if count(pins) > 0 else := ""
-
-other_summary := sprintf("edited at %s%s", [
-	concat(", ", [place(i) | some i in array.slice(others, 0, 3)]),
-	more(others, 3),
-]) if count(others) > 0 else := ""
+routine_also := sprintf("; %s moved within their version line", [counted(count(pins) - count(majors), "other pin", "other pins")]) if count(pins) > count(majors) else := ""
 
 deny contains {
 	"rule": "GATE-BLA-006",

@@ -7,7 +7,9 @@ ci_change(files, ci) := object.union(change(files, small), {"ci": ci})
 
 wf(path) := file({"path": path, "role": "ci_workflow", "hunks": [{"new_start": 11}]})
 
-pin(path, line, detail) := {"line": line, "kind": "pin", "detail": detail}
+pin(path, line, detail) := {"line": line, "kind": "pin_major", "detail": detail}
+
+routine(path, line, detail) := {"line": line, "kind": "pin", "detail": detail}
 
 bla004(i) := [x | some x in data.gate.blast_radius.warn with input as i; x.rule == "GATE-BLA-004"]
 
@@ -29,12 +31,25 @@ test_pinned_version_moves_are_one_note if {
 	contains(notes[0].message, "(+1 more)")
 }
 
-test_pre_commit_rev_is_a_note if {
+test_pre_commit_rev_across_a_major_is_a_note if {
 	ci := [{"path": ".pre-commit-config.yaml", "kind": "pre_commit", "status": "modified", "untrusted_checkout": null,
-		"changes": [pin(".pre-commit-config.yaml", 3, "https://github.com/astral-sh/ruff-pre-commit v0.6.8 -> v0.6.9")]}]
+		"changes": [pin(".pre-commit-config.yaml", 3, "https://github.com/astral-sh/ruff-pre-commit v0.6.9 -> v0.7.0")]}]
 	i := ci_change([wf(".pre-commit-config.yaml")], ci)
 	count(bla004(i)) == 0
 	count(bla004_notes(i)) == 1
+}
+
+# A SHA refreshed within its version line, a patch rev bump: no finding (they stay in the facts).
+test_routine_pin_moves_are_no_finding if {
+	ci := [
+		{"path": ".pre-commit-config.yaml", "kind": "pre_commit", "status": "modified", "untrusted_checkout": null,
+			"changes": [routine(".pre-commit-config.yaml", 3, "https://github.com/astral-sh/ruff-pre-commit v0.6.8 -> v0.6.9")]},
+		{"path": ".github/workflows/w.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+			"changes": [routine(".github/workflows/w.yml", 12, "actions/checkout 11bd719 (v4.2.2) -> 08eba0b (v4.3.0)")]},
+	]
+	i := ci_change([wf(".pre-commit-config.yaml"), wf(".github/workflows/w.yml")], ci)
+	count(bla004(i)) == 0
+	count(bla004_notes(i)) == 0
 }
 
 test_triggers_and_scripts_warn_once_at_the_changed_line if {
@@ -63,7 +78,7 @@ test_codeowners_warns if {
 	ws[0].risk == 40
 }
 
-test_other_edits_are_a_note if {
+test_other_edits_are_no_finding_beside_a_major_move if {
 	ci := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
 		"changes": [{"line": 46, "kind": "other", "detail": "pr_title"}, pin(".github/workflows/lint.yml", 12, "actions/checkout v4 -> v5")]}]
 	i := ci_change([wf(".github/workflows/lint.yml")], ci)
@@ -71,7 +86,12 @@ test_other_edits_are_a_note if {
 	notes := bla004_notes(i)
 	count(notes) == 1
 	notes[0].line == 12
-	contains(notes[0].message, "pinned versions moved: actions/checkout v4 -> v5 (.github/workflows/lint.yml:12); edited at .github/workflows/lint.yml:46")
+	contains(notes[0].message, "pinned versions moved across a major version: actions/checkout v4 -> v5 (.github/workflows/lint.yml:12);")
+	# Other edits alone are no finding.
+	quiet := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
+		"changes": [{"line": 46, "kind": "other", "detail": "pr_title"}]}]
+	count(bla004_notes(ci_change([wf(".github/workflows/lint.yml")], quiet))) == 0
+	count(bla004(ci_change([wf(".github/workflows/lint.yml")], quiet))) == 0
 	# A sensitive input (a checkout ref, a token, BASH_ENV) warns.
 	sens := [{"path": ".github/workflows/lint.yml", "kind": "github_workflow", "status": "modified", "untrusted_checkout": null,
 		"changes": [{"line": 20, "kind": "input", "detail": "ref: main"}]}]

@@ -97,6 +97,38 @@ fn a_dependabot_bump_in_four_workflows_is_one_note_not_a_fail() {
 }
 
 #[test]
+fn a_sha_pin_refreshed_within_its_version_line_is_no_finding() {
+    let pinned = CI.replace(
+        "checkout@v4",
+        "checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+    );
+    let refreshed = CI.replace(
+        "checkout@v4",
+        "checkout@08eba0b27e820071cde6df949e0beb9ba4906955 # v4.3.0",
+    );
+    let r = change(
+        &[(".github/workflows/ci.yml", &pinned)],
+        &[(".github/workflows/ci.yml", &refreshed)],
+    );
+    let (exit, doc) = check(&r, &[]);
+    assert_eq!(exit, 0, "{doc}");
+    assert!(findings(&doc, "GATE-BLA-004").is_empty(), "{doc}");
+    // A pin whose version comment crosses a major is the one note.
+    let major = CI.replace(
+        "checkout@v4",
+        "checkout@08eba0b27e820071cde6df949e0beb9ba4906955 # v5.0.0",
+    );
+    let r = change(
+        &[(".github/workflows/ci.yml", &pinned)],
+        &[(".github/workflows/ci.yml", &major)],
+    );
+    let (_, doc) = check(&r, &[]);
+    let f = findings(&doc, "GATE-BLA-004");
+    assert_eq!(f.len(), 1, "{doc}");
+    assert_eq!(f[0]["level"], "note");
+}
+
+#[test]
 fn a_new_script_in_a_workflow_warns_at_its_line() {
     let edited = CI.replace(
         "      - run: make test\n",
