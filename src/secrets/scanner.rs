@@ -444,6 +444,28 @@ impl Scanner {
 
     /// [`Scanner::scan_file`] of the text as written.
     pub(super) fn scan_plain(&self, buf: &[u8], path: Option<&str>) -> Vec<Candidate> {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.scan_plain_with(buf, path, &mut scratch),
+            // Not reached (the scan does not call itself); a fresh scratch is still right.
+            Err(_) => self.scan_plain_with(buf, path, &mut Scratch::default()),
+        })
+    }
+
+    fn scan_plain_with(
+        &self,
+        buf: &[u8],
+        path: Option<&str>,
+        scratch: &mut Scratch,
+    ) -> Vec<Candidate> {
+        scratch.prepare(self.rules.len(), self.keyword_rules.len());
+        let Scratch {
+            windows,
+            named,
+            touched,
+            last_line: last_line_for_keyword,
+            round,
+        } = scratch;
+        let round = *round;
         let name = path.map(|p| p.rsplit('/').next().unwrap_or(p));
         // Lockfiles are full of hashes and ids: only self-identifying formats run there.
         let lockfile = name.is_some_and(is_lockfile);
@@ -458,11 +480,10 @@ impl Scanner {
             }
         };
         // Per rule, the windows (line spans around keyword hits) its regex must look at; for
-        // proximity rules, the zones a value must start in.
-        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
-        // Per rule with `names`, where those names occur (veto zones).
-        let mut named: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
-        let mut last_line_for_keyword: Vec<usize> = vec![usize::MAX; self.keyword_rules.len()];
+        // proximity rules, the zones a value must start in (`windows`). Per rule with
+        // `names`, where those names occur (veto zones, `named`). Both are the thread's
+        // scratch lists, of which only the `touched` rules' are filled (and emptied again
+        // at the end).
         // The line of the last hit: hits on the same line reuse it, so a 10 MB line full of
         // keywords is measured once, not once per hit.
         let mut line = (0usize, 0usize);
@@ -473,16 +494,16 @@ impl Scanner {
             }
             let (ls, le) = line;
             let near_kw = self.keyword_near[k];
-            if last_line_for_keyword[k] == ls && !near_kw {
+            if last_line_for_keyword[k] == (round, ls) && !near_kw {
                 continue;
             }
-            last_line_for_keyword[k] = ls;
+            last_line_for_keyword[k] = (round, ls);
             let word = !near_kw || (word_start(buf, start) && word_end(buf, end));
             if word {
                 for &r in &self.keyword_names[k] {
                     if applies(r) {
                         let zone_end = le.max((end + providers::DEFAULT_NEAR).min(buf.len()));
-                        push_window(&mut named[r], ls, zone_end);
+                        push_window(&mut named[r], touched, r, ls, zone_end);
                     }
                 }
             }
@@ -496,7 +517,7 @@ impl Scanner {
                         continue;
                     }
                     let zone_end = le.max((end + rule.near).min(buf.len()));
-                    push_window(&mut windows[r], ls, zone_end);
+                    push_window(&mut windows[r], touched, r, ls, zone_end);
                     continue;
                 }
                 let extra = rule.multiline;
@@ -505,18 +526,22 @@ impl Scanner {
                 } else {
                     le
                 };
-                push_window(&mut windows[r], ls, end);
+                push_window(&mut windows[r], touched, r, ls, end);
             }
         }
         for &r in &self.unconditional {
             if applies(r) {
-                windows[r] = vec![(0, buf.len())];
+                windows[r].clear();
+                push_window(&mut windows[r], touched, r, 0, buf.len());
             }
         }
+        touched.sort_unstable();
+        touched.dedup();
 
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (r, spans) in windows.iter().enumerate() {
+        for &r in touched.iter() {
+            let spans = &windows[r];
             // A rule none of whose keywords occurred has nothing to look at: its regex is
             // not compiled.
             if spans.is_empty() {
@@ -625,8 +650,10 @@ impl Scanner {
         // placeholder) is a malformed key of that provider, not a credential.
         if out.iter().any(|c| self.rules[c.rule].confidence == "low") {
             // Proximity rules with the veto, other rules whose names or prefix occurred.
-            let vetoing: Vec<(usize, &[(usize, usize)])> = (0..self.rules.len())
-                .filter_map(|r| {
+            // Every rule with a window or a name zone is in `touched`.
+            let vetoing: Vec<(usize, &[(usize, usize)])> = touched
+                .iter()
+                .filter_map(|&r| {
                     let rule = &self.rules[r];
                     if rule.confidence == "low" {
                         None
@@ -644,9 +671,49 @@ impl Scanner {
                     || !vetoing.iter().any(|&(r, zones)| self.vetoes(r, zones, c))
             });
         }
+        for &r in touched.iter() {
+            windows[r].clear();
+            named[r].clear();
+        }
+        touched.clear();
         drop_shadowed(&mut out, &self.rules);
         assign_lines(buf, &mut out);
         out
+    }
+}
+
+/// The per-rule lists of one buffer's scan, kept by each thread from buffer to buffer: a
+/// buffer's keyword hits touch a few of the catalog's ~1,000 rules, and allocating, walking
+/// and freeing two lists per rule for every file (and every decoded layer) cost more than
+/// the hits themselves.
+#[derive(Default)]
+struct Scratch {
+    windows: Vec<Vec<(usize, usize)>>,
+    named: Vec<Vec<(usize, usize)>>,
+    /// Rules whose list in `windows` or `named` is not empty (repeats allowed until sorted).
+    touched: Vec<usize>,
+    /// Per keyword, the scan (`round`) and line start of its last counted hit.
+    last_line: Vec<(u64, usize)>,
+    /// Numbers the scans, so `last_line` needs no reset.
+    round: u64,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+impl Scratch {
+    /// Sizes the lists for a scanner of `rules` rules and `keywords` keywords, all empty.
+    fn prepare(&mut self, rules: usize, keywords: usize) {
+        if self.windows.len() < rules {
+            self.windows.resize_with(rules, Vec::new);
+            self.named.resize_with(rules, Vec::new);
+        }
+        if self.last_line.len() < keywords {
+            self.last_line.resize(keywords, (0, 0));
+        }
+        // Round 0 is the lists' initial value: a scan is never round 0.
+        self.round += 1;
     }
 }
 
@@ -1314,7 +1381,16 @@ fn line_end(buf: &[u8], pos: usize) -> usize {
 
 /// Adds a window, merging with the previous one when they overlap (hits arrive sorted by
 /// their end, so a window may start before the previous one).
-fn push_window(w: &mut Vec<(usize, usize)>, s: usize, e: usize) {
+fn push_window(
+    w: &mut Vec<(usize, usize)>,
+    touched: &mut Vec<usize>,
+    r: usize,
+    s: usize,
+    e: usize,
+) {
+    if w.is_empty() {
+        touched.push(r);
+    }
     if let Some(last) = w.last_mut() {
         if s <= last.1 && e >= last.0 {
             last.0 = last.0.min(s);
