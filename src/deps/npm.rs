@@ -487,7 +487,7 @@ mod tests {
             .collect();
         assert_eq!(
             forced,
-            vec!["semver", "uri-js", "@octokit/core", "tmp", "minimist"],
+            vec!["@octokit/core", "semver", "uri-js", "tmp", "minimist"],
             "{d:?}"
         );
         assert!(!d.iter().any(|x| x.name == "express" && x.forced));
