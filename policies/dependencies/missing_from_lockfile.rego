@@ -20,8 +20,11 @@ rules["GATE-DEP-002"] := {
 	"risk_points": "45 / 60 (deny) in an AI-authored change",
 }
 
+# A forced version (npm override, yarn resolution) is locked only where a package of the tree
+# has it: npm writes no entry for an override of a package outside the tree.
 missing(d) if {
 	d.direct
+	not object.get(d, "forced", false)
 	d.change in {"added", "upgraded", "downgraded", "source_changed"}
 	d.in_lockfile == false
 }

@@ -25,3 +25,9 @@ test_locked_or_lockless_dependencies_are_not_missing if {
 	count(rule_findings("warn", "GATE-DEP-002", i([locked, none]))) == 0
 	count(rule_findings("deny", "GATE-DEP-002", ai([locked, none]))) == 0 with data.gate.config.ai.strict as true
 }
+
+# npm writes no lockfile entry for an override of a package outside the tree.
+test_overrides_are_not_missing_from_the_lockfile if {
+	o := dep({"ecosystem": "npm", "manifest": "packages/a/package.json", "name": "uri-js", "to": "^1.0.1", "forced": true, "in_lockfile": false})
+	count(rule_findings("warn", "GATE-DEP-002", i([o]))) == 0
+}

@@ -32,6 +32,7 @@ else := sprintf("a popular %s package, not a popular %s one", [m.ecosystem, "pac
 deny contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s; use the exact name, or add it to dependencies.allow if it is right", [d.ecosystem, shown(d), describe(best(d))]), 75, "near miss of a popular package name") if {
 	some d in input.dependencies
 	d.change in {"added", "source_changed"}
+	not object.get(d, "first_party", false)
 	count(d.similar_to) > 0
 	best(d).kind in {"typo", "separator", "reordered"}
 }
@@ -39,6 +40,7 @@ deny contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s; use th
 warn contains finding(d, "GATE-DEP-003", sprintf("%s dependency %s is %s; check it is the package you meant, or add it to dependencies.allow", [d.ecosystem, shown(d), describe(best(d))]), 50, "possible confusion with a popular package") if {
 	some d in input.dependencies
 	d.change in {"added", "source_changed"}
+	not object.get(d, "first_party", false)
 	count(d.similar_to) > 0
 	not best(d).kind in {"typo", "separator", "reordered"}
 }

@@ -29,3 +29,20 @@ test_transitive_upgraded_and_whole_tree_dependencies_are_not_new if {
 	whole := object.union(i([dep({})]), {"change": {"mode": "all"}})
 	count(rule_findings("info", "GATE-DEP-001", whole)) == 0
 }
+
+# npm `overrides` / yarn `resolutions` entries force a version on the tree: no new dependency,
+# unless the override swaps in another package that the lockfile shows in use.
+test_overrides_are_not_new_dependencies_but_a_swapped_package_is_noted if {
+	semver := dep({"ecosystem": "npm", "manifest": "package.json", "name": "semver", "to": "^7.6.0", "forced": true, "in_lockfile": true})
+	alias := dep({"ecosystem": "npm", "manifest": "package.json", "name": "uri-js", "to": "^1.0.1", "package": "uri-js-replace", "forced": true, "in_lockfile": true})
+	absent := dep({"ecosystem": "npm", "manifest": "packages/a/package.json", "name": "uri-js", "to": "^1.0.1", "package": "uri-js-replace", "forced": true, "in_lockfile": false})
+	notes := rule_findings("info", "GATE-DEP-001", i([semver, alias, absent]))
+	count(notes) == 1
+	contains(notes[0].message, "npm override replaces uri-js with uri-js-replace ^1.0.1 across the dependency tree")
+	notes[0].path == "package.json"
+}
+
+test_packages_of_the_same_repository_are_not_new_dependencies if {
+	own := dep({"ecosystem": "npm", "manifest": "packages/a/package.json", "name": "@acme/b", "to": "^1.0.0", "first_party": true})
+	count(rule_findings("info", "GATE-DEP-001", i([own]))) == 0
+}

@@ -25,7 +25,9 @@ bump_text(d) := "0.x minor bump (breaking under SemVer's 0.x rule)" if d.bump ==
 # Development dependencies (npm devDependencies, Poetry/uv dev groups, Cargo dev-dependencies,
 # test scopes) run in CI, not in production: a breaking release of a linter or a test runner
 # shows up as a red CI run, so their bumps are not reported.
-bumps := [d | some d in input.dependencies; d.direct; d.major_bump; not d.dev]
+# A package of the same repository (a monorepo's sibling, a Cargo path dependency) moves with
+# the project's own release: not a third-party risk.
+bumps := [d | some d in input.dependencies; d.direct; d.major_bump; not d.dev; not object.get(d, "first_party", false)]
 
 # A routine group bump (Dependabot, Renovate) moves many packages at once: their risks share
 # one budget, so the bumps of one change weigh about as much as one major bump.

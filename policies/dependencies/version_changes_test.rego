@@ -45,3 +45,13 @@ test_dev_dependency_bump_is_not_reported if {
 	r := dep({"ecosystem": "npm", "manifest": "package.json", "name": "express", "change": "upgraded", "from": "^4.18.2", "to": "^5.0.0", "major_bump": true})
 	count(rule_findings("warn", "GATE-DEP-006", i([d, r]))) == 1
 }
+
+# A monorepo's own package bumped in a coordinated release is not a third-party risk; a
+# third-party bump in the same change still is.
+test_major_bumps_of_first_party_packages_are_not_reported if {
+	own := dep({"ecosystem": "npm", "manifest": "packages/core/package.json", "name": "@acme/http", "change": "upgraded", "from": "^2.0.1", "to": "^3.0.0", "major_bump": true, "bump": "major", "first_party": true})
+	ext := dep({"ecosystem": "npm", "manifest": "packages/glob/package.json", "name": "minimatch", "change": "upgraded", "from": "^3.0.4", "to": "^10.0.1", "major_bump": true, "bump": "major"})
+	ws := rule_findings("warn", "GATE-DEP-006", i([own, ext]))
+	count(ws) == 1
+	contains(ws[0].message, "minimatch")
+}

@@ -102,6 +102,12 @@ pub struct DependencyFact {
     pub similar_to: Vec<crate::deps::names::NearMiss>,
     /// Whether the configured registry snapshot lists the name; `None` without a snapshot.
     pub exists_in_registry: Option<bool>,
+    /// A version forced on the tree (npm `overrides`, yarn `resolutions`, pnpm
+    /// `pnpm.overrides`): a requirement recorded for dependencies' sake, not a dependency.
+    pub forced: bool,
+    /// A package of the same repository (an npm package.json of the head tree with that
+    /// `name`, a Cargo path dependency): its bumps are the project's own releases.
+    pub first_party: bool,
 }
 
 /// A dependency as a manifest declares it.
@@ -127,6 +133,9 @@ pub struct Declared {
     pub target: Option<String>,
     /// Why the version is not known (a Maven property or a BOM outside the change).
     pub unresolved: Option<String>,
+    /// A version forced on the dependency tree (npm `overrides`, yarn `resolutions`, pnpm
+    /// `pnpm.overrides`), not a dependency of its own.
+    pub forced: bool,
 }
 
 impl Default for Declared {
@@ -143,6 +152,7 @@ impl Default for Declared {
             section: String::new(),
             target: None,
             unresolved: None,
+            forced: false,
         }
     }
 }
@@ -871,6 +881,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
             facts.push(d);
         }
     }
+    mark_first_party(cs, &mut facts, &mut errors);
     for f in cs.files.iter().filter(usable) {
         let Some(Kind::Lockfile(eco)) = kind(&f.path) else {
             continue;
@@ -967,6 +978,8 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                     unresolved: None,
                     similar_to: Vec::new(),
                     exists_in_registry: None,
+                    forced: false,
+                    first_party: false,
                 });
             }
         }
@@ -999,6 +1012,64 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         }
     }
     Ok(out)
+}
+
+/// Marks the dependencies that are packages of the same repository: a Cargo path dependency,
+/// and an npm package that a package.json of the head tree (outside node_modules) names (a
+/// monorepo's packages bumped together in a release are not third-party risks). Only the
+/// dependencies a rule would judge as new or bumped are looked up, one git grep each.
+fn mark_first_party(cs: &ChangeSet, facts: &mut [DependencyFact], errors: &mut Vec<InputError>) {
+    let mut known: HashMap<String, bool> = HashMap::new();
+    for d in facts.iter_mut() {
+        if d.ecosystem == "cargo" && d.source == "path" {
+            d.first_party = true;
+            continue;
+        }
+        let judged = d.major_bump || d.change == DepChange::Added;
+        if d.ecosystem != "npm" || d.source != "registry" || d.forced || !judged {
+            continue;
+        }
+        let name = d.package.clone().unwrap_or_else(|| d.name.clone());
+        if let Some(&own) = known.get(&name) {
+            d.first_party = own;
+            continue;
+        }
+        let pattern = format!(
+            "\"name\"[[:space:]]*:[[:space:]]*\"{}\"",
+            ere_literal(&name)
+        );
+        let specs = [
+            ":(glob)**/package.json",
+            ":(exclude,glob)**/node_modules/**",
+        ];
+        let own = match cs.post.grep_any(&pattern, &specs) {
+            Ok(found) => found.unwrap_or(false),
+            Err(e) => {
+                errors.push(InputError::new(&d.manifest, &e));
+                false
+            }
+        };
+        known.insert(name, own);
+        d.first_party = own;
+    }
+}
+
+/// A string as an extended regular expression matching it literally.
+fn ere_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if matches!(c, '\\' | '^' | ']') {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        }
+    }
+    out
 }
 
 /// A requirement with its numbers normalized (`>=3.6.0` is `>=3.6`, spaces dropped), so that
@@ -1096,6 +1167,8 @@ fn compare(
             unresolved: d.unresolved.clone(),
             similar_to: Vec::new(),
             exists_in_registry: None,
+            forced: d.forced,
+            first_party: false,
         }
     };
     for (d, old) in pairs {

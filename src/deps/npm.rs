@@ -92,6 +92,20 @@ pub fn parse_package_json(path: &str, text: &str) -> Result<Vec<Declared>> {
         let from = text.find("\"overrides\"").unwrap_or(0);
         overrides(text, from, o, "overrides", 0, &mut out);
     }
+    if let Some(o) = doc
+        .get("pnpm")
+        .and_then(|p| p.get("overrides"))
+        .and_then(Value::as_object)
+    {
+        let from = text.find("\"pnpm\"").unwrap_or(0);
+        for (k, v) in o {
+            let Some(spec) = v.as_str() else { continue };
+            // `parent>name` and `name@<2` select what is forced.
+            let last = k.rsplit('>').next().unwrap_or(k);
+            let name = override_name(last);
+            out.push(forced(text, from, k, name, spec, "pnpm.overrides"));
+        }
+    }
     if let Some(r) = doc.get("resolutions").and_then(Value::as_object) {
         let from = text.find("\"resolutions\"").unwrap_or(0);
         for (k, v) in r {
@@ -140,16 +154,25 @@ fn override_name(key: &str) -> &str {
     at.map_or(key, |i| &key[..i])
 }
 
+/// A version forced on the dependency tree (an override or a resolution): not a dependency of
+/// its own, and not locked unless a package of the tree has it; an `npm:other@range` value
+/// swaps in another package (`target`).
 fn forced(text: &str, from: usize, key: &str, name: &str, spec: &str, section: &str) -> Declared {
-    let (source, location) = source_of(spec);
+    let (spec, target) = match alias(spec) {
+        Some((t, v)) => (v.to_string(), Some(t.to_string())),
+        None => (spec.to_string(), None),
+    };
+    let (source, location) = source_of(&spec);
     Declared {
         name: name.to_string(),
         line: find_line(text, &format!("\"{key}\""), from),
-        pinned: exact(spec),
-        spec: spec.to_string(),
+        pinned: exact(&spec),
+        spec,
         source,
         location,
         section: section.to_string(),
+        target,
+        forced: true,
         ..Declared::default()
     }
 }
@@ -440,6 +463,39 @@ mod tests {
         let e = parse_package_json("package.json", "{\n  \"dependencies\": {,\n}")
             .expect_err("bad json");
         assert!(e.to_string().starts_with("package.json:2:"), "{e}");
+    }
+
+    #[test]
+    fn overrides_resolutions_and_pnpm_overrides_are_forced_versions() {
+        // Written for this test: the shapes of a monorepo's security overrides.
+        let text = r#"{
+  "name": "root",
+  "dependencies": {"express": "^4.18.2"},
+  "overrides": {
+    "semver": "^7.6.0",
+    "uri-js": "npm:uri-js-replace@^1.0.1",
+    "@octokit/plugin-retry": {"@octokit/core": "^5.2.0"}
+  },
+  "resolutions": {"**/minimist": "1.2.8"},
+  "pnpm": {"overrides": {"foo>tmp": "^0.2.4"}}
+}"#;
+        let d = parse_package_json("package.json", text).expect("parses");
+        let forced: Vec<&str> = d
+            .iter()
+            .filter(|x| x.forced)
+            .map(|x| x.name.as_str())
+            .collect();
+        assert_eq!(
+            forced,
+            vec!["@octokit/core", "semver", "uri-js", "tmp", "minimist"],
+            "{d:?}"
+        );
+        assert!(!d.iter().any(|x| x.name == "express" && x.forced));
+        let uri = d.iter().find(|x| x.name == "uri-js").expect("uri-js");
+        assert_eq!(
+            (uri.target.as_deref(), uri.spec.as_str(), uri.source),
+            (Some("uri-js-replace"), "^1.0.1", SourceKind::Registry)
+        );
     }
 
     #[test]
