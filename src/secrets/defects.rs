@@ -409,3 +409,24 @@ fn identifiers_with_an_acronym_and_public_ids_are_not_leaks() {
         .collect();
     assert_eq!(ids, vec![true]);
 }
+
+/// Formats the providers document beyond their prefixed tokens: Sentry's unprefixed 64-hex
+/// auth tokens beside Sentry's name (a bare SHA-256 digest stays silent), Voiceflow's legacy
+/// `VF.<id>.<key>` workspace keys, and ScrapingBee written as `scraping_bee`.
+#[test]
+fn unprefixed_and_legacy_provider_formats_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "SENTRY_AUTH_TOKEN=670d7b5fc9ab88681f8e06bc122a7c27aed32a3270e48c4a79bd9bac59320dc1",
+            "sentry:\n  auth_token: \"670d7b5fc9ab88681f8e06bc122a7c27aed32a3270e48c4a79bd9bac59320dc1\"",
+            "const key = 'VF.bab9ab07a0bdb50db3a9baea.6SVJQXPVeaxzllFd';",
+            "client = Client(scraping_bee = 'KFM5YT9HFXC9BN801I1GYL54GVW3B8ZMR4C7AJCK5JO406GUYQ843JS7MK834IVWHFTBUK3HNEH9QYKE')",
+        ],
+    );
+    assert_silent(
+        &s,
+        &["sha256: 670d7b5fc9ab88681f8e06bc122a7c27aed32a3270e48c4a79bd9bac59320dc1"],
+    );
+}
