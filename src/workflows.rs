@@ -442,9 +442,12 @@ fn pin_version(r: &str, text: &str) -> String {
     if !is_sha(r) {
         return r.to_string();
     }
+    // Only a version written as one (`v4`, `4.2.0`): not a date or a count in the comment.
     text.split_once(" #")
-        .map(|(_, c)| first_version(c).to_string())
+        .map(|(_, c)| first_version(c))
+        .filter(|v| v.starts_with(['v', 'V']) || v.contains('.'))
         .unwrap_or_default()
+        .to_string()
 }
 
 fn with_version(r: &str, v: &str) -> String {
@@ -966,6 +969,23 @@ mod tests {
         );
         assert_eq!(c.changes[2].detail, "go-version 1.22 -> 1.23");
         assert!(c.untrusted_checkout.is_none());
+    }
+
+    #[test]
+    fn a_sha_pin_comment_without_a_version_is_not_a_major_move() {
+        let before = CI.replace(
+            "0aaccfd150d50ccaeb58ebd88d36e91967a5f35b # v5.4.0",
+            "0aaccfd150d50ccaeb58ebd88d36e91967a5f35b # 16 March",
+        );
+        let after = CI.replace(
+            "0aaccfd150d50ccaeb58ebd88d36e91967a5f35b # v5.4.0",
+            "d35c59abb061a4a6fb18e82ac0862c26744d6ab5 # 13 April",
+        );
+        let c = run(".github/workflows/ci.yml", &before, &after);
+        assert_eq!(kinds(&c), vec!["pin"], "{c:?}");
+        assert_eq!(c.changes[0].detail, "actions/setup-go 0aaccfd -> d35c59a");
+        assert!(major_move("v0.6.9", "v0.7.0") && major_move("24.04", "26.04"));
+        assert!(!major_move("v4.2.2", "v4.3.0") && !major_move("main", "v5"));
     }
 
     #[test]
