@@ -157,6 +157,23 @@ static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// A JS/TS function bound to a name (`export const pointOnPolygon = <P>(p: P) =>`,
+/// `const load = async (`, `let f = function`): a definition too, for what the code side
+/// removes.
+static ARROW_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:const|let|var)\s+([A-Za-z_]\w{3,})\s*(?::[^=]+)?=\s*(?:async\s*)?(?:<[^=]*>\s*)?(?:\(|function\b)",
+    )
+});
+
+/// Every definition a line makes: [`DEFINITION`]s and [`ARROW_DEFINITION`]s.
+fn definitions(line: &str) -> impl Iterator<Item = String> + '_ {
+    DEFINITION
+        .captures_iter(line)
+        .chain(ARROW_DEFINITION.captures_iter(line))
+        .map(|c| squash(&c[1]))
+}
+
 /// An assertion with its literals blanked: `assert.Contains(t, props, "page")` and
 /// `assert.Contains(t, props, "cursor")` check the same thing against another value.
 fn shape(line: &str) -> String {
@@ -437,14 +454,10 @@ pub fn tests_weakened(
         }
         for h in &f.hunks {
             for l in &h.removed {
-                for c in DEFINITION.captures_iter(&text(l)) {
-                    removed_defs.insert(squash(&c[1]));
-                }
+                removed_defs.extend(definitions(&text(l)));
             }
             for l in &h.added {
-                for c in DEFINITION.captures_iter(&text(l)) {
-                    added_defs.insert(squash(&c[1]));
-                }
+                added_defs.extend(definitions(&text(l)));
             }
         }
     }

@@ -417,6 +417,20 @@ fn replaces_result(op: &str, block: &str) -> bool {
         .is_some_and(|c| vars.contains(&&c[1]) && !c[1].to_ascii_lowercase().contains("err"))
 }
 
+/// JS/TS: a catch that gets the value another way (`catch { src = await getDataURL(file) }`):
+/// an assignment from a call, to a variable that is not the error, is a fallback, not a
+/// swallowed error.
+fn computes_another_way(block: &str) -> bool {
+    static_re!(
+        assign_call,
+        r"(?m)(?:^|[{;])\s*(?:(?:let|const|var)\s+)?([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?(?:new\s+)?[A-Za-z_$][\w$.]*\s*\("
+    );
+    assign_call().captures_iter(block).any(|c| {
+        let v = c[1].to_ascii_lowercase();
+        !v.contains("err") && v != "e" && v != "ex"
+    })
+}
+
 /// Where the error of an error block ends up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -1414,6 +1428,11 @@ impl Lang {
         if self == Lang::Go && replaces_result(&op, inner) {
             return out("fallback");
         }
+        if matches!(self, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
+            && computes_another_way(inner)
+        {
+            return out("fallback");
+        }
         if self == Lang::Python && benign_types && !inner.trim().is_empty() {
             // A specific, expected exception handled by other means (a message to the user).
             return out("fallback");
@@ -1783,6 +1802,17 @@ mod tests {
             "res, err := resource.New(ctx)",
             "{\n\t\tother = 1\n\t}"
         ));
+    }
+
+    #[test]
+    fn a_catch_that_gets_the_value_another_way_is_a_fallback() {
+        assert!(computes_another_way(
+            "{\n    objectURL = null;\n    imageSource = await getDataURL(file);\n  }"
+        ));
+        assert!(computes_another_way("{ const v = readCache(key); }"));
+        assert!(!computes_another_way("{ objectURL = null; }"));
+        assert!(!computes_another_way("{ err = wrap(e); }"));
+        assert!(!computes_another_way("{ }"));
     }
 
     #[test]

@@ -1608,3 +1608,33 @@ fn excluding_what_a_moved_configuration_did_not_check_is_not_relaxed() {
     // Without a listing of the tree, nothing can be told: relaxed.
     assert_eq!(relaxed_with(&files, &images).len(), 1);
 }
+
+#[test]
+fn a_test_removed_with_the_arrow_function_it_tested_goes_with_it() {
+    let t = modified(
+        "packages/utils/tests/geometry.test.ts",
+        &[],
+        &[
+            "  it(\"point on polygon\", () => {",
+            "    expect(pointOnPolygon(pointFrom(30, 10), poly)).toBe(true);",
+            "    expect(pointOnPolygon(pointFrom(30, 30), poly)).toBe(false);",
+            "  });",
+        ],
+    );
+    let code = modified(
+        "packages/math/src/polygon.ts",
+        &["export const polygonIncludesPoint = (p: Point) => true;"],
+        &["export const pointOnPolygon = <Point extends LocalPoint | GlobalPoint>("],
+    );
+    assert!(weakened(&[t.clone(), code]).is_empty());
+    assert_eq!(
+        weakened(&[t]).len(),
+        1,
+        "without the code change it is weakening"
+    );
+    assert_eq!(
+        definitions("export const load = async (x) => x").collect::<Vec<_>>(),
+        ["load"]
+    );
+    assert_eq!(definitions("const limit = 5;").count(), 0);
+}
