@@ -993,7 +993,10 @@ mod tests {
         let after = CI.replace("0aaccfd150d50ccaeb58ebd88d36e91967a5f35b # v5.4.0", "main");
         let c = run(".github/workflows/ci.yml", CI, &after);
         assert_eq!(kinds(&c), vec!["pin_weakened"], "{c:?}");
-        assert_eq!(c.changes[0].detail, "actions/setup-go 0aaccfd -> main");
+        assert_eq!(
+            c.changes[0].detail,
+            "actions/setup-go 0aaccfd (v5.4.0) -> main"
+        );
     }
 
     #[test]
