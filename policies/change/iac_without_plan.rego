@@ -4,13 +4,15 @@ package gate.change
 # unknown. Not in repositories that publish Terraform modules (no backend or cloud block
 # anywhere: there is no root configuration to plan), not for edits that change only
 # comments or whitespace, and not for provider or Terraform version constraints moved within a
-# major version in a `terraform {}` block (input.infra.version_moves: a plan shows nothing more).
+# major version in a `terraform {}` block (input.infra.version_moves: a plan shows nothing more),
+# nor for files whose change only adds or removes whole `variable` / `output` declarations or
+# removes applied `moved` blocks (input.infra.declarations_only: no resource changes).
 
 rules["GATE-CHG-002"] := {
 	"name": "Infrastructure changed without a plan",
 	"summary": "Terraform, Pulumi or CDK code changed and no --plan was given.",
 	"help": concat("\n", [
-		"**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan, in a repository with root configuration (a Terraform `backend` or `cloud` block, a Pulumi project or a CDK app). Repositories that only publish Terraform modules are not reported (they have nothing to plan), nor are edits of comments and whitespace, nor a file whose whole change moves `required_version` or provider `version` constraints in a `terraform {}` block within one major version (one minor for 0.x): no resource changes. A major provider bump, or a `version` of a resource or module, is still reported.",
+		"**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan, in a repository with root configuration (a Terraform `backend` or `cloud` block, a Pulumi project or a CDK app). Repositories that only publish Terraform modules are not reported (they have nothing to plan), nor are edits of comments and whitespace, nor a file whose whole change moves `required_version` or provider `version` constraints in a `terraform {}` block within one major version (one minor for 0.x), nor one whose change only adds or removes whole `variable` or `output` declarations or removes `moved` blocks a past apply carried out: no resource changes. A major provider bump, or a `version` of a resource or module, is still reported.",
 		"",
 		"**Why it matters:** a one-line change to infrastructure code can replace a database; only the plan shows it.",
 		"",
@@ -43,10 +45,15 @@ iac_files := [f |
 	plannable(f.path)
 	substantive(f)
 	not f.path in version_moves
+	not f.path in declarations_only
 ]
 
 # Files whose change only moves version constraints of the `terraform {}` block within a major.
 version_moves := {p | some p in object.get(input, ["infra", "version_moves"], [])}
+
+# Files whose change only adds or removes whole variable / output declarations or removes
+# applied `moved` blocks.
+declarations_only := {p | some p in object.get(input, ["infra", "declarations_only"], [])}
 
 iac := [f.path | some f in iac_files]
 

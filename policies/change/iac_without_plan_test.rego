@@ -57,3 +57,14 @@ test_version_moves_in_the_terraform_block_need_no_plan if {
 	j := object.union(change([bump], 0, false), {"infra": {"plans": [], "root_configuration": true, "version_moves": ["deploy/versions.tf"]}})
 	count(chg002(j)) == 0
 }
+
+test_declarations_only_need_no_plan if {
+	out := tf("deploy/outputs.tf", ["output \"arn\" {", "  value = module.b.arn", "}"], [])
+	res := tf("deploy/main.tf", ["resource \"aws_s3_bucket\" \"b\" {", "}"], [])
+	i := object.union(change([out, res], 0, false), {"infra": {"plans": [], "root_configuration": true, "declarations_only": ["deploy/outputs.tf"]}})
+	ws := chg002(i)
+	count(ws) == 1
+	ws[0].path == "deploy/main.tf"
+	j := object.union(change([out], 0, false), {"infra": {"plans": [], "root_configuration": true, "declarations_only": ["deploy/outputs.tf"]}})
+	count(chg002(j)) == 0
+}

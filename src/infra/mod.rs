@@ -209,6 +209,49 @@ pub struct InfraFacts {
     /// the diff does not (GATE-CHG-002 leaves them out). A major move can change a provider's
     /// defaults and is not one of them.
     pub version_moves: Vec<String>,
+    /// Changed Terraform files whose whole change adds or removes whole `variable` or
+    /// `output` declarations, or removes `moved` blocks (moves a past apply carried out),
+    /// besides blank and comment lines: no resource's configuration changes (GATE-CHG-002
+    /// leaves them out). A variable whose default changes, or a changed output, is not one.
+    pub declarations_only: Vec<String>,
+}
+
+/// Whether the whole change of a Terraform file adds or removes whole `variable` / `output`
+/// blocks, or removes whole `moved` blocks, and otherwise only blank or comment lines: `pre`
+/// and `post` are the file's text before and after.
+fn declarations_only(f: &crate::change::FileChange, pre: &str, post: &str) -> bool {
+    use std::collections::BTreeSet;
+    let trivial = |t: &[u8]| {
+        let t = String::from_utf8_lossy(t);
+        let t = t.trim();
+        t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with("//")
+            || t.starts_with("/*")
+            || t.starts_with('*')
+    };
+    // Every line of `lines` is trivial or inside a block of `kinds` whose lines all are in
+    // `lines`; and at least one such block.
+    let covered = |lines: &[&crate::change::Line], text: &str, kinds: &[&str]| {
+        let set: BTreeSet<u32> = lines.iter().map(|l| l.line).collect();
+        let blocks: Vec<(u32, u32)> = top_blocks(text)
+            .into_iter()
+            .filter(|(k, a, b)| kinds.contains(&k.as_str()) && (*a..=*b).all(|n| set.contains(&n)))
+            .map(|(_, a, b)| (a, b))
+            .collect();
+        let ok = lines
+            .iter()
+            .all(|l| trivial(&l.text) || blocks.iter().any(|&(a, b)| a <= l.line && l.line <= b));
+        (ok, !blocks.is_empty())
+    };
+    if f.binary || f.whole_file || f.hunks.is_empty() {
+        return false;
+    }
+    let added: Vec<&crate::change::Line> = f.hunks.iter().flat_map(|h| &h.added).collect();
+    let removed: Vec<&crate::change::Line> = f.hunks.iter().flat_map(|h| &h.removed).collect();
+    let (add_ok, add_any) = covered(&added, post, &["variable", "output"]);
+    let (rm_ok, rm_any) = covered(&removed, pre, &["variable", "output", "moved"]);
+    add_ok && rm_ok && (add_any || rm_any)
 }
 
 static VERSION_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -241,18 +284,35 @@ fn version_lines_only(f: &crate::change::FileChange) -> bool {
 }
 
 /// The line ranges (first, last; 1-based) of the top-level `terraform { ... }` blocks of a
-/// Terraform file: braces counted outside strings and comments.
+/// Terraform file.
 fn terraform_blocks(text: &str) -> Vec<(u32, u32)> {
+    top_blocks(text)
+        .into_iter()
+        .filter(|(kind, _, _)| kind == "terraform")
+        .map(|(_, a, b)| (a, b))
+        .collect()
+}
+
+/// The top-level blocks of a Terraform file: their type (`resource`, `variable`, `output`,
+/// `moved`, `terraform` ...) and line range (first, last; 1-based), braces counted outside
+/// strings and comments. A block is only recorded when its opening line names its type and
+/// labels before the `{` (`output "arn" {`), as `terraform fmt` writes them.
+fn top_blocks(text: &str) -> Vec<(String, u32, u32)> {
+    static HEAD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"^\s*([A-Za-z_][A-Za-z0-9_-]*)(\s+("[^"]*"|[A-Za-z_][A-Za-z0-9_-]*))*\s*\{"#,
+        )
+        .expect("static regex")
+    });
     let mut out = Vec::new();
     let mut depth = 0usize;
-    let mut open: Option<u32> = None;
+    let mut open: Option<(String, u32)> = None;
     let mut in_comment = false;
     for (i, line) in text.lines().enumerate() {
         let n = i as u32 + 1;
-        if depth == 0 && !in_comment && line.trim_start().starts_with("terraform") {
-            let rest = line.trim_start()["terraform".len()..].trim_start();
-            if rest.starts_with('{') {
-                open = Some(n);
+        if depth == 0 && !in_comment {
+            if let Some(c) = HEAD.captures(line) {
+                open = Some((c[1].to_string(), n));
             }
         }
         let (mut in_str, mut prev) = (false, ' ');
@@ -282,8 +342,8 @@ fn terraform_blocks(text: &str) -> Vec<(u32, u32)> {
             } else if c == '}' {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    if let Some(a) = open.take() {
-                        out.push((a, n));
+                    if let Some((kind, a)) = open.take() {
+                        out.push((kind, a, n));
                     }
                 }
             }
@@ -351,6 +411,23 @@ pub fn analyze(
             facts.root_configuration = cs.post.grep_any(pattern, specs)?;
         }
         for f in cs.files.iter().filter(|f| f.path.ends_with(".tf")) {
+            if !f.binary && !f.whole_file {
+                let read = |img: &crate::change::Snapshot, path: &str| -> Result<String> {
+                    Ok(String::from_utf8_lossy(&img.read(path)?.unwrap_or_default()).into_owned())
+                };
+                let post = match f.status {
+                    crate::change::FileStatus::Deleted => String::new(),
+                    _ => read(&cs.post, &f.path)?,
+                };
+                let pre = match f.status {
+                    crate::change::FileStatus::Added => String::new(),
+                    _ => read(&cs.pre, f.old_path.as_deref().unwrap_or(&f.path))?,
+                };
+                if declarations_only(f, &pre, &post) {
+                    facts.declarations_only.push(f.path.clone());
+                    continue;
+                }
+            }
             if version_lines_only(f) {
                 let post = cs.post.read(&f.path)?.unwrap_or_default();
                 let blocks = terraform_blocks(&String::from_utf8_lossy(&post));
@@ -788,5 +865,80 @@ resource "helm_release" "bootstrap" {
         assert!(!version_lines_only(&more));
         let added_only = edit("main.tf", 6, &[], &[r#"      version = "~> 7.44.0""#]);
         assert!(!version_lines_only(&added_only));
+    }
+
+    #[test]
+    fn whole_declarations_added_or_removed_need_no_plan() {
+        let pre = "variable \"region\" {\n  default = \"eu-west-2\"\n}\n\nmoved {\n  from = aws_s3_bucket.a\n  to   = module.b.aws_s3_bucket.this\n}\n\nresource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\n";
+        // An applied `moved` block removed (lines 4-8 of the pre-image, the blank line too).
+        let post = "variable \"region\" {\n  default = \"eu-west-2\"\n}\n\nresource \"aws_s3_bucket\" \"c\" {\n  bucket = \"c\"\n}\n";
+        let moved = edit(
+            "main.tf",
+            4,
+            &[
+                "",
+                "moved {",
+                "  from = aws_s3_bucket.a",
+                "  to   = module.b.aws_s3_bucket.this",
+                "}",
+            ],
+            &[],
+        );
+        assert!(declarations_only(&moved, pre, post));
+        // A new output appended (post-image lines 8-11).
+        let with_output = format!("{post}\noutput \"arn\" {{\n  value = aws_s3_bucket.c.arn\n}}\n");
+        let output = edit(
+            "main.tf",
+            8,
+            &[],
+            &["", "output \"arn\" {", "  value = aws_s3_bucket.c.arn", "}"],
+        );
+        assert!(declarations_only(&output, post, &with_output));
+        // A variable's default changed: resources that read it change.
+        let changed = post.replace("eu-west-2", "eu-west-1");
+        let default = edit(
+            "main.tf",
+            2,
+            &["  default = \"eu-west-2\""],
+            &["  default = \"eu-west-1\""],
+        );
+        assert!(!declarations_only(&default, post, &changed));
+        // A resource removed is a destroy a plan shows.
+        let no_resource = "variable \"region\" {\n  default = \"eu-west-2\"\n}\n";
+        let destroy = edit(
+            "main.tf",
+            4,
+            &[
+                "",
+                "resource \"aws_s3_bucket\" \"c\" {",
+                "  bucket = \"c\"",
+                "}",
+            ],
+            &[],
+        );
+        assert!(!declarations_only(&destroy, post, no_resource));
+        // An added `moved` block is a move a plan must confirm.
+        let add_moved = edit(
+            "main.tf",
+            4,
+            &[],
+            &[
+                "",
+                "moved {",
+                "  from = aws_s3_bucket.a",
+                "  to   = module.b.aws_s3_bucket.this",
+                "}",
+            ],
+        );
+        assert!(!declarations_only(&add_moved, post, pre));
+        // Part of an output edited (its value) is not a whole declaration.
+        let edited = with_output.replace("aws_s3_bucket.c.arn", "aws_s3_bucket.c.id");
+        let value = edit(
+            "main.tf",
+            10,
+            &["  value = aws_s3_bucket.c.arn"],
+            &["  value = aws_s3_bucket.c.id"],
+        );
+        assert!(!declarations_only(&value, &with_output, &edited));
     }
 }
