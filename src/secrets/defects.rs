@@ -141,6 +141,22 @@ fn firebase_web_keys_are_public_identifiers() {
     );
 }
 
+/// The Google API keys of the Firebase Android SDK's tests (which apps copy into theirs) are
+/// published examples: marked, not reported as leaks. Another key of the same format is.
+#[test]
+fn firebase_sdk_test_keys_are_examples() {
+    let s = scanner();
+    for text in [
+        "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+        "apiKey = \"AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw\"",
+    ] {
+        let found = s.scan(text.as_bytes());
+        assert!(!found.is_empty(), "seen: {text}");
+        assert!(found.iter().all(|c| c.allowlisted), "an example: {text}");
+    }
+    assert_found(&s, &["key = AIzaSyQ7vK2mT9xLp4Wn8Rb3Hc6Jd1Fg5Zs0Ea_"]);
+}
+
 /// A name that says the value is made up (`FAKE_`, `nonMatching`, `invalid`) is a test's
 /// fixture, not a credential; a provider whose name starts like one still counts.
 #[test]
