@@ -141,6 +141,38 @@ fn firebase_web_keys_are_public_identifiers() {
     );
 }
 
+/// The Google API keys of the Firebase Android SDK's tests (which apps copy into theirs) are
+/// published examples: marked, not reported as leaks. Another key of the same format is.
+#[test]
+fn firebase_sdk_test_keys_are_examples() {
+    let s = scanner();
+    for text in [
+        "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+        "apiKey = \"AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw\"",
+    ] {
+        let found = s.scan(text.as_bytes());
+        assert!(!found.is_empty(), "seen: {text}");
+        assert!(found.iter().all(|c| c.allowlisted), "an example: {text}");
+    }
+    assert_found(&s, &["key = AIzaSyQ7vK2mT9xLp4Wn8Rb3Hc6Jd1Fg5Zs0Ea_"]);
+}
+
+/// A provider's prefix is part of its format, in its case: a lower-case `key-…` value is no
+/// malformed Telnyx `KEY…` key. And a value another provider's prefixed format takes as
+/// written (`live_` + 35 hex, Lob's) is no malformed key of a provider sharing the prefix
+/// (Mollie's `live_` + 30): the generic guess stands.
+#[test]
+fn prefix_vetoes_read_the_prefix_as_written() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "salesblink token = 'key-Qw7rT2mZ9xKp4LvB8nHc3JdF6gS1aYeU5oRi0WtN7bMq2zXk9PjV4sGh8LcD3fA1'",
+            "token = 'live_8c41e07d9b2a5f63e18d7c04b95a2e6f31d'",
+        ],
+    );
+}
+
 /// A name that says the value is made up (`FAKE_`, `nonMatching`, `invalid`) is a test's
 /// fixture, not a credential; a provider whose name starts like one still counts.
 #[test]

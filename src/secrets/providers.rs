@@ -9,7 +9,8 @@
 //! floor and sample tests instead of a hand-written regex each.
 //!
 //! A line is `id | Name | keywords | shape [| options]`:
-//! - `keywords`: space-separated lower-case literals (`-`: none). For a contextual shape they
+//! - `keywords`: space-separated lower-case literals (`-`: none; `%s` is a space inside one,
+//!   `new%srelic`). For a contextual shape they
 //!   are what must be near the value; for a self-identifying one they are only the prefilter
 //!   (default: the shape's literal prefix).
 //! - `shape`: a regex over the value (ASCII, on bytes) with these classes spelled short:
@@ -210,7 +211,11 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
     let mut kws: Vec<String> = if keywords == "-" {
         Vec::new()
     } else {
-        keywords.split_whitespace().map(str::to_string).collect()
+        // `%s` stands for a space: products named in two words (`new relic`).
+        keywords
+            .split_whitespace()
+            .map(|k| k.replace("%s", " "))
+            .collect()
     };
     if anywhere && kws.is_empty() {
         // The prefilter of a self-identifying shape is its own prefix, unless keywords are

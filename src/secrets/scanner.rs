@@ -99,6 +99,29 @@ struct Alt {
     max: Option<usize>,
     /// The alternative, anchored at both ends.
     exact: Regex,
+    /// The literal text the alternative starts with, as written (`KEY` of `KEY%b64u{55}`;
+    /// `live`, `test` of `(live|test)_%hex{35}`); empty when it starts with a class.
+    heads: Vec<Vec<u8>>,
+}
+
+/// The literal texts a pattern starts with: one per branch of a leading alternation of
+/// literals, none when it starts with a class or a repetition.
+fn literal_heads(h: &regex_syntax::hir::Hir) -> Vec<Vec<u8>> {
+    use regex_syntax::hir::HirKind;
+    match h.kind() {
+        HirKind::Literal(l) => vec![l.0.to_vec()],
+        HirKind::Capture(c) => literal_heads(&c.sub),
+        HirKind::Concat(v) => v.first().map(literal_heads).unwrap_or_default(),
+        HirKind::Alternation(v) => {
+            let heads: Vec<Vec<Vec<u8>>> = v.iter().map(literal_heads).collect();
+            if heads.iter().all(|h| !h.is_empty()) {
+                heads.into_iter().flatten().collect()
+            } else {
+                Vec::new()
+            }
+        }
+        _ => Vec::new(),
+    }
 }
 
 impl Alt {
@@ -110,6 +133,7 @@ impl Alt {
         bytes(h, &mut alphabet);
         Some(Alt {
             alphabet,
+            heads: literal_heads(h),
             min: h.properties().minimum_len()?,
             max: h.properties().maximum_len(),
             exact: regex::bytes::RegexBuilder::new(&format!("^(?:{h})$"))
@@ -201,6 +225,27 @@ impl Shape {
         })
     }
 
+    /// Whether `v` starts with the format's own prefix as the provider writes it. Keywords
+    /// are matched in any case, but a prefix is part of the format: `key-…` is no Telnyx
+    /// `KEY…` key. A format with an alternative that starts with a class, or with a prefix
+    /// shorter than `n` characters (the keyword's length), does not tell.
+    fn prefix_written(&self, v: &[u8], n: usize) -> bool {
+        self.alts.iter().any(|a| {
+            a.heads.is_empty()
+                || a.heads
+                    .iter()
+                    .any(|h| h.len() < n || v.starts_with(&h[..n]))
+        })
+    }
+
+    /// Whether an alternative of this format that starts with a literal prefix of 3+
+    /// characters takes `v` as written.
+    fn takes_prefixed(&self, v: &[u8]) -> bool {
+        self.alts.iter().any(|a| {
+            a.heads.iter().any(|h| h.len() >= 3 && v.starts_with(h)) && a.exact.is_match(v)
+        })
+    }
+
     /// Written in the format's alphabet (at most one character in ten outside it, at least
     /// two allowed) at a length that is off: a typo, a truncated or padded key, a
     /// placeholder of the right kind. How far off depends on what ties the value to the
@@ -262,6 +307,28 @@ const KNOWN_EXAMPLES: &[&str] = &[
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    // Google API keys of the Firebase Android SDK's own tests and sample configurations
+    // (github.com/firebase/firebase-android-sdk: FirebaseInstallationsTest, FirebaseAppTest,
+    // MessagingTestHelper, FirebasePerformanceTest, the data connect demo's
+    // google-services.json, ...), copied into countless apps' tests. gitleaks allowlists
+    // the same values for that reason (its gcp-api-key rule); Google documents Firebase
+    // keys as project identifiers, not secrets.
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567",
+    "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs",
+    "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU",
+    "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0",
+    "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c",
+    "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4",
+    "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM",
+    "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ",
+    "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU",
+    "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw",
+    "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
 ];
 
 /// Values that stand for "a password goes here" in docs and local setups.
@@ -395,6 +462,9 @@ impl Scanner {
                 k.len() >= 3
                     && c.secret.len() > k.len()
                     && c.secret[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+                    && self
+                        .shape(r)
+                        .is_none_or(|s| s.prefix_written(&c.secret, k.len()))
             });
         let placed = by_prefix || in_zones(zones, c.start);
         if placed && self.rules[c.rule].yields {
@@ -404,6 +474,23 @@ impl Scanner {
             && self
                 .shape(r)
                 .is_some_and(|s| s.near_miss(&c.secret, by_prefix))
+            && !(by_prefix && self.another_format_takes(r, &c.secret))
+    }
+
+    /// Whether a format of another rule, one that starts with a literal prefix, takes `v` as
+    /// written: then `v` is no malformed key of `r` for sharing its prefix (`live_` + 35 hex
+    /// is a Lob key, not a Mollie `live_` key five characters long), and the generic guess
+    /// stands on its own. Only rules whose pattern holds `v`'s first three bytes are read.
+    fn another_format_takes(&self, r: usize, v: &[u8]) -> bool {
+        let Some(head) = v.get(..3).and_then(|h| std::str::from_utf8(h).ok()) else {
+            return false;
+        };
+        self.rules.iter().enumerate().any(|(o, rule)| {
+            o != r
+                && rule.confidence != "low"
+                && rule.regex.contains(head)
+                && self.shape(o).is_some_and(|s| s.takes_prefixed(v))
+        })
     }
 
     /// Marks values matching any of `patterns` as examples.
