@@ -28,7 +28,9 @@ fn base64_keeping(input: &[u8], keep: impl Fn(u8) -> bool) -> Option<Vec<u8>> {
     if body.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    // Allocated at the first byte kept: most runs a scan tries are not text, and say so in
+    // their first bytes.
+    let mut out = Vec::new();
     let (mut acc, mut bits) = (0u32, 0u32);
     for &b in body {
         acc = (acc << 6) | u32::from(sextet(b)?);
@@ -38,6 +40,9 @@ fn base64_keeping(input: &[u8], keep: impl Fn(u8) -> bool) -> Option<Vec<u8>> {
             let byte = ((acc >> bits) & 0xff) as u8;
             if !keep(byte) {
                 return None;
+            }
+            if out.capacity() == 0 {
+                out.reserve_exact(body.len() * 3 / 4);
             }
             out.push(byte);
         }

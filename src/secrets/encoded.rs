@@ -153,21 +153,21 @@ impl Layer {
         let in_alphabet = |i: usize| BASE64_BYTE[usize::from(parent[i])];
         // The maximal runs of alphabet bytes at least `shortest` long. Invariant: `i` is 0 or
         // follows a byte outside the alphabet, so a run starting in `i..=j` (j = i+shortest-1)
-        // that is long enough covers `j`: when `parent[j]` is outside the alphabet, none
-        // does, and the search jumps past `j` without reading the bytes between (most words
-        // of source text are shorter than a run worth decoding). `=` is not in the alphabet.
+        // that is long enough covers `j`, and one starting at `i` starts there (a maximal
+        // run); most words of source text are shorter than a run worth decoding, so most of
+        // their bytes are never read. `=` is not in the alphabet.
         let shortest = MIN_BASE64.min(MIN_HEX);
         let mut i = 0;
         while i + shortest <= n {
             let j = i + shortest - 1;
-            if !in_alphabet(j) {
-                i = j + 1;
+            // Read back from `j`: at a byte outside the alphabet, no long enough run starts
+            // at or before it, so the next candidate start is just after it (the bytes up to
+            // `j` are not read again: the next `j` is further on).
+            if let Some(k) = (i..=j).rev().find(|&k| !in_alphabet(k)) {
+                i = k + 1;
                 continue;
             }
-            let mut start = j;
-            while start > i && in_alphabet(start - 1) {
-                start -= 1;
-            }
+            let start = i;
             let mut body = j + 1;
             while body < n && in_alphabet(body) {
                 body += 1;
@@ -217,30 +217,33 @@ impl Layer {
     /// Decodes the hex runs of a base64-alphabet run at `at`; whether the run is hex whole
     /// (then it is not base64: a hash, an id).
     fn hex_runs(&mut self, run: &[u8], at: usize) -> bool {
-        let mut whole = false;
+        let hex_at = |i: usize| run[i].is_ascii_hexdigit();
+        // Most runs are words: their first letter past `f` answers.
+        let whole = run.iter().all(u8::is_ascii_hexdigit);
+        // The maximal hex runs of at least MIN_HEX digits, found as `Layer::of` finds its
+        // runs: `i` is 0 or follows a byte that is not a hex digit.
         let mut i = 0;
-        while i < run.len() {
-            if !run[i].is_ascii_hexdigit() {
-                i += 1;
+        while i + MIN_HEX <= run.len() {
+            let j = i + MIN_HEX - 1;
+            if let Some(k) = (i..=j).rev().find(|&k| !hex_at(k)) {
+                i = k + 1;
                 continue;
             }
             let s = i;
-            while i < run.len() && run[i].is_ascii_hexdigit() {
+            i = j + 1;
+            while i < run.len() && hex_at(i) {
                 i += 1;
             }
-            whole = s == 0 && i == run.len();
             let hex = &run[s..i];
-            if hex.len() >= MIN_HEX {
-                // An odd run may be a hex string after a letter (`x6768…`).
-                let skip = hex.len() % 2;
-                if let Some(text) = decode::hex_text(&hex[skip..]) {
-                    self.push(
-                        &text,
-                        (at + s + skip, hex.len() - skip),
-                        Encoding::Hex,
-                        Vec::new(),
-                    );
-                }
+            // An odd run may be a hex string after a letter (`x6768…`).
+            let skip = hex.len() % 2;
+            if let Some(text) = decode::hex_text(&hex[skip..]) {
+                self.push(
+                    &text,
+                    (at + s + skip, hex.len() - skip),
+                    Encoding::Hex,
+                    Vec::new(),
+                );
             }
         }
         whole

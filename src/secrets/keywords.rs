@@ -9,6 +9,13 @@
 //!
 //! Matches are reported overlapping (every keyword ending at every position), so a keyword
 //! inside a longer one (`token` in `token:`) is never hidden.
+//!
+//! The table's length is a power of two, 2M: the states that end no keyword have ids below M,
+//! those that end one ids from M (the table has a gap between them). So one bit tells a match
+//! state, and one OR of the four lanes' states tells whether any lane is in one; and an index
+//! masked with the table's length needs no bounds check (the catalog's table, a few hundred
+//! thousand entries, has a fixed-size type; a larger user catalog takes a slice, checked).
+//! Both cut the loop from ~9.5 to ~6 instructions a byte (callgrind, crate sources).
 
 use std::collections::VecDeque;
 
@@ -20,10 +27,9 @@ pub struct Keywords {
     class: [u8; 256],
     stride: usize,
     /// Transitions, indexed by premultiplied state id plus class, giving premultiplied ids.
+    /// Its length is a power of two, twice the id of the first match state (module comment).
     table: Vec<u32>,
-    /// States at or above this premultiplied id end at least one keyword.
-    match_from: u32,
-    /// For each match state (index `id / stride - first match state`), the keywords it ends.
+    /// For each match state (index `(id - table.len() / 2) / stride`), the keywords it ends.
     outputs: Vec<Vec<u32>>,
     /// Keyword lengths, by keyword index.
     lens: Vec<usize>,
@@ -100,11 +106,20 @@ impl Keywords {
         for (new, &old) in order.iter().enumerate() {
             id[old] = new;
         }
-        let mut table = vec![0u32; n * stride];
+        // Non-match rows from 0, match rows from `half`: one bit tells a match state.
+        let region = (first_match * stride).max((n - first_match) * stride);
+        let half = region.next_power_of_two().max(MIN_TABLE / 2);
+        let layout = Layout {
+            stride,
+            first_match,
+            half,
+        };
+        let mut table = vec![0u32; 2 * half];
         let mut outputs = vec![Vec::new(); n - first_match];
         for &old in &order {
+            let row = layout.id(id[old])?;
             for c in 0..stride {
-                table[id[old] * stride + c] = premultiplied(id[next[old][c]], stride)?;
+                table[row as usize + c] = layout.id(id[next[old][c]])?;
             }
             if id[old] >= first_match {
                 let mut o = std::mem::take(&mut out[old]);
@@ -117,7 +132,6 @@ impl Keywords {
             class,
             stride,
             table,
-            match_from: premultiplied(first_match, stride)?,
             outputs,
             lens: lower.iter().map(Vec::len).collect(),
             max_len: lower.iter().map(Vec::len).max().unwrap_or(0),
@@ -126,21 +140,44 @@ impl Keywords {
 
     /// Every occurrence in `hay`, as `(start, end, keyword)`, sorted by end then keyword.
     pub fn find_all(&self, hay: &[u8]) -> Vec<(usize, usize, usize)> {
+        // The sizes a catalog's table takes (the built-in one: 2^19 entries); past them, a
+        // slice with checked indexing.
+        let t = &self.table[..];
+        if let Ok(t) = <&[u32; 1 << 16]>::try_from(t) {
+            return self.find_in(t, hay);
+        }
+        if let Ok(t) = <&[u32; 1 << 17]>::try_from(t) {
+            return self.find_in(t, hay);
+        }
+        if let Ok(t) = <&[u32; 1 << 18]>::try_from(t) {
+            return self.find_in(t, hay);
+        }
+        if let Ok(t) = <&[u32; 1 << 19]>::try_from(t) {
+            return self.find_in(t, hay);
+        }
+        if let Ok(t) = <&[u32; 1 << 20]>::try_from(t) {
+            return self.find_in(t, hay);
+        }
+        self.find_in(t, hay)
+    }
+
+    fn find_in<T: Table + ?Sized>(&self, t: &T, hay: &[u8]) -> Vec<(usize, usize, usize)> {
         let mut hits = Vec::new();
         if self.lens.is_empty() {
             return hits;
         }
         let n = hay.len();
+        let matching = t.match_bit();
         // Each lane starts `max_len` bytes before its part (the state after max_len bytes no
         // longer depends on where the walk began) and reports only matches ending in its part.
         if n < LANES * (self.max_len + 64) {
-            self.walk(hay, 0, (0, 0, n), &mut hits);
+            self.walk(t, hay, 0, (0, 0, n), &mut hits);
         } else {
             let part = n / LANES;
             let mut state = [0u32; LANES];
             for (lane, st) in state.iter_mut().enumerate().skip(1) {
                 let start = lane * part;
-                *st = self.walk(hay, 0, (start - self.max_len, start, start), &mut hits);
+                *st = self.walk(t, hay, 0, (start - self.max_len, start, start), &mut hits);
             }
             let [mut s0, mut s1, mut s2, mut s3] = state;
             let (h0, rest) = hay.split_at(part);
@@ -148,17 +185,17 @@ impl Keywords {
             let (h2, rest) = rest.split_at(part);
             let h3 = &rest[..part];
             for (i, (((&b0, &b1), &b2), &b3)) in h0.iter().zip(h1).zip(h2).zip(h3).enumerate() {
-                s0 = self.step(s0, b0);
-                s1 = self.step(s1, b1);
-                s2 = self.step(s2, b2);
-                s3 = self.step(s3, b3);
-                if s0.max(s1).max(s2).max(s3) >= self.match_from {
-                    self.emit_lanes(&mut hits, part, i, [s0, s1, s2, s3]);
+                s0 = self.step(t, s0, b0);
+                s1 = self.step(t, s1, b1);
+                s2 = self.step(t, s2, b2);
+                s3 = self.step(t, s3, b3);
+                if (s0 | s1 | s2 | s3) & matching != 0 {
+                    self.emit_lanes(&mut hits, matching, part, i, [s0, s1, s2, s3]);
                 }
             }
             // The last part takes the remainder of the division.
             let end = LANES * part;
-            self.walk(hay, s3, (end, end, n), &mut hits);
+            self.walk(t, hay, s3, (end, end, n), &mut hits);
             hits.sort_unstable_by_key(|&(_, end, k)| (end, k));
         }
         hits
@@ -166,8 +203,8 @@ impl Keywords {
 
     /// Records the keywords ended by match state `state` at `end`.
     #[inline(never)]
-    fn emit(&self, hits: &mut Vec<(usize, usize, usize)>, end: usize, state: u32) {
-        let idx = (state as usize) / self.stride - (self.match_from as usize) / self.stride;
+    fn emit(&self, hits: &mut Vec<(usize, usize, usize)>, matching: u32, end: usize, state: u32) {
+        let idx = ((state - matching) as usize) / self.stride;
         for &k in &self.outputs[idx] {
             let k = k as usize;
             hits.push((end - self.lens[k], end, k));
@@ -179,46 +216,102 @@ impl Keywords {
     fn emit_lanes(
         &self,
         hits: &mut Vec<(usize, usize, usize)>,
+        matching: u32,
         part: usize,
         i: usize,
         states: [u32; LANES],
     ) {
         for (lane, s) in states.into_iter().enumerate() {
-            if s >= self.match_from {
-                self.emit(hits, lane * part + i + 1, s);
+            if s & matching != 0 {
+                self.emit(hits, matching, lane * part + i + 1, s);
             }
         }
     }
 
     #[inline(always)]
-    fn step(&self, state: u32, byte: u8) -> u32 {
-        self.table[state as usize + usize::from(self.class[usize::from(byte)])]
+    fn step<T: Table + ?Sized>(&self, t: &T, state: u32, byte: u8) -> u32 {
+        t.at(state as usize + usize::from(self.class[usize::from(byte)]))
     }
 
     /// Walks `hay[from..to]` from `state`, reporting matches that end after `quiet`, and
     /// returns the state it ends in.
-    fn walk(
+    fn walk<T: Table + ?Sized>(
         &self,
+        t: &T,
         hay: &[u8],
         mut state: u32,
         (from, quiet, to): (usize, usize, usize),
         hits: &mut Vec<(usize, usize, usize)>,
     ) -> u32 {
+        let matching = t.match_bit();
         for (i, &b) in hay[from..to].iter().enumerate() {
-            state = self.step(state, b);
-            if state >= self.match_from && from + i + 1 > quiet {
-                self.emit(hits, from + i + 1, state);
+            state = self.step(t, state, b);
+            if state & matching != 0 && from + i + 1 > quiet {
+                self.emit(hits, matching, from + i + 1, state);
             }
         }
         state
     }
 }
 
-fn premultiplied(state: usize, stride: usize) -> anyhow::Result<u32> {
-    // The catalog's automaton has ~1,500 states of ~45 classes; a user catalog would need
-    // tens of millions of keyword bytes to overflow.
-    u32::try_from(state * stride)
-        .map_err(|_| anyhow::anyhow!("secret rule keywords: too many to build one automaton"))
+/// Smallest table (entries): the fixed-size types of [`Keywords::find_all`] start there.
+const MIN_TABLE: usize = 1 << 16;
+
+/// Where the rows of the automaton's states go in the table.
+struct Layout {
+    stride: usize,
+    first_match: usize,
+    /// Half the table's length: the first match state's row.
+    half: usize,
+}
+
+impl Layout {
+    /// The premultiplied id (row offset) of state `state` (numbered match states last).
+    fn id(&self, state: usize) -> anyhow::Result<u32> {
+        let row = if state < self.first_match {
+            state * self.stride
+        } else {
+            self.half + (state - self.first_match) * self.stride
+        };
+        // The catalog's automaton has ~6,000 states of ~50 classes; a user catalog would need
+        // tens of millions of keyword bytes to overflow.
+        u32::try_from(row)
+            .ok()
+            .filter(|_| u32::try_from(2 * self.half).is_ok())
+            .ok_or_else(|| anyhow::anyhow!("secret rule keywords: too many to build one automaton"))
+    }
+}
+
+/// The transition table, indexed with the index masked to its length (a power of two): for
+/// a fixed-size array the compiler then drops the bounds check.
+trait Table {
+    fn at(&self, i: usize) -> u32;
+    /// The bit set in the ids of match states (half the length).
+    fn match_bit(&self) -> u32;
+}
+
+impl<const N: usize> Table for [u32; N] {
+    #[inline(always)]
+    fn at(&self, i: usize) -> u32 {
+        self[i & (N - 1)]
+    }
+
+    fn match_bit(&self) -> u32 {
+        // N is at most 2^20 here.
+        (N / 2) as u32
+    }
+}
+
+impl Table for [u32] {
+    #[inline(always)]
+    fn at(&self, i: usize) -> u32 {
+        self[i & (self.len() - 1)]
+    }
+
+    fn match_bit(&self) -> u32 {
+        // The layout checked that the length fits in u32.
+        (self.len() / 2) as u32
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +354,35 @@ mod tests {
             Keywords::new(&kws).expect("builds").find_all(&hay),
             naive(&kws, &hay)
         );
+    }
+
+    #[test]
+    fn a_catalog_past_the_fixed_sizes_is_read_through_a_slice() {
+        // 4,000 keywords of 8 letters and digits: over 2^20 table entries.
+        let mut x = 0x2545_f491_u64;
+        let mut kws = Vec::new();
+        for _ in 0..4000 {
+            let mut k = String::new();
+            for _ in 0..8 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                k.push(char::from(
+                    b"abcdefghijklmnopqrstuvwxyz0123456789"[(x % 36) as usize],
+                ));
+            }
+            kws.push(k);
+        }
+        let automaton = Keywords::new(&kws).expect("builds");
+        assert!(automaton.table.len() > 1 << 20);
+        let mut hay = Vec::new();
+        for (i, k) in kws.iter().enumerate().step_by(97) {
+            hay.extend_from_slice(format!("{i} = {}{k} ", &k[3..]).to_uppercase().as_bytes());
+        }
+        let refs: Vec<&str> = kws.iter().map(String::as_str).collect();
+        let found = automaton.find_all(&hay);
+        assert!(found.len() >= 40);
+        assert_eq!(found, naive(&refs, &hay));
     }
 
     proptest! {

@@ -117,11 +117,13 @@ pub fn scan_change(
 ) -> (Vec<SecretFact>, Vec<InputError>) {
     let post = cs.post.clone();
     let pre = cs.pre.clone();
+    // Each worker's run of files checks the directories on their way once (`CheckedDirs`).
     let found: Vec<Result<Vec<SecretFact>, InputError>> = cs
         .files
         .par_iter_mut()
-        .map(|f| {
-            scan_file(f, &post, &pre, scanner, paths).map_err(|e| InputError::new(&f.path, &e))
+        .map_init(change::CheckedDirs::default, |dirs, f| {
+            scan_file(f, &post, &pre, scanner, paths, dirs)
+                .map_err(|e| InputError::new(&f.path, &e))
         })
         .collect();
     let mut secrets = Vec::new();
@@ -244,6 +246,7 @@ fn scan_file(
     pre: &Snapshot,
     scanner: &Scanner,
     paths: &PathRules,
+    dirs: &mut change::CheckedDirs,
 ) -> Result<Vec<SecretFact>> {
     if f.binary {
         return Ok(Vec::new());
@@ -256,7 +259,7 @@ fn scan_file(
                 f.path
             );
         };
-        return scan_whole_file(f, root, scanner, paths);
+        return scan_whole_file(f, root, scanner, paths, dirs);
     }
     // The added lines, one after the other, and the line number of each.
     let buf = f.added_text();
@@ -294,13 +297,14 @@ fn scan_whole_file(
     root: &Path,
     scanner: &Scanner,
     paths: &PathRules,
+    dirs: &mut change::CheckedDirs,
 ) -> Result<Vec<SecretFact>> {
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     BUF.with(|cell| {
         let mut buf = cell.borrow_mut();
-        match change::read_inside_into(root, &f.path, MAX_WHOLE_FILE, &mut buf)? {
+        match change::read_inside_checked(root, &f.path, MAX_WHOLE_FILE, &mut buf, dirs)? {
             change::WorkTreeRead::Read => {}
             change::WorkTreeRead::TooLarge => {
                 let size =
