@@ -411,7 +411,21 @@ pub fn analyze(
             facts.root_configuration = cs.post.grep_any(pattern, specs)?;
         }
         for f in cs.files.iter().filter(|f| f.path.ends_with(".tf")) {
-            if !f.binary && !f.whole_file {
+            // Only a change that opens a declaration block can be declarations-only: the
+            // images are read (two blob reads) for those files alone.
+            let opens_declaration = || {
+                f.hunks
+                    .iter()
+                    .flat_map(|h| h.added.iter().chain(&h.removed))
+                    .any(|l| {
+                        let t = String::from_utf8_lossy(&l.text);
+                        let t = t.trim_start();
+                        ["variable", "output", "moved"]
+                            .iter()
+                            .any(|k| t.starts_with(k))
+                    })
+            };
+            if !f.binary && !f.whole_file && opens_declaration() {
                 let read = |img: &crate::change::Snapshot, path: &str| -> Result<String> {
                     Ok(String::from_utf8_lossy(&img.read(path)?.unwrap_or_default()).into_owned())
                 };
