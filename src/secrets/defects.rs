@@ -462,3 +462,36 @@ fn unprefixed_and_legacy_provider_formats_are_found() {
         &["sha256: 670d7b5fc9ab88681f8e06bc122a7c27aed32a3270e48c4a79bd9bac59320dc1"],
     );
 }
+
+/// A token after an auth scheme inside a quoted assignment (`"Bearer <token>"`) is the
+/// credential; a template after the scheme is not.
+#[test]
+fn scheme_prefixed_tokens_in_assignments_are_found() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "chatbot_auth_token: \"Bearer 7kQ2xV9tPl4Rw8_Yb3Nk5Hd1sF6gJ0eQ\"",
+            "apiToken := \"Token q7Lm2Xz9Tp4Rw8Yb3Nk5Hd1sF\"",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            "auth_token: \"Bearer ${AUTH_TOKEN}\"",
+            "auth_token: \"Bearer <token>\"",
+        ],
+    );
+}
+
+/// A connection URL's authority needs a host after `@`: `user:pass@?host` is broken, not a
+/// leaked password.
+#[test]
+fn database_urls_without_a_host_are_not_credentials() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &["rabbitmq = 'amqps://svc:Hx3vR7kq@?abbit.internal:5672/vhost'"],
+    );
+    assert_found(&s, &["amqps://svc:Hx3vR7kq@rabbit.internal:5672/vhost"]);
+}
