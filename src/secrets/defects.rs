@@ -463,6 +463,83 @@ fn unprefixed_and_legacy_provider_formats_are_found() {
     );
 }
 
+/// A prefixed token followed by a joiner and more token characters is a piece of a broken
+/// value, not the token as issued; so is a value whose quoted string opens with a joiner. A
+/// URL fragment (`#…`) after a self-identifying value still ends it.
+#[test]
+fn prefixed_pieces_of_broken_values_are_not_tokens() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "slack token - 'xoxa-49217360588?31875064297c'",
+            "mrticktock key = 'user.name@mail.test' url = '?Vq7Lm2Xz9Tp4Rw8Yb3Nk'",
+        ],
+    );
+    assert_found(
+        &s,
+        &[
+            "SLACK_TOKEN=xoxa-49217360588-31875064297c",
+            "http://d41be7c9:7ac3f05e@enterprise.contribsys.com#install",
+        ],
+    );
+}
+
+/// Documentation that elides a token (`…`, `...`) shows where it goes, not the token.
+#[test]
+fn elided_values_are_not_credentials() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &["\"refresh_token\": \"0.AXEAq7Lm2Xz9Tp4Rw8Yb3Nk5Hd1sF6gJ0eQ-Vc.AgABAAEAAA8mWq...\""],
+    );
+    assert_found(
+        &s,
+        &["\"refresh_token\": \"0.AXEAq7Lm2Xz9Tp4Rw8Yb3Nk5Hd1sF6gJ0eQ-Vc.AgABAAEAAA8mWq\""],
+    );
+}
+
+/// A value that spells out the name it is assigned to describes what goes there; a value
+/// that merely shares a short word with its name is still a credential.
+#[test]
+fn values_that_spell_out_their_name_are_descriptions() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "AccountName=logs;AccountKey=theaccountkeyasbase64text;EndpointSuffix=core.windows.net",
+            "pub const MSV1_0_SUPPLEMENTAL_CREDENTIAL_KEY: PCSTR = MSV1_0_SUPPLEMENTAL_CREDENTIAL_KEY_A;",
+        ],
+    );
+    assert_found(&s, &["api_key = \"apiq7Lm2Xz9Tp4Rw8Yb3Nk5Hd\""]);
+}
+
+/// A value written with the provider's own prefix is that provider's at any length short
+/// of its format: cut to a few characters, it is a malformed key, not a generic secret.
+#[test]
+fn short_values_with_a_providers_prefix_are_malformed_keys() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "token := \"duffel_test_q7Lm2X\"",
+            "\"token3\": \"xoxp-4821-9053-7716-7be2a90c3d5f18e6a4c0b9d27f3e85a1\"",
+        ],
+    );
+}
+
+/// A value of the length and alphabet of one of the provider's formats is not vetoed as a
+/// malformed key of another of its formats: 64 characters beside `artifactory` fit JFrog's
+/// identity token, whatever the 73-character API key says.
+#[test]
+fn a_sibling_format_of_the_value_s_length_keeps_the_guess() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &["artifactory_ref_token = \"cmVmd7kq2xv9tpl4rw8yb3nk5hd1sf6gj0equ2zm7xc4vb8nw3ry6tk1ps9ld5fh\""],
+    );
+}
+
 /// A token after an auth scheme inside a quoted assignment (`"Bearer <token>"`) is the
 /// credential; a template after the scheme is not.
 #[test]

@@ -150,7 +150,7 @@ impl Alt {
             .filter(|&&b| !self.alphabet[usize::from(b)])
             .count();
         let length_close = if by_prefix {
-            v.len() * 2 >= self.min && self.max.is_none_or(|m| v.len() <= 2 * m + 8)
+            self.max.is_none_or(|m| v.len() <= 2 * m + 8)
         } else {
             v.len() + (self.min / 5).max(2) >= self.min
                 && self.max.is_none_or(|m| v.len() <= m + (m / 5).max(2))
@@ -238,6 +238,22 @@ impl Shape {
         })
     }
 
+    /// Whether `v`, made of token characters only, has the length of one of this format's
+    /// alternatives, its literal prefix if it has one and, but for one character in ten (two
+    /// at least), its alphabet: a value this format would call another credential of the
+    /// same length, not a typo.
+    fn fits_length(&self, v: &[u8]) -> bool {
+        v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+            && self.alts.iter().any(|a| {
+                (a.heads.is_empty() || a.heads.iter().any(|h| v.starts_with(h)))
+                    && v.len() >= a.min
+                    && a.max.is_none_or(|m| v.len() <= m)
+                    && v.iter().filter(|&&b| !a.alphabet[usize::from(b)]).count()
+                        <= (v.len() / 10).max(2)
+            })
+    }
+
     /// Whether an alternative of this format that starts with a literal prefix of 3+
     /// characters takes `v` as written.
     fn takes_prefixed(&self, v: &[u8]) -> bool {
@@ -250,11 +266,12 @@ impl Shape {
     /// two allowed) at a length that is off: a typo, a truncated or padded key, a
     /// placeholder of the right kind. How far off depends on what ties the value to the
     /// provider. A value starting with the provider's own prefix (`by_prefix`: `sk_live_`,
-    /// `gloas-`) is that provider's whatever its length, so at most half or twice the
-    /// format's. A value merely beside the provider's name is a mistyped key of that
-    /// provider only within a fifth of the format's length (two characters at least): one of
-    /// half or twice the length is not a typo but another value (a key of another kind, a
-    /// format the provider changed), which the generic guess judges on its own.
+    /// `gloas-`) is that provider's whatever its length: any length short of the format's
+    /// (a `duffel_test_` token cut to a few characters), at most twice the format's. A value
+    /// merely beside the provider's name is a mistyped key of that provider only within a
+    /// fifth of the format's length (two characters at least): one of half or twice the
+    /// length is not a typo but another value (a key of another kind, a format the provider
+    /// changed), which the generic guess judges on its own.
     ///
     /// At the format's own length, only a character no token holds (`?`, `!`, `*`, a
     /// space) makes a near miss: a value of the right length in token characters (`-`, `_`
@@ -477,6 +494,25 @@ impl Scanner {
             && !(by_prefix && self.another_format_takes(r, &c.secret))
     }
 
+    /// Whether another format of `r`'s provider, whose names are also beside the guess `c`,
+    /// has the value's length and alphabet: then the value is no malformed key of `r` for
+    /// being of another length than `r`'s (JFrog's 64-character identity token beside
+    /// `artifactory` is no 73-character API key cut short), and the veto is that format's
+    /// to make.
+    fn sibling_fits(
+        &self,
+        r: usize,
+        vetoing: &[(usize, &[(usize, usize)])],
+        c: &Candidate,
+    ) -> bool {
+        vetoing.iter().any(|&(o, zones)| {
+            o != r
+                && self.rules[o].provider == self.rules[r].provider
+                && in_zones(zones, c.start)
+                && self.shape(o).is_some_and(|s| s.fits_length(&c.secret))
+        })
+    }
+
     /// Whether a format of another rule, one that starts with a literal prefix, takes `v` as
     /// written: then `v` is no malformed key of `r` for sharing its prefix (`live_` + 35 hex
     /// is a Lob key, not a Mollie `live_` key five characters long), and the generic guess
@@ -658,6 +694,11 @@ impl Scanner {
                         continue;
                     }
                     let secret = &buf[start..end];
+                    // A provider's prefix followed by a piece of something longer
+                    // (`xoxa-1234567890?0987654321x`): not the token as issued.
+                    if rule.confidence == "high" && joined_after(buf, end, b"?!^*~|") {
+                        continue;
+                    }
                     if rule.confidence != "high" {
                         let m0 = s + caps.get(0).map_or(0, |m| m.start());
                         let key = &buf[m0..start];
@@ -672,7 +713,9 @@ impl Scanner {
                                 !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
                             })
                             .map_or(0, |p| p + 1);
-                        if names_a_fake(&buf[name_start.max(m0.saturating_sub(64))..start])
+                        let name = &buf[name_start.max(m0.saturating_sub(64))..start];
+                        if names_a_fake(name)
+                            || (rule.confidence == "low" && names_itself(name, secret))
                             || !basic_credentials_fit(key, secret)
                             || broken_value(buf, start, end)
                         {
@@ -755,7 +798,9 @@ impl Scanner {
                 .collect();
             out.retain(|c| {
                 self.rules[c.rule].confidence != "low"
-                    || !vetoing.iter().any(|&(r, zones)| self.vetoes(r, zones, c))
+                    || !vetoing.iter().any(|&(r, zones)| {
+                        self.vetoes(r, zones, c) && !self.sibling_fits(r, &vetoing, c)
+                    })
             });
         }
         for &r in touched.iter() {
@@ -1062,6 +1107,11 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
     {
         return Verdict::Drop;
     }
+    // An elided value (`"refresh_token": "0.AXEA…..."`): documentation shows where a token
+    // goes and how it starts; the token itself is not there.
+    if generic && (lower.ends_with("...") || lower.ends_with('\u{2026}')) {
+        return Verdict::Drop;
+    }
     if generic {
         let l = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         if PLACEHOLDER_VALUES.contains(&l) || lower.contains("password") || is_template(&s) {
@@ -1316,26 +1366,56 @@ fn names_a_fake(key: &[u8]) -> bool {
 /// boundary.
 fn broken_value(buf: &[u8], start: usize, end: usize) -> bool {
     const JOINERS: &[u8] = b"?!^*#~|";
-    let token = |b: u8| b.is_ascii_alphanumeric();
     let before = start.checked_sub(1).and_then(|i| buf.get(i)).copied();
     if before == Some(b'@') {
         return true;
     }
-    if before.is_some_and(|b| JOINERS.contains(&b)) && start >= 2 && token(buf[start - 2]) {
+    // A joiner between token characters, or opening a quoted string (`'?Kd8…'`: the
+    // string as written is not a token, and a piece of it is not one either).
+    if before.is_some_and(|b| JOINERS.contains(&b))
+        && start >= 2
+        && (buf[start - 2].is_ascii_alphanumeric() || matches!(buf[start - 2], b'"' | b'\''))
+    {
         return true;
     }
-    if let Some(a) = buf.get(end).copied().filter(|b| JOINERS.contains(b)) {
-        let rest = &buf[end + 1..];
-        let word = rest
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-            .count();
-        let query = a == b'?' && rest.get(word) == Some(&b'=');
-        if word > 0 && !query {
-            return true;
-        }
-    }
-    false
+    joined_after(buf, end, JOINERS)
+}
+
+/// Whether one of `joiners` at `end` joins the value to more token characters (a `?` that
+/// opens a query, `?page=2`, does not).
+fn joined_after(buf: &[u8], end: usize, joiners: &[u8]) -> bool {
+    let Some(a) = buf.get(end).copied().filter(|b| joiners.contains(b)) else {
+        return false;
+    };
+    let rest = &buf[end + 1..];
+    let word = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        .count();
+    let query = a == b'?' && rest.get(word) == Some(&b'=');
+    word > 0 && !query
+}
+
+/// Whether a generic value spells out the name it is assigned to
+/// (`AccountKey=theaccountkeyasbase64text`, `api_token: "my-api-token-from-the-portal"`): a
+/// description of what belongs there, not a drawn secret. Names of eight letters and digits
+/// or more only (`accountkey`, `apitoken`), compared without case and separators.
+fn names_itself(key: &[u8], value: &[u8]) -> bool {
+    let name_byte = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let squash = |s: &[u8]| -> Vec<u8> {
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    // The name is the last run of name characters before the separator.
+    let end = key.iter().rposition(name_byte).map_or(0, |p| p + 1);
+    let start = key[..end]
+        .iter()
+        .rposition(|b| !name_byte(b))
+        .map_or(0, |p| p + 1);
+    let name = squash(&key[start..end]);
+    name.len() >= 8 && memchr::memmem::find(&squash(value), &name).is_some()
 }
 
 /// HTTP Basic credentials are the base64 of `user:password` (RFC 7617): after `Basic`, a
