@@ -465,7 +465,7 @@ fn unprefixed_and_legacy_provider_formats_are_found() {
 
 /// A prefixed token followed by a joiner and more token characters is a piece of a broken
 /// value, not the token as issued; so is a value whose quoted string opens with a joiner. A
-/// URL fragment (`#…`) after a self-identifying value still ends it.
+/// URL fragment (`#…`) or a shell pipe (`|`) after a self-identifying value still ends it.
 #[test]
 fn prefixed_pieces_of_broken_values_are_not_tokens() {
     let s = scanner();
@@ -481,6 +481,7 @@ fn prefixed_pieces_of_broken_values_are_not_tokens() {
         &[
             "SLACK_TOKEN=xoxa-49217360588-31875064297c",
             "http://d41be7c9:7ac3f05e@enterprise.contribsys.com#install",
+            "echo ghp_Vq7Lm2Xz9Tp4Rw8Yb3Nk5Hd1sF6gJ0eQa1Bc|gh auth login --with-token",
         ],
     );
 }

@@ -695,8 +695,9 @@ impl Scanner {
                     }
                     let secret = &buf[start..end];
                     // A provider's prefix followed by a piece of something longer
-                    // (`xoxa-1234567890?0987654321x`): not the token as issued.
-                    if rule.confidence == "high" && joined_after(buf, end, b"?!^*~|") {
+                    // (`xoxa-1234567890?0987654321x`): not the token as issued. Not `|`:
+                    // a token piped on a shell line (`echo ghp_…|gh auth login`) ends there.
+                    if rule.confidence == "high" && joined_after(buf, end, b"?!^*~") {
                         continue;
                     }
                     if rule.confidence != "high" {
