@@ -181,17 +181,32 @@ impl Keywords {
                 let start = lane * part;
                 *st = self.walk(t, hay, 0, (start - self.max_len, start, start), &mut hits);
             }
-            let parts: [&[u8]; LANES] = std::array::from_fn(|lane| &hay[lane * part..][..part]);
-            for i in 0..part {
-                let mut any = 0;
-                for lane in 0..LANES {
-                    state[lane] = self.step(t, state[lane], parts[lane][i]);
-                    any |= state[lane];
-                }
-                if any & matching != 0 {
-                    self.emit_lanes(&mut hits, matching, part, i, state);
+            let [mut s0, mut s1, mut s2, mut s3, mut s4, mut s5, mut s6, mut s7] = state;
+            let part_of = |lane: usize| &hay[lane * part..(lane + 1) * part];
+            let lanes = part_of(0)
+                .iter()
+                .zip(part_of(1))
+                .zip(part_of(2))
+                .zip(part_of(3))
+                .zip(part_of(4))
+                .zip(part_of(5))
+                .zip(part_of(6))
+                .zip(part_of(7));
+            for (i, (((((((&b0, &b1), &b2), &b3), &b4), &b5), &b6), &b7)) in lanes.enumerate() {
+                s0 = self.step(t, s0, b0);
+                s1 = self.step(t, s1, b1);
+                s2 = self.step(t, s2, b2);
+                s3 = self.step(t, s3, b3);
+                s4 = self.step(t, s4, b4);
+                s5 = self.step(t, s5, b5);
+                s6 = self.step(t, s6, b6);
+                s7 = self.step(t, s7, b7);
+                if (s0 | s1 | s2 | s3 | s4 | s5 | s6 | s7) & matching != 0 {
+                    let states = [s0, s1, s2, s3, s4, s5, s6, s7];
+                    self.emit_lanes(&mut hits, matching, part, i, states);
                 }
             }
+            state[LANES - 1] = s7;
             // The last part takes the remainder of the division.
             let end = LANES * part;
             self.walk(t, hay, state[LANES - 1], (end, end, n), &mut hits);
