@@ -18,12 +18,6 @@ use gate::pipeline::{self, Options};
 use gate::policy::{self, Decision, Engine};
 use gate::report::{self, Render};
 
-/// mimalloc: a scan allocates and frees a million small buffers (regex captures, decoded
-/// lines, candidates) across the worker threads, where it is measurably cheaper than glibc's
-/// allocator, and it keeps freed pages for the next file instead of faulting in new ones.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // The check runs in a supervised worker: an abort or a kill is exit 2, never a verdict.
     if gate::supervise::is_worker() {
