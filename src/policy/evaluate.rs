@@ -173,6 +173,9 @@ pub fn evaluate<S: Serialize>(
     })
 }
 
+/// A post-image's bytes and where each of its lines starts.
+type PostImage = (Vec<u8>, Vec<usize>);
+
 /// Lines of changed files for inline suppressions: added lines from the diff, others from
 /// the post-image (read once per file). Each file's added lines are indexed by number the
 /// first time one of them is asked for, so a lookup costs the same however many findings
@@ -185,7 +188,7 @@ pub struct LineLookup<'a> {
     added: Vec<OnceCell<HashMap<u32, &'a [u8]>>>,
     /// Post-images, by path, with where each of their lines starts (a line is turned into
     /// text only when asked for: a whole tree's findings point into large files).
-    files: RefCell<BTreeMap<String, Option<(Vec<u8>, Vec<usize>)>>>,
+    files: RefCell<BTreeMap<String, Option<PostImage>>>,
 }
 
 impl<'a> LineLookup<'a> {
