@@ -163,6 +163,12 @@ pub fn evaluate<S: Serialize>(
     t.lap("suppressions and stage 2 input");
     let verdict = engine.verdict(&stage2)?;
     t.lap("stage 2 (verdict)");
+    // Freeing the input, a value per fact (tens of thousands for a whole tree), took as long
+    // as the verdict: it is freed on a thread of its own, off the report's way (if the thread
+    // cannot start, the value comes back and is freed here).
+    let _ = std::thread::Builder::new()
+        .name("gate-free-input".into())
+        .spawn(move || drop(stage2));
     Ok(Outcome {
         facts,
         findings,
