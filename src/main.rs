@@ -169,6 +169,7 @@ fn options(input: &InputArgs) -> Result<Options> {
             only: input.only.clone(),
             skip: input.skip.clone(),
         },
+        line_hashes: true,
     })
 }
 
@@ -195,7 +196,13 @@ fn check(args: CheckArgs) -> Result<u8> {
     if args.timings {
         gate::timing::enable();
     }
-    let opts = options(&args.input)?;
+    let mut opts = options(&args.input)?;
+    // Only SARIF carries line fingerprints.
+    opts.line_hashes = args.format == report::Format::Sarif
+        || args
+            .reports
+            .iter()
+            .any(|(f, _)| *f == report::Format::Sarif);
     let outcome = pipeline::run(&opts)?;
     print_errors(&outcome.errors);
     let text = report::text::TextReport {

@@ -47,6 +47,9 @@ pub struct Options {
     pub signals: Vec<PathBuf>,
     /// `--only`/`--skip`: the analyzers to run, on top of `analyzers:` in the configuration.
     pub analyzers: crate::analyzers::Request,
+    /// Compute GitHub's line fingerprints of the files the findings point at (only SARIF
+    /// reports carry them; they cost a read and a hash of every such file).
+    pub line_hashes: bool,
 }
 
 /// Runs the whole pipeline.
@@ -57,7 +60,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     t.lap("collect facts");
     let engine = engine?;
     t.lap("load policies");
-    let out = evaluate(c, &engine);
+    let out = evaluate(c, &engine, opts.line_hashes);
     t.lap("evaluate");
     out
 }
@@ -77,8 +80,8 @@ pub fn collect(opts: &Options) -> Result<Collected> {
 }
 
 /// Stage 1 and stage 2 of the policy evaluation, with the config's rule switches and the
-/// suppressions in between.
-pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
+/// suppressions in between; with `line_hashes`, the line fingerprints SARIF reports carry.
+pub fn evaluate(c: Collected, engine: &Engine, line_hashes: bool) -> Result<Outcome> {
     let Collected {
         change: cs,
         settings,
@@ -106,7 +109,9 @@ pub fn evaluate(c: Collected, engine: &Engine) -> Result<Outcome> {
         suppress::self_suppressions(findings, &added, |p, l| lines.added_text(p, l))
     })?;
     let mut outcome = outcome.with_errors(errors);
-    outcome.line_hashes = crate::report::linehash::of_findings(&cs, &outcome);
+    if line_hashes {
+        outcome.line_hashes = crate::report::linehash::of_findings(&cs, &outcome);
+    }
     Ok(outcome)
 }
 

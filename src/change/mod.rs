@@ -385,6 +385,55 @@ pub fn read_inside_into(
     read_inside_checked(root, path, limit, buf, &mut CheckedDirs::default())
 }
 
+/// A path opened without following a symlink.
+enum Opened {
+    File(std::fs::File, std::fs::Metadata),
+    /// A symlink, a directory, a FIFO, a device...
+    NotAFile,
+}
+
+/// Opens `full` for reading unless it is a symlink or not a regular file: on Unix in one
+/// `open` (`O_NOFOLLOW`, and `O_NONBLOCK` so that a FIFO does not wait for a writer) and an
+/// `fstat` of what was opened (a whole-tree scan opens tens of thousands of files; the
+/// `lstat` before the open was a system call more each).
+#[cfg(unix)]
+fn open_no_follow(full: &Path) -> std::io::Result<Opened> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(full)
+    {
+        Ok(file) => {
+            let meta = file.metadata()?;
+            Ok(if meta.is_file() {
+                Opened::File(file, meta)
+            } else {
+                Opened::NotAFile
+            })
+        }
+        // ELOOP on Linux, EMLINK on FreeBSD for a symlink, ENXIO for a socket...: whatever
+        // the system says, the path's own metadata tell whether it was a file.
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            match std::fs::symlink_metadata(full) {
+                Ok(m) if !m.is_file() => Ok(Opened::NotAFile),
+                _ => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// [`open_no_follow`] where `O_NOFOLLOW` is not at hand: the path's own metadata first.
+#[cfg(not(unix))]
+fn open_no_follow(full: &Path) -> std::io::Result<Opened> {
+    let meta = std::fs::symlink_metadata(full)?;
+    if !meta.is_file() {
+        return Ok(Opened::NotAFile);
+    }
+    Ok(Opened::File(std::fs::File::open(full)?, meta))
+}
+
 /// [`read_inside_into`], with the directories `checked` holds taken as checked, and those it
 /// checks added.
 pub fn read_inside_checked(
@@ -426,24 +475,21 @@ pub fn read_inside_checked(
         }
     }
     let full = root.join(path);
-    let meta = match std::fs::symlink_metadata(&full) {
-        Ok(m) => m,
+    let (file, meta) = match open_no_follow(&full) {
+        Ok(Opened::File(file, meta)) => (file, meta),
+        Ok(Opened::NotAFile) => return Ok(WorkTreeRead::NotAFile),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WorkTreeRead::Missing),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", full.display())),
     };
-    if !meta.is_file() {
-        return Ok(WorkTreeRead::NotAFile);
-    }
     if meta.len() >= limit {
         return Ok(WorkTreeRead::TooLarge);
     }
-    let mut file = match std::fs::File::open(&full) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(WorkTreeRead::Missing),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", full.display())),
-    };
     buf.reserve(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
-    file.read_to_end(buf)
+    // Through `take`, which reads to the end without asking the file's size again (`File`'s
+    // own `read_to_end` makes a `statx` and an `lseek` for it: two of its seven system calls).
+    (&file)
+        .take(limit)
+        .read_to_end(buf)
         .with_context(|| format!("cannot read {}", full.display()))?;
     Ok(WorkTreeRead::Read)
 }

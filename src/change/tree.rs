@@ -66,24 +66,30 @@ pub fn walk(dir: &Path) -> Result<ChangeSet> {
     }
     let mut found = found.into_inner().unwrap_or_default();
     found.extend(tracked_but_ignored(&root, &dir)?);
-    found.sort();
-    found.dedup();
-    let mut files: Vec<FileChange> = found
+    // Relative paths as text, sorted as text (comparing `PathBuf`s component by component
+    // cost more than the rest of the walk's own work on a large tree).
+    let mut rels: Vec<String> = found
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(&root).ok()?;
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let mut f = FileChange::new(rel, FileStatus::Added);
-            f.whole_file = true;
-            Some(f)
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
         })
         .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
+    rels.sort_unstable();
+    rels.dedup();
+    let files: Vec<FileChange> = rels
+        .into_iter()
+        .map(|rel| {
+            let mut f = FileChange::new(rel, FileStatus::Added);
+            f.whole_file = true;
+            f
+        })
+        .collect();
     Ok(ChangeSet {
         base: None,
         head: None,

@@ -163,6 +163,12 @@ pub fn evaluate<S: Serialize>(
     t.lap("suppressions and stage 2 input");
     let verdict = engine.verdict(&stage2)?;
     t.lap("stage 2 (verdict)");
+    // Freeing the input, a value per fact (tens of thousands for a whole tree), took as long
+    // as the verdict: it is freed on a thread of its own, off the report's way (if the thread
+    // cannot start, the value comes back and is freed here).
+    let _ = std::thread::Builder::new()
+        .name("gate-free-input".into())
+        .spawn(move || drop(stage2));
     Ok(Outcome {
         facts,
         findings,
@@ -172,6 +178,9 @@ pub fn evaluate<S: Serialize>(
         line_hashes: BTreeMap::new(),
     })
 }
+
+/// A post-image's bytes and where each of its lines starts.
+type PostImage = (Vec<u8>, Vec<usize>);
 
 /// Lines of changed files for inline suppressions: added lines from the diff, others from
 /// the post-image (read once per file). Each file's added lines are indexed by number the
@@ -183,8 +192,9 @@ pub struct LineLookup<'a> {
     by_path: HashMap<&'a str, Vec<usize>>,
     /// Per file, the text of each added line by its number (the first line of a number).
     added: Vec<OnceCell<HashMap<u32, &'a [u8]>>>,
-    /// Post-images' lines, by path.
-    files: RefCell<BTreeMap<String, Option<Vec<String>>>>,
+    /// Post-images, by path, with where each of their lines starts (a line is turned into
+    /// text only when asked for: a whole tree's findings point into large files).
+    files: RefCell<BTreeMap<String, Option<PostImage>>>,
 }
 
 impl<'a> LineLookup<'a> {
@@ -239,25 +249,65 @@ impl<'a> LineLookup<'a> {
         }
         let post = &self.cs.post;
         let mut files = self.files.borrow_mut();
-        let lines = files.entry(path.to_string()).or_insert_with(|| {
+        let file = files.entry(path.to_string()).or_insert_with(|| {
             post.read(path).ok().flatten().map(|b| {
-                String::from_utf8_lossy(&b)
-                    .lines()
-                    .map(str::to_string)
-                    .collect()
+                let starts = line_starts(&b);
+                (b, starts)
             })
         });
-        lines
-            .as_ref()?
-            .get(usize::try_from(line).ok()?.checked_sub(1)?)
-            .cloned()
+        let (bytes, starts) = file.as_ref()?;
+        nth_line(bytes, starts, usize::try_from(line).ok()?.checked_sub(1)?)
     }
+}
+
+/// Where each line of `bytes` starts (none for empty input).
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', bytes).map(|p| p + 1))
+        .filter(|&s| s < bytes.len())
+        .collect()
+}
+
+/// Line `at` (from 0) of `bytes` as text, split as `str::lines` splits the lossy text: the
+/// `\n`, then a `\r` before it, are not the line's.
+fn nth_line(bytes: &[u8], starts: &[usize], at: usize) -> Option<String> {
+    let start = *starts.get(at)?;
+    let end = starts.get(at + 1).copied().unwrap_or(bytes.len());
+    let mut text = &bytes[start..end];
+    if let Some(t) = text.strip_suffix(b"\n") {
+        text = t.strip_suffix(b"\r").unwrap_or(t);
+    }
+    Some(String::from_utf8_lossy(text).into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::change::{diff, Snapshot};
+
+    #[test]
+    fn post_image_lines_split_as_str_lines_splits_them() {
+        let samples: [&[u8]; 8] = [
+            b"",
+            b"one",
+            b"one\n",
+            b"one\r\ntwo\r\n\r\nfour",
+            b"bare\rcarriage\r",
+            b"\n\n",
+            b"caf\xc3\xa9 \xff\xfe\nbroken \xe2\x82\nnext",
+            b"last\r\n\r",
+        ];
+        for bytes in samples {
+            let text = String::from_utf8_lossy(bytes);
+            let want: Vec<&str> = text.lines().collect();
+            let starts = line_starts(bytes);
+            let got: Vec<String> = (0..starts.len())
+                .map(|i| nth_line(bytes, &starts, i).expect("line"))
+                .collect();
+            assert_eq!(got, want, "{bytes:?}");
+            assert_eq!(nth_line(bytes, &starts, starts.len()), None);
+        }
+    }
 
     fn change(diff_text: &str) -> ChangeSet {
         ChangeSet {

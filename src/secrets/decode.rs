@@ -104,6 +104,14 @@ impl Unescaped {
         self.from.push(start as u32);
     }
 
+    /// `bytes`, as written, from `start` on.
+    fn extend_plain(&mut self, bytes: &[u8], start: usize) {
+        self.text.extend_from_slice(bytes);
+        // Callers bound the input to `u32::MAX` bytes.
+        self.from
+            .extend((start..start + bytes.len()).map(|i| i as u32));
+    }
+
     fn push_char(&mut self, c: char, start: usize, end: usize) {
         let mut utf8 = [0u8; 4];
         for &b in c.encode_utf8(&mut utf8).as_bytes() {
@@ -120,6 +128,17 @@ pub fn unescape(input: &[u8]) -> Option<Unescaped> {
     if input.len() > u32::MAX as usize {
         return None;
     }
+    // Most lines with a backslash hold only `\n`, `\t`, a regex's `\d`: none hides anything,
+    // and the line is not copied. (A `\u` or `\x` here may still turn out not to decode.)
+    let may_hide = memchr::memchr_iter(b'\\', input).any(|i| {
+        matches!(
+            input.get(i + 1),
+            Some(b'u' | b'x' | b'"' | b'\'' | b'/' | b'\\' | b'`')
+        )
+    });
+    if !may_hide {
+        return None;
+    }
     let hex_at = |at: usize, n: usize| -> Option<u32> {
         let digits = input.get(at..at + n)?;
         digits
@@ -130,8 +149,15 @@ pub fn unescape(input: &[u8]) -> Option<Unescaped> {
     let mut hidden = false;
     let mut i = 0;
     while i < input.len() {
+        // The bytes up to the next backslash, as they are.
+        let next = memchr::memchr(b'\\', &input[i..]).map_or(input.len(), |p| i + p);
+        out.extend_plain(&input[i..next], i);
+        i = next;
+        if i == input.len() {
+            break;
+        }
         let b = input[i];
-        if b != b'\\' || i + 1 == input.len() {
+        if i + 1 == input.len() {
             out.push(b, i, i + 1);
             i += 1;
             continue;
@@ -210,10 +236,21 @@ pub fn percent(input: &[u8]) -> Option<Unescaped> {
     if input.len() > u32::MAX as usize {
         return None;
     }
+    // A `%` before two hex digits, or nothing to decode (a format string's `%s`, `100%`).
+    let hex_at = |i: usize| input.get(i).is_some_and(u8::is_ascii_hexdigit);
+    if !memchr::memchr_iter(b'%', input).any(|i| hex_at(i + 1) && hex_at(i + 2)) {
+        return None;
+    }
     let mut out = Unescaped::with_capacity(input.len());
     let mut any = false;
     let mut i = 0;
     while i < input.len() {
+        let next = memchr::memchr(b'%', &input[i..]).map_or(input.len(), |p| i + p);
+        out.extend_plain(&input[i..next], i);
+        i = next;
+        if i == input.len() {
+            break;
+        }
         let pair = (input[i] == b'%')
             .then(|| Some(nibble(*input.get(i + 1)?)? << 4 | nibble(*input.get(i + 2)?)?))
             .flatten();

@@ -69,6 +69,124 @@ const BASE64_BYTE: [bool; 256] = {
     t
 };
 
+/// Bit `i` of the mask of a block of up to 64 bytes: whether its byte `i` is in a base64
+/// alphabet ([`BASE64_BYTE`]).
+#[inline]
+fn alphabet_mask(block: &[u8]) -> u64 {
+    match <&[u8; 64]>::try_from(block) {
+        Ok(full) => (0..4).fold(0u64, |m, q| {
+            let mut lanes = [0u8; 16];
+            lanes.copy_from_slice(&full[q * 16..q * 16 + 16]);
+            m | (u64::from(alphabet_mask16(lanes)) << (q * 16))
+        }),
+        Err(_) => block.iter().enumerate().take(64).fold(0u64, |m, (i, &b)| {
+            m | (u64::from(BASE64_BYTE[usize::from(b)]) << i)
+        }),
+    }
+}
+
+/// [`alphabet_mask`] of 16 bytes, all compared at once (SSE2 on x86_64, NEON on aarch64, plain
+/// code elsewhere: the `wide` crate): two range tests and four equalities, then the byte mask.
+#[inline]
+fn alphabet_mask16(lanes: [u8; 16]) -> u16 {
+    use wide::u8x16;
+    let x = u8x16::new(lanes);
+    // x in lo..=hi, unsigned: clamping x into the range leaves it as it was.
+    let within = |v: u8x16, lo: u8, hi: u8| v.max(u8x16::splat(lo)).min(u8x16::splat(hi)).cmp_eq(v);
+    let letter = within(x | u8x16::splat(0x20), b'a', b'z');
+    let sign = x.cmp_eq(u8x16::splat(b'+'))
+        | x.cmp_eq(u8x16::splat(b'/'))
+        | x.cmp_eq(u8x16::splat(b'-'))
+        | x.cmp_eq(u8x16::splat(b'_'));
+    let any = within(x, b'0', b'9') | letter | sign;
+    // The mask has 16 bits: the truncation keeps all of them.
+    any.move_mask() as u16
+}
+
+/// Where windows of `MIN_BASE64.min(MIN_HEX)` alphabet bytes start, found 64 bytes at a time:
+/// most blocks of source text hold none (its words are shorter), and are passed over with a
+/// few instructions each, where reading them byte by byte took a branch per byte.
+struct RunStarts<'a> {
+    text: &'a [u8],
+    /// The block whose window starts `starts` holds (`usize::MAX`: none yet).
+    block: usize,
+    starts: u64,
+    /// Masks of `block` and the block after it.
+    masks: (u64, u64),
+}
+
+impl<'a> RunStarts<'a> {
+    const WINDOW: usize = if MIN_BASE64 < MIN_HEX {
+        MIN_BASE64
+    } else {
+        MIN_HEX
+    };
+
+    fn new(text: &'a [u8]) -> RunStarts<'a> {
+        RunStarts {
+            text,
+            block: usize::MAX,
+            starts: 0,
+            masks: (0, 0),
+        }
+    }
+
+    fn mask_of(&self, block: usize) -> u64 {
+        let from = block.saturating_mul(64);
+        if from >= self.text.len() {
+            return 0;
+        }
+        alphabet_mask(&self.text[from..self.text.len().min(from + 64)])
+    }
+
+    /// Loads `block`, reusing the mask of the one after the block loaded before.
+    fn load(&mut self, block: usize) {
+        let first = if self.block != usize::MAX && block == self.block.wrapping_add(1) {
+            self.masks.1
+        } else {
+            self.mask_of(block)
+        };
+        let second = self.mask_of(block + 1);
+        self.block = block;
+        self.masks = (first, second);
+        // Bit i of `r`: bits i..i+WINDOW of the two blocks' masks are all set.
+        let mut r = u128::from(first) | (u128::from(second) << 64);
+        let mut have = 1;
+        while have < Self::WINDOW {
+            let step = have.min(Self::WINDOW - have);
+            r &= r >> step;
+            have += step;
+        }
+        // Truncation intended: the windows starting in `block`.
+        self.starts = r as u64;
+    }
+
+    /// The first position at or after `from` where `WINDOW` alphabet bytes start.
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        let last_block = self.text.len().checked_sub(Self::WINDOW)? / 64;
+        let mut block = from / 64;
+        if block != self.block {
+            if block > last_block {
+                return None;
+            }
+            self.load(block);
+        }
+        let mut starts = self.starts & (u64::MAX << (from % 64));
+        loop {
+            if starts != 0 {
+                let p = block * 64 + starts.trailing_zeros() as usize;
+                return (p + Self::WINDOW <= self.text.len()).then_some(p);
+            }
+            block += 1;
+            if block > last_block {
+                return None;
+            }
+            self.load(block);
+            starts = self.starts;
+        }
+    }
+}
+
 /// One decoded run of a parent text.
 struct Segment {
     /// The decoded bytes' range in the layer's text.
@@ -151,23 +269,21 @@ impl Layer {
         let mut layer = Layer::default();
         let n = parent.len();
         let in_alphabet = |i: usize| BASE64_BYTE[usize::from(parent[i])];
-        // The maximal runs of alphabet bytes at least `shortest` long. Invariant: `i` is 0 or
-        // follows a byte outside the alphabet, so a run starting in `i..=j` (j = i+shortest-1)
-        // that is long enough covers `j`, and one starting at `i` starts there (a maximal
-        // run); most words of source text are shorter than a run worth decoding, so most of
-        // their bytes are never read. `=` is not in the alphabet.
+        // The maximal runs of alphabet bytes at least `shortest` long, in order. Invariant:
+        // `i` is 0 or follows a byte outside the alphabet, so the first window of `shortest`
+        // alphabet bytes from `i` on ([`RunStarts`]) lies in the next such run. `=` is not in
+        // the alphabet.
         let shortest = MIN_BASE64.min(MIN_HEX);
+        let mut runs = RunStarts::new(parent);
         let mut i = 0;
-        while i + shortest <= n {
-            let j = i + shortest - 1;
-            // Read back from `j`: at a byte outside the alphabet, no long enough run starts
-            // at or before it, so the next candidate start is just after it (the bytes up to
-            // `j` are not read again: the next `j` is further on).
-            if let Some(k) = (i..=j).rev().find(|&k| !in_alphabet(k)) {
-                i = k + 1;
-                continue;
-            }
-            let start = i;
+        while let Some(p) = runs.next_from(i) {
+            // The maximal run holding the first `shortest` alphabet bytes from `i` on starts
+            // at or after `i` (which follows a byte outside the alphabet, or is 0).
+            let start = parent[i..p]
+                .iter()
+                .rposition(|&b| !BASE64_BYTE[usize::from(b)])
+                .map_or(i, |k| i + k + 1);
+            let j = p + shortest - 1;
             let mut body = j + 1;
             while body < n && in_alphabet(body) {
                 body += 1;

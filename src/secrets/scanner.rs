@@ -682,11 +682,11 @@ impl Scanner {
                 } else {
                     (zs, ze)
                 };
-                for caps in re.captures_iter(&buf[s..e]) {
-                    let Some(g) = caps.get(rule.secret_group) else {
+                for (m0, g) in group_matches(re, &buf[s..e], rule.secret_group) {
+                    let Some((g_start, g_end)) = g else {
                         continue;
                     };
-                    let (start, end) = (s + g.start(), s + g.end());
+                    let (start, end) = (s + g_start, s + g_end);
                     if rule.near > 0 && start > ze {
                         continue;
                     }
@@ -701,7 +701,7 @@ impl Scanner {
                         continue;
                     }
                     if rule.confidence != "high" {
-                        let m0 = s + caps.get(0).map_or(0, |m| m.start());
+                        let m0 = s + m0;
                         let key = &buf[m0..start];
                         if rule.confidence == "low" && !password_value_allowed(key, secret) {
                             continue;
@@ -1537,6 +1537,37 @@ fn longest_run(v: &[u8]) -> usize {
         best = best.max(run);
     }
     best
+}
+
+/// The matches of `re` in `hay`, as `captures_iter` finds them, each as the whole match's
+/// start and group `group`'s span: one set of capture slots for them all (a `Captures` per
+/// match was an allocation per match).
+fn group_matches<'a>(
+    re: &'a Regex,
+    hay: &'a [u8],
+    group: usize,
+) -> impl Iterator<Item = (usize, Option<(usize, usize)>)> + 'a {
+    let mut locs = re.capture_locations();
+    let mut at = 0;
+    let mut last_end: Option<usize> = None;
+    std::iter::from_fn(move || loop {
+        if at > hay.len() {
+            return None;
+        }
+        let m = re.captures_read_at(&mut locs, hay, at)?;
+        if m.start() == m.end() {
+            // An empty match advances the search by a byte; one right where the last match
+            // ended is not reported (as the iterator does).
+            at = m.end() + 1;
+            if last_end == Some(m.end()) {
+                continue;
+            }
+        } else {
+            at = m.end();
+        }
+        last_end = Some(m.end());
+        return Some((m.start(), locs.get(group)));
+    })
 }
 
 fn line_start(buf: &[u8], pos: usize) -> usize {
