@@ -59,6 +59,8 @@ impl Candidate {
 }
 
 pub struct Scanner {
+    /// Tells this scanner's capture slots in a thread's scratch from another scanner's.
+    id: u64,
     rules: Vec<RuleSpec>,
     /// Values the user declared harmless, and the patterns as written.
     allowlist: Option<regex::bytes::RegexSet>,
@@ -416,7 +418,9 @@ impl Scanner {
             .map(|(rs, ns)| !ns.is_empty() || rs.iter().any(|&r| rules[r].near > 0))
             .collect();
         let shapes = rules.iter().map(|_| OnceLock::new()).collect();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Scanner {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             shapes,
             rules,
             allowlist: None,
@@ -580,13 +584,15 @@ impl Scanner {
         path: Option<&str>,
         scratch: &mut Scratch,
     ) -> Vec<Candidate> {
-        scratch.prepare(self.rules.len(), self.keyword_rules.len());
+        scratch.prepare(self.id, self.rules.len(), self.keyword_rules.len());
         let Scratch {
             windows,
             named,
             touched,
             last_line: last_line_for_keyword,
             round,
+            locations,
+            ..
         } = scratch;
         let round = *round;
         let name = path.map(|p| p.rsplit('/').next().unwrap_or(p));
@@ -661,7 +667,7 @@ impl Scanner {
         touched.sort_unstable();
         touched.dedup();
 
-        let mut seen = HashSet::new();
+        let mut seen = PositionSet::default();
         let mut out = Vec::new();
         for &r in touched.iter() {
             let spans = &windows[r];
@@ -682,7 +688,8 @@ impl Scanner {
                 } else {
                     (zs, ze)
                 };
-                for (m0, g) in group_matches(re, &buf[s..e], rule.secret_group) {
+                let locs = locations[r].get_or_insert_with(|| re.capture_locations());
+                for (m0, g) in group_matches(re, locs, &buf[s..e], rule.secret_group) {
                     let Some((g_start, g_end)) = g else {
                         continue;
                     };
@@ -829,6 +836,10 @@ struct Scratch {
     last_line: Vec<(u64, usize)>,
     /// Numbers the scans, so `last_line` needs no reset.
     round: u64,
+    /// Per rule, the capture slots its regex matches are read into (made once per thread,
+    /// not once per window), for the scanner `owner`.
+    locations: Vec<Option<regex::bytes::CaptureLocations>>,
+    owner: u64,
 }
 
 thread_local! {
@@ -837,7 +848,15 @@ thread_local! {
 
 impl Scratch {
     /// Sizes the lists for a scanner of `rules` rules and `keywords` keywords, all empty.
-    fn prepare(&mut self, rules: usize, keywords: usize) {
+    fn prepare(&mut self, scanner: u64, rules: usize, keywords: usize) {
+        if self.owner != scanner {
+            // Slots are made for one regex: another scanner's rule `r` is another regex.
+            self.locations.clear();
+            self.owner = scanner;
+        }
+        if self.locations.len() < rules {
+            self.locations.resize_with(rules, || None);
+        }
         if self.windows.len() < rules {
             self.windows.resize_with(rules, Vec::new);
             self.named.resize_with(rules, Vec::new);
@@ -1539,22 +1558,51 @@ fn longest_run(v: &[u8]) -> usize {
     best
 }
 
+/// A hasher for the scan's own keys (rule indexes and byte offsets): a rotate, an XOR and a
+/// multiply per word, where SipHash, the default, cost more than the lookups it served. The
+/// keys are positions in the buffer, not text an author chooses.
+#[derive(Default, Clone, Copy)]
+struct PositionHasher(u64);
+
+impl std::hash::Hasher for PositionHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `(rule, start, end)` of the values a scan has seen.
+type PositionSet = HashSet<(usize, usize, usize), std::hash::BuildHasherDefault<PositionHasher>>;
+
 /// The matches of `re` in `hay`, as `captures_iter` finds them, each as the whole match's
 /// start and group `group`'s span: one set of capture slots for them all (a `Captures` per
 /// match was an allocation per match).
 fn group_matches<'a>(
     re: &'a Regex,
+    locs: &'a mut regex::bytes::CaptureLocations,
     hay: &'a [u8],
     group: usize,
 ) -> impl Iterator<Item = (usize, Option<(usize, usize)>)> + 'a {
-    let mut locs = re.capture_locations();
     let mut at = 0;
     let mut last_end: Option<usize> = None;
     std::iter::from_fn(move || loop {
         if at > hay.len() {
             return None;
         }
-        let m = re.captures_read_at(&mut locs, hay, at)?;
+        let m = re.captures_read_at(locs, hay, at)?;
         if m.start() == m.end() {
             // An empty match advances the search by a byte; one right where the last match
             // ended is not reported (as the iterator does).
