@@ -73,15 +73,17 @@ const BASE64_BYTE: [bool; 256] = {
 /// alphabet ([`BASE64_BYTE`]).
 #[inline]
 fn alphabet_mask(block: &[u8]) -> u64 {
-    match <&[u8; 64]>::try_from(block) {
-        Ok(full) => (0..4).fold(0u64, |m, q| {
+    if let Some(full) = block.first_chunk::<64>() {
+        (0..4).fold(0u64, |m, q| {
             let mut lanes = [0u8; 16];
             lanes.copy_from_slice(&full[q * 16..q * 16 + 16]);
             m | (u64::from(alphabet_mask16(lanes)) << (q * 16))
-        }),
-        Err(_) => block.iter().enumerate().take(64).fold(0u64, |m, (i, &b)| {
+        })
+    } else {
+        // The text's last block, shorter than 64 bytes.
+        block.iter().enumerate().take(64).fold(0u64, |m, (i, &b)| {
             m | (u64::from(BASE64_BYTE[usize::from(b)]) << i)
-        }),
+        })
     }
 }
 
