@@ -1325,6 +1325,17 @@ impl Lang {
         let var_re = var.as_deref().map(|v| {
             Regex::new(&format!(r"(?-u:\b){}(?-u:\b)", regex::escape(v))).expect("escaped")
         });
+        // Rust: an arm guarded on the error itself (`Err(e) if e.kind() == NotFound =>`)
+        // answers that one error on purpose, as a specific exception type does elsewhere;
+        // the other errors go to the arms after it.
+        if self == Lang::Rust {
+            let guard = types.split_once(" if ").map(|(_, g)| g);
+            if let (Some(re), Some(guard)) = (&var_re, guard) {
+                if re.is_match(guard) {
+                    return out("fallback");
+                }
+            }
+        }
         // The block's text without its header (`except X as e:`, `Err(e) =>`).
         let inner: &str = match self {
             Lang::Python => block.split_once(':').map_or(block, |(_, b)| b),

@@ -1331,6 +1331,33 @@ mod tests {
         );
     }
 
+    /// Rust: an arm guarded on the error (`Err(e) if e.kind() == NotFound`) answers that
+    /// error on purpose; the same answer without the guard, or with a guard that does not
+    /// look at the error, drops every error.
+    #[test]
+    fn rust_arms_guarded_on_the_error_answer_it() {
+        let rs = inline(
+            Lang::Rust,
+            "src/read.rs",
+            "pub fn guarded(p: &Path) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),\n        Err(e) => Err(e.into()),\n    }\n}\n\npub fn unguarded(p: &Path) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(_) => return Ok(Read::Missing),\n    }\n}\n\npub fn other_guard(p: &Path, quiet: bool) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(_e) if quiet => return Ok(Read::Missing),\n        Err(e) => Err(e.into()),\n    }\n}\n",
+        );
+        let outcomes: Vec<(&str, &str)> = rs
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.function.as_str(), t.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("guarded", "fallback"),
+                ("guarded", "propagated"),
+                ("unguarded", "dropped"),
+                ("other_guard", "dropped"),
+                ("other_guard", "propagated")
+            ]
+        );
+    }
+
     /// ORM calls are outbound calls; a web session and a client constructor are not.
     #[test]
     fn outbound_calls_include_orms_and_not_sessions() {
