@@ -552,3 +552,40 @@ impl ChangeSet {
         }))
     }
 }
+
+#[cfg(all(test, unix))]
+mod read_tests {
+    use super::*;
+
+    /// A symlink and a FIFO are not files: reading either answers at once (a plain open of a
+    /// FIFO waits for a writer forever), and the symlink's target is not read.
+    #[test]
+    fn symlinks_and_fifos_are_not_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("real.txt"), "x").expect("write");
+        std::os::unix::fs::symlink("real.txt", dir.path().join("link.txt")).expect("symlink");
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success(), "mkfifo failed");
+        let mut buf = Vec::new();
+        let read = |path: &str, buf: &mut Vec<u8>| read_inside_into(dir.path(), path, 1 << 20, buf);
+        assert!(matches!(read("real.txt", &mut buf), Ok(WorkTreeRead::Read)));
+        assert_eq!(buf, b"x");
+        assert!(matches!(
+            read("link.txt", &mut buf),
+            Ok(WorkTreeRead::NotAFile)
+        ));
+        assert!(matches!(read("pipe", &mut buf), Ok(WorkTreeRead::NotAFile)));
+        assert!(matches!(
+            read("gone.txt", &mut buf),
+            Ok(WorkTreeRead::Missing)
+        ));
+        std::fs::write(dir.path().join("big.txt"), vec![b'a'; 64]).expect("write");
+        assert!(matches!(
+            read_inside_into(dir.path(), "big.txt", 64, &mut buf),
+            Ok(WorkTreeRead::TooLarge)
+        ));
+    }
+}
