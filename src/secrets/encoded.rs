@@ -275,7 +275,7 @@ impl Layer {
         // `i` is 0 or follows a byte outside the alphabet, so the first window of `shortest`
         // alphabet bytes from `i` on ([`RunStarts`]) lies in the next such run. `=` is not in
         // the alphabet.
-        let shortest = MIN_BASE64.min(MIN_HEX);
+        let shortest = RunStarts::WINDOW;
         let mut runs = RunStarts::new(parent);
         let mut i = 0;
         while let Some(p) = runs.next_from(i) {
@@ -590,6 +590,54 @@ fn merge(scanner: &Scanner, plain: &mut Vec<Candidate>, found: Vec<Candidate>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vector byte classes agree with the alphabet table for every byte, in every lane
+    /// and in a short last block.
+    #[test]
+    fn alphabet_masks_agree_with_the_table() {
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for rotation in [0, 7, 16, 33] {
+            let mut block = bytes.clone();
+            block.rotate_left(rotation);
+            for chunk in block.chunks(64) {
+                let want = chunk.iter().enumerate().fold(0u64, |m, (i, &b)| {
+                    m | (u64::from(BASE64_BYTE[usize::from(b)]) << i)
+                });
+                assert_eq!(alphabet_mask(chunk), want, "{chunk:?}");
+                assert_eq!(
+                    alphabet_mask(&chunk[..chunk.len() - 5]),
+                    want & (u64::MAX >> 5)
+                );
+            }
+        }
+    }
+
+    /// `RunStarts` finds, from every position, the first window of alphabet bytes a byte-by-
+    /// byte search finds, across block boundaries.
+    #[test]
+    fn run_starts_match_a_byte_by_byte_search() {
+        let w = RunStarts::WINDOW;
+        let naive = |text: &[u8], from: usize| {
+            (from..=text.len().saturating_sub(w)).find(|&p| {
+                p + w <= text.len() && text[p..p + w].iter().all(|&b| BASE64_BYTE[usize::from(b)])
+            })
+        };
+        let mut text = Vec::new();
+        // Runs of every length from 1 to 80 between separators, so windows start and end on
+        // both sides of every block boundary.
+        for len in 1..=80usize {
+            text.extend(std::iter::repeat_n(b'a' + (len % 26) as u8, len));
+            text.push(if len % 3 == 0 { b' ' } else { b'.' });
+        }
+        let mut runs = RunStarts::new(&text);
+        for from in 0..text.len() + 2 {
+            assert_eq!(runs.next_from(from), naive(&text, from), "from {from}");
+        }
+        // A fresh finder per query gives the same (no state carried over wrongly).
+        for from in (0..text.len()).step_by(37) {
+            assert_eq!(RunStarts::new(&text).next_from(from), naive(&text, from));
+        }
+    }
 
     fn layer(text: &[u8]) -> Vec<(Encoding, Vec<u8>)> {
         let l = Layer::of(text, |_, _| true);
