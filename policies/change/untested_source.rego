@@ -7,7 +7,7 @@ rules["GATE-CHG-001"] := {
 	"name": "Untested change",
 	"summary": "Source code changed with no test file changed.",
 	"help": concat("\n", [
-		"**What it finds:** changes adding 30 or more lines to source files (tests, migrations and generated files, by path or by a `Code generated ... DO NOT EDIT` header, excluded) with no change to any test file.",
+		"**What it finds:** changes adding 30 or more lines to source files (tests, migrations and generated files, by path or by a `Code generated ... DO NOT EDIT` header, excluded) with no change to any test file. A source file that adds its own tests (a Rust `#[test]` function or `#[cfg(test)]` module, a Vitest `import.meta.vitest` block) counts as a test change.",
 		"",
 		"**Why it matters:** untested code is unverified code; for AI-authored changes, tests are the main evidence that the code does what it says.",
 		"",
@@ -41,7 +41,15 @@ warn contains {
 } if {
 	input.change.mode in {"diff", "staged", "range"}
 	input.change.stats.test_files == 0
+	not inline_tests_added
 	source_additions >= 30
+}
+
+# A source file that adds tests inside itself (`adds_tests`: Rust's `#[cfg(test)]` modules).
+# Facts without the field (an older gate's) count none.
+inline_tests_added if {
+	some f in input.change.files
+	f.adds_tests
 }
 
 untested_base := min([30, 10 + floor(source_additions / 25)])

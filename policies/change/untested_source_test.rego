@@ -37,3 +37,15 @@ test_untested_message_says_what_to_do if {
 	whole := object.union(change([file({})], 0, false), {"change": {"mode": "all"}})
 	count([x | some x in data.gate.change.warn with input as whole; x.rule == "GATE-CHG-001"]) == 0
 }
+
+test_source_that_adds_its_own_tests_is_tested if {
+	# A Rust file adding a `#[cfg(test)]` module beside the code: tests changed, no test file did.
+	f := file({"path": "src/parse.rs", "language": "rust", "additions": 80, "adds_tests": true})
+	count([w | some w in data.gate.change.warn with input as change([f], 0, false); w.rule == "GATE-CHG-001"]) == 0
+	# Another file's inline tests count for the change as a test file would.
+	g := file({"path": "src/lib.rs", "language": "rust", "additions": 80})
+	count([w | some w in data.gate.change.warn with input as change([g, f], 0, false); w.rule == "GATE-CHG-001"]) == 0
+	# Without them, the same change warns.
+	some w in data.gate.change.warn with input as change([g], 0, false)
+	w.rule == "GATE-CHG-001"
+}

@@ -40,6 +40,10 @@ pub struct FileFact {
     pub binary: bool,
     pub language: Option<&'static str>,
     pub is_test: bool,
+    /// A source file that is no test by its path but whose added lines declare tests in the
+    /// file itself: a Rust `#[test]` function or `#[cfg(test)]` module (any `#[…::test]`
+    /// attribute), a Vitest in-source block (`import.meta.vitest`). See [`adds_inline_tests`].
+    pub adds_tests: bool,
     pub is_generated: bool,
     pub is_critical: bool,
     /// `--all`: the whole file is the change; its lines are not listed in `hunks`.
@@ -103,6 +107,48 @@ pub struct Stats {
     pub top_level: usize,
     pub source_files: usize,
     pub test_files: usize,
+    /// Files with `adds_tests`: source files that add their own tests.
+    pub inline_test_files: usize,
+}
+
+/// Whether the added lines of `f` (a source file in `language`) declare tests in the file
+/// itself. Rust keeps unit tests beside the code they test (`#[cfg(test)] mod tests`, a
+/// `#[test]` or `#[tokio::test]` function), and Vitest runs blocks guarded by
+/// `import.meta.vitest` in source files: a change adding them changes tests though no test
+/// file changed.
+pub fn adds_inline_tests(f: &FileChange, language: Option<&str>) -> bool {
+    match language {
+        Some("rust") => f.added_lines().any(|l| rust_test_attribute(&l.text)),
+        Some("javascript" | "typescript" | "tsx") => f
+            .added_lines()
+            .any(|l| memchr::memmem::find(&l.text, b"import.meta.vitest").is_some()),
+        _ => false,
+    }
+}
+
+/// `#[test]`, `#[cfg(test)]`, `#[tokio::test]`, `#[rstest]`, `#[test_case(…)]` and the like
+/// opening a line: an attribute whose last path segment is a test marker.
+fn rust_test_attribute(line: &[u8]) -> bool {
+    let t = line.trim_ascii_start();
+    let Some(rest) = t.strip_prefix(b"#[") else {
+        return false;
+    };
+    if rest.starts_with(b"cfg(test)") || rest.starts_with(b"cfg(all(test") {
+        return true;
+    }
+    let end = rest
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b':')))
+        .unwrap_or(rest.len());
+    if !matches!(rest.get(end), Some(b']' | b'(')) {
+        return false;
+    }
+    let path = &rest[..end];
+    let last = path.rsplit(|&b| b == b':').next().unwrap_or(path);
+    matches!(
+        last,
+        b"test" | b"rstest" | b"test_case" | b"quickcheck" | b"wasm_bindgen_test" | b"test_log"
+    )
 }
 
 /// Destructive schema statements among a migration's or SQL file's added lines.
@@ -352,6 +398,7 @@ impl FileFact {
             binary: f.binary || binary_content(f),
             language: paths::language(&f.path),
             is_test: rules.is_test(&f.path),
+            adds_tests: !rules.is_test(&f.path) && adds_inline_tests(f, paths::language(&f.path)),
             is_generated: rules.is_generated(&f.path),
             is_critical: rules.is_critical(&f.path),
             whole_file: f.whole_file,
@@ -516,6 +563,7 @@ impl ChangeFacts {
                 })
                 .count(),
             test_files: files.iter().filter(|f| f.is_test).count(),
+            inline_test_files: files.iter().filter(|f| f.adds_tests).count(),
         };
         ChangeFacts {
             mode,
@@ -574,6 +622,57 @@ fn added_head(f: &FileChange) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn with_added(path: &str, lines: &[&str]) -> FileChange {
+        let mut f = FileChange::new(path.into(), FileStatus::Modified);
+        f.hunks.push(crate::change::Hunk {
+            old_start: 1,
+            old_lines: 0,
+            new_start: 1,
+            new_lines: u32::try_from(lines.len()).expect("few"),
+            added: lines
+                .iter()
+                .enumerate()
+                .map(|(i, t)| crate::change::Line {
+                    line: u32::try_from(i + 1).expect("few"),
+                    text: t.as_bytes().into(),
+                })
+                .collect(),
+            removed: Vec::new(),
+        });
+        f
+    }
+
+    #[test]
+    fn source_files_that_add_their_own_tests() {
+        for line in [
+            "#[cfg(test)]",
+            "    #[test]",
+            "#[tokio::test]",
+            "#[tokio::test(flavor = \"multi_thread\")]",
+            "#[rstest]",
+            "#[test_case(1, 2)]",
+            "#[cfg(all(test, unix))]",
+        ] {
+            let f = with_added("src/a.rs", &["fn a() {}", line]);
+            assert!(adds_inline_tests(&f, Some("rust")), "{line}");
+        }
+        for line in [
+            "#[derive(Debug)]",
+            "#[cfg(feature = \"test\")]",
+            "#[testing]",
+            "// #[test] is what marks a test",
+            "let test = 1;",
+        ] {
+            let f = with_added("src/a.rs", &[line]);
+            assert!(!adds_inline_tests(&f, Some("rust")), "{line}");
+        }
+        let js = with_added("src/sum.ts", &["if (import.meta.vitest) {"]);
+        assert!(adds_inline_tests(&js, Some("typescript")));
+        // Only the file's own language's marker counts.
+        let py = with_added("app/a.py", &["#[test]"]);
+        assert!(!adds_inline_tests(&py, Some("python")));
+    }
 
     #[test]
     fn destructive_statements_in_migrations_only() {

@@ -381,6 +381,7 @@ mod tests {
             binary: false,
             language: Some("rust"),
             is_test: false,
+            adds_tests: false,
             is_generated: false,
             is_critical: false,
             whole_file: false,
