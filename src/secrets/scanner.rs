@@ -1276,6 +1276,9 @@ fn plausible_generic_value(v: &[u8], line: &[u8]) -> bool {
     if is_uuid(v) || line_lower.contains("data:image/") {
         return false;
     }
+    if is_integer_literal(v) {
+        return false;
+    }
     // Identifiers and code references: only letters and `_`/`.`/`-`/`:` (env var names,
     // function calls, config keys, namespaced names such as Cargo's `dep:aws-smithy-runtime-api`
     // in a feature list after `"dep:aws-credential-types",`) are not secrets.
@@ -1318,6 +1321,22 @@ fn holds_date(v: &[u8]) -> bool {
             }
         }) && matches!(&w[..2], b"19" | b"20")
     })
+}
+
+/// An integer written in hex (`0x1afe23456UL`, a tokenizer test's `token: "0x1afe23456UL"` in
+/// typos 5d4cfab739a1): `0x` and at most 16 hex digits, a 64-bit value, with C's `u`/`l`
+/// suffixes. A key written in hex is longer (an Ethereum private key: 64 digits).
+fn is_integer_literal(v: &[u8]) -> bool {
+    let Some(rest) = v.strip_prefix(b"0x").or_else(|| v.strip_prefix(b"0X")) else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let suffix = &rest[digits..];
+    (1..=16).contains(&digits)
+        && suffix.len() <= 3
+        && suffix
+            .iter()
+            .all(|b| matches!(b, b'u' | b'U' | b'l' | b'L'))
 }
 
 fn is_uuid(v: &[u8]) -> bool {
