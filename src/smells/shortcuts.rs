@@ -1411,6 +1411,36 @@ fn parent_key(lines: &[&str], idx: usize) -> Option<String> {
     None
 }
 
+/// Whether line `idx` of a TOML file lies in a dependency table: the nearest section header
+/// above it (`[dependencies]`, `[workspace.dependencies]`, `[target.'cfg(unix)'.dependencies]`,
+/// `[dev-dependencies]`, `[dependencies.serde]`, `[tool.poetry.group.dev.dependencies]`)
+/// names one. False for other files (no header) and when the file could not be read.
+fn in_dependency_table(lines: &[&str], idx: usize) -> bool {
+    lines[..idx.min(lines.len())]
+        .iter()
+        .rev()
+        .map(|l| l.split(" #").next().unwrap_or(l).trim())
+        .find(|t| t.starts_with('[') && t.ends_with(']') && !t.contains('='))
+        .is_some_and(|header| {
+            // An array of tables (`[[bin]]`) is no dependency table.
+            !header.starts_with("[[")
+                && header
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .split('.')
+                    .any(|part| {
+                        matches!(
+                            part.trim(),
+                            "dependencies"
+                                | "dev-dependencies"
+                                | "build-dependencies"
+                                | "dev_dependencies"
+                                | "build_dependencies"
+                                | "optional-dependencies"
+                        )
+                    })
+        })
+}
+
 fn truthy(v: &str) -> Option<bool> {
     match v
         .trim()
@@ -1488,6 +1518,12 @@ pub fn relaxed_in(
         let t = text(l);
         let trimmed = t.trim();
         if trimmed.starts_with('#') || trimmed.starts_with("//") {
+            continue;
+        }
+        // A dependency table's keys are package names (`ignore = { version = "0.4.29" }` in
+        // Cargo.toml, poetry's `[tool.poetry.dependencies]`), not a tool's settings: ripgrep
+        // d798261924 bumping its `ignore` crate was "adds `0.4.29` to `ignore`".
+        if in_dependency_table(&post_lines, (l.line as usize).saturating_sub(1)) {
             continue;
         }
         let Some(c) = KEY_VALUE.captures(&t) else {

@@ -1638,3 +1638,42 @@ fn a_test_removed_with_the_arrow_function_it_tested_goes_with_it() {
     );
     assert_eq!(definitions("const limit = 5;").count(), 0);
 }
+
+#[test]
+fn a_dependency_tables_keys_are_packages_not_settings() {
+    // A crate named like a setting (`ignore`, `allow`, `target`) bumped in a dependency table.
+    let post = "[package]\nname = \"rg\"\n\n[dependencies]\nbstr = \"1.7.0\"\nignore = { version = \"0.4.29\", path = \"crates/ignore\" }\nlog = \"0.4.5\"\n\n[lints.rust]\nunsafe_code = \"allow\"\n";
+    let bump = file(
+        "Cargo.toml",
+        FileStatus::Modified,
+        6,
+        &["ignore = { version = \"0.4.29\", path = \"crates/ignore\" }"],
+        &["ignore = { version = \"0.4.24\", path = \"crates/ignore\" }"],
+    );
+    assert!(relaxed_in(&bump, "cargo", Some(post)).is_empty());
+    for header in [
+        "[workspace.dependencies]",
+        "[dev-dependencies]",
+        "[target.'cfg(unix)'.dependencies]",
+        "[dependencies.ignore] # the walker",
+        "[tool.poetry.group.dev.dependencies]",
+    ] {
+        let lines: Vec<&str> = vec!["[package]", header, "ignore = [\"x\"]"];
+        assert!(in_dependency_table(&lines, 2), "{header}");
+    }
+    for header in ["[lints.clippy]", "[[bin]]", "[tool.ruff.lint]"] {
+        let lines: Vec<&str> = vec!["[dependencies]", header, "ignore = [\"x\"]"];
+        assert!(!in_dependency_table(&lines, 2), "{header}");
+    }
+    // The same file's lint table still tells a relaxed setting.
+    let lint = file(
+        "Cargo.toml",
+        FileStatus::Modified,
+        10,
+        &["unsafe_code = \"allow\""],
+        &["unsafe_code = \"forbid\""],
+    );
+    let got = relaxed_in(&lint, "cargo", Some(post));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].1, "rule_disabled", "{got:?}");
+}
