@@ -218,6 +218,14 @@ impl Selection {
     pub fn drops(&self, category: &str, rule: &str) -> bool {
         Analyzer::owning(category, rule).is_some_and(|a| !self.runs(a))
     }
+
+    /// Whether every finding of the policy package `pkg` (`gate.telemetry`) is dropped, as
+    /// [`Selection::drops`] would drop each: the package need not be evaluated.
+    pub fn drops_package(&self, pkg: &str) -> bool {
+        let category = pkg.trim_start_matches("gate.");
+        // A rule id no package owns by name: only the package decides.
+        Analyzer::owning(category, "").is_some_and(|a| !self.runs(a))
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +246,7 @@ mod tests {
         assert!(s.is_all());
         assert_eq!(s, Selection::default());
         assert!(!s.drops("telemetry", "GATE-TEL-001"));
+        assert!(!s.drops_package("gate.telemetry"));
     }
 
     #[test]
@@ -253,6 +262,23 @@ mod tests {
         assert!(!s.drops("secrets", "GATE-SEC-001"));
         assert!(!s.drops("coverage", "GATE-COV-006"));
         assert!(!s.drops("change", "GATE-CHG-001"));
+        for pkg in [
+            "gate.telemetry",
+            "gate.dependencies",
+            "gate.infra",
+            "gate.production",
+        ] {
+            assert!(s.drops_package(pkg), "{pkg}");
+        }
+        // A package with one dropped rule among others is still evaluated.
+        for pkg in [
+            "gate.secrets",
+            "gate.change",
+            "gate.coverage",
+            "gate.governance",
+        ] {
+            assert!(!s.drops_package(pkg), "{pkg}");
+        }
     }
 
     #[test]

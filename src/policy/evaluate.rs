@@ -97,11 +97,12 @@ pub fn evaluate<S: Serialize>(
     let t = Timer::start();
     let mut input = facts.to_rego()?;
     t.lap("facts to Rego input");
-    let (mut findings, rules) = engine.findings(&input)?;
-    t.lap("stage 1 (findings)");
     // A skipped analyzer's rules would judge facts nobody gathered (GATE-COV-006 says it
-    // did not run).
+    // did not run): its packages are not evaluated, and its rules' findings elsewhere are
+    // dropped.
     let selection = &facts.coverage.analyzers;
+    let (mut findings, rules) = engine.findings(&input, &|pkg| selection.drops_package(pkg))?;
+    t.lap("stage 1 (findings)");
     findings.retain(|f| {
         !disabled.iter().any(|d| d == &f.rule) && !selection.drops(&f.category, &f.rule)
     });

@@ -550,9 +550,14 @@ impl Engine {
     }
 
     /// Stage 1: every package's findings, plus rule metadata, in parallel.
+    ///
+    /// A package `skipped` names (the analyzer whose facts it judges did not run, so every
+    /// finding of it would be dropped) has only its rule metadata read: its finding sets are
+    /// not evaluated.
     pub fn findings(
         &self,
         input: &regorus::Value,
+        skipped: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<(Vec<Finding>, BTreeMap<String, RuleMeta>)> {
         // The built-in packages' sets in one query: one evaluation whose rules are computed
         // once (a helper several packages read is not evaluated again per set), instead of a
@@ -569,7 +574,16 @@ impl Engine {
             }
             let parts: Vec<String> = builtin
                 .iter()
-                .flat_map(|p| SETS.iter().map(move |s| format!("[v | v := data.{p}.{s}]")))
+                .flat_map(|p| {
+                    SETS.iter().map(move |s| {
+                        if *s != "rules" && skipped(p) {
+                            // Undefined, in the place of the set not evaluated.
+                            "[]".to_string()
+                        } else {
+                            format!("[v | v := data.{p}.{s}]")
+                        }
+                    })
+                })
                 .collect();
             // One set per line: regorus limits a policy line to 1,024 columns.
             let query = format!("[{}]", parts.join(",\n"));
@@ -599,12 +613,8 @@ impl Engine {
             .iter()
             .filter(|p| self.user_packages.contains(*p))
             .flat_map(|p| {
-                [
-                    (p.as_str(), Some(Level::Error)),
-                    (p.as_str(), Some(Level::Warning)),
-                    (p.as_str(), Some(Level::Note)),
-                    (p.as_str(), None),
-                ]
+                let sets: &[Option<Level>] = if skipped(p) { &[None] } else { &LEVELS };
+                sets.iter().map(move |&level| (p.as_str(), level))
             })
             .collect();
         let parse = |pkg: &str, level: Option<Level>, value: Option<serde_json::Value>| {
