@@ -1188,7 +1188,11 @@ fn compare(
             let (change, bump) = match (&vo, &vn) {
                 (Some(o), Some(n)) if n < o => (DepChange::Downgraded, None),
                 (Some(o), Some(n)) if n == o => (DepChange::ConstraintChanged, None),
-                (Some(o), Some(n)) if major(n) > major(o) => (
+                // Go's tooling takes a v0 minor as an upgrade of the same module (`go get -u`
+                // moves v0.56 to v0.57; an incompatible major is a new module path, `/v2`):
+                // alertmanager's golang.org/x/* and go-openapi bumps were 13 DEP-006 warnings
+                // a reviewer labelled wrong.
+                (Some(o), Some(n)) if major(n) > major(o) && !(eco == "go" && n[0] == 0) => (
                     DepChange::Upgraded,
                     Some(if n[0] == 0 { "minor_0x" } else { "major" }),
                 ),
@@ -1272,6 +1276,32 @@ mod tests {
         // A key kept while the package behind it changes is a changed source.
         let nix = facts.iter().find(|f| f.name == "nix").expect("nix");
         assert_eq!(nix.change, DepChange::SourceChanged, "{facts:?}");
+    }
+
+    #[test]
+    fn a_go_v0_minor_is_an_upgrade_a_cargo_0x_minor_a_breaking_bump() {
+        let go = |v: &str| {
+            go::parse_go_mod(
+                "go.mod",
+                &format!("module example.com/app\n\ngo 1.22\n\nrequire golang.org/x/net {v}\n"),
+            )
+            .expect("go.mod")
+        };
+        let facts = compare("go", "go.mod", &go("v0.56.0"), &go("v0.57.0"));
+        let net = facts
+            .iter()
+            .find(|f| f.name == "golang.org/x/net")
+            .expect("x/net");
+        assert_eq!(net.change, DepChange::Upgraded, "{facts:?}");
+        assert_eq!(net.bump, None, "{facts:?}");
+        assert!(!net.major_bump);
+        // The same move in a Cargo manifest is outside `^0.56`: a breaking bump.
+        let cargo = |v: &str| {
+            cargo::parse_manifest("Cargo.toml", &format!("[dependencies]\nnix = \"{v}\"\n"))
+                .expect("Cargo.toml")
+        };
+        let facts = compare("cargo", "Cargo.toml", &cargo("0.56"), &cargo("0.57"));
+        assert_eq!(facts[0].bump.as_deref(), Some("minor_0x"), "{facts:?}");
     }
 
     #[test]
