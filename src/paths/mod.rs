@@ -213,6 +213,7 @@ mod tests {
         assert!(r.is_generated("Cargo.lock") && r.is_generated("a/gems.locked"));
         assert!(r.is_generated("api/v1/client.gen.ts") && r.is_generated("x/y_pb2_grpc.py"));
         assert!(r.is_generated("src/static/scripts/jquery-4.0.0.slim.js"));
+        assert!(r.is_generated("src/static/scripts/bootstrap.bundle.js"));
         assert!(
             r.is_generated("static/jdenticon-3.3.0.js")
                 && r.is_generated("css/bootstrap-5.3.2.css")

@@ -420,6 +420,8 @@ pub const GENERATED: &[&str] = &[
     "**/dist/**",
     "**/*.min.js",
     "**/*.min.css",
+    // A bundler's output (`[name].bundle.js`, Bootstrap's `bootstrap.bundle.js`).
+    "**/*.bundle.js",
     // A third-party library copied in under its versioned name (`jquery-4.0.0.slim.js`,
     // `jdenticon-3.3.0.js`): vendored code, not the project's.
     "**/*-[0-9]*.[0-9]*.[0-9]*.js",

@@ -166,7 +166,7 @@ fn response_status(lang: Lang, block: &str) -> Option<u16> {
     );
     static_re!(
         rust_resp,
-        r"\bHttpResponse::(\w+)\s*\(|\bStatusCode::(\w+)|\b\w*[Ee]rror::(NotFound|UnprocessableEntity|BadRequest|Conflict|InternalServerError)\b|\.error_response\s*\("
+        r"\bHttpResponse::(\w+)\s*\(|\bStatusCode::(\w+)|\b\w*[Ee]rror::(NotFound|UnprocessableEntity|BadRequest|Conflict|InternalServerError)\b|\.error_response\s*\(|\bStatus::(\w+)"
     );
     let args: Option<String> = match lang {
         Lang::Go => go_resp().captures(block).map(|c| c[1].to_string()),
@@ -200,7 +200,8 @@ fn response_status(lang: Lang, block: &str) -> Option<u16> {
             if c[0].contains("error_response") {
                 "error_response".to_string()
             } else {
-                (1..=3)
+                // Rocket names its statuses `Status::BadRequest` (`Outcome::Error((Status::..`).
+                (1..=4)
                     .find_map(|i| c.get(i))
                     .map_or(String::new(), |m| m.as_str().to_string())
             }
@@ -288,7 +289,7 @@ fn classify_op(text: &str) -> Op {
     );
     static_re!(
         parse,
-        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)"
+        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|from_utf8\w*|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)"
     );
     static_re!(
         validate,
@@ -1357,7 +1358,8 @@ impl Lang {
                 if matches(assign(), l) {
                     return Some("stored");
                 }
-                static_re!(call_with, r"[\w)\]]\s*\(");
+                // A call or a macro (`format!("{e:?}")`, `json!({"error": e})`).
+                static_re!(call_with, r"[\w)\]]!?\s*\(");
                 if matches(call_with(), l) {
                     return Some("passed");
                 }

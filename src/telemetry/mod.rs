@@ -1358,6 +1358,31 @@ mod tests {
         );
     }
 
+    /// Rust: a Rocket request guard answering a client's bad header with `Status::BadRequest`
+    /// answers the error; an arm that formats the error into the response (`format!("{e}")`,
+    /// a macro) passes it on; `Err(_) => String::new()` drops it.
+    #[test]
+    fn rust_errors_answered_with_rocket_statuses_or_formatted_by_macros() {
+        let rs = inline(
+            Lang::Rust,
+            "src/api/guards.rs",
+            "pub fn header_name(raw: Vec<u8>) -> Outcome<String, (Status, &'static str)> {\n    match String::from_utf8(raw) {\n        Ok(name) => Outcome::Success(name),\n        Err(_) => {\n            return Outcome::Error((Status::BadRequest, \"X-Name is not UTF-8\"));\n        }\n    }\n}\n\npub fn bulk_result(id: &str) -> String {\n    match archive_member(id) {\n        Ok(()) => String::new(),\n        Err(e) => format!(\"{e:?}\"),\n    }\n}\n\npub fn bulk_quiet(id: &str) -> String {\n    match archive_member(id) {\n        Ok(()) => String::from(\"ok\"),\n        Err(_) => String::new(),\n    }\n}\n",
+        );
+        let outcomes: Vec<(&str, &str)> = rs
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.function.as_str(), t.outcome.as_str()))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("header_name", "responded"),
+                ("bulk_result", "passed"),
+                ("bulk_quiet", "dropped")
+            ]
+        );
+    }
+
     /// ORM calls are outbound calls; a web session and a client constructor are not.
     #[test]
     fn outbound_calls_include_orms_and_not_sessions() {

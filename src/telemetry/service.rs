@@ -174,6 +174,9 @@ pub fn is_vendored(path: &str) -> bool {
                 | ".next"
         )
     }) || path.ends_with(".min.js")
+        // A bundler's output (`[name].bundle.js`; Bootstrap ships `bootstrap.bundle.js`, which
+        // vaultwarden serves from src/static/scripts/): a library's code, not the service's.
+        || path.ends_with(".bundle.js")
 }
 
 /// Generated code, by name (`*_pb2.py`, `*.pb.go`, `*.gen.ts`, `*_generated.*`).
@@ -1407,6 +1410,12 @@ mod tests {
             }],
             Context::default(),
         )
+    }
+
+    #[test]
+    fn bundles_are_vendored_code() {
+        assert!(is_vendored("src/static/scripts/bootstrap.bundle.js"));
+        assert!(is_vendored("web/app.min.js") && !is_vendored("src/static/scripts/admin.js"));
     }
 
     #[test]
