@@ -384,6 +384,7 @@ impl FileFact {
     /// The facts of one file; `with_lines` says whether its lines' text is included.
     pub fn from_change(f: &FileChange, rules: &PathRules, with_lines: bool) -> FileFact {
         let role = rules.role(&f.path);
+        let is_test = rules.is_test(&f.path);
         let line = |l: &super::Line| LineFact {
             line: l.line,
             text: text(&l.text[..l.text.len().min(LINE_CHARS * 4)])
@@ -397,8 +398,8 @@ impl FileFact {
             status: f.status,
             binary: f.binary || binary_content(f),
             language: paths::language(&f.path),
-            is_test: rules.is_test(&f.path),
-            adds_tests: !rules.is_test(&f.path) && adds_inline_tests(f, paths::language(&f.path)),
+            is_test,
+            adds_tests: !is_test && adds_inline_tests(f, paths::language(&f.path)),
             is_generated: rules.is_generated(&f.path),
             is_critical: rules.is_critical(&f.path),
             whole_file: f.whole_file,

@@ -1232,6 +1232,15 @@ mod tests {
         assert!(e[0].handled, "returning the wrapped error handles it");
     }
 
+    /// Each error handler's function and where its error ends up.
+    fn error_outcomes(facts: &[TelemetryFact]) -> Vec<(&str, &str)> {
+        facts
+            .iter()
+            .filter(|t| t.kind == "error_handler")
+            .map(|t| (t.function.as_str(), t.outcome.as_str()))
+            .collect()
+    }
+
     fn inline(lang: Lang, path: &str, src: &str) -> Vec<TelemetryFact> {
         let lines = u32::try_from(src.lines().count()).expect("small");
         let added: Added = (1..=lines).collect();
@@ -1277,11 +1286,7 @@ mod tests {
             "svc.py",
             "def a():\n    try:\n        x = int(v)\n    except ValueError:\n        x = 0\n\ndef b():\n    try:\n        save(o)\n    except Exception as e:\n        handle_user_exception(e)\n\ndef c():\n    try:\n        save(o)\n    except Exception as e:\n        print(e, file=sys.stderr)\n\ndef d():\n    try:\n        save(o)\n    except Exception:\n        typer.echo(\"failed\")\n\ndef e():\n    try:\n        save(o)\n    except Exception as e:\n        self.error = e\n\ndef f():\n    try:\n        save(o)\n    except Exception:\n        pass\n",
         );
-        let outcomes: Vec<(&str, &str)> = py
-            .iter()
-            .filter(|t| t.kind == "error_handler")
-            .map(|t| (t.function.as_str(), t.outcome.as_str()))
-            .collect();
+        let outcomes = error_outcomes(&py);
         assert_eq!(
             outcomes,
             [
@@ -1316,11 +1321,7 @@ mod tests {
             "src/limits.rs",
             "pub fn check(ip: &IpAddr) -> Result<(), Error> {\n    match LIMITER.check_key(ip) {\n        Ok(()) => Ok(()),\n        Err(_e) => {\n            err_code!(\"Too many requests\", 429);\n        }\n    }\n}\n\npub fn proxy(entry: &str) -> Option<IpNet> {\n    match entry.parse::<IpNet>() {\n        Ok(net) => Some(net),\n        Err(_) => entry.parse::<IpAddr>().ok().map(IpNet::from),\n    }\n}\n\npub fn store(db: &Db, v: &Row) {\n    match db.save(v) {\n        Ok(_) => {}\n        Err(_) => {}\n    }\n}\n",
         );
-        let outcomes: Vec<(&str, &str)> = rs
-            .iter()
-            .filter(|t| t.kind == "error_handler")
-            .map(|t| (t.function.as_str(), t.outcome.as_str()))
-            .collect();
+        let outcomes = error_outcomes(&rs);
         assert_eq!(
             outcomes,
             [
@@ -1341,11 +1342,7 @@ mod tests {
             "src/read.rs",
             "pub fn guarded(p: &Path) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),\n        Err(e) => Err(e.into()),\n    }\n}\n\npub fn unguarded(p: &Path) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(_) => return Ok(Read::Missing),\n    }\n}\n\npub fn other_guard(p: &Path, quiet: bool) -> Result<Read> {\n    match std::fs::metadata(p) {\n        Ok(m) => Ok(Read::Found(m)),\n        Err(_e) if quiet => return Ok(Read::Missing),\n        Err(e) => Err(e.into()),\n    }\n}\n",
         );
-        let outcomes: Vec<(&str, &str)> = rs
-            .iter()
-            .filter(|t| t.kind == "error_handler")
-            .map(|t| (t.function.as_str(), t.outcome.as_str()))
-            .collect();
+        let outcomes = error_outcomes(&rs);
         assert_eq!(
             outcomes,
             [
@@ -1368,11 +1365,7 @@ mod tests {
             "src/api/guards.rs",
             "pub fn header_name(raw: Vec<u8>) -> Outcome<String, (Status, &'static str)> {\n    match String::from_utf8(raw) {\n        Ok(name) => Outcome::Success(name),\n        Err(_) => {\n            return Outcome::Error((Status::BadRequest, \"X-Name is not UTF-8\"));\n        }\n    }\n}\n\npub fn bulk_result(id: &str) -> String {\n    match archive_member(id) {\n        Ok(()) => String::new(),\n        Err(e) => format!(\"{e:?}\"),\n    }\n}\n\npub fn bulk_quiet(id: &str) -> String {\n    match archive_member(id) {\n        Ok(()) => String::from(\"ok\"),\n        Err(_) => String::new(),\n    }\n}\n",
         );
-        let outcomes: Vec<(&str, &str)> = rs
-            .iter()
-            .filter(|t| t.kind == "error_handler")
-            .map(|t| (t.function.as_str(), t.outcome.as_str()))
-            .collect();
+        let outcomes = error_outcomes(&rs);
         assert_eq!(
             outcomes,
             [
