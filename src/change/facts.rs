@@ -147,7 +147,7 @@ fn rust_test_attribute(line: &[u8]) -> bool {
     let last = path.rsplit(|&b| b == b':').next().unwrap_or(path);
     matches!(
         last,
-        b"test" | b"rstest" | b"test_case" | b"quickcheck" | b"wasm_bindgen_test" | b"test_log"
+        b"test" | b"rstest" | b"test_case" | b"quickcheck" | b"wasm_bindgen_test"
     )
 }
 
@@ -385,6 +385,7 @@ impl FileFact {
     pub fn from_change(f: &FileChange, rules: &PathRules, with_lines: bool) -> FileFact {
         let role = rules.role(&f.path);
         let is_test = rules.is_test(&f.path);
+        let language = paths::language(&f.path);
         let line = |l: &super::Line| LineFact {
             line: l.line,
             text: text(&l.text[..l.text.len().min(LINE_CHARS * 4)])
@@ -397,9 +398,9 @@ impl FileFact {
             old_path: f.old_path.clone(),
             status: f.status,
             binary: f.binary || binary_content(f),
-            language: paths::language(&f.path),
+            language,
             is_test,
-            adds_tests: !is_test && adds_inline_tests(f, paths::language(&f.path)),
+            adds_tests: !is_test && adds_inline_tests(f, language),
             is_generated: rules.is_generated(&f.path),
             is_critical: rules.is_critical(&f.path),
             whole_file: f.whole_file,
