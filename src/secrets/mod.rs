@@ -343,6 +343,44 @@ mod tests {
         assert!(!found.is_empty(), "{assigned}");
     }
 
+    /// fastapi a269cf408791 failed on a sponsor's GitHub avatar address (`?u=` holds 40 hex
+    /// digits, and `githubusercontent` reads as `github` + `user`); cli 255f5301d501 on a TUF
+    /// root naming an Azure Key Vault key by its version id (32 hex digits beside `azure`).
+    /// Parts of an address are not credentials; a key the address carries as one is.
+    #[test]
+    fn parts_of_addresses_are_not_credentials() {
+        let scanner = Scanner::new(builtin_rules().expect("catalog parses")).expect("builds");
+        let leaks = |text: &str| -> Vec<String> {
+            scanner
+                .scan(text.as_bytes())
+                .into_iter()
+                .filter(|c| !c.allowlisted && !c.public)
+                .map(|c| c.rule_id(&scanner).to_string())
+                .collect()
+        };
+        let h40 = "5c2e9b7d41a03f86e1d4c07b9a2f58e36d10c4ab";
+        let h32 = "9d3fa07c61e24b8d95a0c3e7f12b46d8";
+        for quiet in [
+            format!("    avatarUrl: https://avatars.githubusercontent.com/u/50410241?u={h40}&v=4\n"),
+            format!("\"uri\": \"azurekms://tuf-root.vault.azure.net/keys/Online-Key/{h32}\"\n"),
+            format!("image: https://avatars.githubusercontent.com/u/1/{h40}?s=64\n"),
+            // cli c57a045d2d: SLSA provenance in a Sigstore bundle names its commit.
+            format!("{{\"uri\":\"git+https://github.com/o/r@refs/heads/main\",\"digest\":{{\"gitCommit\":\"{h40}\"}}}}\n"),
+            format!("github_commit_sha = \"{h40}\"\n"),
+        ] {
+            assert_eq!(leaks(&quiet), Vec::<String>::new(), "{quiet}");
+        }
+        for leak in [
+            format!("GITHUB_CLIENT_SECRET={h40}\n"),
+            format!("curl \"https://github.com/login/oauth/access_token?client_secret={h40}\"\n"),
+            format!("AZURE_OPENAI_KEY={h32}\n"),
+            format!("url = \"https://azure.example.com/api?api-key={h32}\"\n"),
+            format!("github: https://gist.github.com/someone/{h40}\n"),
+        ] {
+            assert!(!leaks(&leak).is_empty(), "{leak}");
+        }
+    }
+
     /// Every rule finds each of its true-positive samples and none of its false positives.
     #[test]
     fn catalog_samples() {

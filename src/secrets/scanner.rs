@@ -730,6 +730,16 @@ impl Scanner {
                             continue;
                         }
                     }
+                    // A generic shape that is a URL's path segment or the value of a query
+                    // parameter no credential is named by is part of an address (an avatar's
+                    // `?u=<40 hex>`, a Key Vault key's version id), whatever provider's name
+                    // the host holds.
+                    if rule.near > 0
+                        && url_address(buf, start, end)
+                            .is_some_and(|url| !named_outside(buf, url, rule))
+                    {
+                        continue;
+                    }
                     // A JWT-shaped value whose header or claims are not JSON is no token (a
                     // typo, a truncated or made-up one); the generic rules judge it as such.
                     if rule.provider == "generic" && malformed_jwt(secret) {
@@ -1147,6 +1157,111 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
     Verdict::Keep
 }
 
+/// The span of the URL, when `buf[start..end]` is a whole path segment of one
+/// (`scheme://host/...`, on the same line and with nothing between that a URL cannot hold),
+/// or the value of a query or fragment parameter whose name names no credential (`?u=`,
+/// `&v=`, not `?api_key=`, `#access_token=`): an address, not a credential written into
+/// one. A segment after one named `keys`, `token` or the like (BestTime's `/v1/keys/<key>`),
+/// a value inside a segment (`/bot<token>`), in the user part (`https://user:<pw>@host`) or
+/// in the host is not.
+fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
+    let stop = |b: u8| b.is_ascii_whitespace() || b"\"'`<>()[]{}|,;".contains(&b);
+    let from = buf[..start]
+        .iter()
+        .rposition(|&b| stop(b))
+        .map_or(0, |p| p + 1);
+    let token = &buf[from..start];
+    let Some(scheme) = memchr::memmem::find(token, b"://") else {
+        return None;
+    };
+    let after_scheme = &token[scheme + 3..];
+    // The host (and user part) end at the first `/`, `?` or `#`: the value must come later.
+    let Some(host_end) = after_scheme.iter().position(|b| b"/?#".contains(b)) else {
+        return None;
+    };
+    if after_scheme[..host_end].is_empty() {
+        return None;
+    }
+    let ends_part = buf
+        .get(end)
+        .is_none_or(|&b| stop(b) || b"/?#&".contains(&b));
+    if !ends_part {
+        return None;
+    }
+    let url_end = buf[end..]
+        .iter()
+        .position(|&b| stop(b))
+        .map_or(buf.len(), |p| end + p);
+    let address = match token.last() {
+        // Unless the segment before names what follows as a key (BestTime's
+        // `/v1/keys/<key>`): the API takes its key in the path.
+        Some(b'/') => {
+            let before = &token[..token.len() - 1];
+            let segment = before
+                .iter()
+                .rposition(|&b| b == b'/')
+                .map_or(before, |p| &before[p + 1..])
+                .to_ascii_lowercase();
+            let segment = segment.strip_suffix(b"s").unwrap_or(&segment);
+            ![
+                &b"key"[..],
+                b"apikey",
+                b"api-key",
+                b"api_key",
+                b"token",
+                b"secret",
+            ]
+            .contains(&segment)
+        }
+        Some(b'=') => {
+            let before = &token[..token.len() - 1];
+            let Some(p) = before.iter().rposition(|b| b"?&#;".contains(b)) else {
+                return None;
+            };
+            let name = before[p + 1..].to_ascii_lowercase();
+            !name.is_empty()
+                && ![
+                    &b"key"[..],
+                    b"token",
+                    b"secret",
+                    b"auth",
+                    b"pass",
+                    b"pwd",
+                    b"sig",
+                    b"cred",
+                    b"access",
+                    b"session",
+                    b"appid",
+                    b"app_id",
+                    b"client",
+                    b"license",
+                    b"code",
+                    b"hash",
+                    b"private",
+                ]
+                .iter()
+                .any(|w| memchr::memmem::find(&name, w).is_some())
+        }
+        _ => false,
+    };
+    address.then_some((from, url_end))
+}
+
+/// Whether one of `rule`'s keywords names the value outside the URL `from..to` that holds
+/// it: earlier on its line or at most the rule's proximity before the URL, or later on the
+/// line (`versioneye: https://…/me/<key>`, not `avatarUrl: https://avatars.github…`).
+fn named_outside(buf: &[u8], (from, to): (usize, usize), rule: &RuleSpec) -> bool {
+    let before = &buf[line_start(buf, from).min(from.saturating_sub(rule.near))..from];
+    let after = &buf[to..line_end(buf, to)];
+    [before, after].iter().any(|text| {
+        let lower = text.to_ascii_lowercase();
+        rule.keywords.iter().any(|k| {
+            memchr::memmem::find_iter(&lower, k.as_bytes())
+                .any(|p| word_start(text, p) && word_end(text, p + k.len()))
+        })
+    })
+}
+
 /// `value` follows `@` (a git revision pin), a `rev:`/`ref:`/`sha:` key, or a commit's place
 /// in a repository's web address (`/commit/`, `/tree/`, `/blob/`, `a...b`) in `line`.
 fn pinned_revision(value: &[u8], line: &[u8]) -> bool {
@@ -1178,12 +1293,38 @@ fn pinned_revision(value: &[u8], line: &[u8]) -> bool {
             ]
             .iter()
             .any(|k| lower.ends_with(k))
+            || names_a_revision(&lower)
         {
             return true;
         }
         from = at + value.len();
     }
     false
+}
+
+/// Whether the text before a value ends with the key of a commit id (`"gitCommit": "`,
+/// `commit_sha=`, `"digest": {"sha1": "`): SLSA provenance and CI metadata name the commit
+/// they were built from.
+fn names_a_revision(before_lower: &[u8]) -> bool {
+    let key = before_lower
+        .trim_ascii_end()
+        .strip_suffix(b":")
+        .or_else(|| before_lower.trim_ascii_end().strip_suffix(b"="))
+        .unwrap_or(b"")
+        .trim_ascii_end();
+    let key = key
+        .strip_suffix(b"\"")
+        .or_else(|| key.strip_suffix(b"'"))
+        .unwrap_or(key);
+    let from = key
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+        .map_or(0, |p| p + 1);
+    let key = &key[from..];
+    memchr::memmem::find(key, b"commit").is_some()
+        || [&b"sha"[..], b"sha1", b"revision", b"digest"]
+            .iter()
+            .any(|k| key.ends_with(k))
 }
 
 /// A generic shape beside a keyword must still look random: letters only in the way of
