@@ -274,7 +274,21 @@ fn normalize(l: &[u8]) -> String {
         .join(" ")
 }
 
-/// Runs of consecutive added lines in one hunk, at least MIN_BLOCK non-trivial lines long.
+/// A line that is a comment and nothing else (`//`, `/* … */` and its `*` lines, `# ` in
+/// Python, shell and YAML, `-- ` in SQL, `<!--`). License headers are the same in every file
+/// by design (spring-petclinic 44d5f2100b added Apache's header to three `package-info.java`
+/// files and was told to extract the shared code): comments are not code to share.
+fn comment_line(l: &[u8]) -> bool {
+    let t = l.trim_ascii();
+    t == b"*"
+        || t == b"#"
+        || [&b"//"[..], b"/*", b"*/", b"* ", b"# ", b"-- ", b"<!--"]
+            .iter()
+            .any(|p| t.starts_with(p))
+}
+
+/// Runs of consecutive added lines in one hunk, at least MIN_BLOCK non-trivial lines long
+/// that are not comments.
 fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec<Block<'a>> {
     let mut out = Vec::new();
     for f in files
@@ -290,7 +304,10 @@ fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec
             let mut flush = |run: &mut Vec<&'a crate::change::Line>| {
                 let meaningful: Vec<&&crate::change::Line> = run
                     .iter()
-                    .filter(|l| l.text.iter().filter(|b| !b.is_ascii_whitespace()).count() > 3)
+                    .filter(|l| {
+                        l.text.iter().filter(|b| !b.is_ascii_whitespace()).count() > 3
+                            && !comment_line(&l.text)
+                    })
                     .collect();
                 if meaningful.len() >= MIN_BLOCK {
                     let mut set: Vec<u64> = meaningful
@@ -454,5 +471,37 @@ mod tests {
             ("b.py", 40, Some("a.py"))
         );
         assert!(d[0].similarity.unwrap_or(0.0) >= 0.9);
+    }
+
+    #[test]
+    fn license_headers_are_not_duplicated_code() {
+        let header = [
+            "/*",
+            " * Copyright 2012-2025 the original author or authors.",
+            " *",
+            " * Licensed under the Apache License, Version 2.0 (the \"License\");",
+            " * you may not use this file except in compliance with the License.",
+            " * You may obtain a copy of the License at",
+            " *",
+            " *      https://www.apache.org/licenses/LICENSE-2.0",
+            " *",
+            " * Unless required by applicable law or agreed to in writing, software",
+            " * distributed under the License is distributed on an \"AS IS\" BASIS,",
+            " * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.",
+            " * See the License for the specific language governing permissions and",
+            " * limitations under the License.",
+            " */",
+        ];
+        let hashes: Vec<String> = (0..10)
+            .map(|i| format!("# Step {i} of the release: run the checks and tag it"))
+            .collect();
+        let py: Vec<&str> = hashes.iter().map(String::as_str).collect();
+        let files = vec![
+            file("owner/package-info.java", 1, &header),
+            file("vet/package-info.java", 1, &header),
+            file("a.py", 1, &py),
+            file("b.py", 1, &py),
+        ];
+        assert_eq!(duplicates(&files, |_| true), Vec::new());
     }
 }

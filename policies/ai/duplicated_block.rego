@@ -6,7 +6,7 @@ rules["GATE-AI-003"] := {
 	"name": "Duplicated block",
 	"summary": "The change adds a block of code that it also adds elsewhere.",
 	"help": concat("\n", [
-		"**What it finds:** two runs of at least 8 added lines whose content is at least 90% the same (measured line by line).",
+		"**What it finds:** two runs of at least 8 added lines of code whose content is at least 90% the same (measured line by line). Comment lines do not count: license headers are the same in every file by design.",
 		"",
 		"**Why it matters:** duplicated logic drifts apart; a fix lands in one copy only. Agents copy a block rather than extract a function.",
 		"",

@@ -288,6 +288,8 @@ pub struct LockfileChange {
     pub added: usize,
     pub removed: usize,
     pub changed: usize,
+    /// The names of the packages that came (sorted), for the finding to say which.
+    pub added_names: Vec<String>,
 }
 
 /// Settings under `dependencies:` in .gate.yaml.
@@ -916,7 +918,8 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
         let a: BTreeSet<(String, String)> = after.iter().map(key).collect();
         let bn: BTreeSet<&String> = b.iter().map(|x| &x.0).collect();
         let an: BTreeSet<&String> = a.iter().map(|x| &x.0).collect();
-        let added = an.difference(&bn).count();
+        let added_names: Vec<String> = an.difference(&bn).map(|n| (*n).clone()).collect();
+        let added = added_names.len();
         let removed = bn.difference(&an).count();
         let changed_versions = a.difference(&b).filter(|x| bn.contains(&x.0)).count();
         let direct: BTreeSet<String> = facts
@@ -991,6 +994,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                 added,
                 removed,
                 changed: changed_versions,
+                added_names,
             });
         }
     }
