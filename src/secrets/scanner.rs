@@ -1171,14 +1171,10 @@ fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         .rposition(|&b| stop(b))
         .map_or(0, |p| p + 1);
     let token = &buf[from..start];
-    let Some(scheme) = memchr::memmem::find(token, b"://") else {
-        return None;
-    };
+    let scheme = memchr::memmem::find(token, b"://")?;
     let after_scheme = &token[scheme + 3..];
     // The host (and user part) end at the first `/`, `?` or `#`: the value must come later.
-    let Some(host_end) = after_scheme.iter().position(|b| b"/?#".contains(b)) else {
-        return None;
-    };
+    let host_end = after_scheme.iter().position(|b| b"/?#".contains(b))?;
     if after_scheme[..host_end].is_empty() {
         return None;
     }
@@ -1215,9 +1211,7 @@ fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
         }
         Some(b'=') => {
             let before = &token[..token.len() - 1];
-            let Some(p) = before.iter().rposition(|b| b"?&#;".contains(b)) else {
-                return None;
-            };
+            let p = before.iter().rposition(|b| b"?&#;".contains(b))?;
             let name = before[p + 1..].to_ascii_lowercase();
             !name.is_empty()
                 && ![
