@@ -126,6 +126,43 @@ pub fn adds_inline_tests(f: &FileChange, language: Option<&str>) -> bool {
     }
 }
 
+/// The line ranges (1-based, the `mod` line and the closing `}`) of top-level modules that a
+/// `#[cfg(test)]` attribute guards: `mod NAME {` at the start of a line after the attribute
+/// (other attributes and comments between), closed by the first later line that is `}` at
+/// the start of a line, as rustfmt writes a top-level item's end.
+fn rust_test_modules(text: &[u8]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut guarded = false;
+    let mut open: Option<u32> = None;
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(start) = open {
+            if line.first() == Some(&b'}') {
+                out.push((start, n));
+                open = None;
+            }
+            continue;
+        }
+        let t = line.trim_ascii();
+        if line.starts_with(b"#[cfg(test)]") || line.starts_with(b"#[cfg(all(test") {
+            guarded = true;
+        } else if guarded && (t.starts_with(b"#[") || t.starts_with(b"//") || t.is_empty()) {
+            // Other attributes and comments between the guard and the item.
+        } else if guarded {
+            let item = line
+                .strip_prefix(b"pub(crate) ")
+                .or_else(|| line.strip_prefix(b"pub "))
+                .unwrap_or(line);
+            if item.starts_with(b"mod ") && t.ends_with(b"{") {
+                open = Some(n);
+            }
+            guarded = false;
+        }
+    }
+    out
+}
+
 /// `#[test]`, `#[cfg(test)]`, `#[tokio::test]`, `#[rstest]`, `#[test_case(…)]` and the like
 /// opening a line: an attribute whose last path segment is a test marker.
 fn rust_test_attribute(line: &[u8]) -> bool {
@@ -455,6 +492,42 @@ impl ChangeFacts {
             .count();
     }
 
+    /// Marks Rust source files whose added lines lie inside a `#[cfg(test)]` module of their
+    /// post-image as adding tests (`adds_tests`): a test case added to an existing test
+    /// module needs no new attribute (ripgrep 5f5da483079c added 44 lines of globset cases
+    /// to its `mod tests` and was told no test changed).
+    pub fn mark_test_module_edits(&mut self, cs: &ChangeSet, images: &Images) {
+        let mut marked = false;
+        for fact in &mut self.files {
+            if fact.is_test || fact.adds_tests || fact.language != Some("rust") {
+                continue;
+            }
+            let Some(Some(post)) = images.get(&fact.path) else {
+                continue;
+            };
+            let modules = rust_test_modules(post);
+            if modules.is_empty() {
+                continue;
+            }
+            let inside = |f: &FileChange| {
+                f.added_lines()
+                    .any(|l| modules.iter().any(|&(a, b)| a < l.line && l.line < b))
+            };
+            if cs
+                .files
+                .iter()
+                .filter(|f| f.path == fact.path && f.status != FileStatus::Deleted)
+                .any(inside)
+            {
+                fact.adds_tests = true;
+                marked = true;
+            }
+        }
+        if marked {
+            self.stats.inline_test_files = self.files.iter().filter(|f| f.adds_tests).count();
+        }
+    }
+
     /// Marks the destructive statements of each file that lie in its rollback sections,
     /// given the post-image text of the files that have them.
     pub fn mark_rollback(&mut self, text_of: impl Fn(&str) -> Option<String>) {
@@ -504,6 +577,7 @@ impl ChangeFacts {
     ) -> anyhow::Result<HashSet<String>> {
         let generated = generated_by_header(cs, rules, images);
         self.mark_generated(&generated);
+        self.mark_test_module_edits(cs, images);
         self.mark_rollback(|p| match images.get(p) {
             Some(Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
             _ => cs
@@ -674,6 +748,16 @@ mod tests {
         // Only the file's own language's marker counts.
         let py = with_added("app/a.py", &["#[test]"]);
         assert!(!adds_inline_tests(&py, Some("python")));
+    }
+
+    #[test]
+    fn rust_test_modules_are_found_in_the_post_image() {
+        let text = b"use std::fmt;\n\npub fn f() -> u8 {\n    1\n}\n\n#[cfg(test)]\n// unit tests\n#[allow(unused)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn one() {\n        assert_eq!(f(), 1);\n    }\n}\n\n#[cfg(test)]\nmod fixtures;\n";
+        assert_eq!(rust_test_modules(text), vec![(10, 17)]);
+        assert_eq!(
+            rust_test_modules(b"#[cfg(test)]\nfn helper() {}\n"),
+            Vec::new()
+        );
     }
 
     #[test]
