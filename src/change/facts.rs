@@ -126,11 +126,13 @@ pub fn adds_inline_tests(f: &FileChange, language: Option<&str>) -> bool {
     }
 }
 
-/// The line ranges (1-based, the `mod` line and the closing `}`) of top-level modules that a
-/// `#[cfg(test)]` attribute guards: `mod NAME {` at the start of a line after the attribute
-/// (other attributes and comments between), closed by the first later line that is `}` at
-/// the start of a line, as rustfmt writes a top-level item's end.
-fn rust_test_modules(text: &[u8]) -> Vec<(u32, u32)> {
+/// The line ranges (1-based, the item's first line and its closing `}`) of top-level test
+/// items: a `mod NAME {` or a `fn` that a `#[cfg(test)]` or test attribute (`#[test]`,
+/// `#[tokio::test]`, ... see [`rust_test_attribute`]) guards, written at the start of a line
+/// after it (other attributes and comments between) and closed by the first later line that
+/// is `}` at the start of a line, as rustfmt writes a top-level item's end. ripgrep keeps
+/// `#[cfg(test)] #[test] fn test_colors() { … }` beside each flag's code.
+fn rust_test_items(text: &[u8]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut guarded = false;
     let mut open: Option<u32> = None;
@@ -145,16 +147,20 @@ fn rust_test_modules(text: &[u8]) -> Vec<(u32, u32)> {
             continue;
         }
         let t = line.trim_ascii();
-        if line.starts_with(b"#[cfg(test)]") || line.starts_with(b"#[cfg(all(test") {
+        if line.starts_with(b"#[") && rust_test_attribute(line) {
             guarded = true;
         } else if guarded && (t.starts_with(b"#[") || t.starts_with(b"//") || t.is_empty()) {
             // Other attributes and comments between the guard and the item.
         } else if guarded {
-            let item = line
-                .strip_prefix(b"pub(crate) ")
-                .or_else(|| line.strip_prefix(b"pub "))
-                .unwrap_or(line);
-            if item.starts_with(b"mod ") && t.ends_with(b"{") {
+            let mut item = line;
+            for q in [&b"pub(crate) "[..], b"pub ", b"async ", b"unsafe "] {
+                item = item.strip_prefix(q).unwrap_or(item);
+            }
+            // `mod fixtures;` holds nothing here, `fn helper() {}` nothing past its line.
+            if (item.starts_with(b"mod ") || item.starts_with(b"fn "))
+                && !t.ends_with(b";")
+                && !t.ends_with(b"}")
+            {
                 open = Some(n);
             }
             guarded = false;
@@ -492,10 +498,11 @@ impl ChangeFacts {
             .count();
     }
 
-    /// Marks Rust source files whose added lines lie inside a `#[cfg(test)]` module of their
-    /// post-image as adding tests (`adds_tests`): a test case added to an existing test
-    /// module needs no new attribute (ripgrep 5f5da483079c added 44 lines of globset cases
-    /// to its `mod tests` and was told no test changed).
+    /// Marks Rust source files whose added lines lie inside a top-level test module or test
+    /// function of their post-image as adding tests (`adds_tests`): a test case added to an
+    /// existing test needs no new attribute (ripgrep 5f5da483079c added 44 lines of globset
+    /// cases to its `mod tests`, 99fe884536e1 18 lines to `fn test_colors`, and both were told
+    /// no test changed).
     pub fn mark_test_module_edits(&mut self, cs: &ChangeSet, images: &Images) {
         let mut marked = false;
         for fact in &mut self.files {
@@ -505,7 +512,7 @@ impl ChangeFacts {
             let Some(Some(post)) = images.get(&fact.path) else {
                 continue;
             };
-            let modules = rust_test_modules(post);
+            let modules = rust_test_items(post);
             if modules.is_empty() {
                 continue;
             }
@@ -751,11 +758,18 @@ mod tests {
     }
 
     #[test]
-    fn rust_test_modules_are_found_in_the_post_image() {
+    fn rust_test_items_are_found_in_the_post_image() {
         let text = b"use std::fmt;\n\npub fn f() -> u8 {\n    1\n}\n\n#[cfg(test)]\n// unit tests\n#[allow(unused)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn one() {\n        assert_eq!(f(), 1);\n    }\n}\n\n#[cfg(test)]\nmod fixtures;\n";
-        assert_eq!(rust_test_modules(text), vec![(10, 17)]);
+        assert_eq!(rust_test_items(text), vec![(10, 17)]);
+        let functions = b"fn f() {}\n\n#[cfg(test)]\n#[test]\nfn test_f() {\n    assert!(f() == ());\n}\n\n#[tokio::test]\nasync fn test_g() {\n    g().await;\n}\n";
+        assert_eq!(rust_test_items(functions), vec![(5, 7), (10, 12)]);
+        // Nothing past the item's own line, and no indented item.
         assert_eq!(
-            rust_test_modules(b"#[cfg(test)]\nfn helper() {}\n"),
+            rust_test_items(b"#[cfg(test)]\nfn helper() {}\n\nfn f() {\n}\n"),
+            Vec::new()
+        );
+        assert_eq!(
+            rust_test_items(b"impl A {\n    #[cfg(test)]\n    fn f() {\n    }\n}\n"),
             Vec::new()
         );
     }
