@@ -50,12 +50,7 @@ info contains object.union(finding(d, "GATE-DEP-012", sprintf("%d %s dependencie
 }
 
 # The group's dependencies, in the manifest's order (by line, then name).
-unresolved_in(g) := [d |
-	some key in sort([[object.get(x, "line", 0), x.name] |
-		some x in unresolved_deps
-		[x.manifest, x.ecosystem, x.unresolved] == g
-	])
+unresolved_in(g) := [x[2] | some x in sort([[object.get(d, "line", 0), d.name, d] |
 	some d in unresolved_deps
 	[d.manifest, d.ecosystem, d.unresolved] == g
-	[object.get(d, "line", 0), d.name] == key
-]
+])]
