@@ -274,19 +274,6 @@ fn normalize(l: &[u8]) -> String {
         .join(" ")
 }
 
-/// A line that is a comment and nothing else (`//`, `/* … */` and its `*` lines, `# ` in
-/// Python, shell and YAML, `-- ` in SQL, `<!--`). License headers are the same in every file
-/// by design (spring-petclinic 44d5f2100b added Apache's header to three `package-info.java`
-/// files and was told to extract the shared code): comments are not code to share.
-fn comment_line(l: &[u8]) -> bool {
-    let t = l.trim_ascii();
-    t == b"*"
-        || t == b"#"
-        || [&b"//"[..], b"/*", b"*/", b"* ", b"# ", b"-- ", b"<!--"]
-            .iter()
-            .any(|p| t.starts_with(p))
-}
-
 /// Runs of consecutive added lines in one hunk, at least MIN_BLOCK non-trivial lines long
 /// that are not comments.
 fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec<Block<'a>> {
@@ -306,7 +293,9 @@ fn blocks<'a>(files: &'a [FileChange], is_source: &impl Fn(&str) -> bool) -> Vec
                     .iter()
                     .filter(|l| {
                         l.text.iter().filter(|b| !b.is_ascii_whitespace()).count() > 3
-                            && !comment_line(&l.text)
+                            // License headers are the same in every file by design
+                            // (spring-petclinic 44d5f2100b): comments are not code to share.
+                            && !shortcuts::is_comment(&String::from_utf8_lossy(&l.text))
                     })
                     .collect();
                 if meaningful.len() >= MIN_BLOCK {

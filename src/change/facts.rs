@@ -5,7 +5,7 @@
 //! Derived here, beside the change model, from the path rules every analyzer shares; the
 //! facts document only assembles it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -505,6 +505,8 @@ impl ChangeFacts {
     /// no test changed).
     pub fn mark_test_module_edits(&mut self, cs: &ChangeSet, images: &Images) {
         let mut marked = false;
+        // The changes by path, gathered the first time a file has a test item.
+        let mut by_path: Option<HashMap<&str, Vec<&FileChange>>> = None;
         for fact in &mut self.files {
             if fact.is_test || fact.adds_tests || fact.language != Some("rust") {
                 continue;
@@ -520,11 +522,16 @@ impl ChangeFacts {
                 f.added_lines()
                     .any(|l| modules.iter().any(|&(a, b)| a < l.line && l.line < b))
             };
-            if cs
-                .files
-                .iter()
-                .filter(|f| f.path == fact.path && f.status != FileStatus::Deleted)
-                .any(inside)
+            let by_path = by_path.get_or_insert_with(|| {
+                let mut m: HashMap<&str, Vec<&FileChange>> = HashMap::new();
+                for f in cs.files.iter().filter(|f| f.status != FileStatus::Deleted) {
+                    m.entry(f.path.as_str()).or_default().push(f);
+                }
+                m
+            });
+            if by_path
+                .get(fact.path.as_str())
+                .is_some_and(|fs| fs.iter().any(|f| inside(f)))
             {
                 fact.adds_tests = true;
                 marked = true;

@@ -1164,12 +1164,16 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
 /// one. A segment after one named `keys`, `token` or the like (BestTime's `/v1/keys/<key>`),
 /// a value inside a segment (`/bot<token>`), in the user part (`https://user:<pw>@host`) or
 /// in the host is not.
+///
+/// It looks at most [`URL_REACH`] bytes either side of the value: a 10 MB minified line is not
+/// read again for each of its candidates.
 fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
     let stop = |b: u8| b.is_ascii_whitespace() || b"\"'`<>()[]{}|,;".contains(&b);
-    let from = buf[..start]
+    let reach = start.saturating_sub(URL_REACH);
+    let from = buf[reach..start]
         .iter()
         .rposition(|&b| stop(b))
-        .map_or(0, |p| p + 1);
+        .map_or(reach, |p| reach + p + 1);
     let token = &buf[from..start];
     let scheme = memchr::memmem::find(token, b"://")?;
     let after_scheme = &token[scheme + 3..];
@@ -1184,10 +1188,11 @@ fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
     if !ends_part {
         return None;
     }
-    let url_end = buf[end..]
+    let far = (end + URL_REACH).min(buf.len());
+    let url_end = buf[end..far]
         .iter()
         .position(|&b| stop(b))
-        .map_or(buf.len(), |p| end + p);
+        .map_or(far, |p| end + p);
     let address = match token.last() {
         // Unless the segment before names what follows as a key (BestTime's
         // `/v1/keys/<key>`): the API takes its key in the path.
@@ -1241,12 +1246,19 @@ fn url_address(buf: &[u8], start: usize, end: usize) -> Option<(usize, usize)> {
     address.then_some((from, url_end))
 }
 
+/// How far around a value its URL and the names beside it are looked for.
+const URL_REACH: usize = 2048;
+
 /// Whether one of `rule`'s keywords names the value outside the URL `from..to` that holds
 /// it: earlier on its line or at most the rule's proximity before the URL, or later on the
-/// line (`versioneye: https://…/me/<key>`, not `avatarUrl: https://avatars.github…`).
+/// line (`versioneye: https://…/me/<key>`, not `avatarUrl: https://avatars.github…`), within
+/// [`URL_REACH`] bytes of the URL.
 fn named_outside(buf: &[u8], (from, to): (usize, usize), rule: &RuleSpec) -> bool {
-    let before = &buf[line_start(buf, from).min(from.saturating_sub(rule.near))..from];
-    let after = &buf[to..line_end(buf, to)];
+    let first = line_start(buf, from)
+        .min(from.saturating_sub(rule.near))
+        .max(from.saturating_sub(URL_REACH));
+    let before = &buf[first..from];
+    let after = &buf[to..line_end(buf, to).min(to + URL_REACH)];
     [before, after].iter().any(|text| {
         let lower = text.to_ascii_lowercase();
         rule.keywords.iter().any(|k| {
@@ -1300,12 +1312,14 @@ fn pinned_revision(value: &[u8], line: &[u8]) -> bool {
 /// `commit_sha=`, `"digest": {"sha1": "`): SLSA provenance and CI metadata name the commit
 /// they were built from.
 fn names_a_revision(before_lower: &[u8]) -> bool {
-    let key = before_lower
-        .trim_ascii_end()
+    let before = before_lower.trim_ascii_end();
+    let Some(key) = before
         .strip_suffix(b":")
-        .or_else(|| before_lower.trim_ascii_end().strip_suffix(b"="))
-        .unwrap_or(b"")
-        .trim_ascii_end();
+        .or_else(|| before.strip_suffix(b"="))
+    else {
+        return false;
+    };
+    let key = key.trim_ascii_end();
     let key = key
         .strip_suffix(b"\"")
         .or_else(|| key.strip_suffix(b"'"))

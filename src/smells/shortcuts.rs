@@ -39,8 +39,8 @@ fn anchor(new_start: u32) -> u32 {
     new_start.max(1)
 }
 
-/// A line of code, not a comment.
-fn is_comment(t: &str) -> bool {
+/// A comment line, not a line of code.
+pub(crate) fn is_comment(t: &str) -> bool {
     let t = t.trim_start();
     t.starts_with("//")
         || t.starts_with('#') && !t.starts_with("#[")
