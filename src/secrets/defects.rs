@@ -573,3 +573,72 @@ fn database_urls_without_a_host_are_not_credentials() {
     );
     assert_found(&s, &["amqps://svc:Hx3vR7kq@rabbit.internal:5672/vhost"]);
 }
+
+/// A JWT whose HMAC signature verifies with the secret jwt.io's debugger fills in (its
+/// current one and the one before) was made in the debugger: an example, whatever its
+/// claims. The same claims signed with any other secret are a token.
+#[test]
+fn jwts_signed_with_jwt_io_s_example_secret_are_examples() {
+    let s = scanner();
+    let claims =
+        "eyJzdWIiOiJzdmMtYmlsbGluZyIsInNjb3BlIjoiaW52b2ljZXM6d3JpdGUiLCJleHAiOjIwMDAwMDAwMDB9";
+    let hs256 = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+    assert_silent(
+        &s,
+        &[
+            &format!("token = \"{hs256}.{claims}.N6pHGE4F1502npc0TSeEH5ThlSFtmYkPxrR5p7jolFE\""),
+            &format!("token = \"{hs256}.{claims}.lR1FLTCizAYzbDe87yupmaR6ofBLLWSFot2wQIMDUGw\""),
+            &format!(
+                "Authorization: Bearer eyJhbGciOiJIUzUxMiJ9.{claims}.eZgineFYEXsak5QP0A4hTM1BNztsfPT0OsaeQZnUjPY_8n1jDL74EY8p15iSdsBFUscWsyCo1tYk8KLV4nyU4A"
+            ),
+        ],
+    );
+    assert_found(
+        &s,
+        &[&format!(
+            "token = \"{hs256}.{claims}.C9dxv3NuBRM3t7677Tx6hoCEdvaJSjV853Tet1Qftt8\""
+        )],
+    );
+}
+
+/// `=` inside a value (not the padding that ends base64) makes it no near miss of a base64
+/// format: beside Kraken's name it is a credential the generic rules judge, not a
+/// malformed Kraken key. Padding with a character after it is still a padded key.
+#[test]
+fn padding_inside_a_value_is_no_typo_of_a_base64_format() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &["kraken_token: 70txsl8rh-py0q6uzi9di_j89nv8he/0f64j06=b1xdwd4x-zph9np7=drerm98_iqtwukv=rvadwb3r"],
+    );
+    assert_silent(
+        &s,
+        &["KRAKEN_SECRET = \"Tq9Lw2Zr7Vx4Kp8Mn3Bc6Hd1Fg5Jy0Ks2Xa7Qe4Wr9Tz3Lm8Nv6Pb1Cd5Hk0Gj7Sx2Ya4Rf9Uq3Le6Wo8Zi==q\""],
+    );
+}
+
+/// Lob documents its publishable keys (`live_pub_`, `test_pub_`) as safe to ship in
+/// JavaScript or a mobile app: a note, not a leak. Its secret keys are leaks.
+#[test]
+fn lob_publishable_keys_are_public_identifiers() {
+    let s = scanner();
+    let public = s
+        .scan(b"LOB_KEY=live_pub_8c2f0e7a91d45b36c0e9f4a27d18b5e")
+        .into_iter()
+        .filter(|c| c.public)
+        .count();
+    assert_eq!(public, 1);
+    assert_silent(&s, &["LOB_KEY=live_pub_8c2f0e7a91d45b36c0e9f4a27d18b5e"]);
+    assert_found(
+        &s,
+        &["lob_api_key = \"live_4e1b9c07d3f82a6e5c0b7d94f1a3e28c6b0\""],
+    );
+}
+
+/// Two counting runs interleaved are a typed value in either case and across a UUID's
+/// dashes (`1a2B3c4D-5e6F-…`).
+#[test]
+fn interleaved_counting_in_a_uuid_layout_is_a_placeholder() {
+    let s = scanner();
+    assert_silent(&s, &["SECRET_KEY=1a2B3c4D-5e6F-7g8H-9i0J-k1L2m3N4o5P6"]);
+}

@@ -51,6 +51,11 @@ pub struct RuleSpec {
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub entropy: f64,
+    /// The floor is also met by the value's last `-`-separated part alone, when that part is
+    /// 16 characters or more: the random secret a token ends with, after ids that are
+    /// numbers (a Slack token's team and user ids), which say nothing of how it was drawn.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub entropy_tail: bool,
     /// `critical`, `high`, `medium` or `low`: what a leak of a live credential costs.
     #[serde(default = "high")]
     pub severity: String,

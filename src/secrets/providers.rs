@@ -286,6 +286,7 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
         veto: veto && !anywhere,
         public,
         public_when: Vec::new(),
+        entropy_tail: false,
         yields: false,
         names,
         hex_documented,

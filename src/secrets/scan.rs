@@ -630,7 +630,7 @@ mod tests {
         let (_, facts) = scan_with(
             &added_file(&[
                 format!("a = '{secret}'").as_bytes(),
-                b"b = 'tok_A1b2C3d4E5f6G7h8'",
+                b"b = 'tok_R7m2Xq9Lw4Kp8Zt3'",
             ]),
             &scanner,
         );

@@ -104,6 +104,31 @@ struct Alt {
     /// The literal text the alternative starts with, as written (`KEY` of `KEY%b64u{55}`;
     /// `live`, `test` of `(live|test)_%hex{35}`); empty when it starts with a class.
     heads: Vec<Vec<u8>>,
+    /// `=` is only the padding the alternative ends with (base64's `%b64{86}==`).
+    pads_end: bool,
+}
+
+/// Whether `h` ends with a literal of `=` only and holds `=` nowhere before it: base64's
+/// padding, which closes an encoding and never stands inside one.
+fn pads_end(
+    h: &regex_syntax::hir::Hir,
+    bytes: fn(&regex_syntax::hir::Hir, &mut [bool; 256]),
+) -> bool {
+    use regex_syntax::hir::HirKind;
+    match h.kind() {
+        HirKind::Capture(c) => pads_end(&c.sub, bytes),
+        HirKind::Concat(v) => match v.split_last() {
+            Some((last, body)) => {
+                let padding =
+                    matches!(last.kind(), HirKind::Literal(l) if l.0.iter().all(|&b| b == b'='));
+                let mut a = [false; 256];
+                body.iter().for_each(|x| bytes(x, &mut a));
+                padding && !a[usize::from(b'=')]
+            }
+            None => false,
+        },
+        _ => false,
+    }
 }
 
 /// The literal texts a pattern starts with: one per branch of a leading alternation of
@@ -136,6 +161,7 @@ impl Alt {
         Some(Alt {
             alphabet,
             heads: literal_heads(h),
+            pads_end: pads_end(h, bytes),
             min: h.properties().minimum_len()?,
             max: h.properties().maximum_len(),
             exact: regex::bytes::RegexBuilder::new(&format!("^(?:{h})$"))
@@ -147,6 +173,16 @@ impl Alt {
 
     /// See [`Shape::near_miss`].
     fn near_miss(&self, v: &[u8], by_prefix: bool) -> bool {
+        // Padding inside the value (`…m85=piso=w_…`): no encoding this format's is, cut or
+        // mistyped, but text of another kind, which the generic guess judges on its own. A
+        // character or two after the padding (`…Zg==q`) is a padded key, a near miss.
+        if self.pads_end
+            && v.iter()
+                .position(|&b| b == b'=')
+                .is_some_and(|i| v[i..].iter().filter(|&&b| b != b'=').count() >= 3)
+        {
+            return false;
+        }
         let outside = v
             .iter()
             .filter(|&&b| !self.alphabet[usize::from(b)])
@@ -280,6 +316,10 @@ impl Shape {
     /// where the format has none) is another credential of the same length, not this one
     /// mistyped. Each alternative of the format counts on its own; a value one alternative
     /// takes as written is no miss.
+    ///
+    /// A value with `=` inside it, three characters or more before its end, is no near miss
+    /// of a format whose `=` only pads its end (base64's): padding closes an encoding, so
+    /// the value is text of another kind.
     ///
     /// A hex-documented value with a stray letter or two is a near miss too, though the
     /// widened shape may take it as written (see [`Shape::mistyped_hex`]).
@@ -745,7 +785,13 @@ impl Scanner {
                     if rule.provider == "generic" && malformed_jwt(secret) {
                         continue;
                     }
-                    let ent = entropy(secret);
+                    let mut ent = entropy(secret);
+                    if rule.entropy_tail {
+                        let tail = secret.rsplit(|&b| b == b'-').next().unwrap_or_default();
+                        if tail.len() >= 16 {
+                            ent = ent.max(entropy(tail));
+                        }
+                    }
                     if ent < entropy_floor(rule, secret.len()) {
                         continue;
                     }
@@ -1619,8 +1665,6 @@ fn basic_credentials_fit(key: &[u8], value: &[u8]) -> bool {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
-/// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of
-/// its algorithms and claims: the web's most copied example token.
 /// A value shaped like a JWT (`eyJ…` then `.`) whose header is not a JSON object naming its
 /// `alg`: RFC 7515 requires one in every JOSE header, so every token a library issues has it,
 /// and one character off breaks it (`eyJhbGCiOi…`). The claims are not checked: a JWS may sign
@@ -1639,9 +1683,15 @@ fn malformed_jwt(v: &[u8]) -> bool {
     object.is_none_or(|h| !h.contains_key("alg"))
 }
 
+/// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of
+/// its algorithms and claims: the web's most copied example token. Or any token its example
+/// secret signs (see [`signed_with_a_sample_secret`]).
 fn is_sample_jwt(v: &[u8]) -> bool {
     if !v.starts_with(b"eyJ") {
         return false;
+    }
+    if signed_with_a_sample_secret(v) {
+        return true;
     }
     let Some(payload) = v.split(|&b| b == b'.').nth(1) else {
         return false;
@@ -1653,9 +1703,57 @@ fn is_sample_jwt(v: &[u8]) -> bool {
     has(b"\"1234567890\"") && (has(b"John Doe") || has(b"\"admin\""))
 }
 
+/// The HMAC secrets jwt.io's debugger fills in and prints beside its tokens: the one it has
+/// shown since 2025 and the one before it. Anyone holding the token can forge it.
+const JWT_IO_SECRETS: [&[u8]; 2] = [
+    b"a-string-secret-at-least-256-bits-long",
+    b"your-256-bit-secret",
+];
+
+/// Whether `v` is a compact JWS (`header.payload.signature`, RFC 7515) whose `HS256`,
+/// `HS384` or `HS512` signature verifies with one of [`JWT_IO_SECRETS`]: a token made in
+/// jwt.io's debugger with its example secret, whatever its claims, signs nothing a server
+/// could trust.
+fn signed_with_a_sample_secret(v: &[u8]) -> bool {
+    use hmac::{Hmac, Mac};
+    fn verifies<M: Mac + hmac::digest::KeyInit>(input: &[u8], sig: &[u8]) -> bool {
+        JWT_IO_SECRETS.iter().any(|key| {
+            <M as Mac>::new_from_slice(key).is_ok_and(|mut m| {
+                m.update(input);
+                m.verify_slice(sig).is_ok()
+            })
+        })
+    }
+    let mut parts = v.split(|&b| b == b'.');
+    let (Some(head), Some(payload), Some(sig), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let alg = super::decode::base64(head)
+        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
+        .and_then(|h| h.get("alg")?.as_str().map(str::to_owned));
+    let Some(sig) = super::decode::base64(sig) else {
+        return false;
+    };
+    let input = &v[..head.len() + 1 + payload.len()];
+    match alg.as_deref() {
+        Some("HS256") => verifies::<Hmac<sha2::Sha256>>(input, &sig),
+        Some("HS384") => verifies::<Hmac<sha2::Sha384>>(input, &sig),
+        Some("HS512") => verifies::<Hmac<sha2::Sha512>>(input, &sig),
+        _ => false,
+    }
+}
+
 /// The longest run in which every second character counts up from two characters before
-/// (`a1b2c3d4`: `abcd` and `1234` interleaved).
+/// (`a1b2c3d4`: `abcd` and `1234` interleaved), in either case and across the `-` of a
+/// UUID-like layout (`1a2b3C4d-5E6f-7g8H`).
 fn longest_interleaved(v: &[u8]) -> usize {
+    let v: Vec<u8> = v
+        .iter()
+        .filter(|&&b| b != b'-')
+        .map(u8::to_ascii_lowercase)
+        .collect();
     let mut best = 0;
     let mut run = 0;
     for i in 2..v.len() {
