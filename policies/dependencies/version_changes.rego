@@ -7,7 +7,7 @@ rules["GATE-DEP-006"] := {
 	"name": "Risky version change",
 	"summary": "A dependency moves to a new major version, goes back to an older one, or is not pinned.",
 	"help": concat("\n", [
-		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major and is said so, except in Go, where `go get -u` takes a v0 minor as an upgrade and a breaking major is a new module path), downgrades (versions are compared normalized: `>=3.6` and `>=3.6.0` are the same), wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt) unless a committed lockfile pins them. The bumps of one change share one risk budget, so a routine group bump stays a warning. Bumps of development dependencies (devDependencies, dev groups, dev-dependencies, test scopes) are not reported: they run in CI, where a breaking release shows as a failed run.",
+		"**What it finds:** major bumps (`express ^4` to `^5`; for 0.x versions the minor counts as major and is said so, except in Go, where `go get -u` takes a v0 minor as an upgrade and a breaking major is a new module path), downgrades (versions are compared normalized: `>=3.6` and `>=3.6.0` are the same), wildcard requirements (`*`, `latest`), and unpinned requirements in files that are their own lock (requirements*.txt) unless a committed lockfile pins them. The bumps of one change share one risk budget, so a routine group bump stays a warning; a package moved the same way in several manifests is one finding, naming them. Bumps of development dependencies (devDependencies, dev groups, dev-dependencies, test scopes, requirements files named for development: `requirements-dev.txt`, `requirements/docs.txt`, `docs/requirements.txt`) are not reported: they run in CI, where a breaking release shows as a failed run.",
 		"",
 		"**Why it matters:** a major version changes behaviour by definition; a downgrade can reintroduce fixed vulnerabilities; unpinned requirements install whatever is newest at build time.",
 		"",
@@ -33,16 +33,46 @@ bumps := [d | some d in input.dependencies; d.direct; d.major_bump; not d.dev; n
 # one budget, so the bumps of one change weigh about as much as one major bump.
 bump_base(d) := 15 if d.bump == "minor_0x" else := 30
 
-bump_risk(d) := max([5, floor(bump_base(d) / count(bumps))])
+bump_risk(d) := max([5, floor(bump_base(d) / count({move(x) | some x in bumps}))])
 
-warn contains finding(d, "GATE-DEP-006", sprintf("%s %s: %s %s -> %s; read its changelog for breaking changes", [d.ecosystem, d.name, bump_text(d), d.from, d.to]), bump_risk(d), bump_text(d)) if {
-	some d in bumps
+# One package moved the same way in several manifests (pip-compile's dev.txt and docs.txt
+# pinning the same Sphinx, a monorepo's package.json files) is one decision: it is reported
+# once, at the first of them, naming the others.
+move(d) := [d.ecosystem, d.name, d.from, d.to]
+
+before(x, d) if x.manifest < d.manifest
+
+before(x, d) if {
+	x.manifest == d.manifest
+	x.line < d.line
 }
 
-warn contains finding(d, "GATE-DEP-006", sprintf("%s %s downgraded %s -> %s; say why in the change, and check the versions left behind fixed no vulnerability", [d.ecosystem, d.name, d.from, d.to]), 35, "downgrade") if {
-	some d in input.dependencies
-	d.direct
-	d.change == "downgraded"
+first_move(d, ds) if {
+	not moved_before(d, ds)
+}
+
+moved_before(d, ds) if {
+	some x in ds
+	move(x) == move(d)
+	before(x, d)
+}
+
+also_in(d, ds) := "" if {
+	count(others(d, ds)) == 0
+} else := sprintf(" (also in %s)", [concat(", ", others(d, ds))])
+
+others(d, ds) := sort({x.manifest | some x in ds; move(x) == move(d); x.manifest != d.manifest})
+
+warn contains finding(d, "GATE-DEP-006", sprintf("%s %s: %s %s -> %s%s; read its changelog for breaking changes", [d.ecosystem, d.name, bump_text(d), d.from, d.to, also_in(d, bumps)]), bump_risk(d), bump_text(d)) if {
+	some d in bumps
+	first_move(d, bumps)
+}
+
+downgrades := [d | some d in input.dependencies; d.direct; d.change == "downgraded"]
+
+warn contains finding(d, "GATE-DEP-006", sprintf("%s %s downgraded %s -> %s%s; say why in the change, and check the versions left behind fixed no vulnerability", [d.ecosystem, d.name, d.from, d.to, also_in(d, downgrades)]), 35, "downgrade") if {
+	some d in downgrades
+	first_move(d, downgrades)
 }
 
 wildcard(d) if d.to in {"*", "latest", "", "x"}

@@ -55,3 +55,26 @@ test_major_bumps_of_first_party_packages_are_not_reported if {
 	count(ws) == 1
 	contains(ws[0].message, "minimatch")
 }
+
+# One package moved the same way in three manifests (pip-compile's dev and docs sets, a
+# monorepo's packages) is one finding at the first manifest, naming the others; the same
+# package moved differently elsewhere is its own finding, and the shared budget counts moves.
+test_one_move_in_several_manifests_is_one_finding if {
+	a := dep({"ecosystem": "npm", "manifest": "packages/b/package.json", "line": 7, "name": "axios", "change": "upgraded", "from": "0.27.2", "to": "1.15.0", "major_bump": true})
+	b := dep({"ecosystem": "npm", "manifest": "packages/a/package.json", "line": 9, "name": "axios", "change": "upgraded", "from": "0.27.2", "to": "1.15.0", "major_bump": true})
+	c := dep({"ecosystem": "npm", "manifest": "packages/c/package.json", "line": 3, "name": "axios", "change": "upgraded", "from": "0.27.2", "to": "1.15.0", "major_bump": true})
+	o := dep({"ecosystem": "npm", "manifest": "packages/d/package.json", "line": 3, "name": "axios", "change": "upgraded", "from": "0.23.0", "to": "1.15.0", "major_bump": true})
+	ws := rule_findings("warn", "GATE-DEP-006", i([a, b, c, o]))
+	count(ws) == 2
+	some w in ws
+	w.path == "packages/a/package.json"
+	contains(w.message, "0.27.2 -> 1.15.0 (also in packages/b/package.json, packages/c/package.json); read")
+	every x in ws {
+		x.risk == 15
+	}
+	x := dep({"manifest": "requirements/dev.txt", "line": 4, "name": "sphinx", "change": "downgraded", "from": "==8.0.2", "to": "==7.1.2"})
+	y := dep({"manifest": "requirements/docs.txt", "line": 2, "name": "sphinx", "change": "downgraded", "from": "==8.0.2", "to": "==7.1.2"})
+	ds := rule_findings("warn", "GATE-DEP-006", i([x, y]))
+	count(ds) == 1
+	contains(ds[0].message, "downgraded ==8.0.2 -> ==7.1.2 (also in requirements/docs.txt); say why")
+}

@@ -64,7 +64,44 @@ pub fn pinned_version(spec: &str) -> Option<String> {
     (!v.is_empty() && !v.contains(['*', ',', ' ', '<', '>', '!', '='])).then(|| v.to_string())
 }
 
-pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
+/// Whether a requirements file holds a development set by its name, as pip-tools layouts
+/// and projects name them: a word of the file's name or of its directory (split at `-`, `_`
+/// and `.`) is one of `dev`, `test`, `docs`, `lint`, `typing`, `build`, `ci` and their
+/// spellings (`requirements-dev.txt`, `requirements/tests.txt`, `docs/requirements.txt`,
+/// `test-requirements.txt`). Such a set runs in CI and on developers' machines, not in
+/// production, like npm's devDependencies and Poetry's dev group.
+pub fn dev_requirements(path: &str) -> bool {
+    const DEV: [&str; 17] = [
+        "dev",
+        "devel",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "doc",
+        "docs",
+        "lint",
+        "linting",
+        "typing",
+        "mypy",
+        "build",
+        "ci",
+        "style",
+        "pre-commit",
+    ];
+    let mut parts = path.rsplit('/');
+    let file = parts.next().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let dir = parts.next().unwrap_or("");
+    [stem, dir]
+        .iter()
+        .flat_map(|w| w.split(['-', '_', '.']))
+        .any(|w| DEV.contains(&w.to_ascii_lowercase().as_str()))
+}
+
+pub fn parse_requirements(path: &str, text: &str) -> Result<Vec<Declared>> {
+    let dev = dev_requirements(path);
     let mut out = Vec::new();
     let mut logical = String::new();
     let mut start_line = 0;
@@ -115,7 +152,7 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 source,
                 location: location.or(Some(rest.to_string())),
                 pinned: false,
-                dev: false,
+                dev,
                 ..Declared::default()
             });
             continue;
@@ -140,7 +177,7 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 source,
                 location,
                 pinned,
-                dev: false,
+                dev,
                 ..Declared::default()
             });
             continue;
@@ -155,7 +192,7 @@ pub fn parse_requirements(_path: &str, text: &str) -> Result<Vec<Declared>> {
                 source,
                 location,
                 pinned,
-                dev: false,
+                dev,
                 ..Declared::default()
             });
         }
@@ -317,6 +354,34 @@ mod tests {
         );
         assert_eq!(d[3].source, SourceKind::Git);
         assert_eq!(d[4].source, SourceKind::Git);
+    }
+
+    #[test]
+    fn requirements_files_named_for_development_are_dev() {
+        for p in [
+            "requirements-dev.txt",
+            "requirements/dev.txt",
+            "requirements/tests.txt",
+            "requirements/typing.txt",
+            "docs/requirements.txt",
+            "test-requirements.txt",
+            "requirements_test.in",
+            "requirements.dev.txt",
+        ] {
+            assert!(dev_requirements(p), "{p}");
+            let d = parse_requirements(p, "pytest==8.0\n").expect("parses");
+            assert!(d[0].dev, "{p}");
+        }
+        for p in [
+            "requirements.txt",
+            "requirements/base.txt",
+            "requirements/prod.txt",
+            "services/api/requirements.txt",
+            "constraints.txt",
+            "requirements/latest.txt",
+        ] {
+            assert!(!dev_requirements(p), "{p}");
+        }
     }
 
     #[test]
