@@ -33,7 +33,9 @@ bumps := [d | some d in input.dependencies; d.direct; d.major_bump; not d.dev; n
 # one budget, so the bumps of one change weigh about as much as one major bump.
 bump_base(d) := 15 if d.bump == "minor_0x" else := 30
 
-bump_risk(d) := max([5, floor(bump_base(d) / count({move(x) | some x in bumps}))])
+bump_risk(d) := max([5, floor(bump_base(d) / count(bump_moves))])
+
+bump_moves := {move(x) | some x in bumps}
 
 # One package moved the same way in several manifests (pip-compile's dev.txt and docs.txt
 # pinning the same Sphinx, a monorepo's package.json files) is one decision: it is reported
@@ -57,9 +59,11 @@ moved_before(d, ds) if {
 	before(x, d)
 }
 
-also_in(d, ds) := "" if {
-	count(others(d, ds)) == 0
-} else := sprintf(" (also in %s)", [concat(", ", others(d, ds))])
+also_in(d, ds) := text if {
+	o := others(d, ds)
+	count(o) > 0
+	text := sprintf(" (also in %s)", [concat(", ", o)])
+} else := ""
 
 others(d, ds) := sort({x.manifest | some x in ds; move(x) == move(d); x.manifest != d.manifest})
 

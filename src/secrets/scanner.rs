@@ -1678,9 +1678,12 @@ fn malformed_jwt(v: &[u8]) -> bool {
     };
     // JSON string escapes (`\/`) of a token inside escaped JSON.
     let header: Vec<u8> = header.iter().copied().filter(|&b| b != b'\\').collect();
-    let object: Option<serde_json::Map<String, serde_json::Value>> =
-        super::decode::base64(&header).and_then(|j| serde_json::from_slice(&j).ok());
-    object.is_none_or(|h| !h.contains_key("alg"))
+    jose_header(&header).is_none_or(|h| !h.contains_key("alg"))
+}
+
+/// A JWT's first part read as its JOSE header: base64url of a JSON object (RFC 7515).
+fn jose_header(head: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    super::decode::base64(head).and_then(|j| serde_json::from_slice(&j).ok())
 }
 
 /// The JWT of jwt.io's debugger (`"sub": "1234567890"`, `"name": "John Doe"`), in any of
@@ -1730,14 +1733,13 @@ fn signed_with_a_sample_secret(v: &[u8]) -> bool {
     else {
         return false;
     };
-    let alg = super::decode::base64(head)
-        .and_then(|h| serde_json::from_slice::<serde_json::Value>(&h).ok())
-        .and_then(|h| h.get("alg")?.as_str().map(str::to_owned));
+    let header = jose_header(head);
+    let alg = header.as_ref().and_then(|h| h.get("alg")?.as_str());
     let Some(sig) = super::decode::base64(sig) else {
         return false;
     };
     let input = &v[..head.len() + 1 + payload.len()];
-    match alg.as_deref() {
+    match alg {
         Some("HS256") => verifies::<Hmac<sha2::Sha256>>(input, &sig),
         Some("HS384") => verifies::<Hmac<sha2::Sha384>>(input, &sig),
         Some("HS512") => verifies::<Hmac<sha2::Sha512>>(input, &sig),
@@ -1749,20 +1751,18 @@ fn signed_with_a_sample_secret(v: &[u8]) -> bool {
 /// (`a1b2c3d4`: `abcd` and `1234` interleaved), in either case and across the `-` of a
 /// UUID-like layout (`1a2b3C4d-5E6f-7g8H`).
 fn longest_interleaved(v: &[u8]) -> usize {
-    let v: Vec<u8> = v
-        .iter()
-        .filter(|&&b| b != b'-')
-        .map(u8::to_ascii_lowercase)
-        .collect();
     let mut best = 0;
     let mut run = 0;
-    for i in 2..v.len() {
-        if v[i].is_ascii_alphanumeric() && v[i] == v[i - 2].wrapping_add(1) {
+    // The two characters before, read the same way.
+    let (mut second, mut first): (Option<u8>, Option<u8>) = (None, None);
+    for b in v.iter().filter(|&&b| b != b'-').map(u8::to_ascii_lowercase) {
+        if b.is_ascii_alphanumeric() && second.is_some_and(|p| b == p.wrapping_add(1)) {
             run += 1;
             best = best.max(run + 2);
         } else {
             run = 0;
         }
+        (second, first) = (first, Some(b));
     }
     best
 }
