@@ -642,3 +642,27 @@ fn interleaved_counting_in_a_uuid_layout_is_a_placeholder() {
     let s = scanner();
     assert_silent(&s, &["SECRET_KEY=1a2B3c4D-5e6F-7g8H-9i0J-k1L2m3N4o5P6"]);
 }
+
+/// Digits alone are a number up to what a 64-bit integer holds; a longer run of drawn
+/// digits beside a provider's name fits its key's alphabet and is no count, id or date.
+#[test]
+fn long_runs_of_drawn_digits_are_keys() {
+    let s = scanner();
+    assert_found(
+        &s,
+        &[
+            "discord_client_secret: 37745615582634013153911565014889",
+            "DISCORD_TOKEN=\"80516237491638205746193825017364\"",
+        ],
+    );
+    assert_silent(
+        &s,
+        &[
+            // Twenty digits and fewer: a 64-bit number (an order id, a timestamp in ns).
+            "discord_order_id: 18446744073709551615",
+            "discord_sent_at = 17093846152038476591",
+            // Long, but no drawn digits.
+            "discord_wei: 10000000000000000000000000000000",
+        ],
+    );
+}

@@ -1397,7 +1397,10 @@ fn mixed_enough(v: &[u8], shape: &Shape) -> bool {
         .copied()
         .filter(u8::is_ascii_alphanumeric)
         .collect();
-    if shape_letters && alnum.len() >= 12 && alnum.iter().all(u8::is_ascii_digit) {
+    // Digits alone are a number or a date, up to what a 64-bit integer holds (20 digits).
+    // Longer runs of drawn digits (`37745615582634013153911565014889` beside `discord`) are
+    // no count, id or timestamp a program stores: a key's alphabet admits them.
+    if shape_letters && (12..=20).contains(&alnum.len()) && alnum.iter().all(u8::is_ascii_digit) {
         return false;
     }
     if shape_digits && alnum.iter().all(u8::is_ascii_alphabetic) && wordlike(&alnum) {
