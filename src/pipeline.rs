@@ -186,8 +186,15 @@ fn derive(
     // Post-images (and CI files' pre-images), read by git while secrets are scanned. In
     // `--all` mode telemetry reads the source files within its budget itself.
     let telemetry_runs = runs(Analyzer::Telemetry);
-    let telemetry_candidate =
-        |f: &FileChange| telemetry_runs && !cfg.is_test(&f.path) && !cfg.is_generated(&f.path);
+    // Examples and benchmarks are demonstrations and harnesses, not services in production:
+    // request telemetry and error handling there are no operator's concern.
+    let telemetry_candidate = |f: &FileChange| {
+        telemetry_runs
+            && !cfg.is_test(&f.path)
+            && !cfg.is_generated(&f.path)
+            && !cfg.paths.is_sample(&f.path)
+            && !cfg.paths.is_benchmark(&f.path)
+    };
     let reading = (mode != Mode::All).then(|| {
         let (post, pre) = crate::facts::images_wanted(cs, cfg, &telemetry_candidate);
         change::images::read_in_background(cs, post, pre)

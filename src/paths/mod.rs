@@ -20,6 +20,7 @@ pub struct PathRules {
     critical: GlobSet,
     generated: GlobSet,
     samples: GlobSet,
+    benchmarks: GlobSet,
     /// Configured policy directories, without a trailing `/`.
     policy_dirs: Vec<String>,
 }
@@ -76,6 +77,7 @@ impl PathRules {
                     .chain(lists.generated.iter().map(String::as_str)),
             )?,
             samples: globset("samples", table::SAMPLES.iter().copied())?,
+            benchmarks: globset("benchmarks", table::BENCHMARKS.iter().copied())?,
             policy_dirs: lists
                 .policies
                 .iter()
@@ -101,6 +103,10 @@ impl PathRules {
     /// the keys and certificates there are demonstration material like test fixtures.
     pub fn is_sample(&self, path: &str) -> bool {
         self.samples.is_match(path)
+    }
+    /// Under a benchmark directory (`benches/`, `benchmarks/` ...): a harness, not a service.
+    pub fn is_benchmark(&self, path: &str) -> bool {
+        self.benchmarks.is_match(path)
     }
 
     /// Program source that is neither a test nor generated (what "untested source" and the

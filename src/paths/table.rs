@@ -412,6 +412,15 @@ pub const SAMPLES: &[&str] = &[
     "**/sample/**",
 ];
 
+/// Benchmark directories (`benches/` of Cargo, `benchmarks/` of JS and Python projects): a
+/// harness that measures the code, not a service that runs in production.
+pub const BENCHMARKS: &[&str] = &[
+    "**/bench/**",
+    "**/benches/**",
+    "**/benchmark/**",
+    "**/benchmarks/**",
+];
+
 /// Generated-code conventions besides lockfiles (every lockfile of [`ECOSYSTEMS`] is
 /// generated too, see [`default_generated`]); `generated:` in the configuration adds to them.
 pub const GENERATED: &[&str] = &[

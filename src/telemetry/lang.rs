@@ -289,7 +289,7 @@ fn classify_op(text: &str) -> Op {
     );
     static_re!(
         parse,
-        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|from_utf8\w*|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)"
+        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|filepath\.(?:Rel|Match)|path\.Match|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|from_utf8\w*|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)"
     );
     static_re!(
         validate,
@@ -374,7 +374,7 @@ fn benign_py_types(types: &str) -> bool {
 fn is_default_block(lang: Lang, block: &str) -> bool {
     static_re!(
         default_stmt,
-        r#"^(?:pass|continue|break|return|return\s+(?:(?:str|repr|int|float|bool|list|dict|tuple|set|String|Number)\(\w+\)|None|null|undefined|nil|false|False|true|True|0|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|new\s+\w+\s*\(\s*\)|\w+(?:\.\w+)*)?(?:\s*,\s*(?:nil|None|false|0|\w+))?;?|[\w.\[\]"']+\s*:?=\s*(?:None|null|undefined|nil|false|False|true|True|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|[A-Z_][A-Z0-9_]*|\w+\.Default\(\)|default\w*|str\(\w+\)|\w+|[\w.]+\.\w+\s*\(\s*\))?;?|\w+\s*\(\s*\)|Ok\(\s*\w*\s*\)|None|\w+\s*::\s*default\s*\(\s*\)|(?:[\w:.]+::)?(?:default|new)\s*\(\s*\)|\{\s*\}|//.*|#.*|/\*.*\*/)$"#
+        r#"^(?:pass|continue|break|return|return\s+(?:(?:str|repr|int|float|bool|list|dict|tuple|set|String|Number)\(\w+\)|None|null|undefined|nil|false|False|true|True|0|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|new\s+\w+\s*\(\s*\)|\w+(?:\.\w+)*)?(?:\s*,\s*(?:nil|None|false|true|-?\d+|""|''|\w+(?:\.\w+)*))*;?|[\w.\[\]"']+\s*:?=\s*(?:None|null|undefined|nil|false|False|true|True|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|[A-Z_][A-Z0-9_]*|\w+\.Default\(\)|default\w*|str\(\w+\)|\w+|[\w.]+\.\w+\s*\(\s*\))?;?|\w+\s*\(\s*\)|Ok\(\s*\w*\s*\)|None|\w+\s*::\s*default\s*\(\s*\)|(?:[\w:.]+::)?(?:default|new)\s*\(\s*\)|\{\s*\}|//.*|#.*|/\*.*\*/)$"#
     );
     let body = block
         .trim()
@@ -392,6 +392,46 @@ fn is_default_block(lang: Lang, block: &str) -> bool {
         .filter(|s| !s.is_empty())
         .collect();
     stmts.len() <= 3 && stmts.iter().all(|s| matches(default_stmt(), s))
+}
+
+/// A handler that moves on to the next candidate of a loop whose `try` returns the first that
+/// works (`for (const ext of exts) { try { return resolve(p + ext) } catch {} }`): the
+/// failure of one candidate is expected, and what follows the loop answers the last.
+fn tries_next_alternative(handler: Node) -> bool {
+    let Some(attempt) = handler.parent().filter(|p| p.kind() == "try_statement") else {
+        return false;
+    };
+    let returns_first = attempt.child_by_field_name("body").is_some_and(|b| {
+        b.named_child_count() == 1
+            && b.named_child(0)
+                .is_some_and(|c| c.kind() == "return_statement")
+    });
+    if !returns_first {
+        return false;
+    }
+    let mut up = attempt.parent();
+    while let Some(a) = up {
+        let k = a.kind();
+        if k.contains("function")
+            || k.contains("method")
+            || k.contains("lambda")
+            || k == "class_body"
+        {
+            return false;
+        }
+        if matches!(
+            k,
+            "for_statement"
+                | "for_in_statement"
+                | "while_statement"
+                | "do_statement"
+                | "enhanced_for_statement"
+        ) {
+            return true;
+        }
+        up = a.parent();
+    }
+    false
 }
 
 /// Go: `v, err := f(); if err != nil { v = fallback }` replaces the failed result with a
@@ -1326,6 +1366,22 @@ impl Lang {
         let var_re = var.as_deref().map(|v| {
             Regex::new(&format!(r"(?-u:\b){}(?-u:\b)", regex::escape(v))).expect("escaped")
         });
+        // Go: a block on the error that only cleans up (`if err != nil && tmp != nil {
+        // os.Remove(tmp) }`) is not where the error ends when a later statement of the
+        // same function returns it (terragrunt 87661fe556: `return worktrees, outerErr`).
+        if self == Lang::Go {
+            if let Some(re) = &var_re {
+                static_re!(go_return, r"(?m)^\s*return\b[^\n]*");
+                let mut next = n.next_named_sibling();
+                while let Some(s) = next {
+                    let text = s.utf8_text(source).unwrap_or("");
+                    if go_return().find_iter(text).any(|m| re.is_match(m.as_str())) {
+                        return out("propagated");
+                    }
+                    next = s.next_named_sibling();
+                }
+            }
+        }
         // Rust: an arm guarded on the error itself (`Err(e) if e.kind() == NotFound =>`)
         // answers that one error on purpose, as a specific exception type does elsewhere;
         // the other errors go to the arms after it.
@@ -1353,7 +1409,7 @@ impl Lang {
                 }
                 static_re!(
                     assign,
-                    r"^[\w.\[\]'\x22]+\s*(?:\+|-)?(?::)?=[^=]|\.(?:append|push|add|extend|insert|put|set|Store|Set)\s*\("
+                    r"^\*?[\w.\[\]'\x22]+(?:\s*,\s*\*?[\w.\[\]'\x22]+)*\s*(?:\+|-)?(?::)?=[^=]|\.(?:append|push|add|extend|insert|put|set|Store|Set)\s*\("
                 );
                 if matches(assign(), l) {
                     return Some("stored");
@@ -1444,6 +1500,9 @@ impl Lang {
         if matches!(self, Lang::JavaScript | Lang::TypeScript | Lang::Tsx)
             && computes_another_way(inner)
         {
+            return out("fallback");
+        }
+        if default && tries_next_alternative(n) {
             return out("fallback");
         }
         if self == Lang::Python && benign_types && !inner.trim().is_empty() {

@@ -1311,6 +1311,54 @@ mod tests {
         assert_eq!(e, [(Some(503), false), (Some(404), true)]);
     }
 
+    /// Go, seen replaying terragrunt: a predicate that answers `false` (or its inputs
+    /// unchanged, with several results) after a failed parse or path computation, an error
+    /// stored through a pointer or into several results, and a cleanup block whose error a
+    /// later statement returns, all end somewhere; a failed write answered with nothing
+    /// still drops its error.
+    #[test]
+    fn go_errors_answered_stored_or_returned_later() {
+        let go = inline(
+            Lang::Go,
+            "pkg/paths.go",
+            "package pkg\n\nfunc inside(base, p string) bool {\n\trel, err := filepath.Rel(base, p)\n\tif err != nil {\n\t\treturn false\n\t}\n\treturn !strings.HasPrefix(rel, \"..\")\n}\n\nfunc split(ref string) (string, string, bool) {\n\tif _, err := semver.Parse(ref); err != nil {\n\t\treturn ref, \"\", false\n\t}\n\treturn ref, \"v\", true\n}\n\nfunc closeKeep(c io.Closer, out *error) {\n\tif err := c.Close(); err != nil && *out == nil {\n\t\t*out = err\n\t}\n}\n\nfunc probe(f *os.File) (empty bool, retErr error) {\n\tif err := f.Close(); err != nil && retErr == nil {\n\t\tempty, retErr = false, err\n\t}\n\treturn\n}\n\nfunc build(dir string) (*Tree, error) {\n\ttree, err := create(dir)\n\tif err != nil && tree != nil {\n\t\ttree.Cleanup()\n\t}\n\treturn tree, err\n}\n\nfunc store(db *DB, row Row) {\n\tif err := db.Save(row); err != nil {\n\t\treturn\n\t}\n}\n",
+        );
+        let outcomes = error_outcomes(&go);
+        assert_eq!(
+            outcomes,
+            [
+                ("inside", "fallback"),
+                ("split", "fallback"),
+                ("closeKeep", "stored"),
+                ("probe", "stored"),
+                ("build", "propagated"),
+                ("store", "dropped")
+            ]
+        );
+    }
+
+    /// A catch that moves on to the next candidate of a loop whose `try` returns the first
+    /// that works (hono c285f9a498's import resolver) is a fallback; the same empty catch
+    /// around a write in a loop drops each error.
+    #[test]
+    fn catches_that_try_the_next_candidate_are_fallbacks() {
+        let js = inline(
+            Lang::JavaScript,
+            "src/resolve.js",
+            "export function find(name, load) {\n  for (const ext of ['.ts', '.js']) {\n    try {\n      return load(name + ext)\n    } catch {\n      // the next one\n    }\n  }\n  throw new Error('not found: ' + name)\n}\n\nexport function saveAll(db, rows) {\n  for (const row of rows) {\n    try {\n      db.save(row)\n    } catch {\n    }\n  }\n}\n",
+        );
+        assert_eq!(
+            error_outcomes(&js),
+            [("find", "fallback"), ("saveAll", "dropped")]
+        );
+        let py = inline(
+            Lang::Python,
+            "app/mirrors.py",
+            "def first(urls):\n    for url in urls:\n        try:\n            return fetch(url)\n        except Exception:\n            continue\n    raise LookupError(urls)\n",
+        );
+        assert_eq!(error_outcomes(&py), [("first", "fallback")]);
+    }
+
     /// Rust: a project's error macro (`err_code!(..., 429)`, `err!(...)`, which return the
     /// error) propagates it; an arm that computes another value after a failed parse is a
     /// fallback; an empty arm after a failed write still drops the error.
