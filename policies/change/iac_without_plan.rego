@@ -6,13 +6,15 @@ package gate.change
 # comments or whitespace, and not for provider or Terraform version constraints moved within a
 # major version in a `terraform {}` block (input.infra.version_moves: a plan shows nothing more),
 # nor for files whose change only adds or removes whole `variable` / `output` declarations or
-# removes applied `moved` blocks (input.infra.declarations_only: no resource changes).
+# removes applied `moved` blocks (input.infra.declarations_only: no resource changes), nor for
+# test fixtures (`test/fixtures/app/main.tf`: configuration a test applies, not infrastructure
+# anyone runs).
 
 rules["GATE-CHG-002"] := {
 	"name": "Infrastructure changed without a plan",
 	"summary": "Terraform, Pulumi or CDK code changed and no --plan was given.",
 	"help": concat("\n", [
-		"**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan, in a repository with root configuration (a Terraform `backend` or `cloud` block, a Pulumi project or a CDK app). Repositories that only publish Terraform modules are not reported (they have nothing to plan), nor are edits of comments and whitespace, nor a file whose whole change moves `required_version` or provider `version` constraints in a `terraform {}` block within one major version (one minor for 0.x), nor one whose change only adds or removes whole `variable` or `output` declarations or removes `moved` blocks a past apply carried out: no resource changes. A major provider bump, or a `version` of a resource or module, is still reported.",
+		"**What it finds:** changed `.tf`, `.tfvars`, `Pulumi.yaml` or `cdk.json` files when the check received no plan, in a repository with root configuration (a Terraform `backend` or `cloud` block, a Pulumi project or a CDK app). Repositories that only publish Terraform modules are not reported (they have nothing to plan), nor are edits of comments and whitespace, nor a file whose whole change moves `required_version` or provider `version` constraints in a `terraform {}` block within one major version (one minor for 0.x), nor one whose change only adds or removes whole `variable` or `output` declarations or removes `moved` blocks a past apply carried out: no resource changes. Test fixtures (files on the test paths, such as `test/fixtures/app/main.tf`) are not reported: a test applies them, no environment runs them. A major provider bump, or a `version` of a resource or module, is still reported.",
 		"",
 		"**Why it matters:** a one-line change to infrastructure code can replace a database; only the plan shows it.",
 		"",
@@ -42,6 +44,7 @@ is_terraform(path) if endswith(path, ".tfvars")
 iac_files := [f |
 	some f in input.change.files
 	f.role == "iac"
+	not f.is_test
 	plannable(f.path)
 	substantive(f)
 	not f.path in version_moves

@@ -68,3 +68,12 @@ test_declarations_only_need_no_plan if {
 	j := object.union(change([out], 0, false), {"infra": {"plans": [], "root_configuration": true, "declarations_only": ["deploy/outputs.tf"]}})
 	count(chg002(j)) == 0
 }
+
+test_test_fixtures_need_no_plan if {
+	fixture := object.union(tf("test/fixtures/stack/app/main.tf", ["  bucket = \"fixture\""], []), {"is_test": true})
+	count(chg002(with_iac(change([fixture], 1, false), true))) == 0
+	live := tf("live/app/main.tf", ["  bucket = \"prod\""], [])
+	ws := chg002(with_iac(change([fixture, live], 1, false), true))
+	count(ws) == 1
+	not contains(ws[0].message, "test/fixtures")
+}
