@@ -1119,7 +1119,12 @@ fn explained(tool: &str, line: &str, marker: &str) -> bool {
         return false;
     };
     let rest = &line[at + marker.len()..];
-    let scope = if marker.starts_with("@ts-expect-error") {
+    if tool == "coverage" && customary_exclusion(line[..at].trim()) {
+        return true;
+    }
+    // A coverage exclusion and `@ts-expect-error` are scoped by nature: to the line or
+    // branch they mark, and to an error that must be there.
+    let scope = if marker.starts_with("@ts-expect-error") || tool == "coverage" {
         Some(0)
     } else {
         SCOPE_RES
@@ -1148,6 +1153,20 @@ fn explained(tool: &str, line: &str, marker: &str) -> bool {
         .trim_end_matches("-->")
         .trim_end();
     REASON.is_match(reason)
+}
+
+/// Lines coverage.py's documentation gives as the customary exclusions ("Excluding code":
+/// `if TYPE_CHECKING:`, `if __name__ == .__main__.:`, `raise NotImplementedError`, abstract
+/// methods), and imports, which declare and hold no logic (under `TYPE_CHECKING`, or an
+/// optional dependency's `except ImportError:`). Excluding them from coverage hides no
+/// untested behaviour; excluding a branch or a function does, and stays reported.
+fn customary_exclusion(code: &str) -> bool {
+    static CUSTOMARY: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"^(?:(?:import|from)\s+[\w.]+|except\s*\(?\s*(?:ImportError|ModuleNotFoundError)\b[^:]*:|(?:el)?if\s+(?:not\s+)?(?:typing\.)?TYPE_CHECKING\s*:|if\s+__name__\s*==\s*['"]__main__['"]\s*:|raise\s+NotImplementedError\b.*|@(?:abc\.)?abstractmethod|\.\.\.)"#,
+        )
+    });
+    CUSTOMARY.is_match(code)
 }
 
 /// Suppressions added, per file. `checked` says which files hold code or configuration.

@@ -1464,6 +1464,52 @@ fn scoped_suppressions_with_a_reason_are_not_reported() {
     }
 }
 
+/// Coverage exclusions on what coverage.py's documentation lists as customary (imports under
+/// `TYPE_CHECKING`, an optional dependency's `except ImportError:`, `if __name__ ==
+/// "__main__":`, `raise NotImplementedError`) hide no behaviour; one with its reason is
+/// explained; one on a branch or a function without a reason is reported (httpx's history).
+#[test]
+fn customary_coverage_exclusions_are_not_reported() {
+    for (line, want) in [
+        ("    import ssl  # pragma: no cover", true),
+        ("    from app.models import User  # pragma: no cover", true),
+        ("except ImportError:  # pragma: nocover", true),
+        ("if typing.TYPE_CHECKING:  # pragma: no cover", true),
+        ("if __name__ == \"__main__\":  # pragma: no cover", true),
+        (
+            "        raise NotImplementedError()  # pragma: no cover",
+            true,
+        ),
+        (
+            "    if cert:  # pragma: no cover - only with a client certificate",
+            true,
+        ),
+        ("    if cert:  # pragma: nocover", false),
+        ("    def raw(self) -> bytes:  # pragma: no cover", false),
+        ("        pass  # pragma: no cover", false),
+        ("except Exception:  # pragma: no cover", false),
+    ] {
+        let marker = if line.contains("nocover") {
+            "# pragma: nocover"
+        } else {
+            "# pragma: no cover"
+        };
+        assert_eq!(explained("coverage", line, marker), want, "{line}");
+    }
+    let f = modified(
+        "pkg/client.py",
+        &[
+            "    import ssl  # pragma: no cover",
+            "except ImportError:  # pragma: no cover",
+            "    if cert:  # pragma: no cover",
+        ],
+        &[],
+    );
+    let s = suppressions_added(&[f], &|_| true);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].count, Some(1), "{}", s[0].detail);
+}
+
 #[test]
 fn a_hook_or_linter_replaced_by_another_is_not_relaxed() {
     // A formatter hook swapped in place for a linter hook that enforces the same style.
