@@ -579,3 +579,32 @@ fn tests_and_data_do_not_make_a_change_large() {
         "{m}"
     );
 }
+
+/// An example app and a benchmark harness are no services in production: neither the new
+/// service nor its error handling is reported for telemetry; the same app under `app/` is
+/// (hono's history: a benchmark's `GET /` warned as a service without telemetry).
+#[test]
+fn examples_and_benchmarks_are_not_services() {
+    let app = "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route(\"/orders\")\ndef orders():\n    try:\n        return load_orders()\n    except Exception:\n        pass\n";
+    let r = change(
+        &[],
+        &[
+            ("examples/shop/app.py", app),
+            ("benchmarks/routing/server.py", app),
+        ],
+    );
+    let telemetry = |doc: &serde_json::Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["category"] == "telemetry")
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (_, doc) = check(&r, &[]);
+    assert!(telemetry(&doc).is_empty(), "{doc}");
+    let r = change(&[], &[("app/shop.py", app)]);
+    let (_, doc) = check(&r, &[]);
+    assert_eq!(telemetry(&doc), ["GATE-TEL-006", "GATE-TEL-002"], "{doc}");
+}
