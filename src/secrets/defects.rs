@@ -666,3 +666,22 @@ fn long_runs_of_drawn_digits_are_keys() {
         ],
     );
 }
+
+/// A URL parser's test vectors put URL-encoded punctuation around a placeholder password
+/// (`user:pass%5B%7F@`, `tom:abc123%40%20%@`); a drawn password with encoded characters is
+/// still a leak (httpx's and the url crate's WHATWG test data).
+#[test]
+fn encoded_punctuation_around_a_placeholder_is_a_placeholder() {
+    let s = scanner();
+    assert_silent(
+        &s,
+        &[
+            "    \"href\": \"https://user:pass%5B%7F@foo/bar\",",
+            "    assert str(new) == \"https://tom%40example.org:abc123%40%20%@example.org\"",
+        ],
+    );
+    assert_found(
+        &s,
+        &["DATABASE_URL=postgres://app:Qz7%21kP2xW@db.internal:5432/orders"],
+    );
+}

@@ -394,7 +394,7 @@ const KNOWN_EXAMPLES: &[&str] = &[
 const PLACEHOLDER_VALUES: &[&str] = &[
     "password", "passwd", "secret", "pass", "changeme", "admin", "root", "test", "postgres",
     "mysql", "redis", "guest", "user", "username", "pwd", "letmein", "qwerty", "default", "none",
-    "null", "foobar", "foo", "bar", "token", "apikey", "api_key", "key", "auth", "pat",
+    "null", "foobar", "foo", "bar", "token", "apikey", "api_key", "key", "auth", "pat", "abc123",
 ];
 
 impl Scanner {
@@ -1192,6 +1192,15 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
         let l = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         if PLACEHOLDER_VALUES.contains(&l) || lower.contains("password") || is_template(&s) {
             return Verdict::Drop;
+        }
+        // URL-encoded punctuation around a placeholder (`https://user:pass%5B%7F@foo`,
+        // `tom:abc123%40%20%@example.org`: a URL parser's test vectors) is the placeholder.
+        if let Some(d) = super::decode::percent(lower.as_bytes()) {
+            let d = String::from_utf8_lossy(&d.text);
+            let l = d.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if PLACEHOLDER_VALUES.contains(&l) {
+                return Verdict::Drop;
+            }
         }
     }
     if rule.confidence == "low" && !plausible_generic_value(secret, line) {
