@@ -1369,14 +1369,28 @@ impl Lang {
         // Go: a block on the error that only cleans up (`if err != nil && tmp != nil {
         // os.Remove(tmp) }`) is not where the error ends when a later statement of the
         // same function returns it (terragrunt 87661fe556: `return worktrees, outerErr`).
-        if self == Lang::Go {
-            if let Some(re) = &var_re {
+        // An error declared in the `if` itself (`if err := f(); err != nil`) is out of scope
+        // there, and one assigned again before the return is another error.
+        let scoped_to_if = n
+            .child_by_field_name("initializer")
+            .and_then(|i| i.utf8_text(source).ok())
+            .is_some_and(|i| i.contains(":="));
+        if self == Lang::Go && !scoped_to_if {
+            if let (Some(re), Some(v)) = (&var_re, var.as_deref()) {
                 static_re!(go_return, r"(?m)^\s*return\b[^\n]*");
+                let assigned = Regex::new(&format!(
+                    r"(?m)^\s*(?:\w+\s*,\s*)*{}(?:\s*,\s*\w+)*\s*:?=[^=]",
+                    regex::escape(v)
+                ))
+                .expect("escaped");
                 let mut next = n.next_named_sibling();
                 while let Some(s) = next {
                     let text = s.utf8_text(source).unwrap_or("");
                     if go_return().find_iter(text).any(|m| re.is_match(m.as_str())) {
                         return out("propagated");
+                    }
+                    if assigned.is_match(text) {
+                        break;
                     }
                     next = s.next_named_sibling();
                 }

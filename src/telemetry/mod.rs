@@ -1321,7 +1321,7 @@ mod tests {
         let go = inline(
             Lang::Go,
             "pkg/paths.go",
-            "package pkg\n\nfunc inside(base, p string) bool {\n\trel, err := filepath.Rel(base, p)\n\tif err != nil {\n\t\treturn false\n\t}\n\treturn !strings.HasPrefix(rel, \"..\")\n}\n\nfunc split(ref string) (string, string, bool) {\n\tif _, err := semver.Parse(ref); err != nil {\n\t\treturn ref, \"\", false\n\t}\n\treturn ref, \"v\", true\n}\n\nfunc closeKeep(c io.Closer, out *error) {\n\tif err := c.Close(); err != nil && *out == nil {\n\t\t*out = err\n\t}\n}\n\nfunc probe(f *os.File) (empty bool, retErr error) {\n\tif err := f.Close(); err != nil && retErr == nil {\n\t\tempty, retErr = false, err\n\t}\n\treturn\n}\n\nfunc build(dir string) (*Tree, error) {\n\ttree, err := create(dir)\n\tif err != nil && tree != nil {\n\t\ttree.Cleanup()\n\t}\n\treturn tree, err\n}\n\nfunc store(db *DB, row Row) {\n\tif err := db.Save(row); err != nil {\n\t\treturn\n\t}\n}\n",
+            "package pkg\n\nfunc inside(base, p string) bool {\n\trel, err := filepath.Rel(base, p)\n\tif err != nil {\n\t\treturn false\n\t}\n\treturn !strings.HasPrefix(rel, \"..\")\n}\n\nfunc split(ref string) (string, string, bool) {\n\tif _, err := semver.Parse(ref); err != nil {\n\t\treturn ref, \"\", false\n\t}\n\treturn ref, \"v\", true\n}\n\nfunc closeKeep(c io.Closer, out *error) {\n\tif err := c.Close(); err != nil && *out == nil {\n\t\t*out = err\n\t}\n}\n\nfunc probe(f *os.File) (empty bool, retErr error) {\n\tif err := f.Close(); err != nil && retErr == nil {\n\t\tempty, retErr = false, err\n\t}\n\treturn\n}\n\nfunc build(dir string) (*Tree, error) {\n\ttree, err := create(dir)\n\tif err != nil && tree != nil {\n\t\ttree.Cleanup()\n\t}\n\treturn tree, err\n}\n\nfunc store(db *DB, row Row) {\n\tif err := db.Save(row); err != nil {\n\t\treturn\n\t}\n}\n\nfunc shadow(db *DB, row Row) error {\n\terr := check(row)\n\tif err := db.Save(row); err != nil {\n\t\tcache.Reset()\n\t}\n\treturn err\n}\n\nfunc again(db *DB, row Row) error {\n\terr := db.Save(row)\n\tif err != nil && row.Tmp {\n\t\tos.Remove(row.Path)\n\t}\n\terr = db.Flush()\n\treturn err\n}\n",
         );
         let outcomes = error_outcomes(&go);
         assert_eq!(
@@ -1332,7 +1332,9 @@ mod tests {
                 ("closeKeep", "stored"),
                 ("probe", "stored"),
                 ("build", "propagated"),
-                ("store", "dropped")
+                ("store", "dropped"),
+                ("shadow", "dropped"),
+                ("again", "dropped")
             ]
         );
     }
