@@ -1189,18 +1189,16 @@ fn classify(secret: &[u8], line: &[u8], rule: &RuleSpec, shape: Option<&Shape>) 
         return Verdict::Drop;
     }
     if generic {
-        let l = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-        if PLACEHOLDER_VALUES.contains(&l) || lower.contains("password") || is_template(&s) {
+        // A placeholder word, with punctuation around it as written or URL-encoded
+        // (`https://user:pass%5B%7F@foo`, `tom:abc123%40%20%@example.org`: a URL parser's
+        // test vectors).
+        let placeholder_word = |v: &str| {
+            PLACEHOLDER_VALUES.contains(&v.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        };
+        let decoded = super::decode::percent(lower.as_bytes())
+            .is_some_and(|d| placeholder_word(&String::from_utf8_lossy(&d.text)));
+        if placeholder_word(&lower) || decoded || lower.contains("password") || is_template(&s) {
             return Verdict::Drop;
-        }
-        // URL-encoded punctuation around a placeholder (`https://user:pass%5B%7F@foo`,
-        // `tom:abc123%40%20%@example.org`: a URL parser's test vectors) is the placeholder.
-        if let Some(d) = super::decode::percent(lower.as_bytes()) {
-            let d = String::from_utf8_lossy(&d.text);
-            let l = d.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-            if PLACEHOLDER_VALUES.contains(&l) {
-                return Verdict::Drop;
-            }
         }
     }
     if rule.confidence == "low" && !plausible_generic_value(secret, line) {
