@@ -685,3 +685,25 @@ fn encoded_punctuation_around_a_placeholder_is_a_placeholder() {
         &["DATABASE_URL=postgres://app:Qz7%21kP2xW@db.internal:5432/orders"],
     );
 }
+
+/// A provider's name somewhere on a minified file's long line is not what a value far from it
+/// on that line is assigned to, and a letter after a backslash is an escape's, not a key's
+/// first character (caddy 997d3f6b0a: a 293 KB one-line JSON of module docs, `MaxMind` in one
+/// module's docs and `\nAutoHTTPSConfig` in another's). A key beside its keyword on such a
+/// line is still a leak, and so is one after an escaped newline beside its keyword.
+#[test]
+fn long_lines_and_escapes_bound_what_a_keyword_names() {
+    let s = scanner();
+    let filler = "{\"name\":\"module\",\"docs\":\"configures the module.\"},".repeat(40);
+    let far = format!(
+        "[{{\"docs\":\"looks up the client in MaxMind databases\"}},{filler}\
+         {{\"docs\":\"AutoHTTPS configures HTTPS. Q7mZ2xLp9TkR4wNb is a made-up name\"}}]"
+    );
+    let escaped = "{\"docs\":\"MaxMind license:\\nAutoHTTPSConfig disables it\"}";
+    assert_silent(&s, &[&far, escaped]);
+    let near = format!("[{filler}{{\"maxmind_license_key\":\"Q7mZ2xLp9TkR4wNb\"}},{filler}]");
+    assert_found(
+        &s,
+        &[&near, "MAXMIND_LICENSE_KEY=Q7mZ2xLp9TkR4wNb\\nNEXT=1"],
+    );
+}

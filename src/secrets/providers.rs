@@ -247,10 +247,14 @@ fn compile_line(fields: &[&str]) -> Result<RuleSpec> {
     extra.retain(|c| c != '-');
     let dash = own.contains(&'-') || boundary_extra.contains('-');
     let esc = |set: &str| -> String { set.chars().map(regex_syntax_escape).collect() };
-    // `=` never starts a token (`KEY=value`), so it stays a left boundary.
+    // `=` never starts a token (`KEY=value`), so it stays a left boundary. A value beside a
+    // keyword never starts right after a backslash: there the letter is an escape's
+    // (`\nAutoHTTPSConfig` in a JSON string is a newline and a name, not a 16-character
+    // key); the escaped text's own layer reads what the escapes stand for.
     let left = format!(
-        "A-Za-z0-9_+{}{}",
+        "A-Za-z0-9_+{}{}{}",
         esc(&extra.replace(['+', '='], "")),
+        if anywhere { "" } else { "\\\\" },
         if dash { "-" } else { "" }
     );
     let right = format!(

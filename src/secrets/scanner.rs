@@ -671,8 +671,9 @@ impl Scanner {
             if word {
                 for &r in &self.keyword_names[k] {
                     if applies(r) {
-                        let zone_end = le.max((end + providers::DEFAULT_NEAR).min(buf.len()));
-                        push_window(&mut named[r], touched, r, ls, zone_end);
+                        let (zs, ze) =
+                            near_zone(buf.len(), (ls, le), (start, end), providers::DEFAULT_NEAR);
+                        push_window(&mut named[r], touched, r, zs, ze);
                     }
                 }
             }
@@ -685,8 +686,8 @@ impl Scanner {
                     if !word {
                         continue;
                     }
-                    let zone_end = le.max((end + rule.near).min(buf.len()));
-                    push_window(&mut windows[r], touched, r, ls, zone_end);
+                    let (zs, ze) = near_zone(buf.len(), (ls, le), (start, end), rule.near);
+                    push_window(&mut windows[r], touched, r, zs, ze);
                     continue;
                 }
                 let extra = rule.multiline;
@@ -722,11 +723,22 @@ impl Scanner {
                 continue;
             };
             for &(zs, ze) in spans {
-                // A proximity zone's value may run past the zone's end on its line.
-                let (s, e) = if rule.near > 0 {
-                    (zs, line_end(buf, ze.min(buf.len())))
+                // A proximity zone's value may run past the zone's end on its line, by
+                // `VALUE_REACH` bytes at most. A zone that starts inside a line (a long
+                // line's, see `near_zone`) is searched from the byte before it, so that the
+                // regex sees what precedes a value; a match starting at that byte, whose own
+                // left side is unseen, or running into a cut end, is not taken.
+                let (s, e, cut) = if rule.near > 0 {
+                    let s = if zs > 0 && buf[zs - 1] != b'\n' {
+                        zs - 1
+                    } else {
+                        zs
+                    };
+                    let e = line_end(buf, ze.min(buf.len()));
+                    let cut = e > ze + VALUE_REACH;
+                    (s, if cut { ze + VALUE_REACH } else { e }, cut)
                 } else {
-                    (zs, ze)
+                    (zs, ze, false)
                 };
                 let locs = locations[r].get_or_insert_with(|| re.capture_locations());
                 for (m0, g) in group_matches(re, locs, &buf[s..e], rule.secret_group) {
@@ -735,6 +747,9 @@ impl Scanner {
                     };
                     let (start, end) = (s + g_start, s + g_end);
                     if rule.near > 0 && start > ze {
+                        continue;
+                    }
+                    if (s < zs && start == s) || (cut && end == e) {
                         continue;
                     }
                     if !seen.insert((r, start, end)) {
@@ -1892,6 +1907,31 @@ fn group_matches<'a>(
         last_end = Some(m.end());
         return Some((m.start(), locs.get(group)));
     })
+}
+
+/// How far from its keyword, on the keyword's line, a proximity rule's value may start: a line
+/// of ordinary length is the keyword's context whole, but the name of a provider somewhere on
+/// a minified file's 300 KB line (caddy 997d3f6b0a's module list, `MaxMind` 20 KB away from
+/// `\nAutoHTTPSConfig`) is nothing a value far from it is assigned to.
+const LINE_REACH: usize = 256;
+
+/// How far past its zone's end a proximity rule's value may run: no key of a provider's
+/// format is this long.
+const VALUE_REACH: usize = 1024;
+
+/// The zone a value beside a keyword (`start..end`, on the line `ls..le`) must start in: the
+/// keyword's line within `LINE_REACH` bytes either side of it, and the next `near` bytes after
+/// it, past the line's end too (a key on the line below its section header).
+fn near_zone(
+    len: usize,
+    (ls, le): (usize, usize),
+    (start, end): (usize, usize),
+    near: usize,
+) -> (usize, usize) {
+    (
+        ls.max(start.saturating_sub(LINE_REACH)),
+        le.min(end + LINE_REACH).max((end + near).min(len)),
+    )
 }
 
 fn line_start(buf: &[u8], pos: usize) -> usize {
