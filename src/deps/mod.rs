@@ -1195,8 +1195,9 @@ fn compare(
                 // Go's tooling takes a v0 minor as an upgrade of the same module (`go get -u`
                 // moves v0.56 to v0.57; an incompatible major is a new module path, `/v2`):
                 // alertmanager's golang.org/x/* and go-openapi bumps were 13 DEP-006 warnings
-                // a reviewer labelled wrong.
-                (Some(o), Some(n)) if major(n) > major(o) && !(eco == "go" && n[0] == 0) => (
+                // a reviewer labelled wrong. So is v0 to v1, the first stable release on the
+                // same module path (caddy 789f60e337: go-urlpattern v0.0.0-2026… -> v1.0.0).
+                (Some(o), Some(n)) if major(n) > major(o) && !(eco == "go" && o[0] == 0) => (
                     DepChange::Upgraded,
                     Some(if n[0] == 0 { "minor_0x" } else { "major" }),
                 ),
@@ -1299,6 +1300,15 @@ mod tests {
         assert_eq!(net.change, DepChange::Upgraded, "{facts:?}");
         assert_eq!(net.bump, None, "{facts:?}");
         assert!(!net.major_bump);
+        // From an untagged commit or a v0 tag to v1: the first stable release, same path.
+        for from in ["v0.0.0-20260421141449-cbab7cf1e16d", "v0.9.2"] {
+            let facts = compare("go", "go.mod", &go(from), &go("v1.0.0"));
+            assert_eq!(facts[0].change, DepChange::Upgraded, "{facts:?}");
+            assert!(!facts[0].major_bump, "{facts:?}");
+        }
+        // v1 to v2+incompatible is still a major move.
+        let facts = compare("go", "go.mod", &go("v1.4.0"), &go("v2.0.0+incompatible"));
+        assert!(facts[0].major_bump, "{facts:?}");
         // The same move in a Cargo manifest is outside `^0.56`: a breaking bump.
         let cargo = |v: &str| {
             cargo::parse_manifest("Cargo.toml", &format!("[dependencies]\nnix = \"{v}\"\n"))
