@@ -78,3 +78,10 @@ test_one_move_in_several_manifests_is_one_finding if {
 	count(ds) == 1
 	contains(ds[0].message, "downgraded ==8.0.2 -> ==7.1.2 (also in requirements/docs.txt); say why")
 }
+
+test_unpinned_dev_dependency_is_not_reported if {
+	u := dep({"ecosystem": "pypi", "manifest": "pyproject.toml", "name": "pyright", "to": "", "pinned": false, "dev": true})
+	count([w | some w in data.gate.dependencies.warn with input as i([u]); contains(w.message, "not pinned")]) == 0
+	p := object.union(u, {"dev": false})
+	count([w | some w in data.gate.dependencies.warn with input as i([p]); contains(w.message, "not pinned (no version)")]) == 1
+}

@@ -250,13 +250,31 @@ fn poetry_table(text: &str, t: &toml::Table, section: &str, dev: bool, out: &mut
 pub fn parse_pyproject(path: &str, text: &str) -> Result<Vec<Declared>> {
     let doc = toml_doc(path, text)?;
     let mut out = Vec::new();
+    // The project's own name: `requests[socks]` in requests' test group installs its own
+    // `socks` extra, a reference to the package being built, not a dependency.
+    let own = doc
+        .get("project")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .map(|n| super::names::normalize("pypi", n));
     let pep621 = |list: &Value, dev: bool, section: &str, out: &mut Vec<Declared>| {
         for req in list.as_array().map(Vec::as_slice).unwrap_or(&[]) {
             let Some(r) = req.as_str() else { continue };
             if let Some((name, spec)) = split_requirement(r) {
+                if own.as_deref() == Some(super::names::normalize("pypi", &name).as_str()) {
+                    continue;
+                }
                 let (source, location, pinned) = classify(&spec);
+                // The requirement as a whole string first: `"chardet"` in a typecheck group
+                // is not the `"chardet>=3.0.2,<8"` of an extra above it.
+                let whole = ['"', '\'']
+                    .iter()
+                    .find_map(|q| text.find(&format!("{q}{r}{q}")))
+                    .map(|p| super::line_at(text, p));
                 out.push(Declared {
-                    line: find_line(text, &format!("\"{r}"), 0).max(find_line(text, r, 0)),
+                    line: whole.unwrap_or_else(|| {
+                        find_line(text, &format!("\"{r}"), 0).max(find_line(text, r, 0))
+                    }),
                     name,
                     spec,
                     source,
@@ -394,5 +412,23 @@ mod tests {
         assert_eq!(by("fastapi").line, 10);
         assert_eq!(by("local").source, SourceKind::Path);
         assert!(by("pytest").dev);
+    }
+
+    #[test]
+    fn pyproject_own_extras_are_no_dependency_and_lines_name_the_group() {
+        // requests 4443b1a847 and e50e594529: a test group installs the project's own extra,
+        // and a typecheck group names `chardet` bare below an extra's `chardet>=3.0.2,<8`.
+        let text = "[project]\nname = \"Requests\"\ndependencies = [\"idna>=2.5\"]\n\n[project.optional-dependencies]\nsocks = [\"PySocks>=1.5.6\"]\nuse_chardet_on_py3 = [\"chardet>=3.0.2,<8\"]\n\n[dependency-groups]\ntest = [\n  \"requests[socks]\",\n  'trustme',\n]\ntypecheck = [\n  \"chardet\",\n]\n";
+        let d = parse_pyproject("pyproject.toml", text).expect("parses");
+        assert!(d.iter().all(|x| x.name != "requests"), "{d:?}");
+        let at = |n: &str, section: &str| {
+            d.iter()
+                .find(|x| x.name == n && x.section == section)
+                .map(|x| x.line)
+                .expect(n)
+        };
+        assert_eq!(at("chardet", "extra:use_chardet_on_py3"), 7);
+        assert_eq!(at("chardet", "group:typecheck"), 15);
+        assert_eq!(at("trustme", "group:test"), 12);
     }
 }
