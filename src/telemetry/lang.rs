@@ -307,6 +307,14 @@ fn classify_op(text: &str) -> Op {
         lookup,
         r"\b(?:Find\w*|find\w*|First|first|Get\w*|get\w*|Load\w*|load\w*|Lookup\w*|lookup\w*|Retrieve\w*|retrieve\w*|fetch_one|fetch_optional|fetch_all|findOne|findUnique|findFirst|findById|objects\.get|get_object_or_404|get_or_404|first_or_404|Query|QueryRow\w*|scalar\w*|select\w*)\s*\("
     );
+    // net/http's pure helpers (`http.ParseSetCookie`, `http.ParseTime`, `http.StatusText`)
+    // read their argument and call nobody: their package name is no remote call (caddy
+    // 50e54ee279 passes a Set-Cookie line it cannot parse through unfiltered).
+    static_re!(
+        pure_http,
+        r"\bhttp\s*\.\s*((?:Parse|Canonical|Detect|StatusText)\w*)\s*\("
+    );
+    let text = &*pure_http().replace_all(text, "$1(");
     // Order matters: a remote write is internal even when a parse follows it.
     if matches(validate(), text) {
         return Op::Validate;

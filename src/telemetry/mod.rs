@@ -1339,6 +1339,22 @@ mod tests {
         );
     }
 
+    /// net/http's pure helpers parse their argument and call nobody: a Set-Cookie line passed
+    /// through when `http.ParseSetCookie` rejects it is a fallback (caddy 50e54ee279's log
+    /// filter); a failed `http.Get` answered the same way still drops its error.
+    #[test]
+    fn go_net_http_parsers_are_parses_not_remote_calls() {
+        let go = inline(
+            Lang::Go,
+            "pkg/filter.go",
+            "package pkg\n\nfunc filterLine(line string) (string, bool) {\n\tcookie, err := http.ParseSetCookie(line)\n\tif err != nil {\n\t\treturn line, true\n\t}\n\treturn cookie.Name, true\n}\n\nfunc ping(url string) (string, bool) {\n\tresp, err := http.Get(url)\n\tif err != nil {\n\t\treturn url, true\n\t}\n\treturn resp.Status, true\n}\n",
+        );
+        assert_eq!(
+            error_outcomes(&go),
+            [("filterLine", "fallback"), ("ping", "dropped")]
+        );
+    }
+
     /// A catch that moves on to the next candidate of a loop whose `try` returns the first
     /// that works (hono c285f9a498's import resolver) is a fallback; the same empty catch
     /// around a write in a loop drops each error.
