@@ -385,22 +385,17 @@ fn timeout_guard(removed: &[String], i: usize) -> bool {
             .is_some_and(|prev| TIMEOUT_CASE.is_match(prev))
 }
 
-/// The old line numbers of the lines of removed tests (from a removed definition through the
-/// removed lines that follow it, over the diff's hunk boundaries where at most one kept line
-/// separates them, up to the next definition) that use a literal or member the code side
-/// removes: the test exercised a parameter or field the change takes away (mealie's
-/// `householdId` filter), so its assertions go with the code, not against it.
-fn removed_tests_on_gone_code(
-    f: &FileChange,
-    follows_code: &dyn Fn(&str) -> bool,
-) -> BTreeSet<u32> {
+/// The removed tests of a file, each as its removed lines with their old line numbers: from a
+/// removed definition through the removed lines that follow it, over the diff's hunk
+/// boundaries where at most one kept line separates them, up to the next definition.
+fn removed_test_blocks(f: &FileChange) -> Vec<Vec<(u32, String)>> {
     let removed: Vec<(u32, String)> = f
         .hunks
         .iter()
         .flat_map(|h| h.removed.iter())
         .map(|l| (l.line, text(l)))
         .collect();
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < removed.len() {
         if test_def(&removed[i].1).is_none() {
@@ -414,19 +409,80 @@ fn removed_tests_on_gone_code(
         {
             end += 1;
         }
-        if removed[i..end].iter().any(|(_, t)| follows_code(t)) {
-            out.extend(removed[i..end].iter().map(|(n, _)| *n));
-        }
+        out.push(removed[i..end].to_vec());
         i = end;
     }
     out
 }
 
+/// The old line numbers of the removed tests that use a literal or member the code side
+/// removes: the test exercised a parameter or field the change takes away (mealie's
+/// `householdId` filter), so its assertions go with the code, not against it.
+fn removed_tests_on_gone_code(
+    blocks: &[Vec<(u32, String)>],
+    follows_code: &dyn Fn(&str) -> bool,
+) -> BTreeSet<u32> {
+    blocks
+        .iter()
+        .filter(|b| b.iter().any(|(_, t)| follows_code(t)))
+        .flat_map(|b| b.iter().map(|(n, _)| *n))
+        .collect()
+}
+
+/// The old line numbers of the removed tests whose body (every line after the definition, of
+/// three lines with code at least) the file still holds, in order, within a test of the same
+/// size at most a quarter longer: a duplicate removed (express 9c85a25c02 drops `should
+/// encode data uri1`, the same steps and expectations as the `data uri2` it keeps, and a
+/// jsonp test whose every line a test it keeps repeats with one more expectation), whose
+/// checks still run. Lines compare trimmed, without a trailing `;` or `,`, ignoring case
+/// (`'content-type'` and `'Content-Type'` name one header). `post` is the file after the
+/// change; without it (a deleted file, one gate cannot read) no test counts as kept.
+fn removed_duplicate_tests(blocks: &[Vec<(u32, String)>], post: Option<&str>) -> BTreeSet<u32> {
+    let Some(post) = post else {
+        return BTreeSet::new();
+    };
+    let norm = |l: &str| -> String {
+        l.trim()
+            .trim_end_matches([';', ','])
+            .trim_end()
+            .to_lowercase()
+    };
+    let kept: Vec<String> = post.lines().map(norm).filter(|l| !l.is_empty()).collect();
+    // Whether `body` is a subsequence of `kept` starting at `at`, within `span` lines.
+    let within = |body: &[String], at: usize, span: usize| -> bool {
+        let mut it = kept[at..kept.len().min(at + span)].iter();
+        body.iter().all(|b| it.any(|k| k == b))
+    };
+    let mut out = BTreeSet::new();
+    for b in blocks {
+        let body: Vec<String> = b[1..]
+            .iter()
+            .map(|(_, t)| norm(t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let code = body
+            .iter()
+            .filter(|t| t.chars().any(char::is_alphanumeric) && !is_comment(t))
+            .count();
+        if code < 3 {
+            continue;
+        }
+        let span = body.len() + body.len().div_ceil(4);
+        if (0..kept.len()).any(|i| kept[i] == body[0] && within(&body, i, span)) {
+            out.extend(b.iter().map(|(n, _)| *n));
+        }
+    }
+    out
+}
+
 /// Tests weakened. `is_test` says which paths are tests; `is_source` which are code.
+/// `post` reads a file as it is after the change (`None`: it has none, or gate cannot read
+/// it).
 pub fn tests_weakened(
     files: &[FileChange],
     is_test: &dyn Fn(&str) -> bool,
     is_source: &dyn Fn(&str) -> bool,
+    post: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Vec<Smell> {
     let tests: Vec<&FileChange> = files
         .iter()
@@ -566,7 +622,13 @@ pub fn tests_weakened(
             tests: Vec::new(),
             anchor: 0,
         };
-        let on_gone_code = removed_tests_on_gone_code(f, &follows_code);
+        let blocks = removed_test_blocks(f);
+        let on_gone_code = removed_tests_on_gone_code(&blocks, &follows_code);
+        let duplicates = if blocks.is_empty() || f.status == FileStatus::Deleted {
+            BTreeSet::new()
+        } else {
+            removed_duplicate_tests(&blocks, post(&f.path).as_deref())
+        };
         for h in &f.hunks {
             // The guarded call is gone (`err :=` removed), or a guard of test setup (its
             // message says it creates or opens a fixture) goes with its `if err != nil` and
@@ -617,6 +679,10 @@ pub fn tests_weakened(
             for (i, l) in h.removed.iter().enumerate() {
                 let t = text(l);
                 if is_comment(&t) {
+                    continue;
+                }
+                // A duplicate's checks still run in the copy the file keeps.
+                if duplicates.contains(&l.line) {
                     continue;
                 }
                 // `t.Error` lines right after another in the same block are one check's
