@@ -706,4 +706,25 @@ fn long_lines_and_escapes_bound_what_a_keyword_names() {
         &s,
         &[&near, "MAXMIND_LICENSE_KEY=Q7mZ2xLp9TkR4wNb\\nNEXT=1"],
     );
+    // A token longer than a kilobyte still runs past its keyword's zone whole (an Entra
+    // refresh token is 1,300 characters and more; trufflehog's test config_1516).
+    const B64U: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut drawn = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                B64U[(x % 64) as usize] as char
+            })
+            .collect()
+    };
+    let token = format!("0.A{}.Ag{}", drawn(64), drawn(1400));
+    let long = format!("{{\"tokenType\":\"Bearer\",\"refreshToken\":\"{token}\",{filler}}}");
+    assert!(
+        leaks(&s, &long).iter().any(|r| r == "azure-entra-refresh"),
+        "{:?}",
+        leaks(&s, &long)
+    );
 }

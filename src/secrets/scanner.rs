@@ -1915,9 +1915,11 @@ fn group_matches<'a>(
 /// `\nAutoHTTPSConfig`) is nothing a value far from it is assigned to.
 const LINE_REACH: usize = 256;
 
-/// How far past its zone's end a proximity rule's value may run: no key of a provider's
-/// format is this long.
-const VALUE_REACH: usize = 1024;
+/// How far past its zone's end a proximity rule's value may run: bounded, so that a 300 KB
+/// line is not searched whole for every keyword on it, and longer than any token a provider
+/// issues (an Entra refresh token runs to 1,300 characters and more; a JWT with many claims
+/// to a few KB).
+const VALUE_REACH: usize = 8192;
 
 /// The zone a value beside a keyword (`start..end`, on the line `ls..le`) must start in: the
 /// keyword's line within `LINE_REACH` bytes either side of it, and the next `near` bytes after
