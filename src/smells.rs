@@ -49,8 +49,8 @@ pub fn analyze(
             &cs.files,
             &|p| paths.is_test(p),
             &code,
-            &mut |p| post(p).ok().flatten(),
-        ));
+            &mut post,
+        )?);
         sm.extend(shortcuts::suppressions_added(&cs.files, &|p| {
             !generated(p) && language(p).is_some_and(|l| l != "markdown" && l != "json")
         }));

@@ -476,14 +476,13 @@ fn removed_duplicate_tests(blocks: &[Vec<(u32, String)>], post: Option<&str>) ->
 }
 
 /// Tests weakened. `is_test` says which paths are tests; `is_source` which are code.
-/// `post` reads a file as it is after the change (`None`: it has none, or gate cannot read
-/// it).
+/// `post` reads a file as it is after the change (`None`: it has none).
 pub fn tests_weakened(
     files: &[FileChange],
     is_test: &dyn Fn(&str) -> bool,
     is_source: &dyn Fn(&str) -> bool,
-    post: &mut dyn FnMut(&str) -> Option<String>,
-) -> Vec<Smell> {
+    post: &mut PostReader,
+) -> Result<Vec<Smell>> {
     let tests: Vec<&FileChange> = files
         .iter()
         .filter(|f| is_test(&f.path) && is_source(&f.path))
@@ -627,7 +626,7 @@ pub fn tests_weakened(
         let duplicates = if blocks.is_empty() || f.status == FileStatus::Deleted {
             BTreeSet::new()
         } else {
-            removed_duplicate_tests(&blocks, post(&f.path).as_deref())
+            removed_duplicate_tests(&blocks, post(&f.path)?.as_deref())
         };
         for h in &f.hunks {
             // The guarded call is gone (`err :=` removed), or a guard of test setup (its
@@ -936,7 +935,7 @@ pub fn tests_weakened(
             ..Smell::default()
         });
     }
-    one_report_for_many(out)
+    Ok(one_report_for_many(out))
 }
 
 /// Test files weakened in one change beyond which they are reported together.
