@@ -374,6 +374,9 @@ fn other_facts(
         };
         let a = crate::deps::analyze(cs, &cfg.config.dependencies, &ctx)?;
         facts.dependencies = a.facts;
+        for d in &mut facts.dependencies {
+            d.sample = cfg.paths.is_sample(&d.manifest);
+        }
         facts.lockfiles = a.lockfiles;
         facts.advisories = a.advisories;
         facts.coverage.advisories = a.coverage;

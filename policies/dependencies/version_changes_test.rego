@@ -85,3 +85,15 @@ test_unpinned_dev_dependency_is_not_reported if {
 	p := object.union(u, {"dev": false})
 	count([w | some w in data.gate.dependencies.warn with input as i([p]); contains(w.message, "not pinned (no version)")]) == 1
 }
+
+test_an_examples_versions_are_not_reported if {
+	# flask 22c48a738b: examples/celery/pyproject.toml drops its lower bounds.
+	u := dep({"ecosystem": "pypi", "manifest": "examples/celery/pyproject.toml", "name": "celery", "to": "", "pinned": false, "sample": true})
+	count(rule_findings("warn", "GATE-DEP-006", i([u]))) == 0
+	m := object.union(u, {"change": "upgraded", "from": "^4", "to": "^5", "major_bump": true, "bump": "major"})
+	count(rule_findings("warn", "GATE-DEP-006", i([m]))) == 0
+	d := object.union(u, {"change": "downgraded", "from": "==2.0", "to": "==1.0"})
+	count(rule_findings("warn", "GATE-DEP-006", i([d]))) == 0
+	shipped := object.union(u, {"manifest": "pyproject.toml", "sample": false})
+	count(rule_findings("warn", "GATE-DEP-006", i([shipped]))) == 1
+}

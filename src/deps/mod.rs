@@ -108,6 +108,9 @@ pub struct DependencyFact {
     /// A package of the same repository (an npm package.json of the head tree with that
     /// `name`, a Cargo path dependency): its bumps are the project's own releases.
     pub first_party: bool,
+    /// The manifest is under an example or sample directory (`examples/`, `samples/`, see
+    /// `PathRules::is_sample`): a demonstration's requirements, not what the project ships.
+    pub sample: bool,
 }
 
 /// A dependency as a manifest declares it.
@@ -983,6 +986,7 @@ pub fn analyze(cs: &ChangeSet, cfg: &DepsConfig, ctx: &Context) -> Result<Analys
                     exists_in_registry: None,
                     forced: false,
                     first_party: false,
+                    sample: false,
                 });
             }
         }
@@ -1173,6 +1177,7 @@ fn compare(
             exists_in_registry: None,
             forced: d.forced,
             first_party: false,
+            sample: false,
         }
     };
     for (d, old) in pairs {

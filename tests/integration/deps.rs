@@ -173,3 +173,34 @@ fn registry_snapshot_reports_invented_packages() {
         stdout(&o)
     );
 }
+
+/// flask 22c48a738b: an example application's pyproject drops its lower bounds. Its versions
+/// are a demonstration's (`sample` in the facts), not what the project ships; the same change
+/// to the project's own manifest is reported.
+#[test]
+fn an_examples_unpinned_requirements_are_not_reported() {
+    let r = Repo::new();
+    let before = "[project]\nname = \"demo\"\nversion = \"1.0.0\"\ndependencies = [\"flask>=2.2.2\", \"celery[redis]>=5.2.7\"]\n";
+    let after = "[project]\nname = \"demo\"\nversion = \"1.0.0\"\ndependencies = [\"flask\", \"celery[redis]\"]\n";
+    r.write("examples/celery/pyproject.toml", before);
+    r.write("pyproject.toml", before);
+    r.commit_all("base");
+    r.write("examples/celery/pyproject.toml", after);
+    r.commit_all("example");
+    let o = r.gate(&["facts", "--base", "HEAD~1"]);
+    let facts: serde_json::Value = serde_json::from_slice(&o.stdout).expect("facts are JSON");
+    let deps = facts["dependencies"].as_array().expect("dependencies");
+    assert!(!deps.is_empty(), "{facts}");
+    assert!(deps.iter().all(|d| d["sample"] == true), "{deps:?}");
+    let o = r.gate(&["check", "--base", "HEAD~1"]);
+    let out = stdout(&o);
+    assert!(!out.contains("GATE-DEP-006"), "{out}");
+    r.write("pyproject.toml", after);
+    r.commit_all("shipped");
+    let o = r.gate(&["check", "--base", "HEAD~1"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("pypi flask is not pinned (no version)"),
+        "{out}"
+    );
+}
