@@ -1355,6 +1355,28 @@ mod tests {
         );
     }
 
+    /// A default answered with a comment that says why (node_exporter a1180ab03a's
+    /// `rotationalLabel`: three lines on backward compatibility, then `return "0"`) is a
+    /// written-down decision; a comment that only says what (`ignore errors here`) or that the
+    /// handling is not done (`TODO`) leaves the error dropped, as no comment does.
+    #[test]
+    fn go_defaults_whose_comment_says_why_are_fallbacks() {
+        let go = inline(
+            Lang::Go,
+            "collector/disk.go",
+            "package collector\n\nfunc rotational(fs FS, dev string) string {\n\trot, err := fs.Rotational(dev)\n\tif err != nil {\n\t\t// Report \"0\" when the device has no queue directory:\n\t\t// the collector did so before it read\n\t\t// one file per device.\n\t\treturn \"0\"\n\t}\n\treturn rot\n}\n\nfunc saveQuiet(db *DB, row Row) string {\n\tif err := db.Save(row); err != nil {\n\t\t// ignore errors here\n\t\treturn \"\"\n\t}\n\treturn row.ID\n}\n\nfunc saveLater(db *DB, row Row) string {\n\tif err := db.Save(row); err != nil {\n\t\t// TODO: retry when the database is back\n\t\treturn \"pending\"\n\t}\n\treturn row.ID\n}\n\nfunc saveBare(db *DB, row Row) string {\n\tif err := db.Save(row); err != nil {\n\t\treturn \"pending\"\n\t}\n\treturn row.ID\n}\n",
+        );
+        assert_eq!(
+            error_outcomes(&go),
+            [
+                ("rotational", "fallback"),
+                ("saveQuiet", "dropped"),
+                ("saveLater", "dropped"),
+                ("saveBare", "dropped")
+            ]
+        );
+    }
+
     /// A catch that moves on to the next candidate of a loop whose `try` returns the first
     /// that works (hono c285f9a498's import resolver) is a fallback; the same empty catch
     /// around a write in a loop drops each error.
