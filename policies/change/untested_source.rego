@@ -7,7 +7,7 @@ rules["GATE-CHG-001"] := {
 	"name": "Untested change",
 	"summary": "Source code changed with no test file changed.",
 	"help": concat("\n", [
-		"**What it finds:** changes adding 30 or more lines to source files (tests, migrations and generated files, by path or by a `Code generated ... DO NOT EDIT` header, excluded) with no change to any test file. A source file that adds its own tests (a Rust `#[test]` function or `#[cfg(test)]` module, lines added inside an existing top-level test module or test function, a Vitest `import.meta.vitest` block) counts as a test change.",
+		"**What it finds:** changes adding 30 or more lines to source files (tests, migrations and generated files, by path or by a `Code generated ... DO NOT EDIT` header, and files whose every edit only moves whitespace, a formatter's re-wrap, excluded) with no change to any test file. A source file that adds its own tests (a Rust `#[test]` function or `#[cfg(test)]` module, lines added inside an existing top-level test module or test function, a Vitest `import.meta.vitest` block) counts as a test change.",
 		"",
 		"**Why it matters:** untested code is unverified code; for AI-authored changes, tests are the main evidence that the code does what it says.",
 		"",
@@ -29,6 +29,9 @@ source_additions := sum([f.additions |
 	not f.is_generated
 	f.role != "migration"
 	f.language in source_languages
+	# A reformat (fastify d26726333f re-wraps its type declarations to a line length) adds
+	# lines, not code.
+	not object.get(f, "layout_only", false)
 ])
 
 source_languages := {"python", "javascript", "typescript", "tsx", "go", "rust", "java", "kotlin", "ruby", "php", "csharp", "c", "cpp", "swift", "scala"}

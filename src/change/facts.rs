@@ -5,7 +5,7 @@
 //! Derived here, beside the change model, from the path rules every analyzer shares; the
 //! facts document only assembles it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -52,6 +52,11 @@ pub struct FileFact {
     pub new_mode: Option<String>,
     pub additions: usize,
     pub deletions: usize,
+    /// Every edit of the file only moves whitespace: each run of lines it replaces holds the
+    /// same text as the lines put in its place once spaces and line breaks are set aside
+    /// (a formatter's re-wrap or re-indent). Never for Python, whose indentation is syntax.
+    /// See [`layout_only`].
+    pub layout_only: bool,
     /// What the file is to the project beyond its language: `ci_workflow`, `codeowners`,
     /// `migration`, `gate_config`, `gate_policy`, `manifest`, `lockfile`, `iac`.
     pub role: Option<Role>,
@@ -109,6 +114,41 @@ pub struct Stats {
     pub test_files: usize,
     /// Files with `adds_tests`: source files that add their own tests.
     pub inline_test_files: usize,
+}
+
+/// Whether every edit of `f` only moves whitespace (fastify d26726333f re-wraps its type
+/// declarations to a line length: 620 lines added, the same tokens). The lines an edit
+/// replaces and the lines it puts in their place share a position: the number of unchanged
+/// lines before them (for a removed line, its old number less one and less the removed lines
+/// before it; for an added line, the same with new numbers). Each such run must hold the same
+/// bytes once ASCII whitespace is dropped, so lines moved elsewhere or swapped are an edit.
+/// Python's indentation is syntax: its files never count; nor do whole files (`--all`) and
+/// binary ones, which have no edits.
+pub fn layout_only(f: &FileChange, language: Option<&str>) -> bool {
+    if f.whole_file || f.binary || language == Some("python") || f.hunks.is_empty() {
+        return false;
+    }
+    let mut runs: BTreeMap<u32, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
+    let squash = |into: &mut Vec<u8>, t: &[u8]| {
+        into.extend(t.iter().filter(|b| !b.is_ascii_whitespace()));
+    };
+    let removed = f.hunks.iter().flat_map(|h| h.removed.iter());
+    for (i, l) in removed.enumerate() {
+        let before = l
+            .line
+            .saturating_sub(1)
+            .saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
+        squash(&mut runs.entry(before).or_default().0, &l.text);
+    }
+    let added = f.hunks.iter().flat_map(|h| h.added.iter());
+    for (i, l) in added.enumerate() {
+        let before = l
+            .line
+            .saturating_sub(1)
+            .saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
+        squash(&mut runs.entry(before).or_default().1, &l.text);
+    }
+    !runs.is_empty() && runs.values().all(|(r, a)| r == a)
 }
 
 /// Whether the added lines of `f` (a source file in `language`) declare tests in the file
@@ -451,6 +491,7 @@ impl FileFact {
             new_mode: f.new_mode.clone(),
             additions: f.additions(),
             deletions: f.deletions(),
+            layout_only: layout_only(f, language),
             role,
             destructive_statements: destructive_statements(f, role),
             hunks: f
@@ -712,6 +753,29 @@ fn added_head(f: &FileChange) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_file(diff: &str) -> FileChange {
+        let mut files = super::super::diff::parse(diff.as_bytes()).expect("diff parses");
+        assert_eq!(files.len(), 1);
+        files.remove(0)
+    }
+
+    /// A re-wrap (one signature over three lines, and a re-indent elsewhere in the file) only
+    /// moves whitespace; a swap of two lines, a changed token, a line moved to another place
+    /// and the same re-wrap in Python do more.
+    #[test]
+    fn edits_that_only_move_whitespace() {
+        let rewrap = "diff --git a/t.d.ts b/t.d.ts\n--- a/t.d.ts\n+++ b/t.d.ts\n@@ -2,1 +2,3 @@ x\n-  get(path: string, opts: Options): Route\n+  get(\n+    path: string, opts: Options\n+  ): Route\n@@ -9,1 +11,1 @@ y\n-\treturn a+b\n+    return a + b\n";
+        let f = one_file(rewrap);
+        assert!(layout_only(&f, Some("typescript")));
+        assert!(!layout_only(&f, Some("python")));
+        let swap = "diff --git a/a.js b/a.js\n--- a/a.js\n+++ b/a.js\n@@ -1,2 +1,2 @@\n-init()\n start()\n+init()\n";
+        assert!(!layout_only(&one_file(swap), Some("javascript")));
+        let token = "diff --git a/a.go b/a.go\n--- a/a.go\n+++ b/a.go\n@@ -3,1 +3,2 @@\n-\tif n > 0 {\n+\tif n >=\n+\t\t0 {\n";
+        assert!(!layout_only(&one_file(token), Some("go")));
+        let moved = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -2,1 +1,0 @@\n-audit(user)\n@@ -9,0 +9,1 @@\n+audit(user)\n";
+        assert!(!layout_only(&one_file(moved), Some("typescript")));
+    }
 
     fn with_added(path: &str, lines: &[&str]) -> FileChange {
         let mut f = FileChange::new(path.into(), FileStatus::Modified);

@@ -389,6 +389,7 @@ mod tests {
             new_mode: None,
             additions: 1,
             deletions: 0,
+            layout_only: false,
             role: None,
             destructive_statements: Vec::new(),
             hunks: Vec::new(),

@@ -290,6 +290,40 @@ fn generated_code_is_known_by_its_header() {
     assert_eq!(findings(&doc, "GATE-CHG-001").len(), 1, "{doc}");
 }
 
+/// fastify d26726333f re-wraps its type declarations to a line length: hundreds of lines
+/// added, not one token changed. A reformat is no untested code; the same lines with one
+/// parameter added are.
+#[test]
+fn a_reformat_is_no_untested_change() {
+    let long: String = (0..40)
+        .map(|i| {
+            format!("  route{i}(path: string, options: RouteOptions, handler: Handler): Instance\n")
+        })
+        .collect();
+    let wrapped: String = (0..40)
+        .map(|i| format!("  route{i}(\n    path: string,\n    options: RouteOptions,\n    handler: Handler\n  ): Instance\n"))
+        .collect();
+    let before = format!("export interface Instance {{\n{long}}}\n");
+    let after = format!("export interface Instance {{\n{wrapped}}}\n");
+    let r = change(
+        &[("types/instance.ts", &before)],
+        &[("types/instance.ts", &after)],
+    );
+    let (_, doc) = check(&r, &[]);
+    assert!(findings(&doc, "GATE-CHG-001").is_empty(), "{doc}");
+    assert_eq!(facts(&r)["change"]["files"][0]["layout_only"], true);
+    let edited = after.replace(
+        "    handler: Handler\n",
+        "    handler: Handler,\n    signal: AbortSignal\n",
+    );
+    let r = change(
+        &[("types/instance.ts", &before)],
+        &[("types/instance.ts", &edited)],
+    );
+    let (_, doc) = check(&r, &[]);
+    assert_eq!(findings(&doc, "GATE-CHG-001").len(), 1, "{doc}");
+}
+
 #[test]
 fn keys_in_examples_are_test_material_but_tokens_there_are_not() {
     let r = change(&[], &[("examples/tls/server.key", &fake_private_key())]);
