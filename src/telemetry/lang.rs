@@ -289,7 +289,7 @@ fn classify_op(text: &str) -> Op {
     );
     static_re!(
         parse,
-        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|filepath\.(?:Rel|Match)|path\.Match|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|from_utf8\w*|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)"
+        r"\b(?:int|float|Decimal|complex|bool|json\.(?:loads?|dumps?)|dumps|JSON\.(?:parse|stringify)|json\.Unmarshal|yaml\.\w*load|toml\.loads?|literal_eval|strptime|fromisoformat|uuid\.UUID|UUID|b64decode|base64\.\w+|urlparse|urlsplit|parse\w*|Parse\w*|strconv\.\w+|Atoi|filepath\.(?:Rel|Match)|path\.Match|Unmarshal|unmarshal|[Dd]ecode\w*|loads|parseInt|parseFloat|Number|serde_json::from_\w+|from_str|from_utf8\w*|detect|normalize\w*|format\w*|str|repr)\s*\(|\.parse::<|\.parse\(\)|\.json\(\)|\.extract(?:::<[^>]*>)?\(\)|\.downcast(?:_into)?(?:::<[^>]*>)?\(\)"
     );
     static_re!(
         validate,
@@ -382,7 +382,7 @@ fn benign_py_types(types: &str) -> bool {
 fn is_default_block(lang: Lang, block: &str) -> bool {
     static_re!(
         default_stmt,
-        r#"^(?:pass|continue|break|return|return\s+(?:(?:str|repr|int|float|bool|list|dict|tuple|set|String|Number)\(\w+\)|None|null|undefined|nil|false|False|true|True|0|-?\d+(?:\.\d+)?|""|''|"[^"\\\n$%{}]{1,40}"|'[^'\\\n$%{}]{1,40}'|\[\]|\{\}|\(\)|new\s+\w+\s*\(\s*\)|\w+(?:\.\w+)*)?(?:\s*,\s*(?:nil|None|false|true|-?\d+|""|''|\w+(?:\.\w+)*))*;?|[\w.\[\]"']+\s*:?=\s*(?:None|null|undefined|nil|false|False|true|True|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|[A-Z_][A-Z0-9_]*|\w+\.Default\(\)|default\w*|str\(\w+\)|\w+|[\w.]+\.\w+\s*\(\s*\))?;?|\w+\s*\(\s*\)|Ok\(\s*\w*\s*\)|None|\w+\s*::\s*default\s*\(\s*\)|(?:[\w:.]+::)?(?:default|new)\s*\(\s*\)|\{\s*\}|//.*|#.*|/\*.*\*/)$"#
+        r#"^(?:pass|continue|break|return|return\s+(?:(?:str|repr|int|float|bool|list|dict|tuple|set|String|Number)\(\w+\)|None|null|undefined|nil|false|False|true|True|0|-?\d+(?:\.\d+)?|""|''|"[^"\\\n$%{}]{1,40}"|'[^'\\\n$%{}]{1,40}'|\[\]|\{\}|\(\)|new\s+\w+\s*\(\s*\)|Ok\(\s*(?:None|\(\)|false|true|0|Vec::new\(\)|String::new\(\)|Default::default\(\))\s*\)|\w+(?:\.\w+)*)?(?:\s*,\s*(?:nil|None|false|true|-?\d+|""|''|\w+(?:\.\w+)*))*;?|[\w.\[\]"']+\s*:?=\s*(?:None|null|undefined|nil|false|False|true|True|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|[A-Z_][A-Z0-9_]*|\w+\.Default\(\)|default\w*|str\(\w+\)|\w+|[\w.]+\.\w+\s*\(\s*\))?;?|\w+\s*\(\s*\)|Ok\(\s*\w*\s*\)|None|\w+\s*::\s*default\s*\(\s*\)|(?:[\w:.]+::)?(?:default|new)\s*\(\s*\)|\{\s*\}|//.*|#.*|/\*.*\*/)$"#
     );
     let body = block
         .trim()
@@ -394,8 +394,18 @@ fn is_default_block(lang: Lang, block: &str) -> bool {
         Lang::Python => body.split_once(':').map_or(body, |(_, b)| b),
         _ => body,
     };
+    // A comment line is one statement, whatever `;` it holds (`// no version; keep the
+    // order`).
     let stmts: Vec<&str> = body
-        .split(['\n', ';'])
+        .lines()
+        .map(str::trim)
+        .flat_map(|l| {
+            if is_comment_line(l) {
+                vec![l]
+            } else {
+                l.split(';').collect()
+            }
+        })
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
@@ -412,13 +422,14 @@ fn is_comment_line(s: &str) -> bool {
 /// A handler whose comment says why the error ends there (`// Default to "0" on error to
 /// preserve backward compatibility`): a decision written down where a reviewer reads it, as a
 /// scoped suppression with its reason is. A comment counts when it has three words or more and
-/// a word that gives a reason or a condition (`because`, `to`, `expected`, `optional`, `not`,
-/// `when` ...): `// ignore errors here` says what, not why; a `TODO`/`FIXME`/`XXX`/`HACK`
+/// a word that gives a reason, a condition or what failed (`because`, `to`, `expected`,
+/// `optional`, `not`, `when`, `missing`, `unknown` ...): `// ignore errors here` says what,
+/// not why; a `TODO`/`FIXME`/`XXX`/`HACK`
 /// says the handling is not done.
 fn states_why(block: &str) -> bool {
     static_re!(
         reason,
-        r"(?i)\b(?:because|since|so|as|to|expected|optional|may|might|cannot|can't|not|if|when|unless|already|fall ?back|default\w*|best[- ]effort|harmless|benign|safe|compat\w*)\b"
+        r"(?i)\b(?:because|since|so|as|to|expected|optional|may|might|cannot|can't|not|no|never|nothing|only|if|when|unless|already|fall ?back|default\w*|best[- ]effort|harmless|benign|safe|ok|fine|intentional\w*|deliberate\w*|unknown|missing|unavailable|unreadable|invalid|malformed|absent|compat\w*)\b"
     );
     block
         .lines()
@@ -519,6 +530,79 @@ fn computes_another_way(block: &str) -> bool {
         let v = c[1].to_ascii_lowercase();
         !v.contains("err") && v != "e" && v != "ex"
     })
+}
+
+/// The name a Rust `Err(...)` pattern binds the error (or the part of it the arm reads) to:
+/// `e` of `Err(e)`, `line_errors` of `Err(ValError::LineErrors(line_errors))`, `inner_err` of
+/// `Err(Error::WithPath { path, err: inner_err })`. Paths (`ValError::`), variant and type
+/// names (capitalized), field names (`err:`) and `ref`/`mut` bind nothing; of the names
+/// bound, the last is the innermost. A guard (`if ...`) is not part of the pattern.
+fn rust_err_binding(pat: &str) -> Option<String> {
+    static_re!(ident, r"[A-Za-z_][A-Za-z0-9_]*");
+    let pat = pat.split_once(" if ").map_or(pat, |(p, _)| p);
+    let inner = pat.trim_start().strip_prefix("Err")?.trim_start();
+    let mut bound = None;
+    for m in ident().find_iter(inner) {
+        let name = m.as_str();
+        let after = inner[m.end()..].trim_start();
+        let before = inner[..m.start()].trim_end();
+        if name == "_"
+            || matches!(name, "ref" | "mut")
+            || name.starts_with(|c: char| c.is_ascii_uppercase())
+            || after.starts_with("::")
+            || (after.starts_with(':') && !after.starts_with("::"))
+            || after.starts_with('(')
+            || before.ends_with("::")
+        {
+            continue;
+        }
+        bound = Some(name.to_string());
+    }
+    bound
+}
+
+/// Python: the handler assigns, from a call, a name the `try` body assigns too (`try: x =
+/// first() except E: x = second()`): the value is got another way.
+fn assigns_again(try_body: &str, handler: &str) -> bool {
+    static_re!(assigned, r"(?m)^\s*([A-Za-z_]\w*)\s*(?::[^=\n]+)?=[^=]");
+    static_re!(
+        assigned_call,
+        r"(?m)^\s*([A-Za-z_]\w*)\s*(?::[^=\n]+)?=\s*(?:await\s+)?[A-Za-z_][\w.]*\s*\("
+    );
+    let tried: BTreeSet<&str> = assigned()
+        .captures_iter(try_body)
+        .filter_map(|c| c.get(1).map(|m| m.as_str()))
+        .collect();
+    assigned_call().captures_iter(handler).any(|c| {
+        let v = &c[1];
+        tried.contains(v) && !v.to_ascii_lowercase().contains("err") && v != "e"
+    })
+}
+
+/// A handler whose one statement answers `false` (`return false`, `return False`, `false`
+/// as a Rust arm's value), comments aside.
+fn answers_false(block: &str) -> bool {
+    let body = block
+        .trim()
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim();
+    let body = body
+        .split_once(':')
+        .filter(|(h, _)| h.trim_start().starts_with("except"))
+        .map_or(body, |(_, b)| b);
+    let stmts: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !is_comment_line(l))
+        .collect();
+    matches!(
+        stmts.as_slice(),
+        [one] if matches!(
+            one.trim_end_matches([';', ',']),
+            "return false" | "return False" | "false" | "Ok(false)" | "return Ok(false)"
+        )
+    )
 }
 
 /// Where the error of an error block ends up.
@@ -636,6 +720,24 @@ impl Lang {
             kind,
             "decorator" | "attribute_item" | "line_comment" | "comment"
         )
+    }
+
+    /// Whether `n` is inside a function whose name asks a yes/no question (`isFile`,
+    /// `is_valid`, `hasAccess`, `can_write`, `exists`, `IsDir`).
+    fn in_predicate(self, n: Node, source: &[u8]) -> bool {
+        static_re!(
+            predicate,
+            r"^_*(?:(?:is|has|can|should|exists)(?:[A-Z_]|$)|(?:Is|Has|Can|Should|Exists)(?:[A-Z_]|$))|(?:[a-z0-9]Exists?|_exists?|^exists?)$"
+        );
+        let mut cur = n.parent();
+        while let Some(f) = cur {
+            if self.is_function(f.kind()) {
+                let name = self.function_name(f, source, "");
+                return matches(predicate(), &name);
+            }
+            cur = f.parent();
+        }
+        false
     }
 
     pub fn function_name(self, n: Node, source: &[u8], _path: &str) -> String {
@@ -1375,11 +1477,7 @@ impl Lang {
             }
             Lang::Rust => {
                 let pat = n.child_by_field_name("pattern").map(t).unwrap_or_default();
-                static_re!(errvar, r"Err\s*\(\s*(?:ref\s+)?(\w+)");
-                let var = errvar()
-                    .captures(&pat)
-                    .map(|c| c[1].to_string())
-                    .filter(|v| v != "_");
+                let var = rust_err_binding(&pat);
                 let op = n
                     .parent()
                     .and_then(|b| b.parent())
@@ -1573,6 +1671,16 @@ impl Lang {
             return out("fallback");
         }
         if default && states_why(inner) {
+            return out("fallback");
+        }
+        // Python: the handler gets the value the `try` assigns another way (`qualname =
+        // getattr(tp, '__qualname__', '<none>')` when the first attempt's f-string raised).
+        if self == Lang::Python && assigns_again(&op, inner) {
+            return out("fallback");
+        }
+        // A predicate (`isFile`, `has_access`, `exists`) that answers `false` when its check
+        // fails answers the question it was asked, and the safe way round.
+        if answers_false(inner) && self.in_predicate(n, source) {
             return out("fallback");
         }
         out("dropped")

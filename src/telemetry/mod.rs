@@ -1377,6 +1377,55 @@ mod tests {
         );
     }
 
+    /// Seen replaying pydantic, fd and nuxt: the name a Rust `Err(...)` pattern binds is the
+    /// innermost (`line_errors` of `Err(ValError::LineErrors(line_errors))`, stored with
+    /// `errors.extend`; `inner` of `Err(Error::WithPath { path, err: inner })`, which the
+    /// guard reads); `return Ok(None)` after a failed conversion is a default; a predicate
+    /// answering `false` answers its question; a Python handler that assigns what the `try`
+    /// assigns gets the value another way; a comment holding a `;` is one comment. The same
+    /// shapes around a write still drop the error.
+    #[test]
+    fn bindings_predicates_and_values_got_another_way() {
+        let rs = inline(
+            Lang::Rust,
+            "src/validate.rs",
+            "fn collect(v: &V, errors: &mut Vec<E>) -> R<()> {\n    match v.validate() {\n        Ok(x) => keep(x),\n        Err(ValError::LineErrors(line_errors)) => {\n            errors.extend(line_errors);\n        }\n        Err(err) => return Err(err),\n    }\n    Ok(())\n}\n\nfn visit(entry: R<Entry>) -> R<Option<Entry>> {\n    let e = match entry {\n        Ok(e) => e,\n        Err(Error::WithPath { path, err: inner }) if inner.is_not_found() => return Ok(None),\n        Err(err) => return Err(err),\n    };\n    Ok(Some(e))\n}\n\nfn schema(obj: &Obj) -> R<Option<S>> {\n    let s: S = match obj.extract() {\n        Ok(s) => s,\n        Err(_) => return Ok(None),\n    };\n    Ok(Some(s))\n}\n\nfn persist(db: &Db, row: Row) -> R<()> {\n    match db.save(row) {\n        Ok(_) => {}\n        Err(_) => return Ok(()),\n    }\n    Ok(())\n}\n",
+        );
+        assert_eq!(
+            error_outcomes(&rs),
+            [
+                ("collect", "stored"),
+                ("collect", "propagated"),
+                ("visit", "fallback"),
+                ("visit", "propagated"),
+                ("schema", "fallback"),
+                ("persist", "dropped")
+            ]
+        );
+        let ts = inline(
+            Lang::TypeScript,
+            "src/files.ts",
+            "export function isFile(path: string) {\n  try {\n    return statSync(path).isFile()\n  } catch {\n    return false\n  }\n}\n\nexport function saveFile(path: string) {\n  try {\n    writeFileSync(path, '')\n  } catch {\n    return false\n  }\n  return true\n}\n\nexport function order(nuxt: Nuxt) {\n  let major\n  try {\n    major = Number.parseInt(version(nuxt), 10)\n  } catch {\n    // no version available; keep the default order\n  }\n  return major\n}\n",
+        );
+        assert_eq!(
+            error_outcomes(&ts),
+            [
+                ("isFile", "fallback"),
+                ("saveFile", "dropped"),
+                ("order", "fallback")
+            ]
+        );
+        let py = inline(
+            Lang::Python,
+            "app/refs.py",
+            "def ref(tp):\n    try:\n        name = getattr(tp, '__qualname__', f'<{tp}>')\n    except Exception:\n        name = getattr(tp, '__qualname__', '<none>')\n    return name\n\n\ndef store(db, row):\n    try:\n        result = db.save(row)\n    except Exception:\n        cache = reset()\n    return None\n",
+        );
+        assert_eq!(
+            error_outcomes(&py),
+            [("ref", "fallback"), ("store", "dropped")]
+        );
+    }
+
     /// A catch that moves on to the next candidate of a loop whose `try` returns the first
     /// that works (hono c285f9a498's import resolver) is a fallback; the same empty catch
     /// around a write in a loop drops each error.
