@@ -561,6 +561,36 @@ fn rust_err_binding(pat: &str) -> Option<String> {
     bound
 }
 
+/// The lines of a block, with a statement spread over several (an argument list or an index
+/// left open: `errors.extend(\n    line_errors.into_iter()...\n)`) joined into one, so that
+/// the error named on a continuation line is seen with the call that takes it.
+fn logical_lines(block: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    for line in block.lines() {
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(line.trim());
+        for c in line.chars() {
+            match c {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth -= 1,
+                _ => {}
+            }
+        }
+        if depth <= 0 {
+            out.push(std::mem::take(&mut cur));
+            depth = 0;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Python: the handler assigns, from a call, a name the `try` body assigns too (`try: x =
 /// first() except E: x = second()`): the value is got another way.
 fn assigns_again(try_body: &str, handler: &str) -> bool {
@@ -1560,7 +1590,7 @@ impl Lang {
             _ => block,
         };
         let uses = |re: &Regex| -> Option<&'static str> {
-            for line in inner.lines() {
+            for line in logical_lines(inner) {
                 let l = line.trim();
                 if !re.is_match(l) {
                     continue;
