@@ -415,8 +415,14 @@ fn is_default_block(lang: Lang, block: &str) -> bool {
         && stmts.iter().all(|s| matches(default_stmt(), s))
 }
 
+/// A line that is a comment: `//`, `/*`, or `#` not followed by a name or `[` (a JS
+/// `#private` field and a Rust `#[attribute]` are code).
 fn is_comment_line(s: &str) -> bool {
-    s.starts_with("//") || s.starts_with('#') || s.starts_with("/*")
+    s.starts_with("//")
+        || s.starts_with("/*")
+        || s.strip_prefix('#').is_some_and(|rest| {
+            !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '[')
+        })
 }
 
 /// A handler whose comment says why the error ends there (`// Default to "0" on error to
@@ -424,8 +430,7 @@ fn is_comment_line(s: &str) -> bool {
 /// scoped suppression with its reason is. A comment counts when it has three words or more and
 /// a word that gives a reason, a condition or what failed (`because`, `to`, `expected`,
 /// `optional`, `not`, `when`, `missing`, `unknown` ...): `// ignore errors here` says what,
-/// not why; a `TODO`/`FIXME`/`XXX`/`HACK`
-/// says the handling is not done.
+/// not why; a `TODO`/`FIXME`/`XXX`/`HACK` says the handling is not done.
 fn states_why(block: &str) -> bool {
     static_re!(
         reason,
@@ -549,8 +554,7 @@ fn rust_err_binding(pat: &str) -> Option<String> {
         if name == "_"
             || matches!(name, "ref" | "mut")
             || name.starts_with(|c: char| c.is_ascii_uppercase())
-            || after.starts_with("::")
-            || (after.starts_with(':') && !after.starts_with("::"))
+            || after.starts_with(':')
             || after.starts_with('(')
             || before.ends_with("::")
         {
