@@ -128,27 +128,33 @@ pub fn layout_only(f: &FileChange, language: Option<&str>) -> bool {
     if f.whole_file || f.binary || language == Some("python") || f.hunks.is_empty() {
         return false;
     }
-    let mut runs: BTreeMap<u32, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
-    let squash = |into: &mut Vec<u8>, t: &[u8]| {
-        into.extend(t.iter().filter(|b| !b.is_ascii_whitespace()));
-    };
-    let removed = f.hunks.iter().flat_map(|h| h.removed.iter());
-    for (i, l) in removed.enumerate() {
+    let removed = whitespace_free_runs(f.hunks.iter().flat_map(|h| h.removed.iter()));
+    let added = whitespace_free_runs(f.hunks.iter().flat_map(|h| h.added.iter()));
+    let positions: BTreeSet<u32> = removed.keys().chain(added.keys()).copied().collect();
+    !positions.is_empty()
+        && positions.iter().all(|p| {
+            removed.get(p).map(Vec::as_slice).unwrap_or_default()
+                == added.get(p).map(Vec::as_slice).unwrap_or_default()
+        })
+}
+
+/// One side's changed lines (removed, or added), in order, grouped by the number of unchanged
+/// lines before them (the line's number less one and less the changed lines before it), each
+/// group's text without ASCII whitespace.
+fn whitespace_free_runs<'a>(
+    lines: impl Iterator<Item = &'a super::Line>,
+) -> BTreeMap<u32, Vec<u8>> {
+    let mut runs: BTreeMap<u32, Vec<u8>> = BTreeMap::new();
+    for (i, l) in lines.enumerate() {
         let before = l
             .line
             .saturating_sub(1)
             .saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
-        squash(&mut runs.entry(before).or_default().0, &l.text);
+        runs.entry(before)
+            .or_default()
+            .extend(l.text.iter().filter(|b| !b.is_ascii_whitespace()));
     }
-    let added = f.hunks.iter().flat_map(|h| h.added.iter());
-    for (i, l) in added.enumerate() {
-        let before = l
-            .line
-            .saturating_sub(1)
-            .saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
-        squash(&mut runs.entry(before).or_default().1, &l.text);
-    }
-    !runs.is_empty() && runs.values().all(|(r, a)| r == a)
+    runs
 }
 
 /// Whether the added lines of `f` (a source file in `language`) declare tests in the file
