@@ -595,6 +595,22 @@ fn logical_lines(block: &str) -> Vec<String> {
     out
 }
 
+/// The variable a loop of `block` binds to each item of `var` (Rust and Python `for x in
+/// var`, Go `for _, x := range var`, JS `for (const x of var)`).
+fn loop_variable(block: &str, var: &str) -> Option<String> {
+    if var.is_empty() {
+        return None;
+    }
+    let v = regex::escape(var);
+    let re = Regex::new(&format!(
+        r"\bfor\s*\(?\s*(?:(?:const|let|var)\s+)?(?:_\s*,\s*)?(?:&\s*)?([A-Za-z_]\w*)\s*(?:in|of|:=\s*range)\s+(?:&\s*)?(?:self\.)?{v}\b"
+    ))
+    .ok()?;
+    re.captures(block)
+        .map(|c| c[1].to_string())
+        .filter(|x| x != "_" && x != var)
+}
+
 /// Python: the handler assigns, from a call, a name the `try` body assigns too (`try: x =
 /// first() except E: x = second()`): the value is got another way.
 fn assigns_again(try_body: &str, handler: &str) -> bool {
@@ -1645,6 +1661,16 @@ impl Lang {
         if let Some(re) = &var_re {
             if let Some(how) = uses(re) {
                 return out(how);
+            }
+            // A loop over the errors (`for err in line_errors { self.errors.push(err...) }`,
+            // `for _, e := range errs`, `for (const e of errors)`): each one goes where the
+            // loop's variable goes.
+            if let Some(each) = loop_variable(inner, var.as_deref().unwrap_or_default()) {
+                let each_re = Regex::new(&format!(r"(?-u:\b){}(?-u:\b)", regex::escape(&each)))
+                    .expect("escaped");
+                if let Some(how) = uses(&each_re) {
+                    return out(how);
+                }
             }
         }
         // Benign fallbacks: an expected failure (a parse, a lookup, an optional import, an

@@ -1389,13 +1389,15 @@ mod tests {
         let rs = inline(
             Lang::Rust,
             "src/validate.rs",
-            "fn collect(v: &V, errors: &mut Vec<E>) -> R<()> {\n    match v.validate() {\n        Ok(x) => keep(x),\n        Err(ValError::LineErrors(line_errors)) => {\n            errors.extend(\n                line_errors\n                    .into_iter()\n                    .map(|e| e.with_loc(v.loc())),\n            );\n        }\n        Err(err) => return Err(err),\n    }\n    Ok(())\n}\n\nfn visit(entry: R<Entry>) -> R<Option<Entry>> {\n    let e = match entry {\n        Ok(e) => e,\n        Err(Error::WithPath { path, err: inner }) if inner.is_not_found() => return Ok(None),\n        Err(err) => return Err(err),\n    };\n    Ok(Some(e))\n}\n\nfn schema(obj: &Obj) -> R<Option<S>> {\n    let s: S = match obj.extract() {\n        Ok(s) => s,\n        Err(_) => return Ok(None),\n    };\n    Ok(Some(s))\n}\n\nfn persist(db: &Db, row: Row) -> R<()> {\n    match db.save(row) {\n        Ok(_) => {}\n        Err(_) => return Ok(()),\n    }\n    Ok(())\n}\n",
+            "fn collect(v: &V, errors: &mut Vec<E>) -> R<()> {\n    match v.validate() {\n        Ok(x) => keep(x),\n        Err(ValError::LineErrors(line_errors)) => {\n            errors.extend(\n                line_errors\n                    .into_iter()\n                    .map(|e| e.with_loc(v.loc())),\n            );\n        }\n        Err(err) => return Err(err),\n    }\n    Ok(())\n}\n\nfn keys(v: &V, errors: &mut Vec<E>) -> R<()> {\n    match v.key() {\n        Ok(k) => keep(k),\n        Err(ValError::LineErrors(line_errors)) => {\n            for err in line_errors {\n                errors.push(err.with_type(InvalidKey));\n            }\n        }\n        Err(other) => return Err(other),\n    }\n    Ok(())\n}\n\nfn visit(entry: R<Entry>) -> R<Option<Entry>> {\n    let e = match entry {\n        Ok(e) => e,\n        Err(Error::WithPath { path, err: inner }) if inner.is_not_found() => return Ok(None),\n        Err(err) => return Err(err),\n    };\n    Ok(Some(e))\n}\n\nfn schema(obj: &Obj) -> R<Option<S>> {\n    let s: S = match obj.extract() {\n        Ok(s) => s,\n        Err(_) => return Ok(None),\n    };\n    Ok(Some(s))\n}\n\nfn persist(db: &Db, row: Row) -> R<()> {\n    match db.save(row) {\n        Ok(_) => {}\n        Err(_) => return Ok(()),\n    }\n    Ok(())\n}\n",
         );
         assert_eq!(
             error_outcomes(&rs),
             [
                 ("collect", "stored"),
                 ("collect", "propagated"),
+                ("keys", "stored"),
+                ("keys", "propagated"),
                 ("visit", "fallback"),
                 ("visit", "propagated"),
                 ("schema", "fallback"),
