@@ -384,20 +384,27 @@ fn is_default_block(lang: Lang, block: &str) -> bool {
         default_stmt,
         r#"^(?:pass|continue|break|return|return\s+(?:(?:str|repr|int|float|bool|list|dict|tuple|set|String|Number)\(\w+\)|None|null|undefined|nil|false|False|true|True|0|-?\d+(?:\.\d+)?|""|''|"[^"\\\n$%{}]{1,40}"|'[^'\\\n$%{}]{1,40}'|\[\]|\{\}|\(\)|new\s+\w+\s*\(\s*\)|Ok\(\s*(?:None|\(\)|false|true|0|Vec::new\(\)|String::new\(\)|Default::default\(\))\s*\)|\w+(?:\.\w+)*)?(?:\s*,\s*(?:nil|None|false|true|-?\d+|""|''|\w+(?:\.\w+)*))*;?|[\w.\[\]"']+\s*:?=\s*(?:None|null|undefined|nil|false|False|true|True|-?\d+(?:\.\d+)?|""|''|\[\]|\{\}|\(\)|[A-Z_][A-Z0-9_]*|\w+\.Default\(\)|default\w*|str\(\w+\)|\w+|[\w.]+\.\w+\s*\(\s*\))?;?|\w+\s*\(\s*\)|Ok\(\s*\w*\s*\)|None|\w+\s*::\s*default\s*\(\s*\)|(?:[\w:.]+::)?(?:default|new)\s*\(\s*\)|\{\s*\}|//.*|#.*|/\*.*\*/)$"#
     );
+    let stmts = handler_statements(lang, block);
+    // Comments are no statements: a handler that says in three lines why it answers with a
+    // default is still one `return "0"` (node_exporter a1180ab03a's `rotationalLabel`).
+    stmts.iter().filter(|s| !is_comment_line(s)).count() <= 3
+        && stmts.iter().all(|s| matches(default_stmt(), s))
+}
+
+/// The statements of a handler's block, its braces and (Python) its `except X:` header
+/// aside. A comment line is one statement, whatever `;` it holds (`// no version; keep the
+/// order`).
+fn handler_statements(lang: Lang, block: &str) -> Vec<&str> {
     let body = block
         .trim()
         .trim_start_matches('{')
         .trim_end_matches('}')
         .trim();
     let body = match lang {
-        // `except X:` header on the first line.
         Lang::Python => body.split_once(':').map_or(body, |(_, b)| b),
         _ => body,
     };
-    // A comment line is one statement, whatever `;` it holds (`// no version; keep the
-    // order`).
-    let stmts: Vec<&str> = body
-        .lines()
+    body.lines()
         .map(str::trim)
         .flat_map(|l| {
             if is_comment_line(l) {
@@ -408,11 +415,7 @@ fn is_default_block(lang: Lang, block: &str) -> bool {
         })
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .collect();
-    // Comments are no statements: a handler that says in three lines why it answers with a
-    // default is still one `return "0"` (node_exporter a1180ab03a's `rotationalLabel`).
-    stmts.iter().filter(|s| !is_comment_line(s)).count() <= 3
-        && stmts.iter().all(|s| matches(default_stmt(), s))
+        .collect()
 }
 
 /// A line that is a comment: `//`, `/*`, or `#` not followed by a name or `[` (a JS
@@ -631,25 +634,15 @@ fn assigns_again(try_body: &str, handler: &str) -> bool {
 
 /// A handler whose one statement answers `false` (`return false`, `return False`, `false`
 /// as a Rust arm's value), comments aside.
-fn answers_false(block: &str) -> bool {
-    let body = block
-        .trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .trim();
-    let body = body
-        .split_once(':')
-        .filter(|(h, _)| h.trim_start().starts_with("except"))
-        .map_or(body, |(_, b)| b);
-    let stmts: Vec<&str> = body
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !is_comment_line(l))
+fn answers_false(lang: Lang, block: &str) -> bool {
+    let stmts: Vec<&str> = handler_statements(lang, block)
+        .into_iter()
+        .filter(|s| !is_comment_line(s))
         .collect();
     matches!(
         stmts.as_slice(),
         [one] if matches!(
-            one.trim_end_matches([';', ',']),
+            one.trim_end_matches(','),
             "return false" | "return False" | "false" | "Ok(false)" | "return Ok(false)"
         )
     )
@@ -779,15 +772,8 @@ impl Lang {
             predicate,
             r"^_*(?:(?:is|has|can|should|exists)(?:[A-Z_]|$)|(?:Is|Has|Can|Should|Exists)(?:[A-Z_]|$))|(?:[a-z0-9]Exists?|_exists?|^exists?)$"
         );
-        let mut cur = n.parent();
-        while let Some(f) = cur {
-            if self.is_function(f.kind()) {
-                let name = self.function_name(f, source, "");
-                return matches(predicate(), &name);
-            }
-            cur = f.parent();
-        }
-        false
+        let name = super::enclosing_function(self, n, source, "");
+        matches(predicate(), name.rsplit('.').next().unwrap_or(&name))
     }
 
     pub fn function_name(self, n: Node, source: &[u8], _path: &str) -> String {
@@ -1740,7 +1726,7 @@ impl Lang {
         }
         // A predicate (`isFile`, `has_access`, `exists`) that answers `false` when its check
         // fails answers the question it was asked, and the safe way round.
-        if answers_false(inner) && self.in_predicate(n, source) {
+        if answers_false(self, block) && self.in_predicate(n, source) {
             return out("fallback");
         }
         out("dropped")
